@@ -3,6 +3,7 @@ package network.mysterium.identity;
 import static network.mysterium.identity.KeystoreException.Reason.ALREADY_EXISTS;
 import static network.mysterium.identity.KeystoreException.Reason.IO;
 import static network.mysterium.identity.KeystoreException.Reason.MALFORMED;
+import static network.mysterium.identity.KeystoreException.Reason.NO_DEFAULT;
 import static network.mysterium.identity.KeystoreException.Reason.NO_IDENTITY;
 import static network.mysterium.identity.KeystoreException.Reason.UNKNOWN_IDENTITY;
 
@@ -96,21 +97,20 @@ public final class Keystore {
           Optional<Address> address = KeystoreV3.declaredAddress(read(file), name);
           if (address.isEmpty()) {
             throw new KeystoreException(
-                MALFORMED, name + ": no address field (add it with `identity import`)", name);
+                MALFORMED, name, "no address field (add the file with `identity import`)");
           }
           Address found = address.get();
           if (identities.stream().anyMatch(i -> i.address().equals(found))) {
-            throw new KeystoreException(
-                ALREADY_EXISTS, name + ": a second file for " + found, name, found.toString());
+            throw new KeystoreException(ALREADY_EXISTS, found.toString(), "a second file: " + name);
           }
           identities.add(new StoredIdentity(found, file, defaultAddress.equals(address)));
         } catch (KeystoreException e) {
-          LOG.warn("skipping keystore file {}: {}", name, e.getMessage());
+          LOG.info("skipping keystore file {}: {}", name, e.getMessage());
           problems.add(new Problem(file, e));
         }
       }
     } catch (IOException | UncheckedIOException e) {
-      throw new KeystoreException(IO, "cannot read " + directory + ": " + e.getMessage(), e);
+      throw new KeystoreException(IO, directory.toString(), String.valueOf(e.getMessage()), e);
     }
     identities.sort((a, b) -> a.address().compareTo(b.address()));
     return new Listing(List.copyOf(identities), List.copyOf(problems));
@@ -138,8 +138,7 @@ public final class Keystore {
       address = key.address();
     }
     if (list().find(address).isPresent()) {
-      throw new KeystoreException(
-          ALREADY_EXISTS, address + " is already in the keystore", address.toString());
+      throw new KeystoreException(ALREADY_EXISTS, address.toString(), "already in the keystore");
     }
     store(address, KeystoreV3.withAddress(json, address, source), passphrase);
     LOG.info("imported identity {} from {}", address, source);
@@ -154,8 +153,7 @@ public final class Keystore {
   /** Decrypts the identity's key; close it when done so its bytes are zeroed. */
   public PrivateKey unlock(Address address, char[] passphrase) throws KeystoreException {
     StoredIdentity identity = require(address);
-    return KeystoreV3.decrypt(
-        read(identity.file()), passphrase, identity.file().getFileName().toString());
+    return KeystoreV3.decrypt(read(identity.file()), passphrase, address.toString());
   }
 
   /** The default identity's address, if one is set. */
@@ -168,8 +166,7 @@ public final class Keystore {
     try {
       return Optional.of(Address.parse(text));
     } catch (IllegalArgumentException e) {
-      throw new KeystoreException(
-          MALFORMED, file.getFileName() + ": not an address", file.getFileName().toString());
+      throw new KeystoreException(MALFORMED, file.getFileName().toString(), "not an address");
     }
   }
 
@@ -189,11 +186,9 @@ public final class Keystore {
       chosen = Optional.of(listing.identities().getFirst().address());
     }
     if (chosen.isEmpty()) {
-      throw new KeystoreException(
-          NO_IDENTITY,
-          listing.identities().isEmpty()
-              ? "no identity yet: create one with `identity new`"
-              : "no default identity: name one with --address");
+      throw listing.identities().isEmpty()
+          ? new KeystoreException(NO_IDENTITY, "keystore", "no identity yet: create one")
+          : new KeystoreException(NO_DEFAULT, "keystore", "no default identity: name one");
     }
     return require(chosen.get());
   }
@@ -204,9 +199,7 @@ public final class Keystore {
         .orElseThrow(
             () ->
                 new KeystoreException(
-                    UNKNOWN_IDENTITY,
-                    "no identity " + address + " in this node's keystore",
-                    address.toString()));
+                    UNKNOWN_IDENTITY, address.toString(), "not in this node's keystore"));
   }
 
   private void store(Address address, String json, char[] passphrase) throws KeystoreException {
@@ -223,9 +216,9 @@ public final class Keystore {
           false,
           written -> verifyWritten(written, address, passphrase));
     } catch (FileAlreadyExistsException e) {
-      throw new KeystoreException(ALREADY_EXISTS, address + " is already in the keystore", e);
+      throw new KeystoreException(ALREADY_EXISTS, address.toString(), "already in the keystore", e);
     } catch (IOException e) {
-      throw new KeystoreException(IO, "cannot write the keystore: " + e.getMessage(), e);
+      throw new KeystoreException(IO, directory().toString(), String.valueOf(e.getMessage()), e);
     }
     if (first) {
       writeDefault(address);
@@ -255,7 +248,8 @@ public final class Keystore {
           true,
           written -> {});
     } catch (IOException e) {
-      throw new KeystoreException(IO, "cannot write the default identity: " + e.getMessage(), e);
+      throw new KeystoreException(
+          IO, dataDirectory.defaultIdentityFile().toString(), String.valueOf(e.getMessage()), e);
     }
   }
 
@@ -263,15 +257,15 @@ public final class Keystore {
     String name = file.getFileName().toString();
     try {
       if (Files.size(file) > MAX_FILE_BYTES) {
-        throw new KeystoreException(MALFORMED, name + ": too large for a keystore file", name);
+        throw new KeystoreException(MALFORMED, name, "too large for a keystore file");
       }
       return Files.readString(file, StandardCharsets.UTF_8);
     } catch (NoSuchFileException e) {
-      throw new KeystoreException(IO, "no such file: " + file, e, name);
+      throw new KeystoreException(IO, file.toString(), "no such file", e);
     } catch (CharacterCodingException e) {
-      throw new KeystoreException(MALFORMED, name + ": not a text file", e, name);
+      throw new KeystoreException(MALFORMED, name, "not a text file", e);
     } catch (IOException e) {
-      throw new KeystoreException(IO, "cannot read " + file + ": " + e.getMessage(), e, name);
+      throw new KeystoreException(IO, file.toString(), String.valueOf(e.getMessage()), e);
     }
   }
 }

@@ -1,10 +1,9 @@
 package network.mysterium.identity;
 
-import java.util.List;
-
 /**
- * Why a keystore operation failed. The {@link Reason} lets a user interface say it in the user's
- * language; the message is an English sentence for logs and tests. Neither ever holds a secret.
+ * Why a keystore operation failed: a {@link Reason} a user interface turns into a sentence in the
+ * user's language, the subject it concerns (a file name or an address) and a technical detail in
+ * English. The message, "subject: detail", is for logs and tests. None of it ever holds a secret.
  */
 public final class KeystoreException extends Exception {
   /** The kinds of failure a user can act on. */
@@ -19,35 +18,39 @@ public final class KeystoreException extends Exception {
     UNKNOWN_IDENTITY,
     /** The identity is already in this node's keystore. */
     ALREADY_EXISTS,
-    /** The node has no identity yet, or no default one. */
+    /** The node has no identity yet. */
     NO_IDENTITY,
+    /** The node has several identities and none is the default. */
+    NO_DEFAULT,
     /** Reading or writing the data directory failed. */
     IO
   }
 
   private final Reason reason;
-  private final List<String> details;
+  private final String subject;
+  private final String detail;
 
-  /**
-   * @param details what the message names, in order (file, address, detail), for translations
-   */
-  public KeystoreException(Reason reason, String message, String... details) {
-    super(message);
-    this.reason = reason;
-    this.details = List.of(details);
+  public KeystoreException(Reason reason, String subject, String detail) {
+    this(reason, subject, detail, null);
   }
 
-  public KeystoreException(Reason reason, String message, Throwable cause, String... details) {
-    super(message, cause);
+  public KeystoreException(Reason reason, String subject, String detail, Throwable cause) {
+    super(subject + ": " + detail, cause);
     this.reason = reason;
-    this.details = List.of(details);
+    this.subject = subject;
+    this.detail = detail;
   }
 
   public Reason reason() {
     return reason;
   }
 
-  public List<String> details() {
-    return details;
+  /** The file name or address the failure concerns. */
+  public String subject() {
+    return subject;
+  }
+
+  public String detail() {
+    return detail;
   }
 }

@@ -102,7 +102,7 @@ public final class KeystoreV3 {
       }
       if (!macMatches(parsed, derived)) {
         Arrays.fill(derived, (byte) 0);
-        throw new KeystoreException(WRONG_PASSPHRASE, "wrong passphrase for " + source, source);
+        throw new KeystoreException(WRONG_PASSPHRASE, source, "wrong passphrase");
       }
       byte[] plain = aes128Ctr(derived, parsed.iv(), parsed.ciphertext());
       Arrays.fill(derived, (byte) 0);
@@ -110,14 +110,13 @@ public final class KeystoreV3 {
       try {
         key = PrivateKey.of(plain);
       } catch (IllegalArgumentException e) {
-        throw new KeystoreException(MALFORMED, source + ": decrypted key is invalid", source);
+        throw new KeystoreException(MALFORMED, source, "decrypted key is invalid");
       } finally {
         Arrays.fill(plain, (byte) 0);
       }
       if (parsed.address().isPresent() && !parsed.address().get().equals(key.address())) {
         key.destroy();
-        throw new KeystoreException(
-            MALFORMED, source + ": the address field does not match the key", source);
+        throw new KeystoreException(MALFORMED, source, "the address field does not match the key");
       }
       return key;
     } finally {
@@ -154,12 +153,12 @@ public final class KeystoreV3 {
     try {
       JsonNode root = JSON.readTree(json);
       if (root == null || !root.isObject()) {
-        throw new KeystoreException(MALFORMED, source + ": not a JSON object", source);
+        throw new KeystoreException(MALFORMED, source, "not a JSON object");
       }
       return root;
     } catch (JsonProcessingException e) {
       throw new KeystoreException(
-          MALFORMED, source + ": not valid JSON (" + e.getOriginalMessage() + ")", source);
+          MALFORMED, source, "not valid JSON (" + e.getOriginalMessage() + ")");
     }
   }
 
@@ -171,7 +170,7 @@ public final class KeystoreV3 {
     }
     if (version.asInt() != 3) {
       throw new KeystoreException(
-          UNSUPPORTED, source + ": keystore version " + version.asInt() + " (only 3)", source);
+          UNSUPPORTED, source, "keystore version " + version.asInt() + " (only 3)");
     }
     // Version 3 says "crypto"; some wallets (MyEtherWallet) wrote "Crypto".
     JsonNode crypto = root.has("crypto") ? root.get("crypto") : root.get("Crypto");
@@ -180,8 +179,7 @@ public final class KeystoreV3 {
     }
     String cipher = text(crypto, "cipher", source);
     if (!cipher.equals("aes-128-ctr")) {
-      throw new KeystoreException(
-          UNSUPPORTED, source + ": unsupported cipher '" + cipher + "'", source);
+      throw new KeystoreException(UNSUPPORTED, source, "unsupported cipher '" + cipher + "'");
     }
     JsonNode cipherParams = crypto.path("cipherparams");
     byte[] iv = hex(cipherParams, "iv", 16, source);
@@ -194,7 +192,7 @@ public final class KeystoreV3 {
     }
     int dklen = integer(kdfParams, "dklen", source);
     if (dklen != DKLEN) {
-      throw new KeystoreException(UNSUPPORTED, source + ": dklen " + dklen + " (only 32)", source);
+      throw new KeystoreException(UNSUPPORTED, source, "dklen " + dklen + " (only 32)");
     }
     byte[] salt = hex(kdfParams, "salt", -1, source);
     KdfParams kdf;
@@ -210,16 +208,16 @@ public final class KeystoreV3 {
               String prf = text(kdfParams, "prf", source);
               if (!prf.equals("hmac-sha256")) {
                 throw new KeystoreException(
-                    UNSUPPORTED, source + ": unsupported pbkdf2 prf '" + prf + "'", source);
+                    UNSUPPORTED, source, "unsupported pbkdf2 prf '" + prf + "'");
               }
               yield new KdfParams.Pbkdf2(integer(kdfParams, "c", source));
             }
             default ->
                 throw new KeystoreException(
-                    UNSUPPORTED, source + ": unsupported KDF '" + kdfName + "'", source);
+                    UNSUPPORTED, source, "unsupported KDF '" + kdfName + "'");
           };
     } catch (IllegalArgumentException e) {
-      throw new KeystoreException(UNSUPPORTED, source + ": " + e.getMessage(), source);
+      throw new KeystoreException(UNSUPPORTED, source, e.getMessage());
     }
     Optional<Address> address = Optional.empty();
     if (root.hasNonNull("address")) {
@@ -300,6 +298,6 @@ public final class KeystoreV3 {
   }
 
   private static KeystoreException malformed(String source, String detail) {
-    return new KeystoreException(MALFORMED, source + ": " + detail, source, detail);
+    return new KeystoreException(MALFORMED, source, detail);
   }
 }

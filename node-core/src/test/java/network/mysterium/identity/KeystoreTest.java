@@ -139,7 +139,7 @@ class KeystoreTest {
   void unknownIdentityAndEmptyKeystoreSayWhatToDo() throws Exception {
     Keystore keystore = keystore("node");
     assertThatThrownBy(() -> keystore.resolve(Optional.empty()))
-        .hasMessageContaining("identity new")
+        .hasMessageContaining("no identity yet")
         .extracting(e -> ((KeystoreException) e).reason())
         .isEqualTo(Reason.NO_IDENTITY);
     keystore.create(PASS);

@@ -62,7 +62,7 @@ class KeystoreV3Test {
             () ->
                 KeystoreV3.decrypt(resource("spec-pbkdf2.json"), "testpassworD".toCharArray(), "f"))
         .isInstanceOf(KeystoreException.class)
-        .hasMessage("wrong passphrase for f")
+        .hasMessage("f: wrong passphrase")
         .extracting(e -> ((KeystoreException) e).reason())
         .isEqualTo(Reason.WRONG_PASSPHRASE);
   }

@@ -1,0 +1,52 @@
+package network.mysterium.cli;
+
+import network.mysterium.crypto.InvalidSignatureException;
+import network.mysterium.i18n.Messages;
+import network.mysterium.identity.KeystoreException;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import picocli.CommandLine;
+
+/** Runs one CLI invocation: parses, executes, and turns every failure into one clear line. */
+public final class Cli {
+  private static final Logger LOG = LoggerFactory.getLogger(Cli.class);
+
+  private Cli() {}
+
+  /** Exit codes: 0 success, 1 a failure the user can act on, 2 a usage error. */
+  public static int run(CliEnvironment environment, String... args) {
+    Messages messages = environment.messages();
+    CommandLine commandLine =
+        new CommandLine(new MysteriumCommand(environment))
+            .setResourceBundle(messages.bundle())
+            .setOut(environment.out())
+            .setErr(environment.err())
+            .setExecutionExceptionHandler(
+                (failure, cl, parsed) -> {
+                  environment
+                      .err()
+                      .println(messages.get("error.prefix", describe(failure, messages)));
+                  environment.err().flush();
+                  return 1;
+                });
+    int code = commandLine.execute(args);
+    environment.out().flush();
+    environment.err().flush();
+    return code;
+  }
+
+  private static String describe(Exception failure, Messages messages) {
+    return switch (failure) {
+      case KeystoreException k ->
+          messages.get("error." + k.reason().name(), k.subject(), k.detail());
+      case UserError u -> messages.get(u.key(), u.args());
+      case InvalidSignatureException s -> messages.get("error.invalid-signature", s.getMessage());
+      case IllegalArgumentException i -> messages.get("error.invalid-input", i.getMessage());
+      default -> {
+        LOG.debug("unexpected failure", failure);
+        yield messages.get(
+            "error.unexpected", failure.getClass().getSimpleName() + ": " + failure.getMessage());
+      }
+    };
+  }
+}
