@@ -20,7 +20,8 @@ class DataDirectoryTest {
   void followsEachOperatingSystemsConvention() {
     assertThat(DataDirectory.defaultFor("Linux", Map.of(), HOME).root())
         .isEqualTo(Path.of("/home/alice/.local/share/mysterium"));
-    assertThat(DataDirectory.defaultFor("Linux", Map.of("XDG_DATA_HOME", "/data/alice"), HOME).root())
+    assertThat(
+            DataDirectory.defaultFor("Linux", Map.of("XDG_DATA_HOME", "/data/alice"), HOME).root())
         .isEqualTo(Path.of("/data/alice/mysterium"));
     assertThat(DataDirectory.defaultFor("Linux", Map.of("XDG_DATA_HOME", "relative"), HOME).root())
         .as("XDG says relative paths are to be ignored")

@@ -46,7 +46,11 @@ class NoSecretsInLogsTest {
   @Test
   void createImportExportUnlockAndFailuresLogNoSecret() throws Exception {
     Keystore keystore =
-        new Keystore(new DataDirectory(temp.resolve("a")), KdfParams.LIGHT, new SecureRandom(), Clock.systemUTC());
+        new Keystore(
+            new DataDirectory(temp.resolve("a")),
+            KdfParams.LIGHT,
+            new SecureRandom(),
+            Clock.systemUTC());
     Address address = keystore.create(PASSPHRASE.toCharArray());
     String keyHex;
     try (PrivateKey key = keystore.unlock(address, PASSPHRASE.toCharArray())) {
@@ -55,7 +59,11 @@ class NoSecretsInLogsTest {
     Path exported = temp.resolve("exported.json");
     Files.writeString(exported, keystore.export(address));
     Keystore other =
-        new Keystore(new DataDirectory(temp.resolve("b")), KdfParams.LIGHT, new SecureRandom(), Clock.systemUTC());
+        new Keystore(
+            new DataDirectory(temp.resolve("b")),
+            KdfParams.LIGHT,
+            new SecureRandom(),
+            Clock.systemUTC());
     other.importFile(exported, PASSPHRASE.toCharArray());
     try {
       other.unlock(address, (PASSPHRASE + "x").toCharArray());
