@@ -1,0 +1,42 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
+pragma solidity 0.8.30;
+
+/// Test fixture: emits the events of the Mysterium contracts with their exact signatures, many
+/// per transaction if asked, so the follower's tests and ingest benchmark do not depend on
+/// transaction throughput. Never deployed outside tests.
+contract EventFixture {
+    event IdentityRegistered(address indexed identity, address indexed payer, bytes publicKey, uint256 stake);
+    event ProposalAnnounced(address indexed provider, uint64 indexed serial, bytes proposal);
+    event Deposited(address indexed identity, address indexed from, uint256 amount);
+    event PromiseCleared(
+        address indexed issuer, address indexed benefiter, uint256 serial, uint256 amount, uint256 paid, uint256 fee
+    );
+    event Withdrawn(address indexed identity, address indexed to, uint256 amount, uint256 nonce);
+
+    function register(address identity, bytes calldata publicKey, uint256 stake) external {
+        emit IdentityRegistered(identity, msg.sender, publicKey, stake);
+    }
+
+    function announce(uint64 serial, bytes calldata proposal) external {
+        emit ProposalAnnounced(msg.sender, serial, proposal);
+    }
+
+    function deposit(address identity, uint256 amount) external {
+        emit Deposited(identity, msg.sender, amount);
+    }
+
+    function clear(address issuer, address benefiter, uint256 serial, uint256 paid, uint256 fee) external {
+        emit PromiseCleared(issuer, benefiter, serial, paid, paid, fee);
+    }
+
+    function withdraw(address identity, address to, uint256 amount) external {
+        emit Withdrawn(identity, to, amount, 0);
+    }
+
+    /// `count` deposits of 1 base unit each, in one transaction.
+    function depositMany(address identity, uint256 count) external {
+        for (uint256 i = 0; i < count; i++) {
+            emit Deposited(identity, msg.sender, 1);
+        }
+    }
+}
