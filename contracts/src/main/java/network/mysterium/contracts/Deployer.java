@@ -1,0 +1,67 @@
+package network.mysterium.contracts;
+
+import java.math.BigInteger;
+import java.util.List;
+import org.web3j.abi.FunctionEncoder;
+import org.web3j.abi.datatypes.Address;
+import org.web3j.abi.datatypes.Type;
+import org.web3j.abi.datatypes.generated.Uint16;
+import org.web3j.abi.datatypes.generated.Uint256;
+import org.web3j.crypto.Credentials;
+import org.web3j.protocol.core.methods.response.TransactionReceipt;
+
+/** Deploys the four contracts of a Mysterium network; the deployer holds the whole MYST supply. */
+public final class Deployer {
+  /** What a new network starts with. */
+  public record Parameters(
+      BigInteger tokenSupply,
+      BigInteger registrationStake,
+      String feeAccount,
+      int feeBasisPoints) {}
+
+  private Deployer() {}
+
+  public static Deployment deploy(
+      EthereumClient client, Credentials deployer, Parameters parameters) throws ChainException {
+    String owner = deployer.getAddress();
+    TransactionReceipt token =
+        create(
+            client,
+            deployer,
+            "MystToken",
+            new Uint256(parameters.tokenSupply()),
+            new Address(owner));
+    long startBlock = token.getBlockNumber().longValueExact();
+    String registry =
+        create(
+                client,
+                deployer,
+                "IdentityRegistry",
+                new Address(token.getContractAddress()),
+                new Uint256(parameters.registrationStake()),
+                new Address(owner))
+            .getContractAddress();
+    String services =
+        create(client, deployer, "ServiceRegistry", new Address(registry)).getContractAddress();
+    String payments =
+        create(
+                client,
+                deployer,
+                "Payments",
+                new Address(token.getContractAddress()),
+                new Address(parameters.feeAccount()),
+                new Uint16(parameters.feeBasisPoints()),
+                new Address(owner))
+            .getContractAddress();
+    return new Deployment(
+        client.chainId(), token.getContractAddress(), registry, services, payments, startBlock);
+  }
+
+  private static TransactionReceipt create(
+      EthereumClient client, Credentials deployer, String name, Type<?>... args)
+      throws ChainException {
+    String code =
+        ContractArtifact.load(name).bytecode() + FunctionEncoder.encodeConstructor(List.of(args));
+    return client.deploy(deployer, code);
+  }
+}

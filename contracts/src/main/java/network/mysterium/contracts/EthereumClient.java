@@ -1,0 +1,266 @@
+package network.mysterium.contracts;
+
+import java.io.IOException;
+import java.math.BigInteger;
+import java.net.URI;
+import java.time.Duration;
+import java.util.List;
+import java.util.Optional;
+import org.web3j.crypto.Credentials;
+import org.web3j.crypto.RawTransaction;
+import org.web3j.crypto.TransactionEncoder;
+import org.web3j.protocol.Web3j;
+import org.web3j.protocol.core.DefaultBlockParameter;
+import org.web3j.protocol.core.DefaultBlockParameterName;
+import org.web3j.protocol.core.Response;
+import org.web3j.protocol.core.methods.request.Transaction;
+import org.web3j.protocol.core.methods.response.EthCall;
+import org.web3j.protocol.core.methods.response.EthEstimateGas;
+import org.web3j.protocol.core.methods.response.EthSendTransaction;
+import org.web3j.protocol.core.methods.response.TransactionReceipt;
+import org.web3j.protocol.http.HttpService;
+import org.web3j.utils.Numeric;
+
+/**
+ * A connection to one chain's JSON-RPC endpoint: calls, and transactions signed here and sent raw.
+ * A transaction that would revert is refused before it is sent, with the Solidity error's name.
+ */
+public final class EthereumClient implements AutoCloseable {
+  private static final Duration RECEIPT_TIMEOUT = Duration.ofSeconds(120);
+  private static final java.util.regex.Pattern REVERT_DATA =
+      java.util.regex.Pattern.compile("0x[0-9a-fA-F]{8,}");
+
+  private final URI rpc;
+  private final Web3j web3;
+  private final long chainId;
+  private final RevertDecoder reverts =
+      new RevertDecoder(
+          List.of("MystToken", "IdentityRegistry", "ServiceRegistry", "Payments").stream()
+              .map(ContractArtifact::load)
+              .toList());
+
+  private EthereumClient(URI rpc, Web3j web3, long chainId) {
+    this.rpc = rpc;
+    this.web3 = web3;
+    this.chainId = chainId;
+  }
+
+  /** Connects and asks the chain id, so an unreachable endpoint fails here, clearly. */
+  public static EthereumClient connect(URI rpc) throws ChainException {
+    Web3j web3 = Web3j.build(new HttpService(rpc.toString()));
+    try {
+      var response = web3.ethChainId().send();
+      if (response.hasError()) {
+        throw new ChainException(
+            "the chain at " + rpc + " refused: " + response.getError().getMessage());
+      }
+      return new EthereumClient(rpc, web3, response.getChainId().longValueExact());
+    } catch (IOException e) {
+      web3.shutdown();
+      throw new ChainException("cannot reach the chain at " + rpc + ": " + reason(e), e);
+    } catch (ChainException | RuntimeException e) {
+      web3.shutdown();
+      throw e;
+    }
+  }
+
+  /** Connects and checks that the endpoint serves the chain a deployment was made on. */
+  public static EthereumClient connect(URI rpc, long expectedChainId) throws ChainException {
+    EthereumClient client = connect(rpc);
+    if (client.chainId() != expectedChainId) {
+      client.close();
+      throw new ChainException(
+          "the chain at "
+              + rpc
+              + " has chain id "
+              + client.chainId()
+              + " but the deployment is for chain id "
+              + expectedChainId);
+    }
+    return client;
+  }
+
+  public long chainId() {
+    return chainId;
+  }
+
+  public URI rpc() {
+    return rpc;
+  }
+
+  public Web3j web3() {
+    return web3;
+  }
+
+  public long blockNumber() throws ChainException {
+    return check(io(() -> web3.ethBlockNumber().send())).getBlockNumber().longValueExact();
+  }
+
+  public BigInteger etherBalance(String address) throws ChainException {
+    return check(io(() -> web3.ethGetBalance(address, DefaultBlockParameterName.LATEST).send()))
+        .getBalance();
+  }
+
+  /** eth_call at the latest block; returns the result data, or throws the named revert. */
+  public String call(String to, String data) throws ChainException {
+    EthCall result =
+        io(
+            () ->
+                web3.ethCall(
+                        Transaction.createEthCallTransaction(null, to, data),
+                        DefaultBlockParameterName.LATEST)
+                    .send());
+    if (result.hasError()) {
+      throw revert(result.getError());
+    }
+    return result.getValue();
+  }
+
+  /** Deploys creation code (with its encoded constructor arguments); returns the receipt. */
+  public TransactionReceipt deploy(Credentials from, String creationCode) throws ChainException {
+    return send(from, null, creationCode);
+  }
+
+  /**
+   * Signs and sends a transaction and waits for its receipt. The gas is estimated first, which also
+   * runs the transaction: if it would revert, nothing is sent and the error is named.
+   */
+  public TransactionReceipt send(Credentials from, String to, String data) throws ChainException {
+    BigInteger nonce =
+        check(
+                io(
+                    () ->
+                        web3.ethGetTransactionCount(
+                                from.getAddress(), DefaultBlockParameterName.PENDING)
+                            .send()))
+            .getTransactionCount();
+    EthEstimateGas estimate =
+        io(
+            () ->
+                web3.ethEstimateGas(
+                        Transaction.createFunctionCallTransaction(
+                            from.getAddress(), nonce, null, null, to, BigInteger.ZERO, data))
+                    .send());
+    if (estimate.hasError()) {
+      throw revert(estimate.getError());
+    }
+    BigInteger gasLimit =
+        estimate.getAmountUsed().multiply(BigInteger.valueOf(5)).divide(BigInteger.valueOf(4));
+    RawTransaction raw = transaction(nonce, gasLimit, to, data);
+    String signed = Numeric.toHexString(TransactionEncoder.signMessage(raw, chainId, from));
+    EthSendTransaction sent = io(() -> web3.ethSendRawTransaction(signed).send());
+    if (sent.hasError()) {
+      throw new ChainException(
+          "the chain refused the transaction: " + sent.getError().getMessage());
+    }
+    TransactionReceipt receipt = awaitReceipt(sent.getTransactionHash());
+    if (!receipt.isStatusOK()) {
+      throw replayedRevert(from, to, data, receipt);
+    }
+    return receipt;
+  }
+
+  /**
+   * EIP-1559 where the chain has a base fee: pay up to twice the current base fee plus the node's
+   * suggested tip, so the transaction survives a few rising blocks and never overpays the tip.
+   */
+  private RawTransaction transaction(BigInteger nonce, BigInteger gasLimit, String to, String data)
+      throws ChainException {
+    var latest =
+        check(io(() -> web3.ethGetBlockByNumber(DefaultBlockParameterName.LATEST, false).send()))
+            .getBlock();
+    String baseFee = latest == null ? null : latest.getBaseFeePerGasRaw();
+    if (baseFee == null) {
+      BigInteger gasPrice = check(io(() -> web3.ethGasPrice().send())).getGasPrice();
+      return to == null
+          ? RawTransaction.createContractTransaction(
+              nonce, gasPrice, gasLimit, BigInteger.ZERO, data)
+          : RawTransaction.createTransaction(nonce, gasPrice, gasLimit, to, BigInteger.ZERO, data);
+    }
+    BigInteger tip =
+        check(io(() -> web3.ethMaxPriorityFeePerGas().send())).getMaxPriorityFeePerGas();
+    BigInteger maxFee = Numeric.decodeQuantity(baseFee).shiftLeft(1).add(tip);
+    return RawTransaction.createTransaction(
+        chainId, nonce, gasLimit, to == null ? "" : to, BigInteger.ZERO, data, tip, maxFee);
+  }
+
+  private TransactionReceipt awaitReceipt(String hash) throws ChainException {
+    long deadline = System.nanoTime() + RECEIPT_TIMEOUT.toNanos();
+    while (System.nanoTime() < deadline) {
+      Optional<TransactionReceipt> receipt =
+          check(io(() -> web3.ethGetTransactionReceipt(hash).send())).getTransactionReceipt();
+      if (receipt.isPresent()) {
+        return receipt.get();
+      }
+      try {
+        Thread.sleep(50);
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        throw new ChainException("interrupted while waiting for transaction " + hash);
+      }
+    }
+    throw new ChainException(
+        "transaction " + hash + " was not mined within " + RECEIPT_TIMEOUT.toSeconds() + " s");
+  }
+
+  /** Runs a reverted transaction again as a call in its block, to learn the error's name. */
+  private ChainException replayedRevert(
+      Credentials from, String to, String data, TransactionReceipt receipt) throws ChainException {
+    EthCall replay =
+        io(
+            () ->
+                web3.ethCall(
+                        Transaction.createEthCallTransaction(from.getAddress(), to, data),
+                        DefaultBlockParameter.valueOf(
+                            receipt.getBlockNumber().subtract(BigInteger.ONE)))
+                    .send());
+    return replay.hasError()
+        ? revert(replay.getError())
+        : new ChainException("transaction " + receipt.getTransactionHash() + " reverted");
+  }
+
+  private ChainException revert(Response.Error error) {
+    // The revert data is in the error's data (a JSON string) or, from some nodes, only in the
+    // message ("execution reverted: custom error 0x5f3b6d93...").
+    for (String text : new String[] {String.valueOf(error.getData()), error.getMessage()}) {
+      java.util.regex.Matcher hex = REVERT_DATA.matcher(text == null ? "" : text);
+      if (hex.find()) {
+        return reverts.decode(hex.group());
+      }
+    }
+    return new ChainException("the chain refused: " + error.getMessage());
+  }
+
+  private static <T extends Response<?>> T check(T response) throws ChainException {
+    if (response.hasError()) {
+      throw new ChainException("the chain refused: " + response.getError().getMessage());
+    }
+    return response;
+  }
+
+  private interface Rpc<T> {
+    T send() throws IOException;
+  }
+
+  private <T> T io(Rpc<T> request) throws ChainException {
+    try {
+      return request.send();
+    } catch (IOException e) {
+      throw new ChainException("cannot reach the chain at " + rpc + ": " + reason(e), e);
+    }
+  }
+
+  private static String reason(IOException e) {
+    String message = e.getMessage();
+    if (e instanceof java.net.ConnectException
+        || (message != null && message.contains("Failed to connect"))) {
+      return "connection refused";
+    }
+    return message == null ? e.getClass().getSimpleName() : message;
+  }
+
+  @Override
+  public void close() {
+    web3.shutdown();
+  }
+}

@@ -1,0 +1,39 @@
+package network.mysterium.contracts;
+
+import java.math.BigInteger;
+import org.web3j.abi.datatypes.DynamicBytes;
+import org.web3j.crypto.Credentials;
+import org.web3j.protocol.core.methods.response.TransactionReceipt;
+
+/** Registration of identities for a MYST stake (whitepaper 6.3). */
+public final class IdentityRegistryContract extends ContractBinding {
+  public IdentityRegistryContract(EthereumClient client, String address) {
+    super(client, address);
+  }
+
+  /**
+   * @param publicKey 64 bytes x || y
+   * @param signature the identity's EIP-712 signature of Registration(identity, payer, stake)
+   */
+  public TransactionReceipt register(Credentials payer, byte[] publicKey, byte[] signature)
+      throws ChainException {
+    return send(payer, "register", new DynamicBytes(publicKey), new DynamicBytes(signature));
+  }
+
+  public boolean isRegistered(String identity) throws ChainException {
+    return callBool("isRegistered", address(identity));
+  }
+
+  public BigInteger stakeOf(String identity) throws ChainException {
+    return callUint("stakeOf", address(identity));
+  }
+
+  public BigInteger registrationStake() throws ChainException {
+    return callUint("registrationStake");
+  }
+
+  public TransactionReceipt setRegistrationStake(Credentials owner, BigInteger stake)
+      throws ChainException {
+    return send(owner, "setRegistrationStake", uint(stake));
+  }
+}

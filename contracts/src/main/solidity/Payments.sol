@@ -1,0 +1,146 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
+pragma solidity 0.8.30;
+
+import {Ownable} from "@openzeppelin/contracts/access/Ownable.sol";
+import {IERC20} from "@openzeppelin/contracts/token/ERC20/IERC20.sol";
+import {SafeERC20} from "@openzeppelin/contracts/token/ERC20/utils/SafeERC20.sol";
+import {ECDSA} from "@openzeppelin/contracts/utils/cryptography/ECDSA.sol";
+import {EIP712} from "@openzeppelin/contracts/utils/cryptography/EIP712.sol";
+
+/// Whitepaper 6.5: one contract holds every identity's payments account. Consumers pay providers
+/// with signed promises (issuer, benefiter, serial, amount); the benefiter clears them here.
+contract Payments is Ownable, EIP712("Mysterium Payments", "1") {
+    using SafeERC20 for IERC20;
+
+    bytes32 private constant PROMISE_TYPEHASH =
+        keccak256("Promise(address issuer,address benefiter,uint256 serial,uint256 amount)");
+    /// Signed by the benefiter, so only it decides whether a short balance may pay partially
+    /// (clearing a serial forfeits the rest of it).
+    bytes32 private constant CLEARING_TYPEHASH =
+        keccak256("Clearing(address issuer,address benefiter,uint256 serial,uint256 amount,bool acceptPartial)");
+    bytes32 private constant WITHDRAWAL_TYPEHASH =
+        keccak256("Withdrawal(address identity,address to,uint256 amount,uint256 nonce)");
+    uint16 public constant MAX_FEE_BASIS_POINTS = 1000;
+
+    IERC20 public immutable token;
+    address public feeAccount;
+    uint16 public feeBasisPoints;
+    mapping(address identity => uint256) public balanceOf;
+    mapping(address issuer => mapping(address benefiter => uint256)) public lastClearedSerial;
+    mapping(address identity => uint256) public withdrawalNonce;
+
+    event Deposited(address indexed identity, address indexed from, uint256 amount);
+    event PromiseCleared(
+        address indexed issuer, address indexed benefiter, uint256 serial, uint256 amount, uint256 paid, uint256 fee
+    );
+    event Withdrawn(address indexed identity, address indexed to, uint256 amount, uint256 nonce);
+    event FeeChanged(address feeAccount, uint16 feeBasisPoints);
+
+    error SerialNotAbove(uint256 lastCleared, uint256 serial);
+    error InvalidIssuerSignature();
+    error InvalidBenefiterSignature();
+    error InsufficientBalance(uint256 balance, uint256 amount);
+    error InvalidWithdrawalSignature();
+    error FeeTooHigh(uint16 basisPoints);
+    error ZeroAmount();
+
+    constructor(IERC20 token_, address feeAccount_, uint16 feeBasisPoints_, address owner_) Ownable(owner_) {
+        token = token_;
+        _setFee(feeAccount_, feeBasisPoints_);
+    }
+
+    function deposit(address identity, uint256 amount) external {
+        if (amount == 0) revert ZeroAmount();
+        balanceOf[identity] += amount;
+        emit Deposited(identity, msg.sender, amount);
+        token.safeTransferFrom(msg.sender, address(this), amount);
+    }
+
+    /// Anyone may submit; both signatures make it the issuer's promise and the benefiter's claim.
+    /// Serials only go up per pair, so a cleared promise can never be cleared again.
+    function clearPromise(
+        address issuer,
+        address benefiter,
+        uint256 serial,
+        uint256 amount,
+        bool acceptPartial,
+        bytes calldata issuerSignature,
+        bytes calldata benefiterSignature
+    ) external {
+        if (amount == 0) revert ZeroAmount();
+        uint256 last = lastClearedSerial[issuer][benefiter];
+        if (serial <= last) revert SerialNotAbove(last, serial);
+        _verifyPromise(issuer, benefiter, serial, amount, acceptPartial, issuerSignature, benefiterSignature);
+        lastClearedSerial[issuer][benefiter] = serial;
+        (uint256 paid, uint256 fee) = _pay(issuer, benefiter, amount, acceptPartial);
+        emit PromiseCleared(issuer, benefiter, serial, amount, paid, fee);
+    }
+
+    function _verifyPromise(
+        address issuer,
+        address benefiter,
+        uint256 serial,
+        uint256 amount,
+        bool acceptPartial,
+        bytes calldata issuerSignature,
+        bytes calldata benefiterSignature
+    ) private view {
+        bytes32 promiseDigest =
+            _hashTypedDataV4(keccak256(abi.encode(PROMISE_TYPEHASH, issuer, benefiter, serial, amount)));
+        if (ECDSA.recover(promiseDigest, issuerSignature) != issuer) revert InvalidIssuerSignature();
+        bytes32 clearingDigest = _hashTypedDataV4(
+            keccak256(abi.encode(CLEARING_TYPEHASH, issuer, benefiter, serial, amount, acceptPartial))
+        );
+        if (ECDSA.recover(clearingDigest, benefiterSignature) != benefiter) revert InvalidBenefiterSignature();
+    }
+
+    function _pay(address issuer, address benefiter, uint256 amount, bool acceptPartial)
+        private
+        returns (uint256 paid, uint256 fee)
+    {
+        uint256 balance = balanceOf[issuer];
+        paid = amount;
+        if (balance < amount) {
+            if (!acceptPartial) revert InsufficientBalance(balance, amount);
+            paid = balance;
+        }
+        fee = paid * feeBasisPoints / 10_000;
+        unchecked {
+            balanceOf[issuer] = balance - paid; // paid <= balance
+        }
+        balanceOf[benefiter] += paid - fee;
+        if (fee != 0) balanceOf[feeAccount] += fee;
+    }
+
+    /// The identity's signature authorises sending to any address (e.g. an exchange); the nonce
+    /// makes each signature good for one withdrawal.
+    function withdraw(address identity, address to, uint256 amount, bytes calldata signature) external {
+        if (amount == 0) revert ZeroAmount();
+        uint256 nonce = withdrawalNonce[identity];
+        bytes32 digest = _hashTypedDataV4(keccak256(abi.encode(WITHDRAWAL_TYPEHASH, identity, to, amount, nonce)));
+        if (ECDSA.recover(digest, signature) != identity) revert InvalidWithdrawalSignature();
+        uint256 balance = balanceOf[identity];
+        if (balance < amount) revert InsufficientBalance(balance, amount);
+        withdrawalNonce[identity] = nonce + 1;
+        unchecked {
+            balanceOf[identity] = balance - amount;
+        }
+        emit Withdrawn(identity, to, amount, nonce);
+        token.safeTransfer(to, amount);
+    }
+
+    function setFee(address feeAccount_, uint16 feeBasisPoints_) external onlyOwner {
+        _setFee(feeAccount_, feeBasisPoints_);
+    }
+
+    function domainSeparator() external view returns (bytes32) {
+        return _domainSeparatorV4();
+    }
+
+    function _setFee(address feeAccount_, uint16 feeBasisPoints_) private {
+        if (feeBasisPoints_ > MAX_FEE_BASIS_POINTS) revert FeeTooHigh(feeBasisPoints_);
+        feeAccount = feeAccount_;
+        feeBasisPoints = feeBasisPoints_;
+        emit FeeChanged(feeAccount_, feeBasisPoints_);
+    }
+}
