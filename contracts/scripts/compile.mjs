@@ -14,6 +14,7 @@ const CONTRACTS = ['MystToken', 'IdentityRegistry', 'ServiceRegistry', 'Payments
 const settings = {
   optimizer: { enabled: true, runs: 200 },
   evmVersion: 'cancun',
+  viaIR: true,
   outputSelection: { '*': { '*': ['abi', 'evm.bytecode.object', 'evm.deployedBytecode.object'] } },
 };
 
@@ -42,7 +43,7 @@ for (const name of CONTRACTS) {
     abi: contract.abi,
     bytecode: '0x' + contract.evm.bytecode.object,
     deployedBytecode: '0x' + contract.evm.deployedBytecode.object,
-    compiler: { version: solc.version(), settings: { optimizer: settings.optimizer, evmVersion: settings.evmVersion } },
+    compiler: { version: solc.version(), settings: { optimizer: settings.optimizer, evmVersion: settings.evmVersion, viaIR: settings.viaIR } },
   }, null, 2) + '\n';
 }
 

@@ -19,8 +19,13 @@ contract IdentityRegistry is Ownable, EIP712("Mysterium Identity Registry", "1")
 
     IERC20 public immutable token;
     uint256 public registrationStake;
-    mapping(address identity => uint256) private stakes;
-    mapping(address identity => bool) private registered;
+    /// One storage slot per identity: registering writes a single new slot.
+    struct Registration {
+        bool registered;
+        uint248 stake;
+    }
+
+    mapping(address identity => Registration) private registrations;
 
     event IdentityRegistered(address indexed identity, address indexed payer, bytes publicKey, uint256 stake);
     event RegistrationStakeChanged(uint256 previous, uint256 current);
@@ -28,8 +33,10 @@ contract IdentityRegistry is Ownable, EIP712("Mysterium Identity Registry", "1")
     error InvalidPublicKey();
     error NotSignedByIdentity();
     error AlreadyRegistered(address identity);
+    error StakeTooHigh(uint256 stake);
 
     constructor(IERC20 token_, uint256 stake, address owner_) Ownable(owner_) {
+        if (stake > type(uint248).max) revert StakeTooHigh(stake);
         token = token_;
         registrationStake = stake;
     }
@@ -38,25 +45,25 @@ contract IdentityRegistry is Ownable, EIP712("Mysterium Identity Registry", "1")
     function register(bytes calldata publicKey, bytes calldata signature) external {
         if (publicKey.length != 64) revert InvalidPublicKey();
         address identity = address(uint160(uint256(keccak256(publicKey))));
-        if (registered[identity]) revert AlreadyRegistered(identity);
+        if (registrations[identity].registered) revert AlreadyRegistered(identity);
         uint256 stake = registrationStake;
         bytes32 digest = _hashTypedDataV4(keccak256(abi.encode(REGISTRATION_TYPEHASH, identity, msg.sender, stake)));
         if (ECDSA.recover(digest, signature) != identity) revert NotSignedByIdentity();
-        registered[identity] = true;
-        stakes[identity] = stake;
+        registrations[identity] = Registration(true, uint248(stake));
         emit IdentityRegistered(identity, msg.sender, publicKey, stake);
         token.safeTransferFrom(msg.sender, address(this), stake);
     }
 
     function isRegistered(address identity) external view returns (bool) {
-        return registered[identity];
+        return registrations[identity].registered;
     }
 
     function stakeOf(address identity) external view returns (uint256) {
-        return stakes[identity];
+        return registrations[identity].stake;
     }
 
     function setRegistrationStake(uint256 stake) external onlyOwner {
+        if (stake > type(uint248).max) revert StakeTooHigh(stake);
         emit RegistrationStakeChanged(registrationStake, stake);
         registrationStake = stake;
     }

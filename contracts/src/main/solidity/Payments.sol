@@ -25,6 +25,10 @@ contract Payments is Ownable, EIP712("Mysterium Payments", "1") {
     IERC20 public immutable token;
     address public feeAccount;
     uint16 public feeBasisPoints;
+    /// Fees not yet credited to the fee account. Kept in the slot clearing reads anyway (with
+    /// feeAccount and feeBasisPoints), so a clearing writes no extra cold slot; collectFees()
+    /// credits them, and they are flushed before they could overflow.
+    uint80 public feesAccrued;
     mapping(address identity => uint256) public balanceOf;
     mapping(address issuer => mapping(address benefiter => uint256)) public lastClearedSerial;
     mapping(address identity => uint256) public withdrawalNonce;
@@ -35,6 +39,7 @@ contract Payments is Ownable, EIP712("Mysterium Payments", "1") {
     );
     event Withdrawn(address indexed identity, address indexed to, uint256 amount, uint256 nonce);
     event FeeChanged(address feeAccount, uint16 feeBasisPoints);
+    event FeesCollected(address indexed feeAccount, uint256 amount);
 
     error SerialNotAbove(uint256 lastCleared, uint256 serial);
     error InvalidIssuerSignature();
@@ -109,7 +114,27 @@ contract Payments is Ownable, EIP712("Mysterium Payments", "1") {
             balanceOf[issuer] = balance - paid; // paid <= balance
         }
         balanceOf[benefiter] += paid - fee;
-        if (fee != 0) balanceOf[feeAccount] += fee;
+        if (fee != 0) _accrueFee(fee);
+    }
+
+    function _accrueFee(uint256 fee) private {
+        uint256 accrued = feesAccrued + fee;
+        if (accrued > type(uint80).max) {
+            balanceOf[feeAccount] += accrued;
+            feesAccrued = 0;
+        } else {
+            feesAccrued = uint80(accrued);
+        }
+    }
+
+    /// Credits the accrued fees to the fee account's balance (anyone may call).
+    function collectFees() public {
+        uint256 accrued = feesAccrued;
+        if (accrued != 0) {
+            feesAccrued = 0;
+            balanceOf[feeAccount] += accrued;
+            emit FeesCollected(feeAccount, accrued);
+        }
     }
 
     /// The identity's signature authorises sending to any address (e.g. an exchange); the nonce
@@ -139,6 +164,7 @@ contract Payments is Ownable, EIP712("Mysterium Payments", "1") {
 
     function _setFee(address feeAccount_, uint16 feeBasisPoints_) private {
         if (feeBasisPoints_ > MAX_FEE_BASIS_POINTS) revert FeeTooHigh(feeBasisPoints_);
+        collectFees(); // fees earned so far belong to the account they were earned for
         feeAccount = feeAccount_;
         feeBasisPoints = feeBasisPoints_;
         emit FeeChanged(feeAccount_, feeBasisPoints_);

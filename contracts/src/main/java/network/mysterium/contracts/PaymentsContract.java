@@ -60,6 +60,16 @@ public final class PaymentsContract extends ContractBinding {
     return send(owner, "setFee", address(feeAccount), new Uint16(basisPoints));
   }
 
+  /** Credits the fees accrued by clearings to the fee account's balance. */
+  public TransactionReceipt collectFees(Credentials sender) throws ChainException {
+    return send(sender, "collectFees");
+  }
+
+  /** Fees earned by clearings and not yet credited to the fee account. */
+  public BigInteger feesAccrued() throws ChainException {
+    return callUint("feesAccrued");
+  }
+
   public BigInteger balanceOf(String identity) throws ChainException {
     return callUint("balanceOf", address(identity));
   }

@@ -47,4 +47,8 @@ public sealed interface ChainEvent {
   record Withdrawn(
       Position position, Address identity, Address to, BigInteger amount, BigInteger nonce)
       implements ChainEvent {}
+
+  /** {@code FeesCollected(address indexed feeAccount, uint256 amount)}. */
+  record FeesCollected(Position position, Address feeAccount, BigInteger amount)
+      implements ChainEvent {}
 }

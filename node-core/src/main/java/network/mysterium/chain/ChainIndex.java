@@ -175,7 +175,7 @@ public final class ChainIndex implements RegisteredIdentities {
                 boolean own = rows.getBoolean(2);
                 balance =
                     switch (rows.getString(1)) {
-                      case "deposit" -> balance.add(paid);
+                      case "deposit", "fees" -> balance.add(paid);
                       case "withdrawal" -> balance.subtract(paid);
                       default -> own ? balance.subtract(paid) : balance.add(paid.subtract(fee));
                     };
@@ -294,6 +294,17 @@ public final class ChainIndex implements RegisteredIdentities {
               e.amount(),
               e.paid(),
               e.fee());
+      case ChainEvent.FeesCollected e ->
+          insertPayment(
+              c,
+              at,
+              "fees",
+              e.feeAccount(),
+              e.feeAccount(),
+              null,
+              e.amount(),
+              e.amount(),
+              BigInteger.ZERO);
       case ChainEvent.Withdrawn e ->
           insertPayment(
               c,

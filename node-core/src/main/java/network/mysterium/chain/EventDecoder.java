@@ -36,7 +36,8 @@ final class EventDecoder {
         "uint",
         "uint",
         "uint"),
-    WITHDRAWN("Withdrawn(address,address,uint256,uint256)", "uint", "uint");
+    WITHDRAWN("Withdrawn(address,address,uint256,uint256)", "uint", "uint"),
+    FEES_COLLECTED("FeesCollected(address,uint256)", "uint");
 
     final String topic;
     final List<TypeReference<Type>> data;
@@ -68,7 +69,8 @@ final class EventDecoder {
             Kind.PROPOSAL_ANNOUNCED, contracts.serviceRegistry(),
             Kind.DEPOSITED, contracts.payments(),
             Kind.PROMISE_CLEARED, contracts.payments(),
-            Kind.WITHDRAWN, contracts.payments());
+            Kind.WITHDRAWN, contracts.payments(),
+            Kind.FEES_COLLECTED, contracts.payments());
   }
 
   /** The event, or empty for logs of other events (token transfers, owner changes...). */
@@ -111,6 +113,7 @@ final class EventDecoder {
                   uint(data, 1),
                   uint(data, 2),
                   uint(data, 3));
+          case FEES_COLLECTED -> new ChainEvent.FeesCollected(at, first, uint(data, 0));
           case WITHDRAWN ->
               new ChainEvent.Withdrawn(
                   at, first, indexedAddress(topics, 2), uint(data, 0), uint(data, 1));

@@ -38,11 +38,11 @@ CREATE TABLE announcements (
 );
 CREATE INDEX announcements_provider ON announcements (provider, serial);
 
--- Deposits, clearings and withdrawals: balances are summed from these, so a rewind needs no undo.
+-- Deposits, clearings, withdrawals and collected fees: balances are summed from these, so a rewind needs no undo.
 CREATE TABLE payment_events (
   block_number INTEGER NOT NULL,
   log_index INTEGER NOT NULL,
-  kind TEXT NOT NULL CHECK (kind IN ('deposit', 'clearing', 'withdrawal')),
+  kind TEXT NOT NULL CHECK (kind IN ('deposit', 'clearing', 'withdrawal', 'fees')),
   identity TEXT NOT NULL,
   counterparty TEXT NOT NULL,
   serial TEXT, -- the promise serial of a clearing, the nonce of a withdrawal
