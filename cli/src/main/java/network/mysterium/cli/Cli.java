@@ -1,5 +1,7 @@
 package network.mysterium.cli;
 
+import network.mysterium.contracts.ChainException;
+import network.mysterium.contracts.ContractRevertException;
 import network.mysterium.crypto.InvalidSignatureException;
 import network.mysterium.i18n.Messages;
 import network.mysterium.identity.KeystoreException;
@@ -40,6 +42,12 @@ public final class Cli {
       case KeystoreException k ->
           messages.get("error." + k.reason().name(), k.subject(), k.detail());
       case UserError u -> messages.get(u.key(), u.args());
+      case ContractRevertException r ->
+          messages.get(
+              "error.contract-refused",
+              r.errorName(),
+              r.arguments().toString().replace('[', '(').replace(']', ')'));
+      case ChainException c -> messages.get("error.chain", c.getMessage());
       case InvalidSignatureException s -> messages.get("error.invalid-signature", s.getMessage());
       case IllegalArgumentException i -> messages.get("error.invalid-input", i.getMessage());
       default -> {

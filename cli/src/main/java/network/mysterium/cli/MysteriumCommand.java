@@ -1,9 +1,16 @@
 package network.mysterium.cli;
 
 import java.nio.file.Path;
+import java.util.Arrays;
+import java.util.Optional;
+import network.mysterium.cli.chain.ChainCommand;
+import network.mysterium.cli.chain.WalletCommand;
 import network.mysterium.cli.identity.IdentityCommand;
+import network.mysterium.crypto.Address;
+import network.mysterium.crypto.PrivateKey;
 import network.mysterium.datadir.DataDirectory;
 import network.mysterium.identity.Keystore;
+import network.mysterium.identity.KeystoreException;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.IVersionProvider;
 import picocli.CommandLine.Option;
@@ -13,7 +20,7 @@ import picocli.CommandLine.Option;
     name = "mysterium",
     mixinStandardHelpOptions = true,
     versionProvider = MysteriumCommand.Version.class,
-    subcommands = {IdentityCommand.class})
+    subcommands = {IdentityCommand.class, ChainCommand.class, WalletCommand.class})
 public final class MysteriumCommand {
   private final CliEnvironment environment;
 
@@ -36,6 +43,25 @@ public final class MysteriumCommand {
   public Keystore keystore() {
     return new Keystore(
         dataDirectory(), environment.kdf(), environment.random(), environment.clock());
+  }
+
+  /** Unlocks the named identity, or the default one, asking its passphrase where configured. */
+  public PrivateKey unlock(Optional<String> address, PassphraseOptions passphrase)
+      throws KeystoreException {
+    Keystore keystore = keystore();
+    Address identity = keystore.resolve(address.map(Address::parse)).address();
+    char[] secret =
+        passphrase.read(environment, environment.messages().get("passphrase.prompt", identity));
+    try {
+      return keystore.unlock(identity, secret);
+    } finally {
+      Arrays.fill(secret, '\0');
+    }
+  }
+
+  /** Prints one line of the bundle's text to standard output. */
+  public void say(String key, Object... args) {
+    environment.out().println(environment.messages().get(key, args));
   }
 
   /** The version the jar's manifest carries. */

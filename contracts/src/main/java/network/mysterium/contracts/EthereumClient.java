@@ -30,7 +30,11 @@ public final class EthereumClient implements AutoCloseable {
   private static final java.util.regex.Pattern REVERT_DATA =
       java.util.regex.Pattern.compile("0x[0-9a-fA-F]{8,}");
 
+  /** Anvil's chain id: the only chain where {@link #fundOnDevChain} works. */
+  public static final long DEV_CHAIN_ID = 31337;
+
   private final URI rpc;
+  private final HttpService service;
   private final Web3j web3;
   private final long chainId;
   private final RevertDecoder reverts =
@@ -39,22 +43,24 @@ public final class EthereumClient implements AutoCloseable {
               .map(ContractArtifact::load)
               .toList());
 
-  private EthereumClient(URI rpc, Web3j web3, long chainId) {
+  private EthereumClient(URI rpc, HttpService service, Web3j web3, long chainId) {
     this.rpc = rpc;
+    this.service = service;
     this.web3 = web3;
     this.chainId = chainId;
   }
 
   /** Connects and asks the chain id, so an unreachable endpoint fails here, clearly. */
   public static EthereumClient connect(URI rpc) throws ChainException {
-    Web3j web3 = Web3j.build(new HttpService(rpc.toString()));
+    HttpService service = new HttpService(rpc.toString());
+    Web3j web3 = Web3j.build(service);
     try {
       var response = web3.ethChainId().send();
       if (response.hasError()) {
         throw new ChainException(
             "the chain at " + rpc + " refused: " + response.getError().getMessage());
       }
-      return new EthereumClient(rpc, web3, response.getChainId().longValueExact());
+      return new EthereumClient(rpc, service, web3, response.getChainId().longValueExact());
     } catch (IOException e) {
       web3.shutdown();
       throw new ChainException("cannot reach the chain at " + rpc + ": " + reason(e), e);
@@ -94,6 +100,28 @@ public final class EthereumClient implements AutoCloseable {
 
   public long blockNumber() throws ChainException {
     return check(io(() -> web3.ethBlockNumber().send())).getBlockNumber().longValueExact();
+  }
+
+  /**
+   * Gives an account ETH for gas on a local development chain (anvil's {@code anvil_setBalance});
+   * refused on any other chain.
+   */
+  public void fundOnDevChain(String address, BigInteger wei) throws ChainException {
+    if (chainId != DEV_CHAIN_ID) {
+      throw new ChainException(
+          "chain "
+              + chainId
+              + " is not a local development chain: fund "
+              + address
+              + " with ETH yourself");
+    }
+    var request =
+        new org.web3j.protocol.core.Request<>(
+            "anvil_setBalance",
+            List.of(address, Numeric.toHexStringWithPrefix(wei)),
+            service,
+            org.web3j.protocol.core.methods.response.VoidResponse.class);
+    check(io(request::send));
   }
 
   public BigInteger etherBalance(String address) throws ChainException {

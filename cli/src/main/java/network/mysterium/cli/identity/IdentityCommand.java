@@ -17,10 +17,15 @@ import picocli.CommandLine.ParentCommand;
       ExportIdentity.class,
       DefaultIdentity.class,
       SignMessage.class,
+      RegisterIdentity.class,
       VerifyMessage.class
     })
 public final class IdentityCommand {
   @ParentCommand private MysteriumCommand root;
+
+  MysteriumCommand root() {
+    return root;
+  }
 
   CliEnvironment environment() {
     return root.environment();

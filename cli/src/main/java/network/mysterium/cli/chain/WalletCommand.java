@@ -1,0 +1,129 @@
+package network.mysterium.cli.chain;
+
+import java.util.Optional;
+import java.util.concurrent.Callable;
+import network.mysterium.chain.ChainWallet;
+import network.mysterium.cli.ChainOptions;
+import network.mysterium.cli.MysteriumCommand;
+import network.mysterium.cli.PassphraseOptions;
+import network.mysterium.contracts.Deployment;
+import network.mysterium.contracts.EthereumClient;
+import network.mysterium.crypto.Address;
+import network.mysterium.crypto.PrivateKey;
+import network.mysterium.money.Myst;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+import picocli.CommandLine.ParentCommand;
+
+/** {@code mysterium wallet ...}: MYST in the identity's wallet and its payments account. */
+@Command(
+    name = "wallet",
+    mixinStandardHelpOptions = true,
+    subcommands = {
+      WalletCommand.Balance.class,
+      WalletCommand.Deposit.class,
+      WalletCommand.Withdraw.class
+    })
+public final class WalletCommand {
+  @ParentCommand private MysteriumCommand root;
+
+  @Command(name = "balance", mixinStandardHelpOptions = true)
+  static final class Balance implements Callable<Integer> {
+    @ParentCommand private WalletCommand wallet;
+    @Mixin private ChainOptions chainOptions;
+
+    @Parameters(paramLabel = "ADDRESS", arity = "0..1", descriptionKey = "address")
+    private String address;
+
+    @Override
+    public Integer call() throws Exception {
+      MysteriumCommand root = wallet.root;
+      Address identity =
+          address != null
+              ? Address.parse(address)
+              : root.keystore().resolve(Optional.empty()).address();
+      Deployment deployment = chainOptions.deployment(root);
+      try (EthereumClient client = chainOptions.connect(deployment)) {
+        ChainWallet.Balances balances = new ChainWallet(client, deployment).balances(identity);
+        root.say("wallet.identity", identity);
+        root.say(
+            "wallet.registered",
+            balances.registered()
+                ? root.environment().messages().get("yes")
+                : root.environment().messages().get("no"),
+            balances.stake().toPlainString());
+        root.say("wallet.myst", balances.wallet().toPlainString());
+        root.say("wallet.payments", balances.paymentsAccount().toPlainString());
+        root.say(
+            "wallet.ether",
+            new java.math.BigDecimal(balances.etherWei())
+                .movePointLeft(18)
+                .stripTrailingZeros()
+                .toPlainString());
+      }
+      return 0;
+    }
+  }
+
+  @Command(name = "deposit", mixinStandardHelpOptions = true)
+  static final class Deposit implements Callable<Integer> {
+    @ParentCommand private WalletCommand wallet;
+    @Mixin private ChainOptions chainOptions;
+    @Mixin private PassphraseOptions passphrase;
+
+    @Parameters(paramLabel = "MYST", descriptionKey = "amount")
+    private String amount;
+
+    @Option(names = "--address", paramLabel = "ADDRESS", descriptionKey = "address")
+    private String address;
+
+    @Option(names = "--for", paramLabel = "ADDRESS", descriptionKey = "deposit-for")
+    private String beneficiary;
+
+    @Override
+    public Integer call() throws Exception {
+      MysteriumCommand root = wallet.root;
+      Myst value = Myst.parse(amount);
+      Deployment deployment = chainOptions.deployment(root);
+      try (EthereumClient client = chainOptions.connect(deployment);
+          PrivateKey from = root.unlock(Optional.ofNullable(address), passphrase)) {
+        Address to = beneficiary == null ? from.address() : Address.parse(beneficiary);
+        var receipt = new ChainWallet(client, deployment).deposit(from, to, value);
+        root.say("wallet.deposited", value.toPlainString(), to, receipt.getTransactionHash());
+      }
+      return 0;
+    }
+  }
+
+  @Command(name = "withdraw", mixinStandardHelpOptions = true)
+  static final class Withdraw implements Callable<Integer> {
+    @ParentCommand private WalletCommand wallet;
+    @Mixin private ChainOptions chainOptions;
+    @Mixin private PassphraseOptions passphrase;
+
+    @Parameters(paramLabel = "MYST", descriptionKey = "amount")
+    private String amount;
+
+    @Option(names = "--address", paramLabel = "ADDRESS", descriptionKey = "address")
+    private String address;
+
+    @Option(names = "--to", paramLabel = "ADDRESS", descriptionKey = "withdraw-to")
+    private String recipient;
+
+    @Override
+    public Integer call() throws Exception {
+      MysteriumCommand root = wallet.root;
+      Myst value = Myst.parse(amount);
+      Deployment deployment = chainOptions.deployment(root);
+      try (EthereumClient client = chainOptions.connect(deployment);
+          PrivateKey identity = root.unlock(Optional.ofNullable(address), passphrase)) {
+        Address to = recipient == null ? identity.address() : Address.parse(recipient);
+        var receipt = new ChainWallet(client, deployment).withdraw(identity, to, value);
+        root.say("wallet.withdrawn", value.toPlainString(), to, receipt.getTransactionHash());
+      }
+      return 0;
+    }
+  }
+}

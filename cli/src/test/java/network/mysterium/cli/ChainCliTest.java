@@ -1,0 +1,106 @@
+package network.mysterium.cli;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import network.mysterium.contracts.anvil.Anvil;
+import network.mysterium.contracts.anvil.AnvilExtension;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * chain deploy, identity register, wallet deposit/balance/withdraw as a user runs them, on anvil.
+ */
+@ExtendWith(AnvilExtension.class)
+class ChainCliTest {
+  @TempDir Path temp;
+  private CliHarness cli;
+  private String rpc;
+  private String address;
+
+  @BeforeEach
+  void createIdentity(Anvil anvil) {
+    rpc = anvil.rpcUrl().toString();
+    cli = new CliHarness(temp.resolve("node"));
+    cli.variables.put("MYSTERIUM_PASSPHRASE", "chain pass");
+    CliHarness.Run created = cli.run("identity", "new");
+    Matcher matcher = Pattern.compile("0x[0-9a-fA-F]{40}").matcher(created.out());
+    assertThat(matcher.find()).isTrue();
+    address = matcher.group();
+  }
+
+  private CliHarness.Run ok(String... args) {
+    CliHarness.Run run = cli.run(args);
+    assertThat(run.exitCode()).as("%s: %s", String.join(" ", args), run.err()).isZero();
+    return run;
+  }
+
+  @Test
+  void deployRegisterDepositBalanceWithdraw() throws Exception {
+    CliHarness.Run deployed = ok("chain", "deploy", "--rpc", rpc, "--stake", "10");
+    assertThat(deployed.out())
+        .contains("Deployed the contracts on chain 31337")
+        .contains("Payments: 0x");
+    assertThat(Files.readString(temp.resolve("node/deployment.json")))
+        .contains("\"chainId\" : 31337");
+
+    assertThat(ok("identity", "register", "--rpc", rpc).out())
+        .contains("Registered identity " + address);
+    assertThat(ok("wallet", "deposit", "25.5", "--rpc", rpc).out())
+        .contains("Deposited 25.5 MYST for " + address);
+    String dead = "0x000000000000000000000000000000000000dEaD";
+    ok("wallet", "withdraw", "5", "--to", dead, "--rpc", rpc);
+
+    String balance = ok("wallet", "balance", "--rpc", rpc).out();
+    assertThat(balance)
+        .contains("Registered:        yes (stake 10 MYST)")
+        .contains("Payments account:  20.5 MYST")
+        .contains("Wallet:            999999964.5 MYST"); // 1e9 - 10 staked - 25.5 deposited
+    assertThat(ok("wallet", "balance", dead, "--rpc", rpc).out())
+        .contains("Wallet:            5 MYST");
+
+    CliHarness.Run again = cli.run("identity", "register", "--rpc", rpc);
+    assertThat(again.exitCode()).isEqualTo(1);
+    assertThat(again.err())
+        .startsWith("Error: the contract refused the transaction: AlreadyRegistered(");
+
+    CliHarness.Run tooMuch = cli.run("wallet", "withdraw", "100", "--rpc", rpc);
+    assertThat(tooMuch.exitCode()).isEqualTo(1);
+    assertThat(tooMuch.err()).contains("InsufficientBalance(");
+  }
+
+  @Test
+  void unreachableOrWrongChainAndMissingDeploymentAreOneLineErrors(Anvil anvil) throws Exception {
+    CliHarness.Run noDeployment = cli.run("wallet", "balance", "--rpc", rpc);
+    assertThat(noDeployment.exitCode()).isEqualTo(1);
+    assertThat(noDeployment.err()).contains("no deployment file").contains("chain deploy");
+
+    ok("chain", "deploy", "--rpc", rpc);
+    CliHarness.Run unreachable = cli.run("wallet", "balance", "--rpc", "http://127.0.0.1:1");
+    assertThat(unreachable.exitCode()).isEqualTo(1);
+    assertThat(unreachable.err().strip())
+        .isEqualTo("Error: cannot reach the chain at http://127.0.0.1:1: connection refused");
+
+    try (Anvil other = Anvil.start(AnvilExtension.binary(), 5)) {
+      CliHarness.Run wrongChain = cli.run("wallet", "balance", "--rpc", other.rpcUrl().toString());
+      assertThat(wrongChain.exitCode()).isEqualTo(1);
+      assertThat(wrongChain.err())
+          .contains("has chain id 5 but the deployment is for chain id 31337");
+    }
+  }
+
+  @Test
+  void badAmountsAreRefusedBeforeAnythingIsSent() {
+    ok("chain", "deploy", "--rpc", rpc);
+    CliHarness.Run negative = cli.run("wallet", "deposit", "-1", "--rpc", rpc);
+    assertThat(negative.exitCode()).isNotZero();
+    CliHarness.Run tooPrecise = cli.run("wallet", "deposit", "0.0000000000000000001", "--rpc", rpc);
+    assertThat(tooPrecise.exitCode()).isEqualTo(1);
+    assertThat(tooPrecise.err()).contains("at most 18 decimals");
+  }
+}
