@@ -6,11 +6,13 @@ import network.mysterium.chain.ChainWallet;
 import network.mysterium.cli.ChainOptions;
 import network.mysterium.cli.MysteriumCommand;
 import network.mysterium.cli.PassphraseOptions;
+import network.mysterium.contracts.ChainException;
 import network.mysterium.contracts.Deployment;
 import network.mysterium.contracts.EthereumClient;
 import network.mysterium.crypto.Address;
 import network.mysterium.crypto.PrivateKey;
 import network.mysterium.money.Myst;
+import org.web3j.protocol.core.methods.response.TransactionReceipt;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
@@ -28,6 +30,36 @@ import picocli.CommandLine.ParentCommand;
     })
 public final class WalletCommand {
   @ParentCommand private MysteriumCommand root;
+
+  /** A transaction of an unlocked identity that moves MYST to a counterparty. */
+  @FunctionalInterface
+  interface Transfer {
+    TransactionReceipt run(
+        ChainWallet wallet, PrivateKey identity, Address counterparty, Myst amount)
+        throws ChainException;
+  }
+
+  /** Parses the amount, connects, unlocks, runs the transfer and reports it. */
+  int transact(
+      ChainOptions chainOptions,
+      PassphraseOptions passphrase,
+      String address,
+      String amount,
+      String counterparty,
+      String reportKey,
+      Transfer transfer)
+      throws Exception {
+    Myst value = Myst.parse(amount);
+    Deployment deployment = chainOptions.deployment(root);
+    try (EthereumClient client = chainOptions.connect(deployment);
+        PrivateKey identity = root.unlock(Optional.ofNullable(address), passphrase)) {
+      Address to = counterparty == null ? identity.address() : Address.parse(counterparty);
+      TransactionReceipt receipt =
+          transfer.run(new ChainWallet(client, deployment), identity, to, value);
+      root.say(reportKey, value.toPlainString(), to, receipt.getTransactionHash());
+    }
+    return 0;
+  }
 
   @Command(name = "balance", mixinStandardHelpOptions = true)
   static final class Balance implements Callable<Integer> {
@@ -84,16 +116,14 @@ public final class WalletCommand {
 
     @Override
     public Integer call() throws Exception {
-      MysteriumCommand root = wallet.root;
-      Myst value = Myst.parse(amount);
-      Deployment deployment = chainOptions.deployment(root);
-      try (EthereumClient client = chainOptions.connect(deployment);
-          PrivateKey from = root.unlock(Optional.ofNullable(address), passphrase)) {
-        Address to = beneficiary == null ? from.address() : Address.parse(beneficiary);
-        var receipt = new ChainWallet(client, deployment).deposit(from, to, value);
-        root.say("wallet.deposited", value.toPlainString(), to, receipt.getTransactionHash());
-      }
-      return 0;
+      return wallet.transact(
+          chainOptions,
+          passphrase,
+          address,
+          amount,
+          beneficiary,
+          "wallet.deposited",
+          (chainWallet, from, to, value) -> chainWallet.deposit(from, to, value));
     }
   }
 
@@ -114,16 +144,14 @@ public final class WalletCommand {
 
     @Override
     public Integer call() throws Exception {
-      MysteriumCommand root = wallet.root;
-      Myst value = Myst.parse(amount);
-      Deployment deployment = chainOptions.deployment(root);
-      try (EthereumClient client = chainOptions.connect(deployment);
-          PrivateKey identity = root.unlock(Optional.ofNullable(address), passphrase)) {
-        Address to = recipient == null ? identity.address() : Address.parse(recipient);
-        var receipt = new ChainWallet(client, deployment).withdraw(identity, to, value);
-        root.say("wallet.withdrawn", value.toPlainString(), to, receipt.getTransactionHash());
-      }
-      return 0;
+      return wallet.transact(
+          chainOptions,
+          passphrase,
+          address,
+          amount,
+          recipient,
+          "wallet.withdrawn",
+          (chainWallet, identity, to, value) -> chainWallet.withdraw(identity, to, value));
     }
   }
 }

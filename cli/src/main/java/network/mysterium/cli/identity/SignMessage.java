@@ -1,12 +1,9 @@
 package network.mysterium.cli.identity;
 
-import java.util.Arrays;
 import java.util.Optional;
 import java.util.concurrent.Callable;
 import network.mysterium.cli.PassphraseOptions;
-import network.mysterium.crypto.Address;
 import network.mysterium.crypto.PrivateKey;
-import network.mysterium.identity.Keystore;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
@@ -25,16 +22,8 @@ final class SignMessage implements Callable<Integer> {
   @Override
   public Integer call() throws Exception {
     byte[] hash = content.hash();
-    Keystore keystore = identity.keystore();
-    Address signer = keystore.resolve(Optional.ofNullable(address).map(Address::parse)).address();
-    char[] secret =
-        passphrase.read(
-            identity.environment(),
-            identity.environment().messages().get("passphrase.prompt", signer));
-    try (PrivateKey key = keystore.unlock(signer, secret)) {
+    try (PrivateKey key = identity.root().unlock(Optional.ofNullable(address), passphrase)) {
       identity.environment().out().println(key.sign(hash).toHex());
-    } finally {
-      Arrays.fill(secret, '\0');
     }
     return 0;
   }
