@@ -85,6 +85,12 @@ public final class PrivateKey implements Destroyable, AutoCloseable {
     throw new IllegalStateException("no recovery id reproduces the key; sign again");
   }
 
+  /** ECDH: the x coordinate of this key times the peer's point (32 bytes). */
+  byte[] agree(PublicKey peer) {
+    return Secp256k1.toBytes32(
+        peer.point().multiply(d()).normalize().getAffineXCoord().toBigInteger());
+  }
+
   /** The raw 32 key bytes: a copy the caller must zero. Used only to encrypt into a keystore. */
   public byte[] toBytes() {
     checkLive();

@@ -32,6 +32,16 @@ public final class PublicKey {
     }
   }
 
+  /** The curve point, for key agreement. */
+  ECPoint point() {
+    return Secp256k1.DOMAIN.getCurve().decodePoint(concat(new byte[] {0x04}, xy));
+  }
+
+  /** SEC 1 uncompressed encoding, 65 bytes: 0x04 || x || y. */
+  public byte[] toUncompressed() {
+    return concat(new byte[] {0x04}, xy);
+  }
+
   public byte[] toUncompressedXy() {
     return xy.clone();
   }
