@@ -1,0 +1,473 @@
+package network.mysterium.dialogue;
+
+import com.google.protobuf.ByteString;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+import java.util.TreeSet;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.locks.Condition;
+import java.util.concurrent.locks.ReentrantLock;
+import network.mysterium.crypto.Address;
+import network.mysterium.messaging.channel.Contact;
+import network.mysterium.messaging.proto.Ack;
+import network.mysterium.messaging.proto.Close;
+import network.mysterium.messaging.proto.Data;
+import network.mysterium.messaging.proto.DialogueFrame;
+import network.mysterium.messaging.proto.Establish;
+import network.mysterium.messaging.proto.EstablishAck;
+import network.mysterium.messaging.proto.KeepAlive;
+
+/**
+ * One dialogue between this node and a peer identity (whitepaper 6.6.1): an explicit state machine
+ * (establishing, open, closing, closed) with reliable, ordered delivery on top of an unreliable
+ * channel: numbered data, positive acknowledgements (cumulative and selective), retransmission
+ * after an RTT-estimated timeout with exponential backoff, a bounded send window, duplicate
+ * suppression, and in-order delivery to the application on a virtual thread.
+ */
+public final class Dialogue {
+  /** The dialogue's life. */
+  public enum State {
+    /** We sent Establish and wait for its acknowledgement. */
+    ESTABLISHING,
+    /** Both sides know the dialogue; data flows. */
+    OPEN,
+    /** Closing locally: sends what is in flight, then says Close. */
+    CLOSING,
+    /** Over: replaced, closed by either side, silent too long, or never acknowledged. */
+    CLOSED
+  }
+
+  /** What the application does with a dialogue's messages; called on the dialogue's own thread. */
+  public interface Handler {
+    void onMessage(Dialogue dialogue, byte[] payload);
+
+    default void onClosed(Dialogue dialogue, String reason) {}
+  }
+
+  /** Where the dialogue's frames go (sealed and sent by {@link Dialogues}). */
+  interface FrameSink {
+    void send(Dialogue dialogue, List<DialogueFrame> frames);
+  }
+
+  private static final long MIN_RTO_NANOS = TimeUnit.MILLISECONDS.toNanos(20);
+  private static final long MAX_RTO_NANOS = TimeUnit.SECONDS.toNanos(3);
+  private static final int MAX_SELECTIVE_ACKS = 64;
+
+  private static final class Outgoing {
+    final long sequence;
+    final byte[] payload;
+    final CompletableFuture<Void> acknowledged = new CompletableFuture<>();
+    long lastSentNanos;
+    int transmissions;
+
+    Outgoing(long sequence, byte[] payload) {
+      this.sequence = sequence;
+      this.payload = payload;
+    }
+  }
+
+  private final Address peer;
+  private final byte[] id;
+  private final DialogueConfig config;
+  private final FrameSink sink;
+  private final Handler handler;
+  private final boolean initiator;
+  private final ReentrantLock lock = new ReentrantLock();
+  private final Condition windowOpen = lock.newCondition();
+  private final CompletableFuture<Dialogue> established = new CompletableFuture<>();
+  private final LinkedBlockingQueue<Object> inbox = new LinkedBlockingQueue<>();
+  private static final Object END = new Object();
+
+  private volatile Contact contact;
+  private State state;
+  private String closeReason;
+  // sending
+  private long nextSequence = 1;
+  private final List<Outgoing> unsent = new ArrayList<>();
+  private final TreeMap<Long, Outgoing> inFlight = new TreeMap<>();
+  private long srttNanos = -1;
+  private long rttvarNanos;
+  private long rtoNanos = TimeUnit.MILLISECONDS.toNanos(200);
+  // receiving
+  private long delivered;
+  private final TreeMap<Long, byte[]> reorder = new TreeMap<>();
+  private final TreeSet<Long> selectiveToAck = new TreeSet<>();
+  private boolean ackDue;
+  // timers
+  private final long createdNanos;
+  private long lastReceivedNanos;
+  private long lastSentNanos;
+  private long lastEstablishNanos;
+  private int establishTransmissions;
+
+  Dialogue(
+      Address peer,
+      Contact contact,
+      byte[] id,
+      boolean initiator,
+      DialogueConfig config,
+      FrameSink sink,
+      Handler handler) {
+    this.peer = peer;
+    this.contact = contact;
+    this.id = id.clone();
+    this.initiator = initiator;
+    this.config = config;
+    this.sink = sink;
+    this.handler = handler;
+    this.createdNanos = System.nanoTime();
+    this.lastReceivedNanos = createdNanos;
+    this.state = initiator ? State.ESTABLISHING : State.OPEN;
+    if (!initiator) {
+      established.complete(this);
+    }
+    Thread.ofVirtual().name("dialogue-" + peer).start(this::deliverLoop);
+  }
+
+  public Address peer() {
+    return peer;
+  }
+
+  public Contact contact() {
+    return contact;
+  }
+
+  byte[] id() {
+    return id.clone();
+  }
+
+  boolean hasId(byte[] other) {
+    return java.util.Arrays.equals(id, other);
+  }
+
+  public State state() {
+    lock.lock();
+    try {
+      return state;
+    } finally {
+      lock.unlock();
+    }
+  }
+
+  /** Completes when the peer acknowledged the establishment (at once for accepted dialogues). */
+  public CompletableFuture<Dialogue> established() {
+    return established;
+  }
+
+  /**
+   * Queues a message; blocks while the send window is full. The future completes when the peer
+   * acknowledged it, or fails if the dialogue closes first.
+   */
+  public CompletableFuture<Void> send(byte[] payload) throws InterruptedException {
+    if (payload.length > Dialogues.maxMessageBytes()) {
+      throw new IllegalArgumentException(
+          "a dialogue message has at most " + Dialogues.maxMessageBytes() + " bytes");
+    }
+    Outgoing outgoing;
+    lock.lock();
+    try {
+      while (state != State.CLOSED && unsent.size() + inFlight.size() >= config.window()) {
+        windowOpen.await();
+      }
+      if (state == State.CLOSED || state == State.CLOSING) {
+        return CompletableFuture.failedFuture(new DialogueClosedException(peer, closeReason));
+      }
+      outgoing = new Outgoing(nextSequence++, payload.clone());
+      unsent.add(outgoing);
+      // Nagle: an idle dialogue sends at once; a busy one sends with the next acknowledgement
+      // or timer tick, so many messages share one datagram (and its signature and encryption).
+      if (inFlight.isEmpty()) {
+        pump(System.nanoTime());
+      }
+    } finally {
+      lock.unlock();
+    }
+    return outgoing.acknowledged;
+  }
+
+  /** Closes after what is in flight is acknowledged (or the silence timeout passes). */
+  public void close() {
+    lock.lock();
+    try {
+      if (state == State.OPEN || state == State.ESTABLISHING) {
+        state = inFlight.isEmpty() && unsent.isEmpty() ? State.CLOSED : State.CLOSING;
+        if (state == State.CLOSED) {
+          finish("closed by this side", true);
+        }
+      }
+    } finally {
+      lock.unlock();
+    }
+  }
+
+  // ---- driven by Dialogues ----
+
+  void sendEstablish(long now) {
+    lastEstablishNanos = now;
+    establishTransmissions++;
+    transmit(
+        List.of(DialogueFrame.newBuilder().setEstablish(Establish.getDefaultInstance()).build()),
+        now);
+  }
+
+  /** An Establish for this same dialogue arrived again (our acknowledgement was lost). */
+  void acknowledgeEstablish(long now) {
+    transmit(
+        List.of(
+            DialogueFrame.newBuilder().setEstablishAck(EstablishAck.getDefaultInstance()).build()),
+        now);
+  }
+
+  void receive(List<DialogueFrame> frames, Contact from, long now) {
+    lock.lock();
+    try {
+      if (state == State.CLOSED) {
+        return;
+      }
+      contact = from;
+      lastReceivedNanos = now;
+      for (DialogueFrame frame : frames) {
+        switch (frame.getKindCase()) {
+          case ESTABLISH_ACK -> {
+            if (state == State.ESTABLISHING) {
+              state = State.OPEN;
+              established.complete(this);
+            }
+          }
+          case DATA -> receiveData(frame.getData());
+          case ACK -> receiveAck(frame.getAck(), now);
+          case CLOSE -> {
+            finish("closed by the peer: " + frame.getClose().getReason(), false);
+            return;
+          }
+          default -> {} // Establish is handled by Dialogues; KeepAlive only refreshes the timer
+        }
+      }
+      pump(now);
+    } finally {
+      lock.unlock();
+    }
+  }
+
+  /** Timers: retransmissions, keep-alives, establishment retries and the silence timeout. */
+  void tick(long now) {
+    lock.lock();
+    try {
+      switch (state) {
+        case CLOSED -> {
+          return;
+        }
+        case ESTABLISHING -> {
+          if (now - createdNanos > config.establishTimeout().toNanos()) {
+            finish(
+                "the peer did not answer within " + config.establishTimeout().toSeconds() + " s",
+                false);
+          } else if (now - lastEstablishNanos > backoff(rtoNanos, establishTransmissions)) {
+            sendEstablish(now);
+          }
+          return;
+        }
+        default -> {}
+      }
+      if (now - lastReceivedNanos > config.silence().toNanos()) {
+        finish("the peer was silent for " + config.silence().toSeconds() + " s", false);
+        return;
+      }
+      pump(now);
+      if (state == State.OPEN && now - lastSentNanos > config.keepAlive().toNanos()) {
+        transmit(
+            List.of(
+                DialogueFrame.newBuilder().setKeepAlive(KeepAlive.getDefaultInstance()).build()),
+            now);
+      }
+    } finally {
+      lock.unlock();
+    }
+  }
+
+  /** Ends the dialogue without a word to the peer (it was replaced, or the node stops). */
+  void abandon(String reason) {
+    lock.lock();
+    try {
+      finish(reason, false);
+    } finally {
+      lock.unlock();
+    }
+  }
+
+  // ---- the protocol ----
+
+  private void receiveData(Data data) {
+    long sequence = data.getSequence();
+    ackDue = true;
+    if (sequence <= delivered || reorder.containsKey(sequence)) {
+      return; // duplicate: acknowledged again, delivered once
+    }
+    if (sequence > delivered + 4L * config.window()) {
+      return; // far beyond any window: not from a well-behaved peer
+    }
+    reorder.put(sequence, data.getPayload().toByteArray());
+    selectiveToAck.add(sequence);
+    while (reorder.containsKey(delivered + 1)) {
+      delivered++;
+      inbox.add(reorder.remove(delivered));
+    }
+  }
+
+  private void receiveAck(Ack ack, long now) {
+    boolean freed = false;
+    for (Map.Entry<Long, Outgoing> entry :
+        new ArrayList<>(inFlight.headMap(ack.getCumulative(), true).entrySet())) {
+      freed |= acknowledged(entry.getValue(), now);
+    }
+    for (long sequence : ack.getSelectiveList()) {
+      Outgoing outgoing = inFlight.get(sequence);
+      if (outgoing != null) {
+        freed |= acknowledged(outgoing, now);
+      }
+    }
+    if (freed) {
+      windowOpen.signalAll();
+    }
+    if (state == State.CLOSING && inFlight.isEmpty() && unsent.isEmpty()) {
+      finish("closed by this side", true);
+    }
+  }
+
+  private boolean acknowledged(Outgoing outgoing, long now) {
+    inFlight.remove(outgoing.sequence);
+    if (outgoing.transmissions == 1) { // Karn: only unambiguous samples
+      sampleRtt(now - outgoing.lastSentNanos);
+    }
+    outgoing.acknowledged.complete(null);
+    return true;
+  }
+
+  /** RFC 6298: smoothed RTT and its variation give the retransmission timeout. */
+  private void sampleRtt(long rtt) {
+    if (srttNanos < 0) {
+      srttNanos = rtt;
+      rttvarNanos = rtt / 2;
+    } else {
+      rttvarNanos = (3 * rttvarNanos + Math.abs(srttNanos - rtt)) / 4;
+      srttNanos = (7 * srttNanos + rtt) / 8;
+    }
+    rtoNanos = Math.clamp(srttNanos + 4 * rttvarNanos, MIN_RTO_NANOS, MAX_RTO_NANOS);
+  }
+
+  private static long backoff(long rto, int transmissions) {
+    return Math.min(MAX_RTO_NANOS, rto << Math.min(transmissions - 1, 8));
+  }
+
+  /** Sends what is due: acknowledgements, retransmissions, then new data within the window. */
+  private void pump(long now) {
+    if (state == State.ESTABLISHING || state == State.CLOSED) {
+      return;
+    }
+    List<DialogueFrame> frames = new ArrayList<>();
+    if (ackDue) {
+      Ack.Builder ack = Ack.newBuilder().setCumulative(delivered);
+      for (long sequence : selectiveToAck.tailSet(delivered, false)) {
+        if (ack.getSelectiveCount() == MAX_SELECTIVE_ACKS) {
+          break;
+        }
+        ack.addSelective(sequence);
+      }
+      selectiveToAck.headSet(delivered, true).clear();
+      frames.add(DialogueFrame.newBuilder().setAck(ack).build());
+      ackDue = false;
+    }
+    for (Outgoing outgoing : inFlight.values()) {
+      if (now - outgoing.lastSentNanos > backoff(rtoNanos, outgoing.transmissions)) {
+        frames.add(data(outgoing, now));
+      }
+    }
+    while (!unsent.isEmpty() && inFlight.size() < config.window()) {
+      Outgoing outgoing = unsent.removeFirst();
+      inFlight.put(outgoing.sequence, outgoing);
+      frames.add(data(outgoing, now));
+    }
+    if (!frames.isEmpty()) {
+      transmit(frames, now);
+    }
+  }
+
+  private static DialogueFrame data(Outgoing outgoing, long now) {
+    outgoing.lastSentNanos = now;
+    outgoing.transmissions++;
+    return DialogueFrame.newBuilder()
+        .setData(
+            Data.newBuilder()
+                .setSequence(outgoing.sequence)
+                .setPayload(ByteString.copyFrom(outgoing.payload)))
+        .build();
+  }
+
+  private void transmit(List<DialogueFrame> frames, long now) {
+    lastSentNanos = now;
+    sink.send(this, frames);
+  }
+
+  private void finish(String reason, boolean tellPeer) {
+    if (state == State.CLOSED && closeReason != null) {
+      return;
+    }
+    if (tellPeer) {
+      transmit(
+          List.of(
+              DialogueFrame.newBuilder().setClose(Close.newBuilder().setReason(reason)).build()),
+          System.nanoTime());
+    }
+    state = State.CLOSED;
+    closeReason = reason;
+    DialogueClosedException closed = new DialogueClosedException(peer, reason);
+    established.completeExceptionally(closed);
+    for (Outgoing outgoing : inFlight.values()) {
+      outgoing.acknowledged.completeExceptionally(closed);
+    }
+    for (Outgoing outgoing : unsent) {
+      outgoing.acknowledged.completeExceptionally(closed);
+    }
+    inFlight.clear();
+    unsent.clear();
+    windowOpen.signalAll();
+    inbox.add(END);
+  }
+
+  public String closeReason() {
+    lock.lock();
+    try {
+      return closeReason;
+    } finally {
+      lock.unlock();
+    }
+  }
+
+  boolean isInitiator() {
+    return initiator;
+  }
+
+  private void deliverLoop() {
+    try {
+      while (true) {
+        Object next = inbox.take();
+        if (next == END) {
+          handler.onClosed(this, closeReason());
+          return;
+        }
+        try {
+          handler.onMessage(this, (byte[]) next);
+        } catch (RuntimeException e) {
+          org.slf4j.LoggerFactory.getLogger(Dialogue.class)
+              .warn("handler of dialogue with {} failed: {}", peer, e.toString());
+        }
+      }
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
+  }
+}

@@ -1,0 +1,202 @@
+package network.mysterium.dialogue;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.nio.ByteBuffer;
+import java.time.Duration;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+
+class DialogueTest {
+  private static final DialogueConfig FAST =
+      new DialogueConfig(
+          Duration.ofMillis(100), Duration.ofMillis(600), Duration.ofSeconds(3), 256);
+
+  /** Under heavy loss the peers are busy; silence is judged more patiently. */
+  private static final DialogueConfig LOSSY =
+      new DialogueConfig(Duration.ofMillis(200), Duration.ofSeconds(5), Duration.ofSeconds(5), 256);
+
+  private final Peers peers = new Peers();
+  private LossyNetwork network;
+
+  @AfterEach
+  void close() {
+    peers.close();
+    if (network != null) {
+      network.close();
+    }
+  }
+
+  static byte[] number(int n) {
+    return ByteBuffer.allocate(4).putInt(n).array();
+  }
+
+  static void assertInOrderExactlyOnce(List<byte[]> received, int count) {
+    assertThat(received).hasSize(count);
+    for (int i = 0; i < count; i++) {
+      assertThat(ByteBuffer.wrap(received.get(i)).getInt()).as("message %d", i).isEqualTo(i);
+    }
+  }
+
+  static void awaitSize(List<?> list, int size, Duration timeout) throws InterruptedException {
+    long deadline = System.nanoTime() + timeout.toNanos();
+    while (list.size() < size && System.nanoTime() < deadline) {
+      Thread.sleep(10);
+    }
+  }
+
+  /**
+   * Sends {@code count} numbered messages both ways at once and waits for every acknowledgement.
+   */
+  static void exchange(Dialogue a, Dialogue b, int count) throws Exception {
+    CompletableFuture<Void> ab = CompletableFuture.runAsync(() -> sendAll(a, count));
+    CompletableFuture<Void> ba = CompletableFuture.runAsync(() -> sendAll(b, count));
+    CompletableFuture.allOf(ab, ba).get(120, TimeUnit.SECONDS);
+  }
+
+  static void sendAll(Dialogue dialogue, int count) {
+    try {
+      CompletableFuture<Void> last = null;
+      for (int i = 0; i < count; i++) {
+        last = dialogue.send(number(i));
+      }
+      last.get(60, TimeUnit.SECONDS);
+    } catch (Exception e) {
+      throw new IllegalStateException(e);
+    }
+  }
+
+  @Test
+  void tenThousandMessagesEachWayArriveExactlyOnceInOrderDespiteLossReorderingAndDuplication()
+      throws Exception {
+    network = new LossyNetwork(0.30, 0.10, 8);
+    Peers.Peer alice = peers.start(network.channel(), LOSSY);
+    Peers.Peer bob = peers.start(network.channel(), LOSSY);
+    long start = System.nanoTime();
+    List<byte[]> aliceReceived = new java.util.concurrent.CopyOnWriteArrayList<>();
+    Dialogue toBob =
+        alice
+            .dialogues()
+            .open(
+                bob.address(),
+                bob.dialogues().contact(),
+                Peers.handler(aliceReceived, new java.util.ArrayList<>()))
+            .get(10, TimeUnit.SECONDS);
+    Dialogue toAlice = bob.dialogues().dialogueWith(alice.address()).orElseThrow();
+
+    exchange(toBob, toAlice, 10_000);
+    awaitSize(bob.received(), 10_000, Duration.ofSeconds(10));
+    awaitSize(aliceReceived, 10_000, Duration.ofSeconds(10));
+    assertInOrderExactlyOnce(bob.received(), 10_000);
+    assertInOrderExactlyOnce(aliceReceived, 10_000);
+    System.out.printf(
+        "lossy exchange of 2 x 10,000 messages: %d ms%n", (System.nanoTime() - start) / 1_000_000);
+  }
+
+  @Test
+  void reEstablishingReplacesTheDialogueOnBothSides() throws Exception {
+    network = new LossyNetwork(0, 0, 0);
+    Peers.Peer alice = peers.start(network.channel(), FAST);
+    Peers.Peer bob = peers.start(network.channel(), FAST);
+    Dialogue first =
+        alice
+            .dialogues()
+            .open(
+                bob.address(),
+                bob.dialogues().contact(),
+                Peers.handler(new java.util.ArrayList<>(), new java.util.ArrayList<>()))
+            .get(5, TimeUnit.SECONDS);
+    Dialogue bobsFirst = bob.dialogues().dialogueWith(alice.address()).orElseThrow();
+
+    Dialogue second =
+        alice
+            .dialogues()
+            .open(
+                bob.address(),
+                bob.dialogues().contact(),
+                Peers.handler(new java.util.ArrayList<>(), new java.util.ArrayList<>()))
+            .get(5, TimeUnit.SECONDS);
+    Dialogue bobsSecond = bob.dialogues().dialogueWith(alice.address()).orElseThrow();
+
+    assertThat(first.state()).isEqualTo(Dialogue.State.CLOSED);
+    assertThat(first.closeReason()).contains("replaced");
+    assertThat(bobsFirst.state()).isEqualTo(Dialogue.State.CLOSED);
+    assertThat(bobsSecond).isNotSameAs(bobsFirst);
+    assertThat(second.state()).isEqualTo(Dialogue.State.OPEN);
+    second.send(number(0)).get(5, TimeUnit.SECONDS);
+    awaitSize(bob.received(), 1, Duration.ofSeconds(5));
+    assertInOrderExactlyOnce(bob.received(), 1);
+  }
+
+  @Test
+  void silenceClosesTheDialogueOnBothSides() throws Exception {
+    network = new LossyNetwork(0, 0, 0);
+    Peers.Peer alice = peers.start(network.channel(), FAST);
+    Peers.Peer bob = peers.start(network.channel(), FAST);
+    List<String> aliceClosed = new java.util.concurrent.CopyOnWriteArrayList<>();
+    Dialogue toBob =
+        alice
+            .dialogues()
+            .open(
+                bob.address(),
+                bob.dialogues().contact(),
+                Peers.handler(new java.util.ArrayList<>(), aliceClosed))
+            .get(5, TimeUnit.SECONDS);
+    Dialogue toAlice = bob.dialogues().dialogueWith(alice.address()).orElseThrow();
+
+    Thread.sleep(FAST.silence().toMillis() * 2); // keep-alives keep an idle dialogue open
+    assertThat(toBob.state()).isEqualTo(Dialogue.State.OPEN);
+    assertThat(toAlice.state()).isEqualTo(Dialogue.State.OPEN);
+
+    network.loss = 1.0; // the path goes dark
+    awaitSize(aliceClosed, 1, Duration.ofSeconds(3));
+    awaitSize(bob.closed(), 1, Duration.ofSeconds(3));
+    assertThat(toBob.state()).isEqualTo(Dialogue.State.CLOSED);
+    assertThat(toAlice.state()).isEqualTo(Dialogue.State.CLOSED);
+    assertThat(aliceClosed.getFirst()).contains("silent");
+    assertThat(bob.closed().getFirst()).contains("silent");
+  }
+
+  @Test
+  void closingOneSideClosesTheOther() throws Exception {
+    network = new LossyNetwork(0, 0, 0);
+    Peers.Peer alice = peers.start(network.channel(), FAST);
+    Peers.Peer bob = peers.start(network.channel(), FAST);
+    Dialogue toBob =
+        alice
+            .dialogues()
+            .open(
+                bob.address(),
+                bob.dialogues().contact(),
+                Peers.handler(new java.util.ArrayList<>(), new java.util.ArrayList<>()))
+            .get(5, TimeUnit.SECONDS);
+    toBob.send(number(0)).get(5, TimeUnit.SECONDS);
+    toBob.close();
+    awaitSize(bob.closed(), 1, Duration.ofSeconds(3));
+    assertThat(bob.closed().getFirst()).contains("closed by the peer");
+    assertThatThrownBy(() -> toBob.send(number(1)).get()).isInstanceOf(ExecutionException.class);
+  }
+
+  @Test
+  void aPeerThatNeverAnswersFailsTheEstablishment() throws Exception {
+    network = new LossyNetwork(1.0, 0, 0);
+    Peers.Peer alice = peers.start(network.channel(), FAST);
+    Peers.Peer bob = peers.start(network.channel(), FAST);
+    CompletableFuture<Dialogue> opening =
+        alice
+            .dialogues()
+            .open(
+                bob.address(),
+                bob.dialogues().contact(),
+                Peers.handler(new java.util.ArrayList<>(), new java.util.ArrayList<>()));
+    assertThatThrownBy(() -> opening.get(10, TimeUnit.SECONDS))
+        .isInstanceOf(ExecutionException.class)
+        .hasCauseInstanceOf(DialogueClosedException.class)
+        .hasMessageContaining("did not answer");
+  }
+}

@@ -1,0 +1,124 @@
+package network.mysterium.dialogue;
+
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.net.UnknownHostException;
+import java.util.Map;
+import java.util.Random;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import network.mysterium.messaging.channel.Channel;
+import network.mysterium.messaging.channel.Contact;
+
+/**
+ * An in-process network of channels that loses, duplicates and reorders datagrams at the rates the
+ * test sets (wireguard-go's bindtest in spirit): the dialogue layer's own adversary.
+ */
+final class LossyNetwork implements AutoCloseable {
+  volatile double loss;
+  volatile double duplication;
+
+  /** Largest random delivery delay; random delays reorder. */
+  volatile int maxDelayMillis;
+
+  private final Random random = new Random(42);
+  private final Map<Contact, Endpoint> endpoints = new ConcurrentHashMap<>();
+  private final ScheduledExecutorService wire = Executors.newSingleThreadScheduledExecutor();
+  private int nextHost = 1;
+
+  LossyNetwork(double loss, double duplication, int maxDelayMillis) {
+    this.loss = loss;
+    this.duplication = duplication;
+    this.maxDelayMillis = maxDelayMillis;
+  }
+
+  synchronized Channel channel() {
+    try {
+      Contact contact =
+          new Contact(
+              "udp", new InetSocketAddress(InetAddress.getByName("192.0.2." + nextHost++), 5000));
+      Endpoint endpoint = new Endpoint(contact);
+      endpoints.put(contact, endpoint);
+      return endpoint;
+    } catch (UnknownHostException e) {
+      throw new IllegalStateException(e);
+    }
+  }
+
+  private void transmit(Contact from, Contact to, byte[] datagram) {
+    Endpoint target = endpoints.get(to);
+    if (target == null) {
+      return;
+    }
+    int copies;
+    synchronized (random) {
+      if (random.nextDouble() < loss) {
+        return;
+      }
+      copies = random.nextDouble() < duplication ? 2 : 1;
+    }
+    for (int i = 0; i < copies; i++) {
+      int delay;
+      synchronized (random) {
+        delay = maxDelayMillis == 0 ? 0 : random.nextInt(maxDelayMillis + 1);
+      }
+      byte[] copy = datagram.clone();
+      wire.schedule(
+          () -> target.inbox.execute(() -> target.deliver(copy, from)),
+          delay,
+          TimeUnit.MILLISECONDS);
+    }
+  }
+
+  @Override
+  public void close() {
+    wire.shutdownNow();
+  }
+
+  private final class Endpoint implements Channel {
+    private final Contact contact;
+
+    /** Each endpoint receives on its own thread, as a socket's reader would. */
+    private final java.util.concurrent.ExecutorService inbox = Executors.newSingleThreadExecutor();
+
+    private volatile Receiver receiver;
+    private volatile boolean open = true;
+
+    Endpoint(Contact contact) {
+      this.contact = contact;
+    }
+
+    @Override
+    public Contact localContact() {
+      return contact;
+    }
+
+    @Override
+    public void start(Receiver receiver) {
+      this.receiver = receiver;
+    }
+
+    void deliver(byte[] datagram, Contact from) {
+      Receiver current = receiver;
+      if (open && current != null) {
+        current.receive(datagram, from);
+      }
+    }
+
+    @Override
+    public void send(Contact to, byte[] datagram) {
+      if (open) {
+        transmit(contact, to, datagram);
+      }
+    }
+
+    @Override
+    public void close() {
+      open = false;
+      endpoints.remove(contact);
+      inbox.shutdownNow();
+    }
+  }
+}
