@@ -6,6 +6,7 @@ import java.util.Optional;
 import network.mysterium.cli.chain.ChainCommand;
 import network.mysterium.cli.chain.WalletCommand;
 import network.mysterium.cli.identity.IdentityCommand;
+import network.mysterium.cli.node.NodeCommand;
 import network.mysterium.crypto.Address;
 import network.mysterium.crypto.PrivateKey;
 import network.mysterium.datadir.DataDirectory;
@@ -20,7 +21,12 @@ import picocli.CommandLine.Option;
     name = "mysterium",
     mixinStandardHelpOptions = true,
     versionProvider = MysteriumCommand.Version.class,
-    subcommands = {IdentityCommand.class, ChainCommand.class, WalletCommand.class})
+    subcommands = {
+      IdentityCommand.class,
+      ChainCommand.class,
+      WalletCommand.class,
+      NodeCommand.class
+    })
 public final class MysteriumCommand {
   private final CliEnvironment environment;
 

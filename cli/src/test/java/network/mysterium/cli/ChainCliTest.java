@@ -95,6 +95,67 @@ class ChainCliTest {
   }
 
   @Test
+  void twoNodesOnLoopbackOpenADialogueAndExchangeMessages() throws Exception {
+    ok("chain", "deploy", "--rpc", rpc, "--stake", "0");
+    ok("identity", "register", "--rpc", rpc);
+    String deployment = temp.resolve("node/deployment.json").toString();
+    CliHarness bob = new CliHarness(temp.resolve("bob"));
+    bob.variables.put("MYSTERIUM_PASSPHRASE", "bob pass");
+    Matcher matcher =
+        Pattern.compile("0x[0-9a-fA-F]{40}").matcher(bob.run("identity", "new").out());
+    assertThat(matcher.find()).isTrue();
+    String bobAddress = matcher.group();
+    assertThat(bob.run("identity", "register", "--rpc", rpc, "--deployment", deployment).exitCode())
+        .isZero();
+
+    int port;
+    try (java.net.DatagramSocket probe =
+        new java.net.DatagramSocket(0, java.net.InetAddress.getLoopbackAddress())) {
+      port = probe.getLocalPort();
+    }
+    java.util.concurrent.CompletableFuture<CliHarness.Run> bobNode =
+        java.util.concurrent.CompletableFuture.supplyAsync(
+            () ->
+                bob.run(
+                    "node",
+                    "--rpc",
+                    rpc,
+                    "--deployment",
+                    deployment,
+                    "--listen",
+                    "udp://127.0.0.1:" + port,
+                    "--run-for",
+                    "6"));
+    Thread.sleep(2000);
+    CliHarness.Run alice =
+        ok(
+            "node",
+            "--rpc",
+            rpc,
+            "--connect",
+            bobAddress + "@udp://127.0.0.1:" + port,
+            "--send",
+            "hello bob",
+            "--send",
+            "second message",
+            "--run-for",
+            "1");
+    assertThat(alice.out())
+        .contains("Dialogue with " + bobAddress + " open after")
+        .contains("2 messages to " + bobAddress + " acknowledged");
+
+    CliHarness.Run bobRun = bobNode.get(30, java.util.concurrent.TimeUnit.SECONDS);
+    assertThat(bobRun.exitCode()).as(bobRun.err()).isZero();
+    assertThat(bobRun.out())
+        .contains("Node " + bobAddress + " listening on udp://127.0.0.1:" + port)
+        .contains("Message from " + address + ": hello bob")
+        .contains("Message from " + address + ": second message")
+        .contains("closed: closed by the peer: the node stopped");
+    assertThat(bobRun.out().indexOf("hello bob"))
+        .isLessThan(bobRun.out().indexOf("second message"));
+  }
+
+  @Test
   void badAmountsAreRefusedBeforeAnythingIsSent() {
     ok("chain", "deploy", "--rpc", rpc);
     CliHarness.Run negative = cli.run("wallet", "deposit", "-1", "--rpc", rpc);

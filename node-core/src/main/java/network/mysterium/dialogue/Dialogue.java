@@ -289,11 +289,14 @@ public final class Dialogue {
     }
   }
 
-  /** Ends the dialogue without a word to the peer (it was replaced, or the node stops). */
-  void abandon(String reason) {
+  /**
+   * Ends the dialogue now, with or without a Close to the peer (without: it was replaced, so the
+   * peer already has the new one).
+   */
+  void abandon(String reason, boolean tellPeer) {
     lock.lock();
     try {
-      finish(reason, false);
+      finish(reason, tellPeer && state != State.ESTABLISHING);
     } finally {
       lock.unlock();
     }

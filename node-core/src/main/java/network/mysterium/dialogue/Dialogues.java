@@ -93,7 +93,7 @@ public final class Dialogues implements AutoCloseable {
   private void replace(Address peer, Dialogue next, String reason) {
     Dialogue previous = byPeer.put(peer, next);
     if (previous != null && previous != next) {
-      previous.abandon(reason);
+      previous.abandon(reason, false);
     }
   }
 
@@ -185,7 +185,7 @@ public final class Dialogues implements AutoCloseable {
   public void close() {
     timers.shutdownNow();
     for (Dialogue dialogue : byPeer.values()) {
-      dialogue.abandon("this node stopped");
+      dialogue.abandon("the node stopped", true);
     }
     byPeer.clear();
     channel.close();

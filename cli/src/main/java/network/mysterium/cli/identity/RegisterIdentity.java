@@ -30,6 +30,11 @@ final class RegisterIdentity implements Callable<Integer> {
     Deployment deployment = chainOptions.deployment(root);
     try (EthereumClient client = chainOptions.connect(deployment);
         PrivateKey key = root.unlock(Optional.ofNullable(address), passphrase)) {
+      if (client.chainId() == EthereumClient.DEV_CHAIN_ID
+          && client.etherBalance(key.address().toString()).signum() == 0) {
+        client.fundOnDevChain(key.address().toString(), java.math.BigInteger.TEN.pow(20));
+        root.say("chain.funded", key.address());
+      }
       var receipt = new ChainWallet(client, deployment).register(key);
       root.say("identity.registered", key.address(), receipt.getTransactionHash());
     }

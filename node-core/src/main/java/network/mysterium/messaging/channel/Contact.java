@@ -23,7 +23,7 @@ public record Contact(String type, InetSocketAddress address) {
     } catch (IllegalArgumentException e) {
       throw new IllegalArgumentException("not a contact: '" + text + "'");
     }
-    if (uri.getScheme() == null || uri.getHost() == null || uri.getPort() < 1) {
+    if (uri.getScheme() == null || uri.getHost() == null || uri.getPort() < 0) {
       throw new IllegalArgumentException(
           "a contact looks like udp://HOST:PORT, got '" + text + "'");
     }

@@ -1,0 +1,183 @@
+package network.mysterium.cli.node;
+
+import java.nio.charset.StandardCharsets;
+import java.security.SecureRandom;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import java.util.concurrent.Callable;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+import network.mysterium.chain.ChainFollower;
+import network.mysterium.chain.ChainIndex;
+import network.mysterium.chain.ContractAddresses;
+import network.mysterium.chain.RegistryDirectory;
+import network.mysterium.cli.ChainOptions;
+import network.mysterium.cli.MysteriumCommand;
+import network.mysterium.cli.PassphraseOptions;
+import network.mysterium.cli.UserError;
+import network.mysterium.contracts.Deployment;
+import network.mysterium.contracts.EthereumClient;
+import network.mysterium.crypto.Address;
+import network.mysterium.crypto.PrivateKey;
+import network.mysterium.datadir.DataDirectory;
+import network.mysterium.dialogue.Dialogue;
+import network.mysterium.dialogue.DialogueConfig;
+import network.mysterium.dialogue.Dialogues;
+import network.mysterium.messaging.Messenger;
+import network.mysterium.messaging.channel.Contact;
+import network.mysterium.messaging.channel.UdpChannel;
+import network.mysterium.store.Database;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.ParentCommand;
+
+/**
+ * Runs a node: follows the chain into its database, listens for dialogues from registered
+ * identities, and optionally opens one with a peer and sends it messages.
+ */
+@Command(name = "node", mixinStandardHelpOptions = true)
+public final class NodeCommand implements Callable<Integer> {
+  @ParentCommand private MysteriumCommand root;
+  @Mixin private ChainOptions chainOptions;
+  @Mixin private PassphraseOptions passphrase;
+
+  @Option(names = "--address", paramLabel = "ADDRESS", descriptionKey = "address")
+  private String address;
+
+  @Option(
+      names = "--listen",
+      paramLabel = "CONTACT",
+      defaultValue = "udp://127.0.0.1:0",
+      descriptionKey = "listen")
+  private String listen;
+
+  @Option(names = "--connect", paramLabel = "ADDRESS@CONTACT", descriptionKey = "connect")
+  private String connect;
+
+  @Option(names = "--send", paramLabel = "TEXT", descriptionKey = "send")
+  private List<String> messages = new ArrayList<>();
+
+  @Option(
+      names = "--run-for",
+      paramLabel = "SECONDS",
+      defaultValue = "0",
+      descriptionKey = "run-for")
+  private long runForSeconds;
+
+  @Override
+  public Integer call() throws Exception {
+    Deployment deployment = chainOptions.deployment(root);
+    Contact local = Contact.parse(listen);
+    Optional<Peer> peer = Optional.ofNullable(connect).map(Peer::parse);
+    DataDirectory dataDirectory = root.dataDirectory();
+    DataDirectory.createPrivateDirectories(dataDirectory.root());
+    try (PrivateKey key = root.unlock(Optional.ofNullable(address), passphrase);
+        EthereumClient client = chainOptions.connect(deployment);
+        Database database = Database.open(dataDirectory.root().resolve("node.db"));
+        ChainFollower follower = follower(client, database, deployment)) {
+      ChainIndex index = new ChainIndex(database);
+      follower.pollOnce();
+      follower.start();
+      Messenger messenger =
+          new Messenger(
+              key,
+              new RegistryDirectory(index),
+              true,
+              Duration.ofSeconds(60),
+              Clock.systemUTC(),
+              new SecureRandom());
+      try (Dialogues dialogues =
+          new Dialogues(
+                  messenger,
+                  UdpChannel.bind(local.address()),
+                  DialogueConfig.DEFAULT,
+                  this::printingHandler)
+              .start()) {
+        root.say("node.listening", key.address(), dialogues.contact());
+        if (peer.isPresent()) {
+          talk(dialogues, index, peer.get());
+        }
+        if (runForSeconds > 0) {
+          Thread.sleep(TimeUnit.SECONDS.toMillis(runForSeconds));
+        } else {
+          Thread.currentThread().join(); // until the process is stopped
+        }
+      }
+    }
+    return 0;
+  }
+
+  private record Peer(Address address, Contact contact) {
+    static Peer parse(String text) {
+      int at = text.indexOf('@');
+      if (at < 0) {
+        throw new IllegalArgumentException(
+            "--connect takes ADDRESS@CONTACT, e.g. 0xAb...@udp://127.0.0.1:5000");
+      }
+      return new Peer(Address.parse(text.substring(0, at)), Contact.parse(text.substring(at + 1)));
+    }
+  }
+
+  private void talk(Dialogues dialogues, ChainIndex index, Peer peer) throws Exception {
+    // The peer's key comes from the chain: wait until the follower has seen its registration.
+    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
+    while (index.registration(peer.address()).isEmpty()) {
+      if (System.nanoTime() > deadline) {
+        throw new UserError("error.peer-unregistered", peer.address());
+      }
+      Thread.sleep(100);
+    }
+    long start = System.nanoTime();
+    Dialogue dialogue =
+        dialogues
+            .open(peer.address(), peer.contact(), printingHandler(peer.address()))
+            .get(15, TimeUnit.SECONDS);
+    root.say(
+        "node.dialogue-opened",
+        peer.address(),
+        Long.toString((System.nanoTime() - start) / 1_000_000));
+    List<CompletableFuture<Void>> acknowledged = new ArrayList<>();
+    for (String text : messages) {
+      acknowledged.add(dialogue.send(text.getBytes(StandardCharsets.UTF_8)));
+    }
+    CompletableFuture.allOf(acknowledged.toArray(CompletableFuture[]::new))
+        .get(30, TimeUnit.SECONDS);
+    root.say("node.sent", Integer.toString(messages.size()), peer.address());
+  }
+
+  private Dialogue.Handler printingHandler(Address peer) {
+    root.say("node.dialogue-with", peer);
+    return new Dialogue.Handler() {
+      @Override
+      public void onMessage(Dialogue dialogue, byte[] payload) {
+        root.say("node.message", dialogue.peer(), new String(payload, StandardCharsets.UTF_8));
+      }
+
+      @Override
+      public void onClosed(Dialogue dialogue, String reason) {
+        root.say("node.dialogue-closed", dialogue.peer(), reason);
+      }
+    };
+  }
+
+  private static ChainFollower follower(
+      EthereumClient client, Database database, Deployment deployment) {
+    return new ChainFollower(
+        client.web3(),
+        new ChainIndex(database),
+        new ChainFollower.Config(
+            new ContractAddresses(
+                deployment.chainId(),
+                Address.parse(deployment.identityRegistry()),
+                Address.parse(deployment.serviceRegistry()),
+                Address.parse(deployment.payments())),
+            deployment.startBlock(),
+            client.chainId() == EthereumClient.DEV_CHAIN_ID ? 0 : 12,
+            2000,
+            Duration.ofMillis(500)));
+  }
+}
