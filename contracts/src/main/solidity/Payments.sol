@@ -48,6 +48,7 @@ contract Payments is Ownable, EIP712("Mysterium Payments", "1") {
     error InvalidWithdrawalSignature();
     error FeeTooHigh(uint16 basisPoints);
     error ZeroAmount();
+    error ZeroFeeAccount();
 
     constructor(IERC20 token_, address feeAccount_, uint16 feeBasisPoints_, address owner_) Ownable(owner_) {
         token = token_;
@@ -164,6 +165,8 @@ contract Payments is Ownable, EIP712("Mysterium Payments", "1") {
 
     function _setFee(address feeAccount_, uint16 feeBasisPoints_) private {
         if (feeBasisPoints_ > MAX_FEE_BASIS_POINTS) revert FeeTooHigh(feeBasisPoints_);
+        // Nobody can sign for the zero address: fees sent there would be locked forever.
+        if (feeAccount_ == address(0)) revert ZeroFeeAccount();
         collectFees(); // fees earned so far belong to the account they were earned for
         feeAccount = feeAccount_;
         feeBasisPoints = feeBasisPoints_;

@@ -5,9 +5,8 @@ import java.security.SecureRandom;
 import java.util.Arrays;
 import javax.security.auth.Destroyable;
 import org.bouncycastle.crypto.digests.SHA256Digest;
-import org.bouncycastle.crypto.params.ECPrivateKeyParameters;
-import org.bouncycastle.crypto.signers.ECDSASigner;
 import org.bouncycastle.crypto.signers.HMacDSAKCalculator;
+import org.bouncycastle.math.ec.ECPoint;
 import org.bouncycastle.math.ec.FixedPointCombMultiplier;
 
 /**
@@ -17,6 +16,7 @@ import org.bouncycastle.math.ec.FixedPointCombMultiplier;
 public final class PrivateKey implements Destroyable, AutoCloseable {
   private final byte[] secret;
   private boolean destroyed;
+  private PublicKey publicKey; // derived once: a scalar multiplication per call otherwise
 
   private PrivateKey(byte[] secret) {
     this.secret = secret;
@@ -49,8 +49,12 @@ public final class PrivateKey implements Destroyable, AutoCloseable {
     return d.signum() > 0 && d.compareTo(Secp256k1.N) < 0;
   }
 
-  public PublicKey publicKey() {
-    return PublicKey.of(new FixedPointCombMultiplier().multiply(Secp256k1.DOMAIN.getG(), d()));
+  public synchronized PublicKey publicKey() {
+    if (publicKey == null) {
+      publicKey =
+          PublicKey.of(new FixedPointCombMultiplier().multiply(Secp256k1.DOMAIN.getG(), d()));
+    }
+    return publicKey;
   }
 
   public Address address() {
@@ -65,24 +69,34 @@ public final class PrivateKey implements Destroyable, AutoCloseable {
     if (hash.length != 32) {
       throw new IllegalArgumentException("expected a 32-byte hash, got " + hash.length);
     }
-    ECDSASigner signer = new ECDSASigner(new HMacDSAKCalculator(new SHA256Digest()));
-    signer.init(true, new ECPrivateKeyParameters(d(), Secp256k1.DOMAIN));
-    BigInteger[] rs = signer.generateSignature(hash);
-    BigInteger r = rs[0];
-    BigInteger s = rs[1].compareTo(Secp256k1.HALF_N) > 0 ? Secp256k1.N.subtract(rs[1]) : rs[1];
-    PublicKey expected = publicKey();
-    for (int v = 27; v <= 28; v++) {
-      Signature candidate = new Signature(r, s, v);
-      try {
-        if (candidate.recoverPublicKey(hash).equals(expected)) {
-          return candidate;
-        }
-      } catch (InvalidSignatureException e) {
-        // try the other recovery id
+    // ECDSA written out (rather than Bouncy Castle's ECDSASigner) to know R: the parity of its y
+    // is the recovery id, so no trial recovery is needed.
+    BigInteger n = Secp256k1.N;
+    BigInteger d = d();
+    BigInteger e = new BigInteger(1, hash);
+    HMacDSAKCalculator nonces = new HMacDSAKCalculator(new SHA256Digest());
+    nonces.init(n, d, hash);
+    while (true) {
+      BigInteger k = nonces.nextK();
+      ECPoint bigR =
+          new FixedPointCombMultiplier().multiply(Secp256k1.DOMAIN.getG(), k).normalize();
+      BigInteger x = bigR.getAffineXCoord().toBigInteger();
+      BigInteger r = x.mod(n);
+      if (r.signum() == 0 || x.compareTo(n) >= 0) {
+        continue; // r = 0, or x >= n (recovery ids 2 and 3, which Ethereum's v cannot carry): next
+                  // k
       }
+      BigInteger s = k.modInverse(n).multiply(e.add(d.multiply(r))).mod(n);
+      if (s.signum() == 0) {
+        continue;
+      }
+      int recoveryId = bigR.getAffineYCoord().toBigInteger().testBit(0) ? 1 : 0;
+      if (s.compareTo(Secp256k1.HALF_N) > 0) {
+        s = n.subtract(s); // low s, as Ethereum requires: negating s mirrors R
+        recoveryId ^= 1;
+      }
+      return new Signature(r, s, 27 + recoveryId);
     }
-    // Only reachable when r >= p - n, with probability about 2^-128.
-    throw new IllegalStateException("no recovery id reproduces the key; sign again");
   }
 
   /** ECDH: the x coordinate of this key times the peer's point (32 bytes). */

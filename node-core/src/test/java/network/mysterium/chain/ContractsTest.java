@@ -534,6 +534,9 @@ class ContractsTest {
   @Test
   void feeAboveTenPercentIsRefused() {
     assertReverts(() -> payments.setFee(deployer, feeAccount.toString(), 1001), "FeeTooHigh");
+    assertReverts(
+        () -> payments.setFee(deployer, "0x0000000000000000000000000000000000000000", 100),
+        "ZeroFeeAccount");
   }
 
   @Test
