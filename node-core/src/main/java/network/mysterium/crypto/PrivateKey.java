@@ -84,7 +84,7 @@ public final class PrivateKey implements Destroyable, AutoCloseable {
       BigInteger r = x.mod(n);
       if (r.signum() == 0 || x.compareTo(n) >= 0) {
         continue; // r = 0, or x >= n (recovery ids 2 and 3, which Ethereum's v cannot carry): next
-                  // k
+        // k
       }
       BigInteger s = k.modInverse(n).multiply(e.add(d.multiply(r))).mod(n);
       if (s.signum() == 0) {

@@ -13,9 +13,9 @@ import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 
 /**
- * Dialogue establishment time and acknowledged messages per second through one dialogue, over
- * real UDP on loopback, without loss and through the 30 %-loss proxy. Medians of several runs
- * after a warm-up. {@code ./mvnw -pl node-core -am test -Pbenchmarks -Dtest=DialogueBenchmarks
+ * Dialogue establishment time and acknowledged messages per second through one dialogue, over real
+ * UDP on loopback, without loss and through the 30 %-loss proxy. Medians of several runs after a
+ * warm-up. {@code ./mvnw -pl node-core -am test -Pbenchmarks -Dtest=DialogueBenchmarks
  * -Dsurefire.failIfNoSpecifiedTests=false}
  */
 @Tag("benchmark")
@@ -36,7 +36,13 @@ class DialogueBenchmarks {
       List<Double> establish = new ArrayList<>();
       for (int i = 0; i < 60; i++) {
         long t0 = System.nanoTime();
-        alice.dialogues().open(bob.address(), bob.dialogues().contact(), Peers.handler(new ArrayList<>(), new ArrayList<>())).get(5, TimeUnit.SECONDS);
+        alice
+            .dialogues()
+            .open(
+                bob.address(),
+                bob.dialogues().contact(),
+                Peers.handler(new ArrayList<>(), new ArrayList<>()))
+            .get(5, TimeUnit.SECONDS);
         if (i >= 10) { // the first ones warm the JIT
           establish.add((System.nanoTime() - t0) / 1e6);
         }
@@ -46,21 +52,33 @@ class DialogueBenchmarks {
         clean.add(throughput(alice, bob, bob.dialogues().contact()));
       }
       List<Double> lossy = new ArrayList<>();
-      try (UdpImpairmentProxy proxy = new UdpImpairmentProxy(bob.dialogues().contact().address(), 0.30, 0.10, 8)) {
+      try (UdpImpairmentProxy proxy =
+          new UdpImpairmentProxy(bob.dialogues().contact().address(), 0.30, 0.10, 8)) {
         for (int run = 0; run < 3; run++) {
           lossy.add(throughput(alice, bob, new Contact("udp", proxy.facingA())));
         }
       }
       System.out.printf(
-          "BENCHMARK dialogue: establishment median %.2f ms (p90 %.2f ms, %d runs); acknowledged messages/s one way, 16-byte"
-              + " messages: no loss median %.0f (runs %s); 30%% loss + 10%% duplication + reordering median %.0f (runs %s)%n",
-          median(establish), percentile(establish, 0.9), establish.size(), median(clean), rounded(clean), median(lossy), rounded(lossy));
+          "BENCHMARK dialogue: establishment median %.2f ms (p90 %.2f ms, %d runs); acknowledged"
+              + " messages/s one way, 16-byte messages: no loss median %.0f (runs %s); 30%% loss +"
+              + " 10%% duplication + reordering median %.0f (runs %s)%n",
+          median(establish),
+          percentile(establish, 0.9),
+          establish.size(),
+          median(clean),
+          rounded(clean),
+          median(lossy),
+          rounded(lossy));
     }
   }
 
-  private static double throughput(Peers.Peer alice, Peers.Peer bob, Contact contact) throws Exception {
+  private static double throughput(Peers.Peer alice, Peers.Peer bob, Contact contact)
+      throws Exception {
     Dialogue dialogue =
-        alice.dialogues().open(bob.address(), contact, Peers.handler(new ArrayList<>(), new ArrayList<>())).get(5, TimeUnit.SECONDS);
+        alice
+            .dialogues()
+            .open(bob.address(), contact, Peers.handler(new ArrayList<>(), new ArrayList<>()))
+            .get(5, TimeUnit.SECONDS);
     byte[] message = new byte[16];
     long t0 = System.nanoTime();
     CompletableFuture<Void> last = null;
