@@ -183,6 +183,33 @@ class DialogueTest {
   }
 
   @Test
+  void closingWaitsForWhatIsInFlight() throws Exception {
+    network = new LossyNetwork(0.5, 0, 2);
+    Peers.Peer alice = peers.start(network.channel(), LOSSY);
+    Peers.Peer bob = peers.start(network.channel(), LOSSY);
+    Dialogue toBob =
+        alice
+            .dialogues()
+            .open(
+                bob.address(),
+                bob.dialogues().contact(),
+                Peers.handler(new java.util.ArrayList<>(), new java.util.ArrayList<>()))
+            .get(10, TimeUnit.SECONDS);
+    CompletableFuture<Void> last = null;
+    for (int i = 0; i < 100; i++) {
+      last = toBob.send(number(i));
+    }
+    toBob.close();
+    assertThat(toBob.state()).isIn(Dialogue.State.CLOSING, Dialogue.State.CLOSED);
+    assertThatThrownBy(() -> toBob.send(number(100)).get()).isInstanceOf(ExecutionException.class);
+    last.get(20, TimeUnit.SECONDS); // everything sent before close() still arrives
+    awaitSize(bob.received(), 100, Duration.ofSeconds(5));
+    assertInOrderExactlyOnce(bob.received(), 100);
+    awaitSize(bob.closed(), 1, Duration.ofSeconds(10));
+    assertThat(toBob.state()).isEqualTo(Dialogue.State.CLOSED);
+  }
+
+  @Test
   void aPeerThatNeverAnswersFailsTheEstablishment() throws Exception {
     network = new LossyNetwork(1.0, 0, 0);
     Peers.Peer alice = peers.start(network.channel(), FAST);

@@ -27,8 +27,8 @@ import network.mysterium.dialogue.Dialogue;
 import network.mysterium.dialogue.DialogueConfig;
 import network.mysterium.dialogue.Dialogues;
 import network.mysterium.messaging.Messenger;
+import network.mysterium.messaging.channel.Channels;
 import network.mysterium.messaging.channel.Contact;
-import network.mysterium.messaging.channel.UdpChannel;
 import network.mysterium.store.Database;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -92,10 +92,7 @@ public final class NodeCommand implements Callable<Integer> {
               new SecureRandom());
       try (Dialogues dialogues =
           new Dialogues(
-                  messenger,
-                  UdpChannel.bind(local.address()),
-                  DialogueConfig.DEFAULT,
-                  this::printingHandler)
+                  messenger, Channels.listen(local), DialogueConfig.DEFAULT, this::printingHandler)
               .start()) {
         root.say("node.listening", key.address(), dialogues.contact());
         if (peer.isPresent()) {
