@@ -532,6 +532,27 @@ class ContractsTest {
   }
 
   @Test
+  void ownerChangesTheFeeAndFeesEarnedSoFarGoToTheOldAccount() throws Exception {
+    PrivateKey consumer = identity(100);
+    PrivateKey provider = identity(0);
+    deposit(consumer, consumer, MYST.multiply(BigInteger.valueOf(10)));
+    clear(consumer, provider, 1, MYST.multiply(BigInteger.valueOf(4)), false);
+    BigInteger earned = payments.feesAccrued();
+    assertThat(earned).isPositive();
+    Address newAccount =
+        Address.parse(Credentials.create(Anvil.DEV_PRIVATE_KEYS.get(2)).getAddress());
+    payments.setFee(deployer, newAccount.toString(), 0);
+    assertThat(payments.feeAccount()).isEqualToIgnoringCase(newAccount.toString());
+    assertThat(payments.feeBasisPoints()).isZero();
+    assertThat(payments.feesAccrued()).isZero();
+    assertThat(payments.balanceOf(feeAccount.toString())).isEqualTo(earned);
+    PrivateKey mallory = identity(0);
+    assertReverts(
+        () -> payments.setFee(credentials(mallory), mallory.address().toString(), 0),
+        "OwnableUnauthorizedAccount");
+  }
+
+  @Test
   void feeAboveTenPercentIsRefused() {
     assertReverts(() -> payments.setFee(deployer, feeAccount.toString(), 1001), "FeeTooHigh");
     assertReverts(

@@ -120,6 +120,46 @@ class MessengerTest {
   }
 
   @Test
+  void fieldsFromANewerVersionAreToleratedAndStaySigned() throws Exception {
+    // A newer node adds field 99 to the envelope: this node keeps and ignores it.
+    byte[] envelope =
+        network.mysterium.messaging.proto.Envelope.newBuilder()
+            .setVersion(Messenger.VERSION)
+            .setSender(com.google.protobuf.ByteString.copyFrom(alice.address().toBytes()))
+            .setRecipient(com.google.protobuf.ByteString.copyFrom(bob.address().toBytes()))
+            .setMessageId(com.google.protobuf.ByteString.copyFrom(new byte[16]))
+            .setTimestampMillis(System.currentTimeMillis())
+            .setType("test")
+            .setPayload(com.google.protobuf.ByteString.copyFrom(bytes("from the future")))
+            .setUnknownFields(
+                com.google.protobuf.UnknownFieldSet.newBuilder()
+                    .addField(
+                        99,
+                        com.google.protobuf.UnknownFieldSet.Field.newBuilder().addVarint(7).build())
+                    .build())
+            .build()
+            .toByteArray();
+    byte[] signed =
+        network.mysterium.messaging.proto.SignedEnvelope.newBuilder()
+            .setEnvelope(com.google.protobuf.ByteString.copyFrom(envelope))
+            .setSignature(
+                com.google.protobuf.ByteString.copyFrom(
+                    alice.sign(network.mysterium.crypto.Keccak.hash(envelope)).toBytes()))
+            .build()
+            .toByteArray();
+    byte[] datagram =
+        network.mysterium.messaging.proto.Datagram.newBuilder()
+            .setVersion(Messenger.VERSION)
+            .setRecipient(com.google.protobuf.ByteString.copyFrom(bob.address().toBytes()))
+            .setSealed(
+                com.google.protobuf.ByteString.copyFrom(
+                    network.mysterium.crypto.Ecies.encrypt(bob.publicKey(), signed, random)))
+            .build()
+            .toByteArray();
+    assertThat(messenger(bob).open(datagram).payload()).isEqualTo(bytes("from the future"));
+  }
+
+  @Test
   void oversizeAndGarbageAreRejected() {
     Messenger receiver = messenger(bob);
     assertRejected(receiver, new byte[Messenger.MAX_DATAGRAM_BYTES + 1], Rejection.OVERSIZE);
