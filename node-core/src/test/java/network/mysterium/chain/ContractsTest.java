@@ -143,6 +143,26 @@ class ContractsTest {
                 paymentsDomain(), issuer.address(), benefiter.address(), s, amount, partial)));
   }
 
+  /** Submits the promise (serial 1, 1 MYST) of consumer to provider with the given signatures. */
+  TransactionReceipt submit(
+      PrivateKey sender,
+      PrivateKey consumer,
+      PrivateKey provider,
+      boolean partial,
+      byte[] issuerSignature,
+      byte[] benefiterSignature)
+      throws ChainException {
+    return payments.clearPromise(
+        credentials(sender),
+        consumer.address().toString(),
+        provider.address().toString(),
+        BigInteger.ONE,
+        MYST,
+        partial,
+        issuerSignature,
+        benefiterSignature);
+  }
+
   static void assertReverts(ThrowingCallable call, String error) {
     assertThatThrownBy(call)
         .isInstanceOf(ContractRevertException.class)
@@ -291,16 +311,7 @@ class ContractsTest {
             ContractMessages.clearing(
                 paymentsDomain(), consumer.address(), provider.address(), one, MYST, false));
     assertReverts(
-        () ->
-            payments.clearPromise(
-                credentials(provider),
-                consumer.address().toString(),
-                provider.address().toString(),
-                one,
-                MYST,
-                false,
-                forged,
-                benefiter),
+        () -> submit(provider, consumer, provider, false, forged, benefiter),
         "InvalidIssuerSignature");
   }
 
@@ -322,28 +333,10 @@ class ContractsTest {
             ContractMessages.clearing(
                 paymentsDomain(), consumer.address(), provider.address(), one, MYST, false));
     assertReverts(
-        () ->
-            payments.clearPromise(
-                credentials(provider),
-                consumer.address().toString(),
-                provider.address().toString(),
-                one,
-                MYST,
-                false,
-                issuer,
-                wrong),
+        () -> submit(provider, consumer, provider, false, issuer, wrong),
         "InvalidBenefiterSignature");
     assertReverts(
-        () ->
-            payments.clearPromise(
-                credentials(provider),
-                consumer.address().toString(),
-                provider.address().toString(),
-                one,
-                MYST,
-                false,
-                issuer,
-                new byte[0]),
+        () -> submit(provider, consumer, provider, false, issuer, new byte[0]),
         "ECDSAInvalidSignatureLength");
     // a benefiter signature without the partial flag cannot be used with it
     byte[] strict =
@@ -352,16 +345,7 @@ class ContractsTest {
             ContractMessages.clearing(
                 paymentsDomain(), consumer.address(), provider.address(), one, MYST, false));
     assertReverts(
-        () ->
-            payments.clearPromise(
-                credentials(consumer),
-                consumer.address().toString(),
-                provider.address().toString(),
-                one,
-                MYST,
-                true,
-                issuer,
-                strict),
+        () -> submit(consumer, consumer, provider, true, issuer, strict),
         "InvalidBenefiterSignature");
   }
 
@@ -388,16 +372,7 @@ class ContractsTest {
               ContractMessages.clearing(
                   paymentsDomain(), consumer.address(), provider.address(), one, MYST, false));
       assertReverts(
-          () ->
-              payments.clearPromise(
-                  credentials(provider),
-                  consumer.address().toString(),
-                  provider.address().toString(),
-                  one,
-                  MYST,
-                  false,
-                  issuer,
-                  benefiter),
+          () -> submit(provider, consumer, provider, false, issuer, benefiter),
           "InvalidIssuerSignature");
     }
   }
@@ -421,16 +396,7 @@ class ContractsTest {
             ContractMessages.clearing(
                 paymentsDomain(), consumer.address(), provider.address(), one, MYST, false));
     assertReverts(
-        () ->
-            payments.clearPromise(
-                credentials(provider),
-                consumer.address().toString(),
-                provider.address().toString(),
-                one,
-                MYST,
-                false,
-                high,
-                benefiter),
+        () -> submit(provider, consumer, provider, false, high, benefiter),
         "ECDSAInvalidSignatureS");
   }
 

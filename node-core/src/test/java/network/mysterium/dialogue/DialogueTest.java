@@ -153,7 +153,7 @@ class DialogueTest {
     assertThat(toBob.state()).isEqualTo(Dialogue.State.OPEN);
     assertThat(toAlice.state()).isEqualTo(Dialogue.State.OPEN);
 
-    network.loss = 1.0; // the path goes dark
+    network.impairment.loss = 1.0; // the path goes dark
     awaitSize(aliceClosed, 1, Duration.ofSeconds(3));
     awaitSize(bob.closed(), 1, Duration.ofSeconds(3));
     assertThat(toBob.state()).isEqualTo(Dialogue.State.CLOSED);

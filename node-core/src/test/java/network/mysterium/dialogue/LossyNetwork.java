@@ -4,11 +4,8 @@ import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.UnknownHostException;
 import java.util.Map;
-import java.util.Random;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Executors;
-import java.util.concurrent.ScheduledExecutorService;
-import java.util.concurrent.TimeUnit;
 import network.mysterium.messaging.channel.Channel;
 import network.mysterium.messaging.channel.Contact;
 
@@ -17,21 +14,12 @@ import network.mysterium.messaging.channel.Contact;
  * test sets (wireguard-go's bindtest in spirit): the dialogue layer's own adversary.
  */
 final class LossyNetwork implements AutoCloseable {
-  volatile double loss;
-  volatile double duplication;
-
-  /** Largest random delivery delay; random delays reorder. */
-  volatile int maxDelayMillis;
-
-  private final Random random = new Random(42);
+  final Impairment impairment;
   private final Map<Contact, Endpoint> endpoints = new ConcurrentHashMap<>();
-  private final ScheduledExecutorService wire = Executors.newSingleThreadScheduledExecutor();
   private int nextHost = 1;
 
   LossyNetwork(double loss, double duplication, int maxDelayMillis) {
-    this.loss = loss;
-    this.duplication = duplication;
-    this.maxDelayMillis = maxDelayMillis;
+    this.impairment = new Impairment(loss, duplication, maxDelayMillis, 42);
   }
 
   synchronized Channel channel() {
@@ -49,32 +37,15 @@ final class LossyNetwork implements AutoCloseable {
 
   private void transmit(Contact from, Contact to, byte[] datagram) {
     Endpoint target = endpoints.get(to);
-    if (target == null) {
-      return;
-    }
-    int copies;
-    synchronized (random) {
-      if (random.nextDouble() < loss) {
-        return;
-      }
-      copies = random.nextDouble() < duplication ? 2 : 1;
-    }
-    for (int i = 0; i < copies; i++) {
-      int delay;
-      synchronized (random) {
-        delay = maxDelayMillis == 0 ? 0 : random.nextInt(maxDelayMillis + 1);
-      }
+    if (target != null) {
       byte[] copy = datagram.clone();
-      wire.schedule(
-          () -> target.inbox.execute(() -> target.deliver(copy, from)),
-          delay,
-          TimeUnit.MILLISECONDS);
+      impairment.carry(() -> target.inbox.execute(() -> target.deliver(copy, from)));
     }
   }
 
   @Override
   public void close() {
-    wire.shutdownNow();
+    impairment.close();
   }
 
   private final class Endpoint implements Channel {

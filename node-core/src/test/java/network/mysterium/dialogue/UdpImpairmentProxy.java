@@ -6,10 +6,6 @@ import java.net.InetSocketAddress;
 import java.net.SocketAddress;
 import java.nio.ByteBuffer;
 import java.nio.channels.DatagramChannel;
-import java.util.Random;
-import java.util.concurrent.Executors;
-import java.util.concurrent.ScheduledExecutorService;
-import java.util.concurrent.TimeUnit;
 
 /**
  * A real UDP hop on loopback between two nodes that loses, duplicates and delays (so reorders)
@@ -21,20 +17,14 @@ final class UdpImpairmentProxy implements AutoCloseable {
   private final DatagramChannel sideB;
   private final InetSocketAddress nodeB;
   private volatile SocketAddress nodeA;
-  private final double loss;
-  private final double duplication;
-  private final int maxDelayMillis;
-  private final Random random = new Random(1);
-  private final ScheduledExecutorService delays = Executors.newSingleThreadScheduledExecutor();
+  private final Impairment impairment;
   private final Thread readerA;
   private final Thread readerB;
 
   UdpImpairmentProxy(InetSocketAddress nodeB, double loss, double duplication, int maxDelayMillis)
       throws IOException {
     this.nodeB = nodeB;
-    this.loss = loss;
-    this.duplication = duplication;
-    this.maxDelayMillis = maxDelayMillis;
+    this.impairment = new Impairment(loss, duplication, maxDelayMillis, 1);
     InetSocketAddress loopback = new InetSocketAddress(InetAddress.getLoopbackAddress(), 0);
     sideA = DatagramChannel.open().bind(loopback);
     sideB = DatagramChannel.open().bind(loopback);
@@ -66,37 +56,21 @@ final class UdpImpairmentProxy implements AutoCloseable {
   }
 
   private void forward(byte[] datagram, DatagramChannel out, SocketAddress to) {
-    if (to == null) {
-      return;
-    }
-    int copies;
-    synchronized (random) {
-      if (random.nextDouble() < loss) {
-        return;
-      }
-      copies = random.nextDouble() < duplication ? 2 : 1;
-    }
-    for (int i = 0; i < copies; i++) {
-      int delay;
-      synchronized (random) {
-        delay = random.nextInt(maxDelayMillis + 1);
-      }
-      delays.schedule(
+    if (to != null) {
+      impairment.carry(
           () -> {
             try {
               out.send(ByteBuffer.wrap(datagram), to);
             } catch (IOException e) {
               // closed: the test is over
             }
-          },
-          delay,
-          TimeUnit.MILLISECONDS);
+          });
     }
   }
 
   @Override
   public void close() throws IOException {
-    delays.shutdownNow();
+    impairment.close();
     sideA.close();
     sideB.close();
     readerA.interrupt();
