@@ -1,5 +1,9 @@
 package network.mysterium.cli;
 
+import network.mysterium.cli.chain.ChainCommand;
+import network.mysterium.cli.chain.WalletCommand;
+import network.mysterium.cli.identity.IdentityCommand;
+import network.mysterium.cli.node.NodeCommand;
 import network.mysterium.contracts.ChainException;
 import network.mysterium.contracts.ContractRevertException;
 import network.mysterium.crypto.InvalidSignatureException;
@@ -20,6 +24,10 @@ public final class Cli {
     Messages messages = environment.messages();
     CommandLine commandLine =
         new CommandLine(new MysteriumCommand(environment))
+            .addSubcommand(IdentityCommand.class)
+            .addSubcommand(ChainCommand.class)
+            .addSubcommand(WalletCommand.class)
+            .addSubcommand(NodeCommand.class)
             .setResourceBundle(messages.bundle())
             .setOut(environment.out())
             .setErr(environment.err())

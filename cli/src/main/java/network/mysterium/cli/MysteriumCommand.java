@@ -3,10 +3,6 @@ package network.mysterium.cli;
 import java.nio.file.Path;
 import java.util.Arrays;
 import java.util.Optional;
-import network.mysterium.cli.chain.ChainCommand;
-import network.mysterium.cli.chain.WalletCommand;
-import network.mysterium.cli.identity.IdentityCommand;
-import network.mysterium.cli.node.NodeCommand;
 import network.mysterium.crypto.Address;
 import network.mysterium.crypto.PrivateKey;
 import network.mysterium.datadir.DataDirectory;
@@ -16,17 +12,14 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.IVersionProvider;
 import picocli.CommandLine.Option;
 
-/** The top-level {@code mysterium} command: options every subcommand shares. */
+/**
+ * The top-level {@code mysterium} command: options every subcommand shares. {@link Cli} attaches
+ * the subcommands, so this class depends on none of them.
+ */
 @Command(
     name = "mysterium",
     mixinStandardHelpOptions = true,
-    versionProvider = MysteriumCommand.Version.class,
-    subcommands = {
-      IdentityCommand.class,
-      ChainCommand.class,
-      WalletCommand.class,
-      NodeCommand.class
-    })
+    versionProvider = MysteriumCommand.Version.class)
 public final class MysteriumCommand {
   private final CliEnvironment environment;
 
