@@ -30,6 +30,23 @@ public final class ChainOptions {
     return Deployment.read(deploymentFile(root));
   }
 
+  /** ETH given for gas to an identity that has none, on a local development chain only. */
+  private static final java.math.BigInteger DEV_ETHER =
+      java.math.BigInteger.TEN.pow(21); // 1,000 ETH
+
+  /**
+   * On anvil's chain, gives an identity without ETH enough for gas and says so; elsewhere does
+   * nothing (the identity must be funded by its owner).
+   */
+  public static void fundGasOnDevChain(EthereumClient client, String address, MysteriumCommand root)
+      throws ChainException {
+    if (client.chainId() == EthereumClient.DEV_CHAIN_ID
+        && client.etherBalance(address).signum() == 0) {
+      client.fundOnDevChain(address, DEV_ETHER);
+      root.say("chain.funded", address);
+    }
+  }
+
   /** Connects and checks that the RPC serves the deployment's chain. */
   public EthereumClient connect(Deployment deployment) throws ChainException {
     return EthereumClient.connect(rpc, deployment.chainId());

@@ -1,6 +1,5 @@
 package network.mysterium.cli.chain;
 
-import java.math.BigInteger;
 import java.util.Optional;
 import java.util.concurrent.Callable;
 import network.mysterium.chain.ChainAccounts;
@@ -26,7 +25,6 @@ public final class ChainCommand {
   /** Deploys the four contracts with an identity of this node as deployer and owner. */
   @Command(name = "deploy", mixinStandardHelpOptions = true)
   static final class Deploy implements Callable<Integer> {
-    private static final BigInteger DEV_ETHER = BigInteger.TEN.pow(22); // 10,000 ETH
 
     @ParentCommand private ChainCommand chain;
     @Mixin private ChainOptions chainOptions;
@@ -57,11 +55,7 @@ public final class ChainCommand {
       try (PrivateKey deployer = root.unlock(Optional.ofNullable(address), passphrase);
           EthereumClient client = EthereumClient.connect(chainOptions.rpc())) {
         String owner = deployer.address().toString();
-        if (client.chainId() == EthereumClient.DEV_CHAIN_ID
-            && client.etherBalance(owner).signum() == 0) {
-          client.fundOnDevChain(owner, DEV_ETHER);
-          root.say("chain.funded", owner);
-        }
+        ChainOptions.fundGasOnDevChain(client, owner, root);
         Credentials credentials = ChainAccounts.credentials(deployer);
         Deployment deployment =
             Deployer.deploy(
@@ -74,13 +68,15 @@ public final class ChainCommand {
                         ? owner
                         : network.mysterium.crypto.Address.parse(feeAccount).toString(),
                     feeBasisPoints));
-        deployment.write(chainOptions.deploymentFile(root));
-        root.say(
-            "chain.deployed", Long.toString(client.chainId()), chainOptions.deploymentFile(root));
+        // Addresses first: if the file cannot be written, the user still has them.
         root.say("chain.contract", "MystToken", deployment.token());
         root.say("chain.contract", "IdentityRegistry", deployment.identityRegistry());
         root.say("chain.contract", "ServiceRegistry", deployment.serviceRegistry());
         root.say("chain.contract", "Payments", deployment.payments());
+        root.say("chain.contract", "startBlock", Long.toString(deployment.startBlock()));
+        deployment.write(chainOptions.deploymentFile(root));
+        root.say(
+            "chain.deployed", Long.toString(client.chainId()), chainOptions.deploymentFile(root));
       }
       return 0;
     }

@@ -30,11 +30,7 @@ final class RegisterIdentity implements Callable<Integer> {
     Deployment deployment = chainOptions.deployment(root);
     try (EthereumClient client = chainOptions.connect(deployment);
         PrivateKey key = root.unlock(Optional.ofNullable(address), passphrase)) {
-      if (client.chainId() == EthereumClient.DEV_CHAIN_ID
-          && client.etherBalance(key.address().toString()).signum() == 0) {
-        client.fundOnDevChain(key.address().toString(), java.math.BigInteger.TEN.pow(20));
-        root.say("chain.funded", key.address());
-      }
+      ChainOptions.fundGasOnDevChain(client, key.address().toString(), root);
       var receipt = new ChainWallet(client, deployment).register(key);
       root.say("identity.registered", key.address(), receipt.getTransactionHash());
     }
