@@ -19,6 +19,10 @@ public final class ContractMessages {
       return new Domain("Mysterium Identity Registry", "1", chainId, contract);
     }
 
+    public static Domain serviceRegistry(long chainId, Address contract) {
+      return new Domain("Mysterium Service Registry", "1", chainId, contract);
+    }
+
     public static Domain payments(long chainId, Address contract) {
       return new Domain("Mysterium Payments", "1", chainId, contract);
     }
@@ -58,6 +62,15 @@ public final class ContractMessages {
         identity,
         payer,
         stake);
+  }
+
+  /**
+   * Signed by a provider over the keccak256 of its proposal's canonical bytes; bound to the service
+   * registry of one chain so it cannot be announced elsewhere.
+   */
+  public static TypedData proposal(Domain domain, byte[] proposalHash) {
+    return typed(
+        domain, "ProposalHash", List.of(new Field("proposal", "bytes32")), (Object) proposalHash);
   }
 
   /**

@@ -184,7 +184,7 @@ class DialogueTest {
 
   @Test
   void closingWaitsForWhatIsInFlight() throws Exception {
-    network = new LossyNetwork(0.5, 0, 2);
+    network = new LossyNetwork(0.2, 0, 2);
     Peers.Peer alice = peers.start(network.channel(), LOSSY);
     Peers.Peer bob = peers.start(network.channel(), LOSSY);
     Dialogue toBob =

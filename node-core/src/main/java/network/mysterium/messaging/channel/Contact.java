@@ -3,7 +3,6 @@ package network.mysterium.messaging.channel;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.URI;
-import java.net.UnknownHostException;
 
 /**
  * How to reach a node, as proposals list it (whitepaper 6.4.2): a channel type and an address,
@@ -11,7 +10,7 @@ import java.net.UnknownHostException;
  */
 public record Contact(String type, InetSocketAddress address) {
   public Contact {
-    if (!type.equals("udp") && !type.equals("tcp")) {
+    if (type == null || !type.equals("udp") && !type.equals("tcp")) {
       throw new IllegalArgumentException("unknown channel type '" + type + "' (udp, tcp)");
     }
   }
@@ -27,13 +26,19 @@ public record Contact(String type, InetSocketAddress address) {
       throw new IllegalArgumentException(
           "a contact looks like udp://HOST:PORT, got '" + text + "'");
     }
-    String host = uri.getHost().replaceAll("^\\[|\\]$", "");
-    try {
-      return new Contact(
-          uri.getScheme(), new InetSocketAddress(InetAddress.getByName(host), uri.getPort()));
-    } catch (UnknownHostException e) {
-      throw new IllegalArgumentException("unknown host in contact '" + text + "'");
+    if (!uri.getScheme().equals("udp") && !uri.getScheme().equals("tcp")) {
+      throw new IllegalArgumentException(
+          "unknown channel type '" + uri.getScheme() + "' (udp, tcp)");
     }
+    String host = uri.getHost().replaceAll("^\\[|\\]$", "");
+    InetAddress address;
+    try {
+      // IP literals only: reading a contact (e.g. from a proposal) never triggers a DNS lookup.
+      address = InetAddress.ofLiteral(host);
+    } catch (IllegalArgumentException e) {
+      throw new IllegalArgumentException("a contact's host is an IP address, got '" + host + "'");
+    }
+    return new Contact(uri.getScheme(), new InetSocketAddress(address, uri.getPort()));
   }
 
   @Override

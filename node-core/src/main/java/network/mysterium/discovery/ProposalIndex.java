@@ -1,0 +1,304 @@
+package network.mysterium.discovery;
+
+import java.math.BigInteger;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.util.ArrayList;
+import java.util.EnumMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import network.mysterium.chain.ChainEvent;
+import network.mysterium.chain.ChainIndex;
+import network.mysterium.chain.RegisteredIdentities;
+import network.mysterium.crypto.Address;
+import network.mysterium.store.Database;
+import network.mysterium.store.StoreException;
+
+/**
+ * The consumer's index of providers' proposals (whitepaper 6.4.3), derived from the announcements
+ * the chain follower stored: verified, from registered identities, one current proposal per
+ * provider (a higher serial supersedes, the same serial replaces), expired when not re-announced
+ * within the window, and searchable by price.
+ */
+public final class ProposalIndex {
+  /** Blocks after which a proposal that was not re-announced is dropped (whitepaper: ~60,000). */
+  public static final long DEFAULT_EXPIRY_BLOCKS = 60_000;
+
+  /** A search; empty fields match everything. */
+  public record Query(
+      Optional<String> serviceType,
+      Optional<String> providedFrom,
+      Optional<String> origin,
+      Optional<Long> asn,
+      Optional<ServiceProposal.Metering> metering,
+      Optional<BigInteger> maxPricePerUnit,
+      Optional<Long> minBandwidthKbps,
+      boolean preferredFirst,
+      int limit) {
+    public static Query all() {
+      return new Query(
+          Optional.empty(),
+          Optional.empty(),
+          Optional.empty(),
+          Optional.empty(),
+          Optional.empty(),
+          Optional.empty(),
+          Optional.empty(),
+          false,
+          100);
+    }
+  }
+
+  /** A search result. */
+  public record Listing(ServiceProposal proposal, long announcedBlock, boolean preferred) {}
+
+  private final Database database;
+  private final ChainIndex chain;
+  private final RegisteredIdentities registry;
+  private final SignedProposals verifier;
+  private final long expiryBlocks;
+
+  public ProposalIndex(
+      Database database,
+      ChainIndex chain,
+      RegisteredIdentities registry,
+      SignedProposals verifier,
+      long expiryBlocks) {
+    this.database = database;
+    this.chain = chain;
+    this.registry = registry;
+    this.verifier = verifier;
+    this.expiryBlocks = expiryBlocks;
+  }
+
+  /**
+   * Brings the index up to the chain index's announcements. If the chain index rewound below what
+   * was derived (a reorg), the index is rebuilt from the announcements that remain.
+   */
+  public int sync() throws StoreException {
+    long[] cursor = cursor();
+    List<ChainEvent.ProposalAnnounced> fresh = chain.announcementsSince(cursor[0]);
+    boolean cursorStillThere =
+        cursor[0] < 0
+            || fresh.stream()
+                .anyMatch(
+                    a ->
+                        a.position().blockNumber() == cursor[0]
+                            && a.position().logIndex() == cursor[1]);
+    if (!cursorStillThere) {
+      database.transaction(
+          c -> {
+            execute(c, "DELETE FROM proposals");
+            execute(c, "DELETE FROM proposal_cursor");
+            return null;
+          });
+      return sync();
+    }
+    int accepted = 0;
+    Map<SignedProposals.Rejection, Integer> rejected =
+        new EnumMap<>(SignedProposals.Rejection.class);
+    List<ServiceProposal> verified = new ArrayList<>();
+    List<ChainEvent.ProposalAnnounced> sources = new ArrayList<>();
+    for (ChainEvent.ProposalAnnounced announcement : fresh) {
+      ChainEvent.Position at = announcement.position();
+      if (at.blockNumber() == cursor[0] && at.logIndex() <= cursor[1]) {
+        continue;
+      }
+      try {
+        ServiceProposal proposal =
+            verifier.verify(
+                announcement.proposal(), announcement.provider(), announcement.serial());
+        if (registry.registration(proposal.provider()).isEmpty()) {
+          throw new SignedProposals.RejectedProposalException(
+              SignedProposals.Rejection.UNREGISTERED, proposal.provider().toString());
+        }
+        verified.add(proposal);
+        sources.add(announcement);
+      } catch (SignedProposals.RejectedProposalException e) {
+        rejected.merge(e.reason(), 1, Integer::sum);
+      }
+    }
+    ChainEvent.Position last = fresh.isEmpty() ? null : fresh.getLast().position();
+    accepted =
+        database.transaction(
+            c -> {
+              int stored = 0;
+              for (int i = 0; i < verified.size(); i++) {
+                if (store(c, verified.get(i), sources.get(i).position().blockNumber())) {
+                  stored++;
+                } else {
+                  count(c, SignedProposals.Rejection.SUPERSEDED, 1);
+                }
+              }
+              for (var entry : rejected.entrySet()) {
+                count(c, entry.getKey(), entry.getValue());
+              }
+              if (last != null) {
+                try (PreparedStatement s =
+                    c.prepareStatement(
+                        "INSERT OR REPLACE INTO proposal_cursor (id, block_number, log_index)"
+                            + " VALUES (1, ?, ?)")) {
+                  s.setLong(1, last.blockNumber());
+                  s.setInt(2, last.logIndex());
+                  s.executeUpdate();
+                }
+              }
+              return stored;
+            });
+    return accepted;
+  }
+
+  /** Proposals matching the query and announced within the expiry window, cheapest first. */
+  public List<Listing> search(Query query, long headBlock) throws StoreException {
+    StringBuilder sql =
+        new StringBuilder(
+            "SELECT p.proposal, p.announced_block, pp.provider IS NOT NULL FROM proposals p LEFT"
+                + " JOIN preferred_providers pp ON pp.provider = p.provider WHERE p.announced_block"
+                + " >= ?");
+    List<Object> args = new ArrayList<>();
+    args.add(headBlock - expiryBlocks);
+    query.serviceType().ifPresent(v -> add(sql, args, " AND p.service_type = ?", v));
+    query.providedFrom().ifPresent(v -> add(sql, args, " AND p.provided_country = ?", v));
+    query.origin().ifPresent(v -> add(sql, args, " AND p.origin_country = ?", v));
+    query
+        .asn()
+        .ifPresent(v -> add(sql, args, " AND (p.provided_asn = ? OR p.origin_asn = ?)", v, v));
+    query.metering().ifPresent(v -> add(sql, args, " AND p.metering = ?", v.name()));
+    query.maxPricePerUnit().ifPresent(v -> add(sql, args, " AND p.price <= ?", padded(v)));
+    query.minBandwidthKbps().ifPresent(v -> add(sql, args, " AND p.bandwidth_kbps >= ?", v));
+    sql.append(
+        query.preferredFirst()
+            ? " ORDER BY pp.provider IS NULL, p.price, p.provider"
+            : " ORDER BY p.price, p.provider");
+    sql.append(" LIMIT ").append(Math.max(1, query.limit()));
+    return database.transaction(
+        c -> {
+          List<Listing> results = new ArrayList<>();
+          try (PreparedStatement s = c.prepareStatement(sql.toString())) {
+            for (int i = 0; i < args.size(); i++) {
+              s.setObject(i + 1, args.get(i));
+            }
+            try (ResultSet rows = s.executeQuery()) {
+              while (rows.next()) {
+                results.add(
+                    new Listing(
+                        ServiceProposal.decode(rows.getBytes(1)),
+                        rows.getLong(2),
+                        rows.getBoolean(3)));
+              }
+            }
+          }
+          return results;
+        });
+  }
+
+  /** Marks or unmarks a provider as preferred (by the user, or after good sessions). */
+  public void setPreferred(Address provider, boolean preferred) throws StoreException {
+    database.transaction(
+        c -> {
+          try (PreparedStatement s =
+              c.prepareStatement(
+                  preferred
+                      ? "INSERT OR IGNORE INTO preferred_providers (provider) VALUES (?)"
+                      : "DELETE FROM preferred_providers WHERE provider = ?")) {
+            s.setString(1, provider.toString());
+            s.executeUpdate();
+          }
+          return null;
+        });
+  }
+
+  /** How many announcements were dropped, per reason. */
+  public Map<SignedProposals.Rejection, Long> rejections() throws StoreException {
+    return database.transaction(
+        c -> {
+          Map<SignedProposals.Rejection, Long> counts =
+              new EnumMap<>(SignedProposals.Rejection.class);
+          try (PreparedStatement s =
+                  c.prepareStatement("SELECT reason, count FROM proposal_rejections");
+              ResultSet rows = s.executeQuery()) {
+            while (rows.next()) {
+              counts.put(SignedProposals.Rejection.valueOf(rows.getString(1)), rows.getLong(2));
+            }
+          }
+          return counts;
+        });
+  }
+
+  /** Stores the proposal unless the provider already has a higher serial. */
+  private static boolean store(Connection c, ServiceProposal p, long block) throws SQLException {
+    try (PreparedStatement s =
+        c.prepareStatement("SELECT serial FROM proposals WHERE provider = ?")) {
+      s.setString(1, p.provider().toString());
+      try (ResultSet rows = s.executeQuery()) {
+        if (rows.next() && rows.getLong(1) > p.serial()) {
+          return false;
+        }
+      }
+    }
+    try (PreparedStatement s =
+        c.prepareStatement(
+            "INSERT OR REPLACE INTO proposals (provider, serial, service_type, provided_country,"
+                + " provided_asn, origin_country, origin_asn, bandwidth_kbps, metering, price,"
+                + " proposal, announced_block) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)")) {
+      s.setString(1, p.provider().toString());
+      s.setLong(2, p.serial());
+      s.setString(3, p.serviceType());
+      s.setString(4, p.providedFrom().country());
+      s.setLong(5, p.providedFrom().asn());
+      s.setString(6, p.origin().country());
+      s.setLong(7, p.origin().asn());
+      s.setLong(8, p.bandwidthKbps());
+      s.setString(9, p.metering().name());
+      s.setString(10, padded(p.pricePerUnit().baseUnits()));
+      s.setBytes(11, p.encode());
+      s.setLong(12, block);
+      s.executeUpdate();
+    }
+    return true;
+  }
+
+  private long[] cursor() throws StoreException {
+    return database.transaction(
+        c -> {
+          try (PreparedStatement s =
+                  c.prepareStatement("SELECT block_number, log_index FROM proposal_cursor");
+              ResultSet rows = s.executeQuery()) {
+            return rows.next()
+                ? new long[] {rows.getLong(1), rows.getLong(2)}
+                : new long[] {-1, -1};
+          }
+        });
+  }
+
+  private static void count(Connection c, SignedProposals.Rejection reason, int n)
+      throws SQLException {
+    try (PreparedStatement s =
+        c.prepareStatement(
+            "INSERT INTO proposal_rejections (reason, count) VALUES (?, ?)"
+                + " ON CONFLICT(reason) DO UPDATE SET count = count + excluded.count")) {
+      s.setString(1, reason.name());
+      s.setInt(2, n);
+      s.executeUpdate();
+    }
+  }
+
+  private static void execute(Connection c, String sql) throws SQLException {
+    try (PreparedStatement s = c.prepareStatement(sql)) {
+      s.executeUpdate();
+    }
+  }
+
+  private static void add(StringBuilder sql, List<Object> args, String clause, Object... values) {
+    sql.append(clause);
+    args.addAll(List.of(values));
+  }
+
+  static String padded(BigInteger value) {
+    String digits = value.toString();
+    return "0".repeat(Math.max(0, 78 - digits.length())) + digits;
+  }
+}

@@ -1,0 +1,264 @@
+package network.mysterium.discovery;
+
+import static network.mysterium.discovery.ServiceProposalTest.proposal;
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.math.BigInteger;
+import java.nio.file.Path;
+import java.security.SecureRandom;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import network.mysterium.chain.ChainAccounts;
+import network.mysterium.chain.ChainFollower;
+import network.mysterium.chain.ChainIndex;
+import network.mysterium.chain.ChainWallet;
+import network.mysterium.chain.ContractAddresses;
+import network.mysterium.chain.ContractMessages;
+import network.mysterium.contracts.Deployer;
+import network.mysterium.contracts.Deployment;
+import network.mysterium.contracts.EthereumClient;
+import network.mysterium.contracts.MystTokenContract;
+import network.mysterium.contracts.ServiceRegistryContract;
+import network.mysterium.contracts.anvil.Anvil;
+import network.mysterium.contracts.anvil.AnvilExtension;
+import network.mysterium.crypto.Address;
+import network.mysterium.crypto.PrivateKey;
+import network.mysterium.store.Database;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
+import org.junit.jupiter.api.io.TempDir;
+import org.web3j.crypto.Credentials;
+
+/** Proposals announced on anvil, followed into SQLite, verified, indexed and searched. */
+@ExtendWith(AnvilExtension.class)
+class ProposalIndexTest {
+  private static final BigInteger ETHER = BigInteger.TEN.pow(18);
+  @TempDir Path temp;
+  private final SecureRandom random = new SecureRandom();
+  private final List<PrivateKey> keys = new ArrayList<>();
+  private Anvil anvil;
+  private EthereumClient client;
+  private Deployment deployment;
+  private Database database;
+  private ChainFollower follower;
+  private ProposalIndex index;
+  private SignedProposals signer;
+  private ServiceRegistryContract services;
+
+  @BeforeEach
+  void setUp(Anvil anvil) throws Exception {
+    this.anvil = anvil;
+    client = EthereumClient.connect(anvil.rpcUrl());
+    Credentials deployer = Credentials.create(Anvil.DEV_PRIVATE_KEYS.getFirst());
+    deployment =
+        Deployer.deploy(
+            client,
+            deployer,
+            new Deployer.Parameters(
+                ETHER.multiply(BigInteger.valueOf(1_000_000)), ETHER, deployer.getAddress(), 100));
+    services = new ServiceRegistryContract(client, deployment.serviceRegistry());
+    signer =
+        new SignedProposals(
+            ContractMessages.Domain.serviceRegistry(
+                client.chainId(), Address.parse(deployment.serviceRegistry())));
+    database = Database.open(temp.resolve("node.db"));
+    ChainIndex chain = new ChainIndex(database);
+    follower =
+        new ChainFollower(
+            client.web3(),
+            chain,
+            new ChainFollower.Config(
+                new ContractAddresses(
+                    client.chainId(),
+                    Address.parse(deployment.identityRegistry()),
+                    Address.parse(deployment.serviceRegistry()),
+                    Address.parse(deployment.payments())),
+                deployment.startBlock(),
+                0,
+                1000,
+                Duration.ofSeconds(1)));
+    index = new ProposalIndex(database, chain, chain, signer, 20);
+  }
+
+  @AfterEach
+  void close() {
+    follower.close();
+    database.close();
+    client.close();
+    keys.forEach(PrivateKey::destroy);
+  }
+
+  private PrivateKey provider(boolean registered) throws Exception {
+    PrivateKey key = PrivateKey.generate(random);
+    keys.add(key);
+    anvil.setBalance(key.address().toString(), ETHER.multiply(BigInteger.TEN));
+    if (registered) {
+      new MystTokenContract(client, deployment.token())
+          .transfer(
+              Credentials.create(Anvil.DEV_PRIVATE_KEYS.getFirst()),
+              key.address().toString(),
+              ETHER.multiply(BigInteger.TEN));
+      new ChainWallet(client, deployment).register(key);
+    }
+    return key;
+  }
+
+  private void announce(PrivateKey provider, ServiceProposal proposal) throws Exception {
+    services.announce(
+        ChainAccounts.credentials(provider), proposal.serial(), signer.sign(proposal, provider));
+  }
+
+  private List<ProposalIndex.Listing> search(ProposalIndex.Query query) throws Exception {
+    follower.pollOnce();
+    index.sync();
+    return index.search(query, anvil.blockNumber());
+  }
+
+  private static ProposalIndex.Query inCountry(String country) {
+    ProposalIndex.Query all = ProposalIndex.Query.all();
+    return new ProposalIndex.Query(
+        Optional.of("wireguard"),
+        Optional.of(country),
+        all.origin(),
+        all.asn(),
+        all.metering(),
+        all.maxPricePerUnit(),
+        all.minBandwidthKbps(),
+        false,
+        100);
+  }
+
+  @Test
+  void announcedProposalsAreFoundSortedByPriceAndFiltered() throws Exception {
+    PrivateKey cheap = provider(true);
+    PrivateKey dear = provider(true);
+    PrivateKey elsewhere = provider(true);
+    announce(dear, proposal(dear.address(), 1, "DE", "0.003", List.of("udp://203.0.113.2:5000")));
+    announce(cheap, proposal(cheap.address(), 1, "DE", "0.001", List.of("udp://203.0.113.1:5000")));
+    announce(
+        elsewhere,
+        proposal(elsewhere.address(), 1, "FR", "0.0001", List.of("udp://203.0.113.3:5000")));
+
+    List<ProposalIndex.Listing> germany = search(inCountry("DE"));
+    assertThat(germany)
+        .extracting(l -> l.proposal().provider())
+        .containsExactly(cheap.address(), dear.address());
+
+    ProposalIndex.Query cheapOnly =
+        new ProposalIndex.Query(
+            Optional.empty(),
+            Optional.of("DE"),
+            Optional.empty(),
+            Optional.empty(),
+            Optional.empty(),
+            Optional.of(new BigInteger("2000000000000000")),
+            Optional.of(10_000L),
+            false,
+            10);
+    assertThat(index.search(cheapOnly, anvil.blockNumber()))
+        .extracting(l -> l.proposal().provider())
+        .containsExactly(cheap.address());
+
+    index.setPreferred(dear.address(), true);
+    ProposalIndex.Query preferredFirst =
+        new ProposalIndex.Query(
+            Optional.empty(),
+            Optional.of("DE"),
+            Optional.empty(),
+            Optional.empty(),
+            Optional.empty(),
+            Optional.empty(),
+            Optional.empty(),
+            true,
+            10);
+    assertThat(index.search(preferredFirst, anvil.blockNumber()))
+        .extracting(l -> l.proposal().provider())
+        .containsExactly(dear.address(), cheap.address());
+  }
+
+  @Test
+  void sameSerialReplacesANewSerialSupersedesAndOldOnesStayDropped() throws Exception {
+    PrivateKey p = provider(true);
+    announce(p, proposal(p.address(), 1, "DE", "0.001", List.of("udp://203.0.113.1:5000")));
+    announce(p, proposal(p.address(), 1, "DE", "0.001", List.of("udp://203.0.113.9:6000")));
+    assertThat(search(inCountry("DE")))
+        .singleElement()
+        .satisfies(
+            l -> assertThat(l.proposal().contacts()).containsExactly("udp://203.0.113.9:6000"));
+
+    announce(p, proposal(p.address(), 2, "DE", "0.002", List.of("udp://203.0.113.9:6000")));
+    announce(
+        p, proposal(p.address(), 1, "DE", "0.0001", List.of("udp://203.0.113.9:6000"))); // stale
+    assertThat(search(inCountry("DE")))
+        .singleElement()
+        .satisfies(l -> assertThat(l.proposal().serial()).isEqualTo(2));
+    assertThat(index.rejections()).containsEntry(SignedProposals.Rejection.SUPERSEDED, 1L);
+  }
+
+  @Test
+  void proposalsExpireWhenNotReAnnouncedWithinTheWindow() throws Exception {
+    PrivateKey p = provider(true);
+    announce(p, proposal(p.address(), 1, "DE", "0.001", List.of("udp://203.0.113.1:5000")));
+    assertThat(search(inCountry("DE"))).hasSize(1);
+    anvil.mine(21);
+    assertThat(search(inCountry("DE"))).isEmpty();
+    announce(p, proposal(p.address(), 1, "DE", "0.001", List.of("udp://203.0.113.1:5000")));
+    assertThat(search(inCountry("DE"))).hasSize(1);
+  }
+
+  @Test
+  void forgedUnregisteredAndMalformedProposalsAreDroppedAndCounted() throws Exception {
+    PrivateKey honest = provider(true);
+    PrivateKey forger = provider(true);
+    // the forger announces a proposal in the honest provider's name, signed by itself
+    ServiceProposal inHonestName =
+        proposal(honest.address(), 1, "DE", "0.0000001", List.of("udp://198.51.100.1:1"));
+    byte[] forged =
+        new SignedProposals(
+                ContractMessages.Domain.serviceRegistry(
+                    client.chainId(), Address.parse(deployment.serviceRegistry())))
+            .sign(
+                proposal(forger.address(), 1, "DE", "0.0000001", List.of("udp://198.51.100.1:1")),
+                forger);
+    services.announce(ChainAccounts.credentials(forger), 1, forged); // valid, the forger's own
+    byte[] tampered = forged.clone();
+    tampered[tampered.length - 70] ^= 1; // inside the proposal: the signature no longer matches
+    services.announce(ChainAccounts.credentials(forger), 1, tampered);
+    services.announce(
+        ChainAccounts.credentials(forger), 1, signer.sign(inHonestName, honest)); // not the sender
+    services.announce(
+        ChainAccounts.credentials(forger), 1, new byte[] {0x0a, (byte) 0xff, 0x01}); // malformed
+    assertThat(search(inCountry("DE")))
+        .extracting(l -> l.proposal().provider())
+        .containsExactly(forger.address());
+    assertThat(index.rejections())
+        .containsEntry(SignedProposals.Rejection.WRONG_PROVIDER, 1L)
+        .containsKey(SignedProposals.Rejection.MALFORMED);
+    assertThat(
+            index.rejections().getOrDefault(SignedProposals.Rejection.BAD_SIGNATURE, 0L)
+                + index.rejections().getOrDefault(SignedProposals.Rejection.INVALID, 0L)
+                + index.rejections().getOrDefault(SignedProposals.Rejection.MALFORMED, 0L))
+        .isGreaterThanOrEqualTo(2);
+  }
+
+  @Test
+  void aReorgRebuildsTheIndexFromWhatRemains() throws Exception {
+    PrivateKey p = provider(true);
+    announce(p, proposal(p.address(), 1, "DE", "0.001", List.of("udp://203.0.113.1:5000")));
+    assertThat(search(inCountry("DE"))).hasSize(1);
+    String snapshot = anvil.snapshot();
+    announce(p, proposal(p.address(), 2, "DE", "0.002", List.of("udp://203.0.113.1:5000")));
+    assertThat(search(inCountry("DE")))
+        .singleElement()
+        .satisfies(l -> assertThat(l.proposal().serial()).isEqualTo(2));
+    anvil.revert(snapshot);
+    anvil.mine(3);
+    assertThat(search(inCountry("DE")))
+        .singleElement()
+        .satisfies(l -> assertThat(l.proposal().serial()).isEqualTo(1));
+  }
+}
