@@ -47,6 +47,27 @@ public final class ChainOptions {
     }
   }
 
+  /**
+   * The follower of a deployment's contracts into a node database: no confirmations on a local
+   * development chain, 12 elsewhere.
+   */
+  public static network.mysterium.chain.ChainFollower follower(
+      EthereumClient client, network.mysterium.store.Database database, Deployment deployment) {
+    return new network.mysterium.chain.ChainFollower(
+        client.web3(),
+        new network.mysterium.chain.ChainIndex(database),
+        new network.mysterium.chain.ChainFollower.Config(
+            new network.mysterium.chain.ContractAddresses(
+                deployment.chainId(),
+                network.mysterium.crypto.Address.parse(deployment.identityRegistry()),
+                network.mysterium.crypto.Address.parse(deployment.serviceRegistry()),
+                network.mysterium.crypto.Address.parse(deployment.payments())),
+            deployment.startBlock(),
+            client.chainId() == EthereumClient.DEV_CHAIN_ID ? 0 : 12,
+            2000,
+            java.time.Duration.ofMillis(500)));
+  }
+
   /** Connects and checks that the RPC serves the deployment's chain. */
   public EthereumClient connect(Deployment deployment) throws ChainException {
     return EthereumClient.connect(rpc, deployment.chainId());

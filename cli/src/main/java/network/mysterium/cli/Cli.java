@@ -2,6 +2,8 @@ package network.mysterium.cli;
 
 import network.mysterium.cli.chain.ChainCommand;
 import network.mysterium.cli.chain.WalletCommand;
+import network.mysterium.cli.discovery.ProviderCommand;
+import network.mysterium.cli.discovery.SearchCommand;
 import network.mysterium.cli.identity.IdentityCommand;
 import network.mysterium.cli.node.NodeCommand;
 import network.mysterium.contracts.ChainException;
@@ -28,6 +30,8 @@ public final class Cli {
             .addSubcommand(ChainCommand.class)
             .addSubcommand(WalletCommand.class)
             .addSubcommand(NodeCommand.class)
+            .addSubcommand(ProviderCommand.class)
+            .addSubcommand(SearchCommand.class)
             .setResourceBundle(messages.bundle())
             .setOut(environment.out())
             .setErr(environment.err())

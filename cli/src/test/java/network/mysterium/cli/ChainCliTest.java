@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.List;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import network.mysterium.contracts.anvil.Anvil;
@@ -153,6 +154,119 @@ class ChainCliTest {
         .contains("closed: closed by the peer: the node stopped");
     assertThat(bobRun.out().indexOf("hello bob"))
         .isLessThan(bobRun.out().indexOf("second message"));
+  }
+
+  @Test
+  void providersAnnounceAndAConsumerSearchFindsThemSortedByPrice() throws Exception {
+    ok("chain", "deploy", "--rpc", rpc, "--stake", "0");
+    ok("identity", "register", "--rpc", rpc);
+    String deployment = temp.resolve("node/deployment.json").toString();
+    CliHarness bob = new CliHarness(temp.resolve("bob"));
+    bob.variables.put("MYSTERIUM_PASSPHRASE", "bob pass");
+    Matcher matcher =
+        Pattern.compile("0x[0-9a-fA-F]{40}").matcher(bob.run("identity", "new").out());
+    assertThat(matcher.find()).isTrue();
+    String bobAddress = matcher.group();
+    assertThat(bob.run("identity", "register", "--rpc", rpc, "--deployment", deployment).exitCode())
+        .isZero();
+
+    ok(
+        "provider",
+        "announce",
+        "--rpc",
+        rpc,
+        "--type",
+        "wireguard",
+        "--country",
+        "de",
+        "--price",
+        "0.0002",
+        "--contact",
+        "udp://203.0.113.1:5000");
+    CliHarness.Run announced =
+        bob.run(
+            "provider",
+            "announce",
+            "--rpc",
+            rpc,
+            "--deployment",
+            deployment,
+            "--type",
+            "wireguard",
+            "--country",
+            "DE",
+            "--price",
+            "0.0001",
+            "--contact",
+            "udp://203.0.113.2:5000");
+    assertThat(announced.exitCode()).as(announced.err()).isZero();
+    bob.run(
+        "provider",
+        "announce",
+        "--rpc",
+        rpc,
+        "--deployment",
+        deployment,
+        "--type",
+        "socks5",
+        "--country",
+        "FR",
+        "--price",
+        "0.00001",
+        "--serial",
+        "2",
+        "--contact",
+        "tcp://203.0.113.2:443");
+
+    CliHarness consumer = new CliHarness(temp.resolve("consumer"));
+    CliHarness.Run search =
+        consumer.run(
+            "search",
+            "--rpc",
+            rpc,
+            "--deployment",
+            deployment,
+            "--country",
+            "DE",
+            "--type",
+            "wireguard");
+    assertThat(search.exitCode()).as(search.err()).isZero();
+    List<String> rows = search.out().lines().skip(1).toList();
+    assertThat(rows).hasSize(2);
+    assertThat(rows.get(0)).startsWith(bobAddress).contains("0.1024 MYST/GB");
+    assertThat(rows.get(1)).startsWith(address).contains("0.2048 MYST/GB");
+
+    assertThat(
+            consumer
+                .run(
+                    "search",
+                    "--rpc",
+                    rpc,
+                    "--deployment",
+                    deployment,
+                    "--country",
+                    "DE",
+                    "--max-price",
+                    "0.00015")
+                .out())
+        .contains(bobAddress)
+        .doesNotContain(address);
+    CliHarness.Run invalid =
+        cli.run(
+            "provider",
+            "announce",
+            "--rpc",
+            rpc,
+            "--type",
+            "wireguard",
+            "--country",
+            "XX",
+            "--price",
+            "1",
+            "--contact",
+            "udp://203.0.113.1:5000");
+    assertThat(invalid.exitCode()).isEqualTo(1);
+    assertThat(invalid.err()).contains("country code: 'XX'");
   }
 
   @Test

@@ -20,8 +20,8 @@ import network.mysterium.store.StoreException;
 /**
  * The consumer's index of providers' proposals (whitepaper 6.4.3), derived from the announcements
  * the chain follower stored: verified, from registered identities, one current proposal per
- * provider (a higher serial supersedes, the same serial replaces), expired when not re-announced
- * within the window, and searchable by price.
+ * provider and service type (a higher serial supersedes, the same serial replaces), expired when
+ * not re-announced within the window, and searchable by price.
  */
 public final class ProposalIndex {
   /** Blocks after which a proposal that was not re-announced is dropped (whitepaper: ~60,000). */

@@ -15,7 +15,8 @@ CREATE TABLE proposals (
   price TEXT NOT NULL,
   proposal BLOB NOT NULL,
   announced_block INTEGER NOT NULL,
-  PRIMARY KEY (provider)
+  -- one current proposal per provider and service type: a higher serial supersedes the older
+  PRIMARY KEY (provider, service_type)
 );
 CREATE INDEX proposals_by_country ON proposals (provided_country, service_type, price);
 CREATE INDEX proposals_by_price ON proposals (service_type, price);

@@ -12,7 +12,6 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import network.mysterium.chain.ChainFollower;
 import network.mysterium.chain.ChainIndex;
-import network.mysterium.chain.ContractAddresses;
 import network.mysterium.chain.RegistryDirectory;
 import network.mysterium.cli.ChainOptions;
 import network.mysterium.cli.MysteriumCommand;
@@ -78,7 +77,7 @@ public final class NodeCommand implements Callable<Integer> {
     try (PrivateKey key = root.unlock(Optional.ofNullable(address), passphrase);
         EthereumClient client = chainOptions.connect(deployment);
         Database database = Database.open(dataDirectory.root().resolve("node.db"));
-        ChainFollower follower = follower(client, database, deployment)) {
+        ChainFollower follower = ChainOptions.follower(client, database, deployment)) {
       ChainIndex index = new ChainIndex(database);
       follower.pollOnce();
       follower.start();
@@ -159,22 +158,5 @@ public final class NodeCommand implements Callable<Integer> {
         root.say("node.dialogue-closed", dialogue.peer(), reason);
       }
     };
-  }
-
-  private static ChainFollower follower(
-      EthereumClient client, Database database, Deployment deployment) {
-    return new ChainFollower(
-        client.web3(),
-        new ChainIndex(database),
-        new ChainFollower.Config(
-            new ContractAddresses(
-                deployment.chainId(),
-                Address.parse(deployment.identityRegistry()),
-                Address.parse(deployment.serviceRegistry()),
-                Address.parse(deployment.payments())),
-            deployment.startBlock(),
-            client.chainId() == EthereumClient.DEV_CHAIN_ID ? 0 : 12,
-            2000,
-            Duration.ofMillis(500)));
   }
 }

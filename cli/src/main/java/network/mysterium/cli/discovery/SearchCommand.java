@@ -1,0 +1,127 @@
+package network.mysterium.cli.discovery;
+
+import java.math.BigDecimal;
+import java.math.BigInteger;
+import java.util.List;
+import java.util.Locale;
+import java.util.Optional;
+import java.util.concurrent.Callable;
+import network.mysterium.chain.ChainFollower;
+import network.mysterium.chain.ChainIndex;
+import network.mysterium.chain.ContractMessages;
+import network.mysterium.cli.ChainOptions;
+import network.mysterium.cli.MysteriumCommand;
+import network.mysterium.contracts.Deployment;
+import network.mysterium.contracts.EthereumClient;
+import network.mysterium.crypto.Address;
+import network.mysterium.datadir.DataDirectory;
+import network.mysterium.discovery.ProposalIndex;
+import network.mysterium.discovery.ServiceProposal;
+import network.mysterium.discovery.SignedProposals;
+import network.mysterium.money.Myst;
+import network.mysterium.store.Database;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.ParentCommand;
+
+/** {@code mysterium search}: the proposals this node indexed from the chain, cheapest first. */
+@Command(name = "search", mixinStandardHelpOptions = true)
+public final class SearchCommand implements Callable<Integer> {
+  @ParentCommand private MysteriumCommand root;
+  @Mixin private ChainOptions chainOptions;
+
+  @Option(names = "--type", paramLabel = "TYPE", descriptionKey = "service-type")
+  private String type;
+
+  @Option(names = "--country", paramLabel = "CC", descriptionKey = "country")
+  private String country;
+
+  @Option(names = "--origin-country", paramLabel = "CC", descriptionKey = "origin-country")
+  private String originCountry;
+
+  @Option(names = "--asn", paramLabel = "N", descriptionKey = "asn")
+  private Long asn;
+
+  @Option(names = "--metering", paramLabel = "HOW", descriptionKey = "metering")
+  private ServiceProposal.Metering metering;
+
+  @Option(names = "--max-price", paramLabel = "MYST", descriptionKey = "max-price")
+  private String maxPrice;
+
+  @Option(names = "--min-bandwidth-kbps", paramLabel = "N", descriptionKey = "min-bandwidth")
+  private Long minBandwidth;
+
+  @Option(names = "--preferred-first", descriptionKey = "preferred-first")
+  private boolean preferredFirst;
+
+  @Override
+  public Integer call() throws Exception {
+    Deployment deployment = chainOptions.deployment(root);
+    DataDirectory dataDirectory = root.dataDirectory();
+    DataDirectory.createPrivateDirectories(dataDirectory.root());
+    try (EthereumClient client = chainOptions.connect(deployment);
+        Database database = Database.open(dataDirectory.root().resolve("node.db"));
+        ChainFollower follower = ChainOptions.follower(client, database, deployment)) {
+      follower.pollOnce();
+      ChainIndex chain = new ChainIndex(database);
+      ProposalIndex index =
+          new ProposalIndex(
+              database,
+              chain,
+              chain,
+              new SignedProposals(
+                  ContractMessages.Domain.serviceRegistry(
+                      deployment.chainId(), Address.parse(deployment.serviceRegistry()))),
+              ProposalIndex.DEFAULT_EXPIRY_BLOCKS);
+      index.sync();
+      List<ProposalIndex.Listing> found =
+          index.search(
+              new ProposalIndex.Query(
+                  Optional.ofNullable(type),
+                  Optional.ofNullable(country).map(c -> c.toUpperCase(Locale.ROOT)),
+                  Optional.ofNullable(originCountry).map(c -> c.toUpperCase(Locale.ROOT)),
+                  Optional.ofNullable(asn),
+                  Optional.ofNullable(metering),
+                  Optional.ofNullable(maxPrice).map(p -> Myst.parse(p).baseUnits()),
+                  Optional.ofNullable(minBandwidth),
+                  preferredFirst,
+                  100),
+              client.blockNumber());
+      if (found.isEmpty()) {
+        root.say("search.none");
+        return 0;
+      }
+      root.environment()
+          .out()
+          .printf(
+              "%-42s  %-9s  %-4s  %-6s  %9s  %-22s  %s%n",
+              "PROVIDER", "TYPE", "FROM", "ORIGIN", "MBIT/S", "PRICE", "CONTACT");
+      for (ProposalIndex.Listing listing : found) {
+        ServiceProposal p = listing.proposal();
+        root.environment()
+            .out()
+            .printf(
+                "%-42s  %-9s  %-4s  %-6s  %9s  %-22s  %s%n",
+                p.provider() + (listing.preferred() ? "*" : ""),
+                p.serviceType(),
+                p.providedFrom().country(),
+                p.origin().country(),
+                p.bandwidthKbps() / 1000,
+                readablePrice(p),
+                p.contacts().getFirst());
+      }
+    }
+    return 0;
+  }
+
+  /** Price per GB or per hour, the units people think in. */
+  static String readablePrice(ServiceProposal p) {
+    BigInteger perUnit = p.pricePerUnit().baseUnits();
+    boolean perMegabyte = p.metering() == ServiceProposal.Metering.PER_MEGABYTE;
+    BigInteger scaled = perUnit.multiply(BigInteger.valueOf(perMegabyte ? 1024 : 3600));
+    String myst =
+        new BigDecimal(scaled).movePointLeft(Myst.DECIMALS).stripTrailingZeros().toPlainString();
+    return myst + (perMegabyte ? " MYST/GB" : " MYST/h");
+  }
+}
