@@ -97,28 +97,25 @@ public final class ProposalIndex {
           });
       return sync();
     }
-    int accepted = 0;
+    int accepted;
+    List<ChainEvent.ProposalAnnounced> unseen =
+        fresh.stream()
+            .filter(
+                a -> a.position().blockNumber() != cursor[0] || a.position().logIndex() > cursor[1])
+            .toList();
+    // Signature recovery dominates: verify on every core, keep the announcement order.
+    Map<Address, Boolean> registered = new java.util.concurrent.ConcurrentHashMap<>();
+    List<Object> outcomes = unseen.parallelStream().map(a -> verify(a, registered)).toList();
     Map<SignedProposals.Rejection, Integer> rejected =
         new EnumMap<>(SignedProposals.Rejection.class);
     List<ServiceProposal> verified = new ArrayList<>();
     List<ChainEvent.ProposalAnnounced> sources = new ArrayList<>();
-    for (ChainEvent.ProposalAnnounced announcement : fresh) {
-      ChainEvent.Position at = announcement.position();
-      if (at.blockNumber() == cursor[0] && at.logIndex() <= cursor[1]) {
-        continue;
-      }
-      try {
-        ServiceProposal proposal =
-            verifier.verify(
-                announcement.proposal(), announcement.provider(), announcement.serial());
-        if (registry.registration(proposal.provider()).isEmpty()) {
-          throw new SignedProposals.RejectedProposalException(
-              SignedProposals.Rejection.UNREGISTERED, proposal.provider().toString());
-        }
+    for (int i = 0; i < unseen.size(); i++) {
+      if (outcomes.get(i) instanceof ServiceProposal proposal) {
         verified.add(proposal);
-        sources.add(announcement);
-      } catch (SignedProposals.RejectedProposalException e) {
-        rejected.merge(e.reason(), 1, Integer::sum);
+        sources.add(unseen.get(i));
+      } else {
+        rejected.merge((SignedProposals.Rejection) outcomes.get(i), 1, Integer::sum);
       }
     }
     ChainEvent.Position last = fresh.isEmpty() ? null : fresh.getLast().position();
@@ -126,12 +123,18 @@ public final class ProposalIndex {
         database.transaction(
             c -> {
               int stored = 0;
-              for (int i = 0; i < verified.size(); i++) {
-                if (store(c, verified.get(i), sources.get(i).position().blockNumber())) {
-                  stored++;
-                } else {
-                  count(c, SignedProposals.Rejection.SUPERSEDED, 1);
+              int superseded = 0;
+              try (Statements statements = Statements.prepare(c)) {
+                for (int i = 0; i < verified.size(); i++) {
+                  if (store(statements, verified.get(i), sources.get(i).position().blockNumber())) {
+                    stored++;
+                  } else {
+                    superseded++;
+                  }
                 }
+              }
+              if (superseded > 0) {
+                count(c, SignedProposals.Rejection.SUPERSEDED, superseded);
               }
               for (var entry : rejected.entrySet()) {
                 count(c, entry.getKey(), entry.getValue());
@@ -149,6 +152,28 @@ public final class ProposalIndex {
               return stored;
             });
     return accepted;
+  }
+
+  /** The verified proposal, or the reason it was dropped. */
+  private Object verify(
+      ChainEvent.ProposalAnnounced announcement, Map<Address, Boolean> registered) {
+    try {
+      ServiceProposal proposal =
+          verifier.verify(announcement.proposal(), announcement.provider(), announcement.serial());
+      Boolean known = registered.get(proposal.provider());
+      if (known == null) {
+        known = registry.registration(proposal.provider()).isPresent();
+        registered.put(proposal.provider(), known);
+      }
+      if (!known) {
+        return SignedProposals.Rejection.UNREGISTERED;
+      }
+      return proposal;
+    } catch (SignedProposals.RejectedProposalException e) {
+      return e.reason();
+    } catch (StoreException e) {
+      throw new IllegalStateException("registry lookup failed: " + e.getMessage(), e);
+    }
   }
 
   /** Proposals matching the query and announced within the expiry window, cheapest first. */
@@ -228,36 +253,51 @@ public final class ProposalIndex {
         });
   }
 
-  /** Stores the proposal unless the provider already has a higher serial. */
-  private static boolean store(Connection c, ServiceProposal p, long block) throws SQLException {
-    try (PreparedStatement s =
-        c.prepareStatement("SELECT serial FROM proposals WHERE provider = ?")) {
-      s.setString(1, p.provider().toString());
-      try (ResultSet rows = s.executeQuery()) {
-        if (rows.next() && rows.getLong(1) > p.serial()) {
-          return false;
-        }
+  /** The two statements that store proposals, prepared once per sync. */
+  private record Statements(PreparedStatement currentSerial, PreparedStatement upsert)
+      implements AutoCloseable {
+    static Statements prepare(Connection c) throws SQLException {
+      return new Statements(
+          c.prepareStatement(
+              "SELECT serial FROM proposals WHERE provider = ? AND service_type = ?"),
+          c.prepareStatement(
+              "INSERT OR REPLACE INTO proposals (provider, serial, service_type, provided_country,"
+                  + " provided_asn, origin_country, origin_asn, bandwidth_kbps, metering, price,"
+                  + " proposal, announced_block) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"));
+    }
+
+    @Override
+    public void close() throws SQLException {
+      currentSerial.close();
+      upsert.close();
+    }
+  }
+
+  /** Stores the proposal unless the provider already has a higher serial for that service. */
+  private static boolean store(Statements statements, ServiceProposal p, long block)
+      throws SQLException {
+    PreparedStatement s = statements.currentSerial();
+    s.setString(1, p.provider().toString());
+    s.setString(2, p.serviceType());
+    try (ResultSet rows = s.executeQuery()) {
+      if (rows.next() && rows.getLong(1) > p.serial()) {
+        return false;
       }
     }
-    try (PreparedStatement s =
-        c.prepareStatement(
-            "INSERT OR REPLACE INTO proposals (provider, serial, service_type, provided_country,"
-                + " provided_asn, origin_country, origin_asn, bandwidth_kbps, metering, price,"
-                + " proposal, announced_block) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)")) {
-      s.setString(1, p.provider().toString());
-      s.setLong(2, p.serial());
-      s.setString(3, p.serviceType());
-      s.setString(4, p.providedFrom().country());
-      s.setLong(5, p.providedFrom().asn());
-      s.setString(6, p.origin().country());
-      s.setLong(7, p.origin().asn());
-      s.setLong(8, p.bandwidthKbps());
-      s.setString(9, p.metering().name());
-      s.setString(10, padded(p.pricePerUnit().baseUnits()));
-      s.setBytes(11, p.encode());
-      s.setLong(12, block);
-      s.executeUpdate();
-    }
+    PreparedStatement u = statements.upsert();
+    u.setString(1, p.provider().toString());
+    u.setLong(2, p.serial());
+    u.setString(3, p.serviceType());
+    u.setString(4, p.providedFrom().country());
+    u.setLong(5, p.providedFrom().asn());
+    u.setString(6, p.origin().country());
+    u.setLong(7, p.origin().asn());
+    u.setLong(8, p.bandwidthKbps());
+    u.setString(9, p.metering().name());
+    u.setString(10, padded(p.pricePerUnit().baseUnits()));
+    u.setBytes(11, p.encode());
+    u.setLong(12, block);
+    u.executeUpdate();
     return true;
   }
 
