@@ -75,7 +75,6 @@ public final class Dialogue {
   private final DialogueConfig config;
   private final FrameSink sink;
   private final Handler handler;
-  private final boolean initiator;
   private final ReentrantLock lock = new ReentrantLock();
   private final Condition windowOpen = lock.newCondition();
   private final CompletableFuture<Dialogue> established = new CompletableFuture<>();
@@ -115,7 +114,6 @@ public final class Dialogue {
     this.peer = peer;
     this.contact = contact;
     this.id = id.clone();
-    this.initiator = initiator;
     this.config = config;
     this.sink = sink;
     this.handler = handler;
@@ -448,10 +446,6 @@ public final class Dialogue {
     } finally {
       lock.unlock();
     }
-  }
-
-  boolean isInitiator() {
-    return initiator;
   }
 
   private void deliverLoop() {
