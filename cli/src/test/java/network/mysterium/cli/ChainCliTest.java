@@ -218,6 +218,37 @@ class ChainCliTest {
         "--contact",
         "tcp://203.0.113.2:443");
 
+    // the same offer with a new price gets the next serial; the index shows only the new one
+    assertThat(
+            ok(
+                    "provider",
+                    "announce",
+                    "--rpc",
+                    rpc,
+                    "--type",
+                    "wireguard",
+                    "--country",
+                    "DE",
+                    "--price",
+                    "0.0003",
+                    "--contact",
+                    "udp://203.0.113.1:5000")
+                .out())
+        .contains("(serial 2)");
+    ok(
+        "provider",
+        "announce",
+        "--rpc",
+        rpc,
+        "--type",
+        "wireguard",
+        "--country",
+        "DE",
+        "--price",
+        "0.0002",
+        "--contact",
+        "udp://203.0.113.1:5000");
+
     CliHarness consumer = new CliHarness(temp.resolve("consumer"));
     CliHarness.Run search =
         consumer.run(

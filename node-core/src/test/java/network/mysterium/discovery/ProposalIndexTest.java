@@ -245,6 +245,62 @@ class ProposalIndexTest {
         .isGreaterThanOrEqualTo(2);
   }
 
+  private ProviderAnnouncer announcer(PrivateKey provider) {
+    return new ProviderAnnouncer(
+        database,
+        signer,
+        (serial, signed) ->
+            services
+                .announce(ChainAccounts.credentials(provider), serial, signed)
+                .getBlockNumber()
+                .longValueExact(),
+        10);
+  }
+
+  @Test
+  void theProviderKeepsSerialsByTheRulesAcrossRestarts() throws Exception {
+    PrivateKey p = provider(true);
+    ServiceProposal first =
+        announcer(p)
+            .offer(proposal(p.address(), 99, "DE", "0.001", List.of("udp://203.0.113.1:5000")), p);
+    assertThat(first.serial()).isEqualTo(1);
+
+    long before = anvil.blockNumber();
+    assertThat(announcer(p).offer(first, p)).isEqualTo(first);
+    assertThat(anvil.blockNumber()).as("nothing changed: nothing announced").isEqualTo(before);
+
+    // a restarted provider (a new announcer on the same database) keeps the rules
+    ServiceProposal moved =
+        announcer(p)
+            .offer(proposal(p.address(), 99, "DE", "0.001", List.of("udp://203.0.113.7:6000")), p);
+    assertThat(moved.serial()).as("contacts only: same serial").isEqualTo(1);
+    assertThat(search(inCountry("DE")))
+        .singleElement()
+        .satisfies(
+            l -> assertThat(l.proposal().contacts()).containsExactly("udp://203.0.113.7:6000"));
+
+    ServiceProposal repriced =
+        announcer(p)
+            .offer(proposal(p.address(), 99, "DE", "0.002", List.of("udp://203.0.113.7:6000")), p);
+    assertThat(repriced.serial()).as("new price: new serial").isEqualTo(2);
+    assertThat(search(inCountry("DE")))
+        .singleElement()
+        .satisfies(l -> assertThat(l.proposal().serial()).isEqualTo(2));
+  }
+
+  @Test
+  void theProviderReAnnouncesBeforeConsumersExpireItsProposals() throws Exception {
+    PrivateKey p = provider(true);
+    ProviderAnnouncer announcer = announcer(p);
+    announcer.offer(proposal(p.address(), 1, "DE", "0.001", List.of("udp://203.0.113.1:5000")), p);
+    anvil.mine(5);
+    assertThat(announcer.reannounceDue(anvil.blockNumber(), p)).isZero();
+    anvil.mine(7);
+    assertThat(announcer.reannounceDue(anvil.blockNumber(), p)).isEqualTo(1);
+    anvil.mine(12); // 25 blocks after the first announcement: expired without the second
+    assertThat(search(inCountry("DE"))).hasSize(1);
+  }
+
   @Test
   void aReorgRebuildsTheIndexFromWhatRemains() throws Exception {
     PrivateKey p = provider(true);

@@ -13,9 +13,12 @@ import network.mysterium.contracts.EthereumClient;
 import network.mysterium.contracts.ServiceRegistryContract;
 import network.mysterium.crypto.Address;
 import network.mysterium.crypto.PrivateKey;
+import network.mysterium.datadir.DataDirectory;
+import network.mysterium.discovery.ProviderAnnouncer;
 import network.mysterium.discovery.ServiceProposal;
 import network.mysterium.discovery.SignedProposals;
 import network.mysterium.money.Myst;
+import network.mysterium.store.Database;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
@@ -28,6 +31,9 @@ import picocli.CommandLine.ParentCommand;
     subcommands = ProviderCommand.Announce.class)
 public final class ProviderCommand {
   @ParentCommand private MysteriumCommand root;
+
+  /** Re-announce after 40,000 blocks, well inside consumers' 60,000-block expiry window. */
+  public static final long REANNOUNCE_AFTER_BLOCKS = 40_000;
 
   /** Signs a proposal and announces it through the service registry. */
   @Command(name = "announce", mixinStandardHelpOptions = true)
@@ -75,20 +81,20 @@ public final class ProviderCommand {
         descriptionKey = "contact")
     private List<String> contacts;
 
-    @Option(names = "--serial", defaultValue = "1", paramLabel = "N", descriptionKey = "serial")
-    private long serial;
-
     @Override
     public Integer call() throws Exception {
       MysteriumCommand root = provider.root;
       Deployment deployment = chainOptions.deployment(root);
+      DataDirectory dataDirectory = root.dataDirectory();
+      DataDirectory.createPrivateDirectories(dataDirectory.root());
       try (EthereumClient client = chainOptions.connect(deployment);
+          Database database = Database.open(dataDirectory.root().resolve("node.db"));
           PrivateKey key = root.unlock(Optional.ofNullable(address), passphrase)) {
-        ServiceProposal proposal =
+        ServiceProposal wanted =
             new ServiceProposal(
                 ServiceProposal.FORMAT_VERSION,
                 key.address(),
-                serial,
+                1, // the announcer assigns the serial by the rules
                 type,
                 new ServiceProposal.Place(country.toUpperCase(java.util.Locale.ROOT), asn),
                 new ServiceProposal.Place(
@@ -99,21 +105,27 @@ public final class ProviderCommand {
                 metering,
                 Myst.parse(price),
                 contacts);
-        byte[] signed =
-            new SignedProposals(
+        ServiceRegistryContract registry =
+            new ServiceRegistryContract(client, deployment.serviceRegistry());
+        ProviderAnnouncer announcer =
+            new ProviderAnnouncer(
+                database,
+                new SignedProposals(
                     ContractMessages.Domain.serviceRegistry(
-                        deployment.chainId(), Address.parse(deployment.serviceRegistry())))
-                .sign(proposal, key);
-        var receipt =
-            new ServiceRegistryContract(client, deployment.serviceRegistry())
-                .announce(ChainAccounts.credentials(key), serial, signed);
+                        deployment.chainId(), Address.parse(deployment.serviceRegistry()))),
+                (serial, signed) ->
+                    registry
+                        .announce(ChainAccounts.credentials(key), serial, signed)
+                        .getBlockNumber()
+                        .longValueExact(),
+                REANNOUNCE_AFTER_BLOCKS);
+        ServiceProposal announced = announcer.offer(wanted, key);
         root.say(
             "provider.announced",
             type,
-            proposal.providedFrom().country(),
+            announced.providedFrom().country(),
             price,
-            Long.toString(serial),
-            receipt.getTransactionHash());
+            Long.toString(announced.serial()));
       }
       return 0;
     }

@@ -10,21 +10,27 @@ import java.util.Optional;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
+import network.mysterium.chain.ChainAccounts;
 import network.mysterium.chain.ChainFollower;
 import network.mysterium.chain.ChainIndex;
+import network.mysterium.chain.ContractMessages;
 import network.mysterium.chain.RegistryDirectory;
 import network.mysterium.cli.ChainOptions;
 import network.mysterium.cli.MysteriumCommand;
 import network.mysterium.cli.PassphraseOptions;
 import network.mysterium.cli.UserError;
+import network.mysterium.cli.discovery.ProviderCommand;
 import network.mysterium.contracts.Deployment;
 import network.mysterium.contracts.EthereumClient;
+import network.mysterium.contracts.ServiceRegistryContract;
 import network.mysterium.crypto.Address;
 import network.mysterium.crypto.PrivateKey;
 import network.mysterium.datadir.DataDirectory;
 import network.mysterium.dialogue.Dialogue;
 import network.mysterium.dialogue.DialogueConfig;
 import network.mysterium.dialogue.Dialogues;
+import network.mysterium.discovery.ProviderAnnouncer;
+import network.mysterium.discovery.SignedProposals;
 import network.mysterium.messaging.Messenger;
 import network.mysterium.messaging.channel.Channels;
 import network.mysterium.messaging.channel.Contact;
@@ -81,6 +87,7 @@ public final class NodeCommand implements Callable<Integer> {
       ChainIndex index = new ChainIndex(database);
       follower.pollOnce();
       follower.start();
+      Thread reannouncing = startReannouncing(client, database, deployment, key);
       Messenger messenger =
           new Messenger(
               key,
@@ -102,9 +109,54 @@ public final class NodeCommand implements Callable<Integer> {
         } else {
           Thread.currentThread().join(); // until the process is stopped
         }
+      } finally {
+        reannouncing.interrupt();
       }
     }
     return 0;
+  }
+
+  /**
+   * Keeps this provider's proposals alive: checks every minute and re-announces those that are
+   * getting old (see {@link ProviderCommand#REANNOUNCE_AFTER_BLOCKS}).
+   */
+  private Thread startReannouncing(
+      EthereumClient client, Database database, Deployment deployment, PrivateKey key) {
+    ServiceRegistryContract registry =
+        new ServiceRegistryContract(client, deployment.serviceRegistry());
+    ProviderAnnouncer announcer =
+        new ProviderAnnouncer(
+            database,
+            new SignedProposals(
+                ContractMessages.Domain.serviceRegistry(
+                    deployment.chainId(), Address.parse(deployment.serviceRegistry()))),
+            (serial, signed) ->
+                registry
+                    .announce(ChainAccounts.credentials(key), serial, signed)
+                    .getBlockNumber()
+                    .longValueExact(),
+            ProviderCommand.REANNOUNCE_AFTER_BLOCKS);
+    return Thread.ofVirtual()
+        .name("reannounce")
+        .start(
+            () -> {
+              while (!Thread.currentThread().isInterrupted()) {
+                try {
+                  int count = announcer.reannounceDue(client.blockNumber(), key);
+                  if (count > 0) {
+                    root.say("node.reannounced", Integer.toString(count));
+                  }
+                  Thread.sleep(60_000);
+                } catch (InterruptedException e) {
+                  return;
+                } catch (Exception e) {
+                  root.environment()
+                      .err()
+                      .println(root.environment().messages().get("error.prefix", e.getMessage()));
+                  return; // the key or the chain went away: the node is stopping
+                }
+              }
+            });
   }
 
   private record Peer(Address address, Contact contact) {
