@@ -57,11 +57,7 @@ public final class ChainOptions {
         client.web3(),
         new network.mysterium.chain.ChainIndex(database),
         new network.mysterium.chain.ChainFollower.Config(
-            new network.mysterium.chain.ContractAddresses(
-                deployment.chainId(),
-                network.mysterium.crypto.Address.parse(deployment.identityRegistry()),
-                network.mysterium.crypto.Address.parse(deployment.serviceRegistry()),
-                network.mysterium.crypto.Address.parse(deployment.payments())),
+            network.mysterium.chain.ContractAddresses.of(deployment),
             deployment.startBlock(),
             client.chainId() == EthereumClient.DEV_CHAIN_ID ? 0 : 12,
             2000,

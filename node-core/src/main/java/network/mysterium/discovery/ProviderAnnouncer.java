@@ -5,7 +5,11 @@ import java.sql.ResultSet;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
+import network.mysterium.chain.ChainAccounts;
 import network.mysterium.contracts.ChainException;
+import network.mysterium.contracts.Deployment;
+import network.mysterium.contracts.EthereumClient;
+import network.mysterium.contracts.ServiceRegistryContract;
 import network.mysterium.crypto.PrivateKey;
 import network.mysterium.store.Database;
 import network.mysterium.store.StoreException;
@@ -37,6 +41,26 @@ public final class ProviderAnnouncer {
     this.signer = signer;
     this.registry = registry;
     this.reannounceAfterBlocks = reannounceAfterBlocks;
+  }
+
+  /** Announces through the deployment's service registry, the provider paying its own gas. */
+  public static ProviderAnnouncer onChain(
+      Database database,
+      EthereumClient client,
+      Deployment deployment,
+      PrivateKey provider,
+      long reannounceAfterBlocks) {
+    ServiceRegistryContract registry =
+        new ServiceRegistryContract(client, deployment.serviceRegistry());
+    return new ProviderAnnouncer(
+        database,
+        SignedProposals.of(deployment),
+        (serial, signed) ->
+            registry
+                .announce(ChainAccounts.credentials(provider), serial, signed)
+                .getBlockNumber()
+                .longValueExact(),
+        reannounceAfterBlocks);
   }
 
   /**

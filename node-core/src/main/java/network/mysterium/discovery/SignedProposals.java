@@ -3,6 +3,7 @@ package network.mysterium.discovery;
 import com.google.protobuf.ByteString;
 import com.google.protobuf.InvalidProtocolBufferException;
 import network.mysterium.chain.ContractMessages;
+import network.mysterium.contracts.Deployment;
 import network.mysterium.crypto.Address;
 import network.mysterium.crypto.InvalidSignatureException;
 import network.mysterium.crypto.Keccak;
@@ -40,6 +41,13 @@ public final class SignedProposals {
 
   public SignedProposals(ContractMessages.Domain serviceRegistryDomain) {
     this.domain = serviceRegistryDomain;
+  }
+
+  /** Proposals for the service registry of a deployment. */
+  public static SignedProposals of(Deployment deployment) {
+    return new SignedProposals(
+        ContractMessages.Domain.serviceRegistry(
+            deployment.chainId(), Address.parse(deployment.serviceRegistry())));
   }
 
   /** The bytes to pass to {@code ServiceRegistry.announce}. */

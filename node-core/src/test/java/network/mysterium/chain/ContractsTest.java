@@ -575,12 +575,7 @@ class ContractsTest {
     deposit(consumer, consumer, MYST.multiply(BigInteger.valueOf(10)));
     clear(consumer, provider, 1, MYST.multiply(BigInteger.valueOf(4)), false);
     payments.collectFees(deployer);
-    ContractAddresses addresses =
-        new ContractAddresses(
-            client.chainId(),
-            Address.parse(deployment.identityRegistry()),
-            Address.parse(deployment.serviceRegistry()),
-            Address.parse(deployment.payments()));
+    ContractAddresses addresses = ContractAddresses.of(deployment);
     java.nio.file.Path dir = java.nio.file.Files.createTempDirectory("follower");
     try (network.mysterium.store.Database database =
             network.mysterium.store.Database.open(dir.resolve("node.db"));

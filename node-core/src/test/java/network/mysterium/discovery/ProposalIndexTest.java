@@ -15,7 +15,6 @@ import network.mysterium.chain.ChainFollower;
 import network.mysterium.chain.ChainIndex;
 import network.mysterium.chain.ChainWallet;
 import network.mysterium.chain.ContractAddresses;
-import network.mysterium.chain.ContractMessages;
 import network.mysterium.contracts.Deployer;
 import network.mysterium.contracts.Deployment;
 import network.mysterium.contracts.EthereumClient;
@@ -23,7 +22,6 @@ import network.mysterium.contracts.MystTokenContract;
 import network.mysterium.contracts.ServiceRegistryContract;
 import network.mysterium.contracts.anvil.Anvil;
 import network.mysterium.contracts.anvil.AnvilExtension;
-import network.mysterium.crypto.Address;
 import network.mysterium.crypto.PrivateKey;
 import network.mysterium.store.Database;
 import org.junit.jupiter.api.AfterEach;
@@ -61,10 +59,7 @@ class ProposalIndexTest {
             new Deployer.Parameters(
                 ETHER.multiply(BigInteger.valueOf(1_000_000)), ETHER, deployer.getAddress(), 100));
     services = new ServiceRegistryContract(client, deployment.serviceRegistry());
-    signer =
-        new SignedProposals(
-            ContractMessages.Domain.serviceRegistry(
-                client.chainId(), Address.parse(deployment.serviceRegistry())));
+    signer = SignedProposals.of(deployment);
     database = Database.open(temp.resolve("node.db"));
     ChainIndex chain = new ChainIndex(database);
     follower =
@@ -72,11 +67,7 @@ class ProposalIndexTest {
             client.web3(),
             chain,
             new ChainFollower.Config(
-                new ContractAddresses(
-                    client.chainId(),
-                    Address.parse(deployment.identityRegistry()),
-                    Address.parse(deployment.serviceRegistry()),
-                    Address.parse(deployment.payments())),
+                ContractAddresses.of(deployment),
                 deployment.startBlock(),
                 0,
                 1000,
@@ -218,9 +209,7 @@ class ProposalIndexTest {
     ServiceProposal inHonestName =
         proposal(honest.address(), 1, "DE", "0.0000001", List.of("udp://198.51.100.1:1"));
     byte[] forged =
-        new SignedProposals(
-                ContractMessages.Domain.serviceRegistry(
-                    client.chainId(), Address.parse(deployment.serviceRegistry())))
+        SignedProposals.of(deployment)
             .sign(
                 proposal(forger.address(), 1, "DE", "0.0000001", List.of("udp://198.51.100.1:1")),
                 forger);

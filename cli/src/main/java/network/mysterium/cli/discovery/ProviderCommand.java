@@ -3,20 +3,15 @@ package network.mysterium.cli.discovery;
 import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.Callable;
-import network.mysterium.chain.ChainAccounts;
-import network.mysterium.chain.ContractMessages;
 import network.mysterium.cli.ChainOptions;
 import network.mysterium.cli.MysteriumCommand;
 import network.mysterium.cli.PassphraseOptions;
 import network.mysterium.contracts.Deployment;
 import network.mysterium.contracts.EthereumClient;
-import network.mysterium.contracts.ServiceRegistryContract;
-import network.mysterium.crypto.Address;
 import network.mysterium.crypto.PrivateKey;
 import network.mysterium.datadir.DataDirectory;
 import network.mysterium.discovery.ProviderAnnouncer;
 import network.mysterium.discovery.ServiceProposal;
-import network.mysterium.discovery.SignedProposals;
 import network.mysterium.money.Myst;
 import network.mysterium.store.Database;
 import picocli.CommandLine.Command;
@@ -105,20 +100,8 @@ public final class ProviderCommand {
                 metering,
                 Myst.parse(price),
                 contacts);
-        ServiceRegistryContract registry =
-            new ServiceRegistryContract(client, deployment.serviceRegistry());
         ProviderAnnouncer announcer =
-            new ProviderAnnouncer(
-                database,
-                new SignedProposals(
-                    ContractMessages.Domain.serviceRegistry(
-                        deployment.chainId(), Address.parse(deployment.serviceRegistry()))),
-                (serial, signed) ->
-                    registry
-                        .announce(ChainAccounts.credentials(key), serial, signed)
-                        .getBlockNumber()
-                        .longValueExact(),
-                REANNOUNCE_AFTER_BLOCKS);
+            ProviderAnnouncer.onChain(database, client, deployment, key, REANNOUNCE_AFTER_BLOCKS);
         ServiceProposal announced = announcer.offer(wanted, key);
         root.say(
             "provider.announced",

@@ -8,12 +8,10 @@ import java.util.Optional;
 import java.util.concurrent.Callable;
 import network.mysterium.chain.ChainFollower;
 import network.mysterium.chain.ChainIndex;
-import network.mysterium.chain.ContractMessages;
 import network.mysterium.cli.ChainOptions;
 import network.mysterium.cli.MysteriumCommand;
 import network.mysterium.contracts.Deployment;
 import network.mysterium.contracts.EthereumClient;
-import network.mysterium.crypto.Address;
 import network.mysterium.datadir.DataDirectory;
 import network.mysterium.discovery.ProposalIndex;
 import network.mysterium.discovery.ServiceProposal;
@@ -70,9 +68,7 @@ public final class SearchCommand implements Callable<Integer> {
               database,
               chain,
               chain,
-              new SignedProposals(
-                  ContractMessages.Domain.serviceRegistry(
-                      deployment.chainId(), Address.parse(deployment.serviceRegistry()))),
+              SignedProposals.of(deployment),
               ProposalIndex.DEFAULT_EXPIRY_BLOCKS);
       index.sync();
       List<ProposalIndex.Listing> found =

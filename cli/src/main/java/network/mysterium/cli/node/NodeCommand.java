@@ -10,10 +10,8 @@ import java.util.Optional;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
-import network.mysterium.chain.ChainAccounts;
 import network.mysterium.chain.ChainFollower;
 import network.mysterium.chain.ChainIndex;
-import network.mysterium.chain.ContractMessages;
 import network.mysterium.chain.RegistryDirectory;
 import network.mysterium.cli.ChainOptions;
 import network.mysterium.cli.MysteriumCommand;
@@ -22,7 +20,6 @@ import network.mysterium.cli.UserError;
 import network.mysterium.cli.discovery.ProviderCommand;
 import network.mysterium.contracts.Deployment;
 import network.mysterium.contracts.EthereumClient;
-import network.mysterium.contracts.ServiceRegistryContract;
 import network.mysterium.crypto.Address;
 import network.mysterium.crypto.PrivateKey;
 import network.mysterium.datadir.DataDirectory;
@@ -30,7 +27,6 @@ import network.mysterium.dialogue.Dialogue;
 import network.mysterium.dialogue.DialogueConfig;
 import network.mysterium.dialogue.Dialogues;
 import network.mysterium.discovery.ProviderAnnouncer;
-import network.mysterium.discovery.SignedProposals;
 import network.mysterium.messaging.Messenger;
 import network.mysterium.messaging.channel.Channels;
 import network.mysterium.messaging.channel.Contact;
@@ -122,20 +118,9 @@ public final class NodeCommand implements Callable<Integer> {
    */
   private Thread startReannouncing(
       EthereumClient client, Database database, Deployment deployment, PrivateKey key) {
-    ServiceRegistryContract registry =
-        new ServiceRegistryContract(client, deployment.serviceRegistry());
     ProviderAnnouncer announcer =
-        new ProviderAnnouncer(
-            database,
-            new SignedProposals(
-                ContractMessages.Domain.serviceRegistry(
-                    deployment.chainId(), Address.parse(deployment.serviceRegistry()))),
-            (serial, signed) ->
-                registry
-                    .announce(ChainAccounts.credentials(key), serial, signed)
-                    .getBlockNumber()
-                    .longValueExact(),
-            ProviderCommand.REANNOUNCE_AFTER_BLOCKS);
+        ProviderAnnouncer.onChain(
+            database, client, deployment, key, ProviderCommand.REANNOUNCE_AFTER_BLOCKS);
     return Thread.ofVirtual()
         .name("reannounce")
         .start(
