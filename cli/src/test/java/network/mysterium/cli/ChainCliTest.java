@@ -35,6 +35,28 @@ class ChainCliTest {
     address = matcher.group();
   }
 
+  private CliHarness bob;
+  private String bobAddress;
+
+  /**
+   * Deploys (no stake), registers this test's identity and a second node's ("bob"); returns the
+   * deployment file both use.
+   */
+  private String deployWithTwoRegisteredNodes() {
+    ok("chain", "deploy", "--rpc", rpc, "--stake", "0");
+    ok("identity", "register", "--rpc", rpc);
+    String deployment = temp.resolve("node/deployment.json").toString();
+    bob = new CliHarness(temp.resolve("bob"));
+    bob.variables.put("MYSTERIUM_PASSPHRASE", "bob pass");
+    Matcher matcher =
+        Pattern.compile("0x[0-9a-fA-F]{40}").matcher(bob.run("identity", "new").out());
+    assertThat(matcher.find()).isTrue();
+    bobAddress = matcher.group();
+    assertThat(bob.run("identity", "register", "--rpc", rpc, "--deployment", deployment).exitCode())
+        .isZero();
+    return deployment;
+  }
+
   private CliHarness.Run ok(String... args) {
     CliHarness.Run run = cli.run(args);
     assertThat(run.exitCode()).as("%s: %s", String.join(" ", args), run.err()).isZero();
@@ -97,17 +119,7 @@ class ChainCliTest {
 
   @Test
   void twoNodesOnLoopbackOpenADialogueAndExchangeMessages() throws Exception {
-    ok("chain", "deploy", "--rpc", rpc, "--stake", "0");
-    ok("identity", "register", "--rpc", rpc);
-    String deployment = temp.resolve("node/deployment.json").toString();
-    CliHarness bob = new CliHarness(temp.resolve("bob"));
-    bob.variables.put("MYSTERIUM_PASSPHRASE", "bob pass");
-    Matcher matcher =
-        Pattern.compile("0x[0-9a-fA-F]{40}").matcher(bob.run("identity", "new").out());
-    assertThat(matcher.find()).isTrue();
-    String bobAddress = matcher.group();
-    assertThat(bob.run("identity", "register", "--rpc", rpc, "--deployment", deployment).exitCode())
-        .isZero();
+    String deployment = deployWithTwoRegisteredNodes();
 
     int port;
     try (java.net.DatagramSocket probe =
@@ -158,17 +170,7 @@ class ChainCliTest {
 
   @Test
   void providersAnnounceAndAConsumerSearchFindsThemSortedByPrice() throws Exception {
-    ok("chain", "deploy", "--rpc", rpc, "--stake", "0");
-    ok("identity", "register", "--rpc", rpc);
-    String deployment = temp.resolve("node/deployment.json").toString();
-    CliHarness bob = new CliHarness(temp.resolve("bob"));
-    bob.variables.put("MYSTERIUM_PASSPHRASE", "bob pass");
-    Matcher matcher =
-        Pattern.compile("0x[0-9a-fA-F]{40}").matcher(bob.run("identity", "new").out());
-    assertThat(matcher.find()).isTrue();
-    String bobAddress = matcher.group();
-    assertThat(bob.run("identity", "register", "--rpc", rpc, "--deployment", deployment).exitCode())
-        .isZero();
+    String deployment = deployWithTwoRegisteredNodes();
 
     ok(
         "provider",
