@@ -36,13 +36,7 @@ class DialogueBenchmarks {
       List<Double> establish = new ArrayList<>();
       for (int i = 0; i < 60; i++) {
         long t0 = System.nanoTime();
-        alice
-            .dialogues()
-            .open(
-                bob.address(),
-                bob.dialogues().contact(),
-                Peers.handler(new ArrayList<>(), new ArrayList<>()))
-            .get(5, TimeUnit.SECONDS);
+        alice.open(bob).get(5, TimeUnit.SECONDS);
         if (i >= 10) { // the first ones warm the JIT
           establish.add((System.nanoTime() - t0) / 1e6);
         }

@@ -103,24 +103,10 @@ class DialogueTest {
     network = new LossyNetwork(0, 0, 0);
     Peers.Peer alice = peers.start(network.channel(), FAST);
     Peers.Peer bob = peers.start(network.channel(), FAST);
-    Dialogue first =
-        alice
-            .dialogues()
-            .open(
-                bob.address(),
-                bob.dialogues().contact(),
-                Peers.handler(new java.util.ArrayList<>(), new java.util.ArrayList<>()))
-            .get(5, TimeUnit.SECONDS);
+    Dialogue first = alice.open(bob).get(5, TimeUnit.SECONDS);
     Dialogue bobsFirst = bob.dialogues().dialogueWith(alice.address()).orElseThrow();
 
-    Dialogue second =
-        alice
-            .dialogues()
-            .open(
-                bob.address(),
-                bob.dialogues().contact(),
-                Peers.handler(new java.util.ArrayList<>(), new java.util.ArrayList<>()))
-            .get(5, TimeUnit.SECONDS);
+    Dialogue second = alice.open(bob).get(5, TimeUnit.SECONDS);
     Dialogue bobsSecond = bob.dialogues().dialogueWith(alice.address()).orElseThrow();
 
     assertThat(first.state()).isEqualTo(Dialogue.State.CLOSED);
@@ -167,14 +153,7 @@ class DialogueTest {
     network = new LossyNetwork(0, 0, 0);
     Peers.Peer alice = peers.start(network.channel(), FAST);
     Peers.Peer bob = peers.start(network.channel(), FAST);
-    Dialogue toBob =
-        alice
-            .dialogues()
-            .open(
-                bob.address(),
-                bob.dialogues().contact(),
-                Peers.handler(new java.util.ArrayList<>(), new java.util.ArrayList<>()))
-            .get(5, TimeUnit.SECONDS);
+    Dialogue toBob = alice.open(bob).get(5, TimeUnit.SECONDS);
     toBob.send(number(0)).get(5, TimeUnit.SECONDS);
     toBob.close();
     awaitSize(bob.closed(), 1, Duration.ofSeconds(3));
@@ -187,14 +166,7 @@ class DialogueTest {
     network = new LossyNetwork(0.2, 0, 2);
     Peers.Peer alice = peers.start(network.channel(), LOSSY);
     Peers.Peer bob = peers.start(network.channel(), LOSSY);
-    Dialogue toBob =
-        alice
-            .dialogues()
-            .open(
-                bob.address(),
-                bob.dialogues().contact(),
-                Peers.handler(new java.util.ArrayList<>(), new java.util.ArrayList<>()))
-            .get(10, TimeUnit.SECONDS);
+    Dialogue toBob = alice.open(bob).get(10, TimeUnit.SECONDS);
     CompletableFuture<Void> last = null;
     for (int i = 0; i < 100; i++) {
       last = toBob.send(number(i));
@@ -214,13 +186,7 @@ class DialogueTest {
     network = new LossyNetwork(1.0, 0, 0);
     Peers.Peer alice = peers.start(network.channel(), FAST);
     Peers.Peer bob = peers.start(network.channel(), FAST);
-    CompletableFuture<Dialogue> opening =
-        alice
-            .dialogues()
-            .open(
-                bob.address(),
-                bob.dialogues().contact(),
-                Peers.handler(new java.util.ArrayList<>(), new java.util.ArrayList<>()));
+    CompletableFuture<Dialogue> opening = alice.open(bob);
     assertThatThrownBy(() -> opening.get(10, TimeUnit.SECONDS))
         .isInstanceOf(ExecutionException.class)
         .hasCauseInstanceOf(DialogueClosedException.class)

@@ -8,6 +8,7 @@ import java.util.Collections;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import network.mysterium.crypto.Address;
 import network.mysterium.crypto.PrivateKey;
@@ -24,6 +25,14 @@ final class Peers implements AutoCloseable {
   record Peer(PrivateKey key, Dialogues dialogues, List<byte[]> received, List<String> closed) {
     Address address() {
       return key.address();
+    }
+
+    /** Opens a dialogue with the other peer, ignoring what comes back on it. */
+    CompletableFuture<Dialogue> open(Peer other) {
+      return dialogues.open(
+          other.address(),
+          other.dialogues().contact(),
+          handler(new ArrayList<>(), new ArrayList<>()));
     }
   }
 
