@@ -69,19 +69,22 @@ public final class ProviderAnnouncer {
    */
   public ServiceProposal offer(ServiceProposal wanted, PrivateKey provider)
       throws StoreException, ChainException {
-    Optional<ServiceProposal> current = own(wanted.serviceType());
+    Optional<Stored> current = stored(wanted.serviceType());
     long serial;
-    if (current.isPresent() && sameOffer(current.get(), wanted)) {
-      if (current.get().contacts().equals(wanted.contacts())) {
-        return current.get(); // nothing changed
+    if (current.isPresent() && sameOffer(current.get().proposal(), wanted)) {
+      if (current.get().proposal().contacts().equals(wanted.contacts())
+          && current.get().isAnnounced()) {
+        return current.get().proposal(); // nothing changed
       }
-      serial = current.get().serial(); // contacts only: same serial
+      serial = current.get().proposal().serial(); // contacts only (or not yet announced)
     } else {
       serial = nextSerial();
     }
     ServiceProposal proposal = withSerial(wanted, serial);
-    long block = registry.announce(serial, signer.sign(proposal, provider));
-    save(proposal, block);
+    // Kept before it is sent: if the announcement fails, the serial stays taken and the proposal
+    // is announced by the next offer or re-announcement, never reused for another offer.
+    save(proposal, PENDING);
+    save(proposal, registry.announce(serial, signer.sign(proposal, provider)));
     return proposal;
   }
 
@@ -90,7 +93,7 @@ public final class ProviderAnnouncer {
       throws StoreException, ChainException {
     int count = 0;
     for (Stored stored : all()) {
-      if (headBlock - stored.announcedBlock() >= reannounceAfterBlocks) {
+      if (!stored.isAnnounced() || headBlock - stored.announcedBlock() >= reannounceAfterBlocks) {
         long block =
             registry.announce(stored.proposal().serial(), signer.sign(stored.proposal(), provider));
         save(stored.proposal(), block);
@@ -101,13 +104,21 @@ public final class ProviderAnnouncer {
   }
 
   public Optional<ServiceProposal> own(String serviceType) throws StoreException {
-    return all().stream()
-        .map(Stored::proposal)
-        .filter(p -> p.serviceType().equals(serviceType))
-        .findFirst();
+    return stored(serviceType).map(Stored::proposal);
   }
 
-  private record Stored(ServiceProposal proposal, long announcedBlock) {}
+  private Optional<Stored> stored(String serviceType) throws StoreException {
+    return all().stream().filter(s -> s.proposal().serviceType().equals(serviceType)).findFirst();
+  }
+
+  /** A block number that says: stored, not (yet) announced. */
+  private static final long PENDING = -1;
+
+  private record Stored(ServiceProposal proposal, long announcedBlock) {
+    boolean isAnnounced() {
+      return announcedBlock != PENDING;
+    }
+  }
 
   /** Everything but the serial and contacts: a change here needs a new serial. */
   private static boolean sameOffer(ServiceProposal a, ServiceProposal b) {
@@ -154,7 +165,11 @@ public final class ProviderAnnouncer {
             s.setString(1, proposal.serviceType());
             s.setLong(2, proposal.serial());
             s.setBytes(3, proposal.encode());
-            s.setLong(4, block);
+            if (block == PENDING) {
+              s.setNull(4, java.sql.Types.INTEGER);
+            } else {
+              s.setLong(4, block);
+            }
             s.executeUpdate();
           }
           return null;
@@ -170,7 +185,10 @@ public final class ProviderAnnouncer {
                       "SELECT proposal, announced_block FROM own_proposals ORDER BY service_type");
               ResultSet rows = s.executeQuery()) {
             while (rows.next()) {
-              stored.add(new Stored(ServiceProposal.decode(rows.getBytes(1)), rows.getLong(2)));
+              long block = rows.getLong(2);
+              boolean pending = rows.wasNull(); // before reading another column
+              stored.add(
+                  new Stored(ServiceProposal.decode(rows.getBytes(1)), pending ? PENDING : block));
             }
           }
           return stored;

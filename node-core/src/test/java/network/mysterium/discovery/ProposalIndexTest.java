@@ -2,6 +2,7 @@ package network.mysterium.discovery;
 
 import static network.mysterium.discovery.ServiceProposalTest.proposal;
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.math.BigInteger;
 import java.nio.file.Path;
@@ -275,6 +276,33 @@ class ProposalIndexTest {
     assertThat(search(inCountry("DE")))
         .singleElement()
         .satisfies(l -> assertThat(l.proposal().serial()).isEqualTo(2));
+  }
+
+  @Test
+  void aFailedAnnouncementKeepsItsSerialAndIsAnnouncedLater() throws Exception {
+    PrivateKey p = provider(true);
+    ProviderAnnouncer unreachable =
+        new ProviderAnnouncer(
+            database,
+            signer,
+            (serial, signed) -> {
+              throw new network.mysterium.contracts.ChainException("cannot reach the chain");
+            },
+            10);
+    ServiceProposal offer =
+        proposal(p.address(), 1, "DE", "0.001", List.of("udp://203.0.113.1:5000"));
+    assertThatThrownBy(() -> unreachable.offer(offer, p)).hasMessageContaining("cannot reach");
+    assertThat(unreachable.own("wireguard"))
+        .get()
+        .extracting(ServiceProposal::serial)
+        .isEqualTo(1L);
+    assertThat(search(inCountry("DE"))).isEmpty();
+
+    ServiceProposal announced = announcer(p).offer(offer, p);
+    assertThat(announced.serial()).as("the pending serial, not a new one").isEqualTo(1);
+    assertThat(search(inCountry("DE")))
+        .singleElement()
+        .satisfies(l -> assertThat(l.proposal().serial()).isEqualTo(1));
   }
 
   @Test
