@@ -19,7 +19,17 @@ import org.junit.jupiter.api.io.TempDir;
  */
 @ExtendWith(AnvilExtension.class)
 class ChainCliTest {
+  /** The ip-location-db data the build installs into node-core/geodata. */
+  private static final String LOCATION_DATA =
+      Path.of(System.getProperty("mysterium.root.dir", ".."))
+          .resolve("node-core/geodata/node_modules/@ip-location-db")
+          .toString();
+
   @TempDir Path temp;
+
+  @org.junit.jupiter.api.extension.RegisterExtension
+  final PublicAddressEcho echo = new PublicAddressEcho();
+
   private CliHarness cli;
   private String rpc;
   private String address;
@@ -181,6 +191,8 @@ class ChainCliTest {
         "wireguard",
         "--country",
         "de",
+        "--asn",
+        "3320",
         "--price",
         "0.0002",
         "--contact",
@@ -197,28 +209,37 @@ class ChainCliTest {
             "wireguard",
             "--country",
             "DE",
+            "--asn",
+            "3320",
             "--price",
             "0.0001",
             "--contact",
             "udp://203.0.113.2:5000");
     assertThat(announced.exitCode()).as(announced.err()).isZero();
-    bob.run(
-        "provider",
-        "announce",
-        "--rpc",
-        rpc,
-        "--deployment",
-        deployment,
-        "--type",
-        "socks5",
-        "--country",
-        "FR",
-        "--price",
-        "0.00001",
-        "--serial",
-        "2",
-        "--contact",
-        "tcp://203.0.113.2:443");
+    // no --country or --asn: looked up for the address the "what is my IP" service reports
+    echo.answer("8.8.8.8");
+    CliHarness.Run located =
+        bob.run(
+            "provider",
+            "announce",
+            "--rpc",
+            rpc,
+            "--deployment",
+            deployment,
+            "--type",
+            "socks5",
+            "--geodata",
+            LOCATION_DATA,
+            "--public-address-service",
+            echo.uri(),
+            "--price",
+            "0.00001",
+            "--contact",
+            "tcp://203.0.113.2:443");
+    assertThat(located.exitCode()).as(located.err()).isZero();
+    assertThat(located.out())
+        .contains("Location: US, AS15169 (looked up for public address 8.8.8.8)")
+        .contains("Announced socks5 from US");
 
     // the same offer with a new price gets the next serial; the index shows only the new one
     assertThat(
@@ -231,6 +252,8 @@ class ChainCliTest {
                     "wireguard",
                     "--country",
                     "DE",
+                    "--asn",
+                    "3320",
                     "--price",
                     "0.0003",
                     "--contact",
@@ -246,6 +269,8 @@ class ChainCliTest {
         "wireguard",
         "--country",
         "DE",
+        "--asn",
+        "3320",
         "--price",
         "0.0002",
         "--contact",
@@ -261,6 +286,8 @@ class ChainCliTest {
             deployment,
             "--country",
             "DE",
+            "--asn",
+            "3320",
             "--type",
             "wireguard");
     assertThat(search.exitCode()).as(search.err()).isZero();
@@ -279,6 +306,8 @@ class ChainCliTest {
                     deployment,
                     "--country",
                     "DE",
+                    "--asn",
+                    "3320",
                     "--max-price",
                     "0.00015")
                 .out())
@@ -294,12 +323,41 @@ class ChainCliTest {
             "wireguard",
             "--country",
             "XX",
+            "--asn",
+            "3320",
             "--price",
             "1",
             "--contact",
             "udp://203.0.113.1:5000");
     assertThat(invalid.exitCode()).isEqualTo(1);
     assertThat(invalid.err()).contains("country code: 'XX'");
+  }
+
+  @Test
+  void aProviderThatCannotTellItsLocationIsToldToGiveIt() {
+    deployWithTwoRegisteredNodes();
+    echo.answer("10.0.0.7");
+    CliHarness.Run run =
+        cli.run(
+            "provider",
+            "announce",
+            "--rpc",
+            rpc,
+            "--type",
+            "socks5",
+            "--geodata",
+            LOCATION_DATA,
+            "--public-address-service",
+            echo.uri(),
+            "--price",
+            "1",
+            "--contact",
+            "tcp://203.0.113.1:443");
+    assertThat(run.exitCode()).isEqualTo(1);
+    assertThat(run.err())
+        .contains(
+            "cannot tell where this node serves from: 10.0.0.7 is not a public Internet address;"
+                + " give --country and --asn");
   }
 
   @Test

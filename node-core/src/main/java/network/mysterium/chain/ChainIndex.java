@@ -7,8 +7,10 @@ import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.util.ArrayList;
 import java.util.Collection;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Optional;
+import java.util.Set;
 import network.mysterium.crypto.Address;
 import network.mysterium.store.Database;
 import network.mysterium.store.StoreException;
@@ -152,6 +154,26 @@ public final class ChainIndex implements RegisteredIdentities {
                   : Optional.empty();
             }
           }
+        });
+  }
+
+  @Override
+  public Set<Address> registeredAmong(Collection<Address> candidates) throws StoreException {
+    return database.transaction(
+        c -> {
+          Set<Address> registered = new HashSet<>();
+          try (PreparedStatement s =
+              c.prepareStatement("SELECT 1 FROM identities WHERE address = ?")) {
+            for (Address candidate : candidates) {
+              s.setString(1, candidate.toString());
+              try (ResultSet rows = s.executeQuery()) {
+                if (rows.next()) {
+                  registered.add(candidate);
+                }
+              }
+            }
+          }
+          return registered;
         });
   }
 

@@ -51,8 +51,11 @@ public final class PrivateKey implements Destroyable, AutoCloseable {
 
   public synchronized PublicKey publicKey() {
     if (publicKey == null) {
+      checkLive();
       publicKey =
-          PublicKey.of(new FixedPointCombMultiplier().multiply(Secp256k1.DOMAIN.getG(), d()));
+          Secp256k1.NATIVE.isPresent()
+              ? PublicKey.parse(Secp256k1.NATIVE.get().publicKey(secret))
+              : PublicKey.of(new FixedPointCombMultiplier().multiply(Secp256k1.DOMAIN.getG(), d()));
     }
     return publicKey;
   }
@@ -69,6 +72,18 @@ public final class PrivateKey implements Destroyable, AutoCloseable {
     if (hash.length != 32) {
       throw new IllegalArgumentException("expected a 32-byte hash, got " + hash.length);
     }
+    if (Secp256k1.NATIVE.isPresent()) {
+      checkLive();
+      byte[] signed = Secp256k1.NATIVE.get().signRecoverable(hash, secret);
+      if (signed[64] < 2) { // ids 2 and 3 (x of R >= n) cannot be carried by Ethereum's v
+        return Signature.parse(signed);
+      }
+    }
+    return signInJava(hash);
+  }
+
+  /** Signing in Bouncy Castle: the fallback, and the reference the native path is tested on. */
+  Signature signInJava(byte[] hash) {
     // ECDSA written out (rather than Bouncy Castle's ECDSASigner) to know R: the parity of its y
     // is the recovery id, so no trial recovery is needed.
     BigInteger n = Secp256k1.N;
@@ -101,6 +116,11 @@ public final class PrivateKey implements Destroyable, AutoCloseable {
 
   /** ECDH: the x coordinate of this key times the peer's point (32 bytes). */
   byte[] agree(PublicKey peer) {
+    if (Secp256k1.NATIVE.isPresent()) {
+      checkLive();
+      byte[] shared = Secp256k1.NATIVE.get().multiply(peer.toUncompressed(), secret);
+      return java.util.Arrays.copyOfRange(shared, 1, 33);
+    }
     return Secp256k1.toBytes32(
         peer.point().multiply(d()).normalize().getAffineXCoord().toBigInteger());
   }

@@ -59,6 +59,19 @@ public record Signature(BigInteger r, BigInteger s, int v) {
     if (isHighS()) {
       throw new InvalidSignatureException("signature is malleable (s is in the upper half)");
     }
+    if (Secp256k1.NATIVE.isPresent()) {
+      byte[] compact = java.util.Arrays.copyOf(toBytes(), 64);
+      return PublicKey.parse(
+          Secp256k1.NATIVE
+              .get()
+              .recover(compact, recoveryId(), hash)
+              .orElseThrow(() -> new InvalidSignatureException("signature recovers to no key")));
+    }
+    return recoverInJava(hash);
+  }
+
+  /** Recovery in Bouncy Castle: the fallback, and the reference the native path is tested on. */
+  PublicKey recoverInJava(byte[] hash) throws InvalidSignatureException {
     // x of R is r itself: with secp256k1's cofactor 1 and v in {27, 28}, r + n is never needed
     // (it would exceed the field size for all but a negligible set of r).
     byte[] compressed = new byte[33];

@@ -10,6 +10,11 @@ import java.util.EnumMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
 import network.mysterium.chain.ChainEvent;
 import network.mysterium.chain.ChainIndex;
 import network.mysterium.chain.RegisteredIdentities;
@@ -26,6 +31,8 @@ import network.mysterium.store.StoreException;
 public final class ProposalIndex {
   /** Blocks after which a proposal that was not re-announced is dropped (whitepaper: ~60,000). */
   public static final long DEFAULT_EXPIRY_BLOCKS = 60_000;
+
+  private static final int VERIFY_BATCH = 512;
 
   /** A search; empty fields match everything. */
   public record Query(
@@ -97,82 +104,90 @@ public final class ProposalIndex {
           });
       return sync();
     }
-    int accepted;
     List<ChainEvent.ProposalAnnounced> unseen =
         fresh.stream()
             .filter(
                 a -> a.position().blockNumber() != cursor[0] || a.position().logIndex() > cursor[1])
             .toList();
-    // Signature recovery dominates: verify on every core, keep the announcement order.
-    Map<Address, Boolean> registered = new java.util.concurrent.ConcurrentHashMap<>();
-    List<Object> outcomes = unseen.parallelStream().map(a -> verify(a, registered)).toList();
-    Map<SignedProposals.Rejection, Integer> rejected =
-        new EnumMap<>(SignedProposals.Rejection.class);
-    List<ServiceProposal> verified = new ArrayList<>();
-    List<ChainEvent.ProposalAnnounced> sources = new ArrayList<>();
-    for (int i = 0; i < unseen.size(); i++) {
-      if (outcomes.get(i) instanceof ServiceProposal proposal) {
-        verified.add(proposal);
-        sources.add(unseen.get(i));
-      } else {
-        rejected.merge((SignedProposals.Rejection) outcomes.get(i), 1, Integer::sum);
-      }
-    }
+    Set<Address> registered =
+        registry.registeredAmong(
+            unseen.stream().map(ChainEvent.ProposalAnnounced::provider).distinct().toList());
     ChainEvent.Position last = fresh.isEmpty() ? null : fresh.getLast().position();
-    accepted =
-        database.transaction(
-            c -> {
-              int stored = 0;
-              int superseded = 0;
-              try (Statements statements = Statements.prepare(c)) {
-                for (int i = 0; i < verified.size(); i++) {
-                  if (store(statements, verified.get(i), sources.get(i).position().blockNumber())) {
-                    stored++;
+    // Signature recovery dominates: batches are verified on every core while this thread stores
+    // the batches before them, in announcement order, in one transaction.
+    // (Virtual threads: their carriers are one per core.)
+    try (ExecutorService verifiers = Executors.newVirtualThreadPerTaskExecutor()) {
+      List<Future<List<Object>>> batches = new ArrayList<>();
+      for (int from = 0; from < unseen.size(); from += VERIFY_BATCH) {
+        List<ChainEvent.ProposalAnnounced> batch =
+            unseen.subList(from, Math.min(unseen.size(), from + VERIFY_BATCH));
+        batches.add(
+            verifiers.submit(() -> batch.stream().map(a -> verify(a, registered)).toList()));
+      }
+      return database.transaction(
+          c -> {
+            int stored = 0;
+            Map<SignedProposals.Rejection, Integer> rejected =
+                new EnumMap<>(SignedProposals.Rejection.class);
+            try (Statements statements = Statements.prepare(c)) {
+              for (int b = 0; b < batches.size(); b++) {
+                List<Object> outcomes = await(batches.get(b));
+                for (int i = 0; i < outcomes.size(); i++) {
+                  if (outcomes.get(i) instanceof Verified proposal) {
+                    long block = unseen.get(b * VERIFY_BATCH + i).position().blockNumber();
+                    if (store(statements, proposal, block)) {
+                      stored++;
+                    } else {
+                      rejected.merge(SignedProposals.Rejection.SUPERSEDED, 1, Integer::sum);
+                    }
                   } else {
-                    superseded++;
+                    rejected.merge((SignedProposals.Rejection) outcomes.get(i), 1, Integer::sum);
                   }
                 }
               }
-              if (superseded > 0) {
-                count(c, SignedProposals.Rejection.SUPERSEDED, superseded);
+            }
+            for (var entry : rejected.entrySet()) {
+              count(c, entry.getKey(), entry.getValue());
+            }
+            if (last != null) {
+              try (PreparedStatement s =
+                  c.prepareStatement(
+                      "INSERT OR REPLACE INTO proposal_cursor (id, block_number, log_index)"
+                          + " VALUES (1, ?, ?)")) {
+                s.setLong(1, last.blockNumber());
+                s.setInt(2, last.logIndex());
+                s.executeUpdate();
               }
-              for (var entry : rejected.entrySet()) {
-                count(c, entry.getKey(), entry.getValue());
-              }
-              if (last != null) {
-                try (PreparedStatement s =
-                    c.prepareStatement(
-                        "INSERT OR REPLACE INTO proposal_cursor (id, block_number, log_index)"
-                            + " VALUES (1, ?, ?)")) {
-                  s.setLong(1, last.blockNumber());
-                  s.setInt(2, last.logIndex());
-                  s.executeUpdate();
-                }
-              }
-              return stored;
-            });
-    return accepted;
+            }
+            return stored;
+          });
+    }
   }
 
+  private static List<Object> await(Future<List<Object>> batch) {
+    try {
+      return batch.get();
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new IllegalStateException("interrupted while verifying proposals", e);
+    } catch (ExecutionException e) {
+      throw new IllegalStateException("verifying proposals failed", e.getCause());
+    }
+  }
+
+  /** A proposal that passed verification, encoded off the storing thread. */
+  private record Verified(ServiceProposal proposal, byte[] encoded) {}
+
   /** The verified proposal, or the reason it was dropped. */
-  private Object verify(
-      ChainEvent.ProposalAnnounced announcement, Map<Address, Boolean> registered) {
+  private Object verify(ChainEvent.ProposalAnnounced announcement, Set<Address> registered) {
     try {
       ServiceProposal proposal =
           verifier.verify(announcement.proposal(), announcement.provider(), announcement.serial());
-      Boolean known = registered.get(proposal.provider());
-      if (known == null) {
-        known = registry.registration(proposal.provider()).isPresent();
-        registered.put(proposal.provider(), known);
-      }
-      if (!known) {
-        return SignedProposals.Rejection.UNREGISTERED;
-      }
-      return proposal;
+      return registered.contains(proposal.provider())
+          ? new Verified(proposal, proposal.encode())
+          : SignedProposals.Rejection.UNREGISTERED;
     } catch (SignedProposals.RejectedProposalException e) {
       return e.reason();
-    } catch (StoreException e) {
-      throw new IllegalStateException("registry lookup failed: " + e.getMessage(), e);
     }
   }
 
@@ -274,8 +289,9 @@ public final class ProposalIndex {
   }
 
   /** Stores the proposal unless the provider already has a higher serial for that service. */
-  private static boolean store(Statements statements, ServiceProposal p, long block)
+  private static boolean store(Statements statements, Verified verified, long block)
       throws SQLException {
+    ServiceProposal p = verified.proposal();
     PreparedStatement s = statements.currentSerial();
     s.setString(1, p.provider().toString());
     s.setString(2, p.serviceType());
@@ -295,7 +311,7 @@ public final class ProposalIndex {
     u.setLong(8, p.bandwidthKbps());
     u.setString(9, p.metering().name());
     u.setString(10, padded(p.pricePerUnit().baseUnits()));
-    u.setBytes(11, p.encode());
+    u.setBytes(11, verified.encoded());
     u.setLong(12, block);
     u.executeUpdate();
     return true;

@@ -43,14 +43,16 @@ public final class ProviderCommand {
     @Option(names = "--type", required = true, paramLabel = "TYPE", descriptionKey = "service-type")
     private String type;
 
-    @Option(names = "--country", required = true, paramLabel = "CC", descriptionKey = "country")
+    @Option(names = "--country", paramLabel = "CC", descriptionKey = "provider-country")
     private String country;
 
     @Option(names = "--origin-country", paramLabel = "CC", descriptionKey = "origin-country")
     private String originCountry;
 
-    @Option(names = "--asn", defaultValue = "0", paramLabel = "N", descriptionKey = "asn")
-    private long asn;
+    @Option(names = "--asn", paramLabel = "N", descriptionKey = "provider-asn")
+    private Long asn;
+
+    @Mixin private LocationOptions location;
 
     @Option(
         names = "--bandwidth-kbps",
@@ -85,17 +87,19 @@ public final class ProviderCommand {
       try (EthereumClient client = chainOptions.connect(deployment);
           Database database = Database.open(dataDirectory.root().resolve("node.db"));
           PrivateKey key = root.unlock(Optional.ofNullable(address), passphrase)) {
+        ServiceProposal.Place place = location.detect(root, country, asn);
         ServiceProposal wanted =
             new ServiceProposal(
                 ServiceProposal.FORMAT_VERSION,
                 key.address(),
                 1, // the announcer assigns the serial by the rules
                 type,
-                new ServiceProposal.Place(country.toUpperCase(java.util.Locale.ROOT), asn),
+                place,
                 new ServiceProposal.Place(
-                    (originCountry == null ? country : originCountry)
-                        .toUpperCase(java.util.Locale.ROOT),
-                    asn),
+                    originCountry == null
+                        ? place.country()
+                        : originCountry.toUpperCase(java.util.Locale.ROOT),
+                    place.asn()),
                 bandwidthKbps,
                 metering,
                 Myst.parse(price),

@@ -1,0 +1,104 @@
+package network.mysterium.location;
+
+import java.io.IOException;
+import java.net.InetAddress;
+import java.util.Optional;
+import java.util.OptionalLong;
+import network.mysterium.discovery.ServiceProposal;
+
+/**
+ * Where a provider serves from (whitepaper 6.4.2: country and autonomous system): what its
+ * configuration says, and what it does not say looked up for its public address.
+ */
+public final class LocationDetector {
+  private final PublicAddressSource publicAddress;
+  private final IpLocationDatabase database;
+
+  public LocationDetector(PublicAddressSource publicAddress, IpLocationDatabase database) {
+    this.publicAddress = publicAddress;
+    this.database = database;
+  }
+
+  /** A detected location and how it was found, for the provider to show. */
+  public record Detected(ServiceProposal.Place place, Optional<InetAddress> lookedUp) {}
+
+  /**
+   * The configured country and ASN where given; the others looked up for the public address.
+   *
+   * @throws LocationException when the address cannot be found or is not a public one
+   */
+  public Detected detect(Optional<String> country, OptionalLong asn) throws LocationException {
+    if (country.isPresent() && asn.isPresent()) {
+      return new Detected(
+          new ServiceProposal.Place(country.get(), asn.getAsLong()), Optional.empty());
+    }
+    InetAddress address;
+    try {
+      address = publicAddress.publicAddress();
+    } catch (IOException e) {
+      throw new LocationException(
+          "could not learn this node's public address (" + e.getMessage() + ")");
+    }
+    if (!isPublic(address)) {
+      throw new LocationException(address.getHostAddress() + " is not a public Internet address");
+    }
+    try {
+      String foundCountry =
+          country.isPresent()
+              ? country.get()
+              : database
+                  .country(address)
+                  .orElseThrow(
+                      () ->
+                          new LocationException(
+                              "no country is known for " + address.getHostAddress()));
+      long foundAsn =
+          asn.isPresent()
+              ? asn.getAsLong()
+              : database
+                  .asn(address)
+                  .orElseThrow(
+                      () ->
+                          new LocationException(
+                              "no autonomous system is known for " + address.getHostAddress()));
+      return new Detected(new ServiceProposal.Place(foundCountry, foundAsn), Optional.of(address));
+    } catch (IllegalArgumentException e) {
+      throw new LocationException(
+          "the location found for "
+              + address.getHostAddress()
+              + " is not usable: "
+              + e.getMessage());
+    } catch (IOException e) {
+      throw new LocationException("could not read the IP location data: " + e.getMessage());
+    }
+  }
+
+  /** False for the ranges that never appear as a source on the Internet. */
+  static boolean isPublic(InetAddress address) {
+    if (address.isAnyLocalAddress()
+        || address.isLoopbackAddress()
+        || address.isLinkLocalAddress()
+        || address.isSiteLocalAddress()
+        || address.isMulticastAddress()) {
+      return false;
+    }
+    byte[] b = address.getAddress();
+    if (b.length == 4) {
+      int first = b[0] & 0xff;
+      int second = b[1] & 0xff;
+      return !(first == 0
+          || first >= 240
+          || (first == 100 && second >= 64 && second < 128) // carrier-grade NAT
+          || (first == 198 && (second == 18 || second == 19))); // benchmarking
+    }
+    int first = b[0] & 0xff;
+    return (first & 0xfe) != 0xfc; // unique local fc00::/7
+  }
+
+  /** The location could not be found: the message says why; the fix is to give it in config. */
+  public static final class LocationException extends Exception {
+    public LocationException(String message) {
+      super(message);
+    }
+  }
+}
