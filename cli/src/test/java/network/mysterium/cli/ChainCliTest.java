@@ -313,6 +313,46 @@ class ChainCliTest {
                 .out())
         .contains(bobAddress)
         .doesNotContain(address);
+    // the same search, asked of bob's node over a dialogue; signatures checked by the asker
+    int port;
+    try (java.net.DatagramSocket probe =
+        new java.net.DatagramSocket(0, java.net.InetAddress.getLoopbackAddress())) {
+      port = probe.getLocalPort();
+    }
+    java.util.concurrent.CompletableFuture<CliHarness.Run> bobNode =
+        java.util.concurrent.CompletableFuture.supplyAsync(
+            () ->
+                bob.run(
+                    "node",
+                    "--rpc",
+                    rpc,
+                    "--deployment",
+                    deployment,
+                    "--listen",
+                    "udp://127.0.0.1:" + port,
+                    "--run-for",
+                    "5"));
+    Thread.sleep(2000);
+    CliHarness.Run remote =
+        ok(
+            "search",
+            "--rpc",
+            rpc,
+            "--remote",
+            bobAddress + "@udp://127.0.0.1:" + port,
+            "--country",
+            "DE",
+            "--type",
+            "wireguard");
+    assertThat(remote.out())
+        .contains("2 proposals from the index of " + bobAddress + " (0 dropped");
+    List<String> remoteRows =
+        remote.out().lines().dropWhile(l -> !l.startsWith("PROVIDER")).skip(1).toList();
+    assertThat(remoteRows).hasSize(2);
+    assertThat(remoteRows.get(0)).startsWith(bobAddress).contains("0.1024 MYST/GB");
+    assertThat(remoteRows.get(1)).startsWith(address).contains("0.2048 MYST/GB");
+    assertThat(bobNode.get(30, java.util.concurrent.TimeUnit.SECONDS).exitCode()).isZero();
+
     CliHarness.Run invalid =
         cli.run(
             "provider",

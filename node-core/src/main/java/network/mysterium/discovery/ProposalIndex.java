@@ -45,6 +45,19 @@ public final class ProposalIndex {
       Optional<Long> minBandwidthKbps,
       boolean preferredFirst,
       int limit) {
+    /** Whether a proposal meets the query (what the SQL search selects, in Java). */
+    public boolean matches(ServiceProposal p) {
+      return serviceType.map(p.serviceType()::equals).orElse(true)
+          && providedFrom.map(p.providedFrom().country()::equals).orElse(true)
+          && origin.map(p.origin().country()::equals).orElse(true)
+          && asn.map(a -> a == p.providedFrom().asn() || a == p.origin().asn()).orElse(true)
+          && metering.map(m -> m == p.metering()).orElse(true)
+          && maxPricePerUnit
+              .map(max -> p.pricePerUnit().baseUnits().compareTo(max) <= 0)
+              .orElse(true)
+          && minBandwidthKbps.map(min -> p.bandwidthKbps() >= min).orElse(true);
+    }
+
     public static Query all() {
       return new Query(
           Optional.empty(),
@@ -59,8 +72,12 @@ public final class ProposalIndex {
     }
   }
 
-  /** A search result. */
-  public record Listing(ServiceProposal proposal, long announcedBlock, boolean preferred) {}
+  /**
+   * A search result, with the signed bytes the chain carried (for consumers who verify the
+   * provider's signature themselves).
+   */
+  public record Listing(
+      ServiceProposal proposal, long announcedBlock, boolean preferred, byte[] signedProposal) {}
 
   private final Database database;
   private final ChainIndex chain;
@@ -176,7 +193,7 @@ public final class ProposalIndex {
   }
 
   /** A proposal that passed verification, encoded off the storing thread. */
-  private record Verified(ServiceProposal proposal, byte[] encoded) {}
+  private record Verified(ServiceProposal proposal, byte[] encoded, byte[] signed) {}
 
   /** The verified proposal, or the reason it was dropped. */
   private Object verify(ChainEvent.ProposalAnnounced announcement, Set<Address> registered) {
@@ -184,7 +201,7 @@ public final class ProposalIndex {
       ServiceProposal proposal =
           verifier.verify(announcement.proposal(), announcement.provider(), announcement.serial());
       return registered.contains(proposal.provider())
-          ? new Verified(proposal, proposal.encode())
+          ? new Verified(proposal, proposal.encode(), announcement.proposal())
           : SignedProposals.Rejection.UNREGISTERED;
     } catch (SignedProposals.RejectedProposalException e) {
       return e.reason();
@@ -195,9 +212,9 @@ public final class ProposalIndex {
   public List<Listing> search(Query query, long headBlock) throws StoreException {
     StringBuilder sql =
         new StringBuilder(
-            "SELECT p.proposal, p.announced_block, pp.provider IS NOT NULL FROM proposals p LEFT"
-                + " JOIN preferred_providers pp ON pp.provider = p.provider WHERE p.announced_block"
-                + " >= ?");
+            "SELECT p.proposal, p.announced_block, pp.provider IS NOT NULL, p.signed FROM proposals"
+                + " p LEFT JOIN preferred_providers pp ON pp.provider = p.provider WHERE"
+                + " p.announced_block >= ?");
     List<Object> args = new ArrayList<>();
     args.add(headBlock - expiryBlocks);
     query.serviceType().ifPresent(v -> add(sql, args, " AND p.service_type = ?", v));
@@ -227,7 +244,8 @@ public final class ProposalIndex {
                     new Listing(
                         ServiceProposal.decode(rows.getBytes(1)),
                         rows.getLong(2),
-                        rows.getBoolean(3)));
+                        rows.getBoolean(3),
+                        rows.getBytes(4)));
               }
             }
           }
@@ -278,7 +296,8 @@ public final class ProposalIndex {
           c.prepareStatement(
               "INSERT OR REPLACE INTO proposals (provider, serial, service_type, provided_country,"
                   + " provided_asn, origin_country, origin_asn, bandwidth_kbps, metering, price,"
-                  + " proposal, announced_block) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"));
+                  + " proposal, announced_block, signed) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?,"
+                  + " ?, ?)"));
     }
 
     @Override
@@ -313,6 +332,7 @@ public final class ProposalIndex {
     u.setString(10, padded(p.pricePerUnit().baseUnits()));
     u.setBytes(11, verified.encoded());
     u.setLong(12, block);
+    u.setBytes(13, verified.signed());
     u.executeUpdate();
     return true;
   }

@@ -70,6 +70,19 @@ public final class SignedProposals {
    */
   public ServiceProposal verify(byte[] announced, Address sender, long serial)
       throws RejectedProposalException {
+    ServiceProposal proposal = verifySigned(announced);
+    if (!sender.equals(proposal.provider()) || serial != proposal.serial()) {
+      throw new RejectedProposalException(
+          Rejection.WRONG_PROVIDER, "announced by " + sender + " as serial " + serial);
+    }
+    return proposal;
+  }
+
+  /**
+   * Checks signed proposal bytes on their own (e.g. handed over by another node): well formed,
+   * valid, and signed by the provider they name.
+   */
+  public ServiceProposal verifySigned(byte[] announced) throws RejectedProposalException {
     SignedProposal signed;
     try {
       signed = SignedProposal.parseFrom(announced);
@@ -93,10 +106,6 @@ public final class SignedProposals {
     if (!signer.equals(proposal.provider())) {
       throw new RejectedProposalException(
           Rejection.BAD_SIGNATURE, "signed by " + signer + ", not " + proposal.provider());
-    }
-    if (!sender.equals(proposal.provider()) || serial != proposal.serial()) {
-      throw new RejectedProposalException(
-          Rejection.WRONG_PROVIDER, "announced by " + sender + " as serial " + serial);
     }
     return proposal;
   }

@@ -2,20 +2,36 @@ package network.mysterium.cli.discovery;
 
 import java.math.BigDecimal;
 import java.math.BigInteger;
+import java.security.SecureRandom;
+import java.time.Clock;
+import java.time.Duration;
 import java.util.List;
 import java.util.Locale;
 import java.util.Optional;
 import java.util.concurrent.Callable;
+import java.util.concurrent.TimeUnit;
 import network.mysterium.chain.ChainFollower;
 import network.mysterium.chain.ChainIndex;
+import network.mysterium.chain.RegistryDirectory;
 import network.mysterium.cli.ChainOptions;
 import network.mysterium.cli.MysteriumCommand;
+import network.mysterium.cli.PassphraseOptions;
+import network.mysterium.cli.Peer;
+import network.mysterium.cli.UserError;
 import network.mysterium.contracts.Deployment;
 import network.mysterium.contracts.EthereumClient;
+import network.mysterium.conversation.Conversation;
+import network.mysterium.crypto.PrivateKey;
 import network.mysterium.datadir.DataDirectory;
+import network.mysterium.dialogue.DialogueConfig;
+import network.mysterium.dialogue.Dialogues;
 import network.mysterium.discovery.ProposalIndex;
+import network.mysterium.discovery.RemoteIndex;
 import network.mysterium.discovery.ServiceProposal;
 import network.mysterium.discovery.SignedProposals;
+import network.mysterium.messaging.Messenger;
+import network.mysterium.messaging.channel.Channels;
+import network.mysterium.messaging.channel.Contact;
 import network.mysterium.money.Myst;
 import network.mysterium.store.Database;
 import picocli.CommandLine.Command;
@@ -53,6 +69,14 @@ public final class SearchCommand implements Callable<Integer> {
   @Option(names = "--preferred-first", descriptionKey = "preferred-first")
   private boolean preferredFirst;
 
+  @Option(names = "--remote", paramLabel = "ADDRESS@CONTACT", descriptionKey = "remote-index")
+  private String remote;
+
+  @Option(names = "--address", paramLabel = "ADDRESS", descriptionKey = "address")
+  private String address;
+
+  @Mixin private PassphraseOptions passphrase;
+
   @Override
   public Integer call() throws Exception {
     Deployment deployment = chainOptions.deployment(root);
@@ -63,27 +87,31 @@ public final class SearchCommand implements Callable<Integer> {
         ChainFollower follower = ChainOptions.follower(client, database, deployment)) {
       follower.pollOnce();
       ChainIndex chain = new ChainIndex(database);
-      ProposalIndex index =
-          new ProposalIndex(
-              database,
-              chain,
-              chain,
-              SignedProposals.of(deployment),
-              ProposalIndex.DEFAULT_EXPIRY_BLOCKS);
-      index.sync();
-      List<ProposalIndex.Listing> found =
-          index.search(
-              new ProposalIndex.Query(
-                  Optional.ofNullable(type),
-                  Optional.ofNullable(country).map(c -> c.toUpperCase(Locale.ROOT)),
-                  Optional.ofNullable(originCountry).map(c -> c.toUpperCase(Locale.ROOT)),
-                  Optional.ofNullable(asn),
-                  Optional.ofNullable(metering),
-                  Optional.ofNullable(maxPrice).map(p -> Myst.parse(p).baseUnits()),
-                  Optional.ofNullable(minBandwidth),
-                  preferredFirst,
-                  100),
-              client.blockNumber());
+      ProposalIndex.Query query =
+          new ProposalIndex.Query(
+              Optional.ofNullable(type),
+              Optional.ofNullable(country).map(c -> c.toUpperCase(Locale.ROOT)),
+              Optional.ofNullable(originCountry).map(c -> c.toUpperCase(Locale.ROOT)),
+              Optional.ofNullable(asn),
+              Optional.ofNullable(metering),
+              Optional.ofNullable(maxPrice).map(p -> Myst.parse(p).baseUnits()),
+              Optional.ofNullable(minBandwidth),
+              preferredFirst,
+              100);
+      List<ProposalIndex.Listing> found;
+      if (remote != null) {
+        found = searchRemote(Peer.parse(remote, "--remote"), query, chain, deployment);
+      } else {
+        ProposalIndex index =
+            new ProposalIndex(
+                database,
+                chain,
+                chain,
+                SignedProposals.of(deployment),
+                ProposalIndex.DEFAULT_EXPIRY_BLOCKS);
+        index.sync();
+        found = index.search(query, client.blockNumber());
+      }
       if (found.isEmpty()) {
         root.say("search.none");
         return 0;
@@ -109,6 +137,62 @@ public final class SearchCommand implements Callable<Integer> {
       }
     }
     return 0;
+  }
+
+  /**
+   * Asks a trusted node's index over a dialogue; the providers' signatures are checked here. The
+   * node's key comes from the chain's registrations, so this node follows those, not proposals.
+   */
+  private List<ProposalIndex.Listing> searchRemote(
+      Peer peer, ProposalIndex.Query query, ChainIndex chain, Deployment deployment)
+      throws Exception {
+    if (chain.registration(peer.address()).isEmpty()) {
+      throw new UserError("error.peer-unregistered", peer.address());
+    }
+    try (PrivateKey key = root.unlock(Optional.ofNullable(address), passphrase)) {
+      Messenger messenger =
+          new Messenger(
+              key,
+              new RegistryDirectory(chain),
+              true,
+              Duration.ofSeconds(60),
+              Clock.systemUTC(),
+              new SecureRandom());
+      try (Dialogues dialogues =
+          new Dialogues(
+                  messenger,
+                  Channels.listen(
+                      Contact.parse(peer.contact().type() + "://" + wildcard(peer) + ":0")),
+                  DialogueConfig.DEFAULT,
+                  p -> new Conversation(Conversation.Services.none()))
+              .start()) {
+        Conversation conversation = new Conversation(Conversation.Services.none());
+        conversation.on(
+            dialogues.open(peer.address(), peer.contact(), conversation).get(15, TimeUnit.SECONDS));
+        RemoteIndex.Answer answer =
+            new RemoteIndex(conversation, SignedProposals.of(deployment), Duration.ofSeconds(15))
+                .search(query);
+        root.say(
+            "search.remote",
+            peer.address(),
+            Integer.toString(answer.listings().size()),
+            Integer.toString(answer.dropped()));
+        return answer.listings();
+      } catch (Conversation.RefusedException e) {
+        throw new UserError("error.remote-index", peer.address(), e.getMessage());
+      } catch (java.util.concurrent.TimeoutException e) {
+        throw new UserError("error.remote-index", peer.address(), "no answer");
+      }
+    }
+  }
+
+  /** Listen where the peer can answer: loopback for a loopback peer, any address otherwise. */
+  private static String wildcard(Peer peer) {
+    java.net.InetAddress target = peer.contact().address().getAddress();
+    if (target.isLoopbackAddress()) {
+      return target instanceof java.net.Inet6Address ? "[::1]" : "127.0.0.1";
+    }
+    return target instanceof java.net.Inet6Address ? "[::]" : "0.0.0.0";
   }
 
   /** Price per GB or per hour, the units people think in. */

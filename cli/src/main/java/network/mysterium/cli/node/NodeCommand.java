@@ -1,6 +1,5 @@
 package network.mysterium.cli.node;
 
-import java.nio.charset.StandardCharsets;
 import java.security.SecureRandom;
 import java.time.Clock;
 import java.time.Duration;
@@ -16,17 +15,23 @@ import network.mysterium.chain.RegistryDirectory;
 import network.mysterium.cli.ChainOptions;
 import network.mysterium.cli.MysteriumCommand;
 import network.mysterium.cli.PassphraseOptions;
+import network.mysterium.cli.Peer;
 import network.mysterium.cli.UserError;
 import network.mysterium.cli.discovery.ProviderCommand;
 import network.mysterium.contracts.Deployment;
 import network.mysterium.contracts.EthereumClient;
-import network.mysterium.crypto.Address;
+import network.mysterium.conversation.Conversation;
+import network.mysterium.conversation.proto.Exchange;
+import network.mysterium.conversation.proto.Note;
 import network.mysterium.crypto.PrivateKey;
 import network.mysterium.datadir.DataDirectory;
 import network.mysterium.dialogue.Dialogue;
 import network.mysterium.dialogue.DialogueConfig;
 import network.mysterium.dialogue.Dialogues;
+import network.mysterium.discovery.IndexService;
+import network.mysterium.discovery.ProposalIndex;
 import network.mysterium.discovery.ProviderAnnouncer;
+import network.mysterium.discovery.SignedProposals;
 import network.mysterium.messaging.Messenger;
 import network.mysterium.messaging.channel.Channels;
 import network.mysterium.messaging.channel.Contact;
@@ -73,7 +78,7 @@ public final class NodeCommand implements Callable<Integer> {
   public Integer call() throws Exception {
     Deployment deployment = chainOptions.deployment(root);
     Contact local = Contact.parse(listen);
-    Optional<Peer> peer = Optional.ofNullable(connect).map(Peer::parse);
+    Optional<Peer> peer = Optional.ofNullable(connect).map(c -> Peer.parse(c, "--connect"));
     DataDirectory dataDirectory = root.dataDirectory();
     DataDirectory.createPrivateDirectories(dataDirectory.root());
     try (PrivateKey key = root.unlock(Optional.ofNullable(address), passphrase);
@@ -92,9 +97,26 @@ public final class NodeCommand implements Callable<Integer> {
               Duration.ofSeconds(60),
               Clock.systemUTC(),
               new SecureRandom());
+      ProposalIndex proposals =
+          new ProposalIndex(
+              database,
+              index,
+              index,
+              SignedProposals.of(deployment),
+              ProposalIndex.DEFAULT_EXPIRY_BLOCKS);
+      Conversation.Services services =
+          new IndexService(proposals, () -> headBlock(client))
+              .addTo(Conversation.Services.none())
+              .with(Exchange.BodyCase.NOTE, this::printNote);
       try (Dialogues dialogues =
           new Dialogues(
-                  messenger, Channels.listen(local), DialogueConfig.DEFAULT, this::printingHandler)
+                  messenger,
+                  Channels.listen(local),
+                  DialogueConfig.DEFAULT,
+                  p -> {
+                    root.say("node.dialogue-with", p);
+                    return new Conversation(services, this::printClosed);
+                  })
               .start()) {
         root.say("node.listening", key.address(), dialogues.contact());
         if (peer.isPresent()) {
@@ -144,17 +166,6 @@ public final class NodeCommand implements Callable<Integer> {
             });
   }
 
-  private record Peer(Address address, Contact contact) {
-    static Peer parse(String text) {
-      int at = text.indexOf('@');
-      if (at < 0) {
-        throw new IllegalArgumentException(
-            "--connect takes ADDRESS@CONTACT, e.g. 0xAb...@udp://127.0.0.1:5000");
-      }
-      return new Peer(Address.parse(text.substring(0, at)), Contact.parse(text.substring(at + 1)));
-    }
-  }
-
   private void talk(Dialogues dialogues, ChainIndex index, Peer peer) throws Exception {
     // The peer's key comes from the chain: wait until the follower has seen its registration.
     long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
@@ -165,35 +176,41 @@ public final class NodeCommand implements Callable<Integer> {
       Thread.sleep(100);
     }
     long start = System.nanoTime();
+    Conversation conversation =
+        new Conversation(
+            Conversation.Services.none().with(Exchange.BodyCase.NOTE, this::printNote),
+            this::printClosed);
     Dialogue dialogue =
-        dialogues
-            .open(peer.address(), peer.contact(), printingHandler(peer.address()))
-            .get(15, TimeUnit.SECONDS);
+        dialogues.open(peer.address(), peer.contact(), conversation).get(15, TimeUnit.SECONDS);
+    conversation.on(dialogue);
     root.say(
         "node.dialogue-opened",
         peer.address(),
         Long.toString((System.nanoTime() - start) / 1_000_000));
     List<CompletableFuture<Void>> acknowledged = new ArrayList<>();
     for (String text : messages) {
-      acknowledged.add(dialogue.send(text.getBytes(StandardCharsets.UTF_8)));
+      acknowledged.add(
+          conversation.notify(Exchange.newBuilder().setNote(Note.newBuilder().setText(text))));
     }
     CompletableFuture.allOf(acknowledged.toArray(CompletableFuture[]::new))
         .get(30, TimeUnit.SECONDS);
     root.say("node.sent", Integer.toString(messages.size()), peer.address());
   }
 
-  private Dialogue.Handler printingHandler(Address peer) {
-    root.say("node.dialogue-with", peer);
-    return new Dialogue.Handler() {
-      @Override
-      public void onMessage(Dialogue dialogue, byte[] payload) {
-        root.say("node.message", dialogue.peer(), new String(payload, StandardCharsets.UTF_8));
-      }
+  private static long headBlock(EthereumClient client) {
+    try {
+      return client.blockNumber();
+    } catch (Exception e) {
+      throw new IllegalStateException("the chain is unreachable: " + e.getMessage(), e);
+    }
+  }
 
-      @Override
-      public void onClosed(Dialogue dialogue, String reason) {
-        root.say("node.dialogue-closed", dialogue.peer(), reason);
-      }
-    };
+  private Exchange.Builder printNote(Dialogue dialogue, Exchange message) {
+    root.say("node.message", dialogue.peer(), message.getNote().getText());
+    return null;
+  }
+
+  private void printClosed(Dialogue dialogue, String reason) {
+    root.say("node.dialogue-closed", dialogue.peer(), reason);
   }
 }
