@@ -1,0 +1,160 @@
+package network.mysterium.payments;
+
+import java.math.BigInteger;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.time.Clock;
+import java.util.Optional;
+import network.mysterium.crypto.Address;
+import network.mysterium.crypto.PrivateKey;
+import network.mysterium.crypto.Signature;
+import network.mysterium.money.Myst;
+import network.mysterium.store.Database;
+import network.mysterium.store.StoreException;
+
+/**
+ * The issuer's (consumer's) ledger of promises (whitepaper 6.5.3), in SQLite. A payment raises the
+ * current promise to the benefiter, or starts the next serial when the benefiter asked for one; the
+ * promise is written before it is handed out for sending, so a crash at any point leaves either
+ * nothing promised or the promise that is (re)sent after restart: never two.
+ */
+public final class IssuedPromises {
+  private final Database database;
+  private final Promises promises;
+  private final PrivateKey issuer;
+  private final Clock clock;
+
+  public IssuedPromises(Database database, Promises promises, PrivateKey issuer, Clock clock) {
+    this.database = database;
+    this.promises = promises;
+    this.issuer = issuer;
+    this.clock = clock;
+  }
+
+  /** Pays {@code increment} more to the benefiter: the signed promise to send. */
+  public SignedPromise pay(Address benefiter, Myst increment) throws StoreException {
+    if (increment.baseUnits().signum() <= 0) {
+      throw new IllegalArgumentException("a payment must be positive, got " + increment);
+    }
+    return database.transaction(
+        c -> {
+          Optional<SignedPromise> current = current(c, benefiter);
+          boolean newSerial = newSerialRequested(c, benefiter);
+          Promise next =
+              current.isPresent() && !newSerial
+                  ? current
+                      .get()
+                      .promise()
+                      .raisedTo(current.get().promise().amount().plus(increment))
+                  : new Promise(
+                      issuer.address(),
+                      benefiter,
+                      current.map(s -> s.promise().serial() + 1).orElse(1L),
+                      increment);
+          SignedPromise signed = promises.sign(next, issuer);
+          try (PreparedStatement s =
+              c.prepareStatement(
+                  "INSERT INTO issued_promises (issuer, benefiter, serial, amount, signature,"
+                      + " issued_at) VALUES (?, ?, ?, ?, ?, ?) ON CONFLICT (issuer, benefiter,"
+                      + " serial) DO UPDATE SET amount = excluded.amount, signature ="
+                      + " excluded.signature, issued_at = excluded.issued_at")) {
+            s.setString(1, issuer.address().toString());
+            s.setString(2, benefiter.toString());
+            s.setLong(3, next.serial());
+            s.setString(4, next.amount().baseUnits().toString());
+            s.setBytes(5, signed.signature().toBytes());
+            s.setLong(6, clock.millis());
+            s.executeUpdate();
+          }
+          if (newSerial) {
+            setNewSerialRequested(c, benefiter, false);
+          }
+          return signed;
+        });
+  }
+
+  /** The benefiter asked for a new promise (serial) on the next payment. */
+  public void newSerialRequested(Address benefiter) throws StoreException {
+    database.transaction(
+        c -> {
+          setNewSerialRequested(c, benefiter, true);
+          return null;
+        });
+  }
+
+  /** The promise last issued to the benefiter: what to send again after a restart. */
+  public Optional<SignedPromise> current(Address benefiter) throws StoreException {
+    return database.transaction(c -> current(c, benefiter));
+  }
+
+  /** Everything promised to the benefiter, over all serials. */
+  public Myst totalPromised(Address benefiter) throws StoreException {
+    return database.transaction(
+        c -> {
+          try (PreparedStatement s =
+              c.prepareStatement(
+                  "SELECT amount FROM issued_promises WHERE issuer = ? AND benefiter = ?")) {
+            s.setString(1, issuer.address().toString());
+            s.setString(2, benefiter.toString());
+            BigInteger sum = BigInteger.ZERO;
+            try (ResultSet rows = s.executeQuery()) {
+              while (rows.next()) {
+                sum = sum.add(new BigInteger(rows.getString(1)));
+              }
+            }
+            return Myst.ofBaseUnits(sum);
+          }
+        });
+  }
+
+  private Optional<SignedPromise> current(Connection c, Address benefiter) throws SQLException {
+    try (PreparedStatement s =
+        c.prepareStatement(
+            "SELECT serial, amount, signature FROM issued_promises WHERE issuer = ? AND"
+                + " benefiter = ? ORDER BY serial DESC LIMIT 1")) {
+      s.setString(1, issuer.address().toString());
+      s.setString(2, benefiter.toString());
+      try (ResultSet rows = s.executeQuery()) {
+        return rows.next()
+            ? Optional.of(
+                new SignedPromise(
+                    new Promise(
+                        issuer.address(),
+                        benefiter,
+                        rows.getLong(1),
+                        Myst.ofBaseUnits(new BigInteger(rows.getString(2)))),
+                    Signature.parse(rows.getBytes(3))))
+            : Optional.empty();
+      }
+    }
+  }
+
+  private boolean newSerialRequested(Connection c, Address benefiter) throws SQLException {
+    try (PreparedStatement s =
+        c.prepareStatement(
+            "SELECT new_serial_requested FROM promise_benefiters WHERE issuer = ? AND benefiter"
+                + " = ?")) {
+      s.setString(1, issuer.address().toString());
+      s.setString(2, benefiter.toString());
+      try (ResultSet rows = s.executeQuery()) {
+        return rows.next() && rows.getInt(1) != 0;
+      }
+    }
+  }
+
+  private void setNewSerialRequested(Connection c, Address benefiter, boolean requested)
+      throws SQLException {
+    try (PreparedStatement s =
+        c.prepareStatement(
+            "INSERT INTO promise_benefiters (issuer, benefiter, new_serial_requested) VALUES (?,"
+                + " ?, ?) ON CONFLICT (issuer, benefiter) DO UPDATE SET new_serial_requested ="
+                + " excluded.new_serial_requested")) {
+      s.setString(1, issuer.address().toString());
+      s.setString(2, benefiter.toString());
+      s.setInt(3, requested ? 1 : 0);
+      s.executeUpdate();
+    }
+  }
+}
