@@ -5,6 +5,7 @@ import java.net.InetAddress;
 import java.util.Optional;
 import java.util.OptionalLong;
 import network.mysterium.discovery.ServiceProposal;
+import network.mysterium.net.InternetAddresses;
 
 /**
  * Where a provider serves from (whitepaper 6.4.2: country and autonomous system): what its
@@ -39,7 +40,7 @@ public final class LocationDetector {
       throw new LocationException(
           "could not learn this node's public address (" + e.getMessage() + ")");
     }
-    if (!isPublic(address)) {
+    if (!InternetAddresses.isPublic(address)) {
       throw new LocationException(address.getHostAddress() + " is not a public Internet address");
     }
     try {
@@ -71,28 +72,6 @@ public final class LocationDetector {
     } catch (IOException e) {
       throw new LocationException("could not read the IP location data: " + e.getMessage());
     }
-  }
-
-  /** False for the ranges that never appear as a source on the Internet. */
-  static boolean isPublic(InetAddress address) {
-    if (address.isAnyLocalAddress()
-        || address.isLoopbackAddress()
-        || address.isLinkLocalAddress()
-        || address.isSiteLocalAddress()
-        || address.isMulticastAddress()) {
-      return false;
-    }
-    byte[] b = address.getAddress();
-    if (b.length == 4) {
-      int first = b[0] & 0xff;
-      int second = b[1] & 0xff;
-      return !(first == 0
-          || first >= 240
-          || (first == 100 && second >= 64 && second < 128) // carrier-grade NAT
-          || (first == 198 && (second == 18 || second == 19))); // benchmarking
-    }
-    int first = b[0] & 0xff;
-    return (first & 0xfe) != 0xfc; // unique local fc00::/7
   }
 
   /** The location could not be found: the message says why; the fix is to give it in config. */

@@ -1,0 +1,57 @@
+package network.mysterium.service.socks;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.net.Socket;
+import java.util.function.LongConsumer;
+
+/** Copies bytes between two connected sockets, both ways, counting each way. */
+final class Relay {
+  private static final int BUFFER = 64 * 1024;
+
+  private Relay() {}
+
+  /**
+   * Relays until both directions end, then closes both sockets. {@code aToB} and {@code bToA} count
+   * what each direction carried.
+   */
+  static void run(Socket a, Socket b, LongConsumer aToB, LongConsumer bToA) {
+    Thread back = Thread.ofVirtual().name("relay").start(() -> copy(b, a, bToA));
+    copy(a, b, aToB);
+    try {
+      back.join();
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
+    closeQuietly(a);
+    closeQuietly(b);
+  }
+
+  private static void copy(Socket from, Socket to, LongConsumer counter) {
+    byte[] buffer = new byte[BUFFER];
+    try {
+      InputStream in = from.getInputStream();
+      OutputStream out = to.getOutputStream();
+      int n;
+      while ((n = in.read(buffer)) >= 0) {
+        out.write(buffer, 0, n);
+        out.flush();
+        counter.accept(n);
+      }
+      to.shutdownOutput(); // half-close: the other direction may still be talking
+    } catch (IOException | UnsupportedOperationException e) {
+      // one side went away: end both
+      closeQuietly(from);
+      closeQuietly(to);
+    }
+  }
+
+  static void closeQuietly(Socket socket) {
+    try {
+      socket.close();
+    } catch (IOException e) {
+      // gone
+    }
+  }
+}
