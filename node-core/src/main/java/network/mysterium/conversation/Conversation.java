@@ -121,6 +121,25 @@ public final class Conversation implements Dialogue.Handler {
     return dialogue.send(body.setCorrelationId(0).setResponse(false).build().toByteArray());
   }
 
+  /** Tells the peer something, not waiting and not failing if the dialogue is gone. */
+  public void notifyQuietly(Exchange.Builder body) {
+    if (dialogue != null) {
+      notice(dialogue, body);
+    }
+  }
+
+  /** Sends a notice on a dialogue from within a service (which has the dialogue, not this). */
+  public static CompletableFuture<Void> notice(Dialogue dialogue, Exchange.Builder body) {
+    try {
+      return dialogue.send(body.setCorrelationId(0).setResponse(false).build().toByteArray());
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      return CompletableFuture.failedFuture(e);
+    } catch (RuntimeException e) {
+      return CompletableFuture.failedFuture(e);
+    }
+  }
+
   /** Messages from the peer that were not a valid exchange. */
   public long malformedCount() {
     return malformed.get();

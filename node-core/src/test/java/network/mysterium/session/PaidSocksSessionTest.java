@@ -1,0 +1,357 @@
+package network.mysterium.session;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import com.sun.net.httpserver.HttpServer;
+import java.math.BigInteger;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.security.SecureRandom;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.TimeUnit;
+import network.mysterium.chain.ChainWallet;
+import network.mysterium.contracts.Deployer;
+import network.mysterium.contracts.Deployment;
+import network.mysterium.contracts.EthereumClient;
+import network.mysterium.contracts.MystTokenContract;
+import network.mysterium.contracts.PaymentsContract;
+import network.mysterium.contracts.anvil.Anvil;
+import network.mysterium.contracts.anvil.AnvilExtension;
+import network.mysterium.conversation.Conversation;
+import network.mysterium.crypto.Address;
+import network.mysterium.crypto.PrivateKey;
+import network.mysterium.crypto.PublicKey;
+import network.mysterium.dialogue.DialogueConfig;
+import network.mysterium.dialogue.Dialogues;
+import network.mysterium.discovery.ServiceProposal;
+import network.mysterium.messaging.Messenger;
+import network.mysterium.messaging.channel.Channels;
+import network.mysterium.messaging.channel.Contact;
+import network.mysterium.money.Myst;
+import network.mysterium.payments.ConsumerAccounts;
+import network.mysterium.payments.IssuedPromises;
+import network.mysterium.payments.Promise;
+import network.mysterium.payments.PromiseClearer;
+import network.mysterium.payments.Promises;
+import network.mysterium.payments.ReceivedPromises;
+import network.mysterium.service.PinnedTls;
+import network.mysterium.service.socks.Socks5Backend;
+import network.mysterium.service.socks.Socks5Exit;
+import network.mysterium.store.Database;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
+import org.junit.jupiter.api.io.TempDir;
+import org.web3j.crypto.Credentials;
+
+/**
+ * A paid SOCKS5 session end to end: dialogue over UDP, promises in SQLite ledgers, metering, curl
+ * through the proxy, and clearing through the Payments contract on anvil.
+ */
+@ExtendWith(AnvilExtension.class)
+class PaidSocksSessionTest {
+  private static final BigInteger ETHER = BigInteger.TEN.pow(18);
+  private static final int FEE_BASIS_POINTS = 100;
+  private static final byte[] PAGE =
+      "0123456789abcdef".repeat(64 * 1024).getBytes(StandardCharsets.US_ASCII); // 1 MiB
+
+  @TempDir Path temp;
+  private final SecureRandom random = new SecureRandom();
+  private final Map<Address, PublicKey> directory = new ConcurrentHashMap<>();
+  private final List<AutoCloseable> resources = new ArrayList<>();
+  private final List<String> providerLog = new CopyOnWriteArrayList<>();
+  private final List<List<Promise>> clearings = new CopyOnWriteArrayList<>();
+  private EthereumClient client;
+  private Deployment deployment;
+  private Promises promises;
+  private PrivateKey consumer;
+  private PrivateKey provider;
+  private HttpServer web;
+  private ProviderSessions sessions;
+  private ReceivedPromises received;
+  private ConsumerAccounts accounts;
+  private IssuedPromises issued;
+  private Dialogues consumerNode;
+  private Dialogues providerNode;
+  private ServiceProposal proposal;
+
+  @BeforeEach
+  void setUp(Anvil anvil) throws Exception {
+    client = EthereumClient.connect(anvil.rpcUrl());
+    Credentials deployer = Credentials.create(Anvil.DEV_PRIVATE_KEYS.getFirst());
+    deployment =
+        Deployer.deploy(
+            client,
+            deployer,
+            new Deployer.Parameters(
+                ETHER.multiply(BigInteger.valueOf(1_000_000)),
+                ETHER,
+                deployer.getAddress(),
+                FEE_BASIS_POINTS));
+    promises = Promises.of(deployment);
+    consumer = key();
+    provider = key();
+    for (PrivateKey k : List.of(consumer, provider)) {
+      anvil.setBalance(k.address().toString(), ETHER.multiply(BigInteger.TEN));
+    }
+    new MystTokenContract(client, deployment.token())
+        .transfer(deployer, consumer.address().toString(), ETHER.multiply(BigInteger.TEN));
+    new ChainWallet(client, deployment).deposit(consumer, consumer.address(), Myst.parse("2"));
+
+    web = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 0);
+    web.createContext(
+        "/",
+        exchange -> {
+          exchange.sendResponseHeaders(200, PAGE.length);
+          exchange.getResponseBody().write(PAGE);
+          exchange.close();
+        });
+    web.start();
+  }
+
+  @AfterEach
+  void tearDown() throws Exception {
+    for (AutoCloseable r : resources.reversed()) {
+      r.close();
+    }
+    web.stop(0);
+    client.close();
+  }
+
+  private PrivateKey key() {
+    PrivateKey key = PrivateKey.generate(random);
+    directory.put(key.address(), key.publicKey());
+    resources.add(key);
+    return key;
+  }
+
+  private Dialogues node(PrivateKey key, java.util.function.Function<Address, Conversation> conv)
+      throws Exception {
+    Messenger messenger =
+        new Messenger(
+            key,
+            identity -> Optional.ofNullable(directory.get(identity)),
+            true,
+            Duration.ofSeconds(30),
+            Clock.systemUTC(),
+            random);
+    Dialogues dialogues =
+        new Dialogues(
+                messenger,
+                Channels.listen(Contact.parse("udp://127.0.0.1:0")),
+                DialogueConfig.DEFAULT,
+                conv::apply)
+            .start();
+    resources.add(dialogues);
+    return dialogues;
+  }
+
+  /** A provider selling SOCKS5 at {@code pricePerMb}, clearing when each session ends. */
+  private void startProvider(String pricePerMb, Myst trial, Duration grace) throws Exception {
+    Database providerDb = Database.open(temp.resolve("provider.db"));
+    resources.add(providerDb);
+    received = new ReceivedPromises(providerDb, promises, provider.address(), Clock.systemUTC());
+    accounts = new ConsumerAccounts(providerDb, provider.address(), trial);
+    PromiseClearer clearer = new PromiseClearer(received, promises, client, deployment, provider);
+    PaymentsContract payments = new PaymentsContract(client, deployment.payments());
+    PinnedTls tls = PinnedTls.generate(random);
+    ProviderSessions[] self = new ProviderSessions[1];
+    Socks5Exit exit =
+        Socks5Exit.start(
+            tls,
+            new InetSocketAddress(InetAddress.getLoopbackAddress(), 0),
+            id -> self[0].meter(id),
+            true);
+    resources.add(exit);
+    providerNode =
+        node(
+            provider,
+            peer ->
+                new Conversation(
+                    self[0].addTo(Conversation.Services.none()),
+                    (d, r) -> self[0].dialogueClosed(d.peer(), r)));
+    proposal =
+        new ServiceProposal(
+            ServiceProposal.FORMAT_VERSION,
+            provider.address(),
+            1,
+            "socks5",
+            new ServiceProposal.Place("DE", 3320),
+            new ServiceProposal.Place("DE", 3320),
+            100_000,
+            ServiceProposal.Metering.PER_MEGABYTE,
+            Myst.parse(pricePerMb),
+            List.of(providerNode.contact().toString()));
+    sessions =
+        new ProviderSessions(
+            new ProviderSessions.Terms(
+                proposal, Myst.parse("0.05"), Myst.parse("1"), Duration.ofMillis(200), grace),
+            received,
+            accounts,
+            new Socks5Backend("127.0.0.1", exit.address(), tls.certificateSha256()),
+            identity -> payments.balanceOf(identity.toString()),
+            consumerAddress -> {
+              try {
+                received.freezeHeldSerial(consumerAddress);
+                clearings.add(clearer.clear(consumerAddress).cleared());
+              } catch (Exception e) {
+                providerLog.add("clearing failed: " + e.getMessage());
+              }
+            },
+            new SessionEvents() {
+              @Override
+              public void sessionClosed(
+                  Address peer, String id, String reason, SessionEvents.Metering last) {
+                providerLog.add("closed: " + reason);
+              }
+            });
+    self[0] = sessions;
+    resources.add(sessions);
+  }
+
+  private ConsumerSession connect() throws Exception {
+    Database consumerDb = Database.open(temp.resolve("consumer.db"));
+    resources.add(consumerDb);
+    issued = new IssuedPromises(consumerDb, promises, consumer, Clock.systemUTC());
+    consumerNode = node(consumer, peer -> new Conversation(Conversation.Services.none()));
+    ConsumerSession session =
+        ConsumerSession.open(
+            consumerNode,
+            proposal,
+            issued,
+            Myst.parse("0.05"),
+            SessionEvents.none(),
+            Duration.ofSeconds(10));
+    resources.add(session);
+    return session;
+  }
+
+  private static String curl(InetSocketAddress socks, String url) throws Exception {
+    Process p =
+        new ProcessBuilder(
+                "curl",
+                "-sS",
+                "--max-time",
+                "20",
+                "--socks5-hostname",
+                "127.0.0.1:" + socks.getPort(),
+                "-o",
+                "/dev/null",
+                "-w",
+                "%{size_download}",
+                url)
+            .start();
+    try {
+      String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+      String err = new String(p.getErrorStream().readAllBytes(), StandardCharsets.UTF_8);
+      assertThat(p.waitFor(30, TimeUnit.SECONDS)).isTrue();
+      return p.exitValue() == 0 ? out : "curl failed: " + err;
+    } finally {
+      p.destroyForcibly();
+    }
+  }
+
+  @Test
+  void aConsumerPaysUsesAndDisconnectsAndTheProviderClearsExactlyWhatWasPromised()
+      throws Exception {
+    startProvider("0.02", Myst.parse("0"), Duration.ofSeconds(2));
+    PaymentsContract payments = new PaymentsContract(client, deployment.payments());
+    BigInteger consumerBefore = payments.balanceOf(consumer.address().toString());
+
+    ConsumerSession session = connect();
+    String url = "http://localhost:" + web.getAddress().getPort() + "/";
+    for (int i = 0; i < 3; i++) {
+      assertThat(curl(session.socksAddress(), url)).isEqualTo(Integer.toString(PAGE.length));
+    }
+    Thread.sleep(600); // a few metering ticks
+    assertThat(session.lastMetering()).isNotNull();
+    assertThat(session.lastMetering().bytesToConsumer()).isGreaterThanOrEqualTo(3L * PAGE.length);
+    session.close();
+
+    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(20);
+    while (clearings.isEmpty() && System.nanoTime() < deadline) {
+      Thread.sleep(100);
+    }
+    assertThat(providerLog).anyMatch(l -> l.startsWith("closed: closed by the consumer"));
+    assertThat(clearings).hasSize(1);
+    BigInteger promised =
+        clearings.getFirst().stream()
+            .map(p -> p.amount().baseUnits())
+            .reduce(BigInteger.ZERO, BigInteger::add);
+    BigInteger fee =
+        promised.multiply(BigInteger.valueOf(FEE_BASIS_POINTS)).divide(BigInteger.valueOf(10_000));
+    // on chain, to the base unit: the consumer paid what it promised, the provider got it less the
+    // fee
+    assertThat(payments.balanceOf(provider.address().toString())).isEqualTo(promised.subtract(fee));
+    assertThat(consumerBefore.subtract(payments.balanceOf(consumer.address().toString())))
+        .isEqualTo(promised);
+    assertThat(issued.totalPromised(provider.address()).baseUnits()).isEqualTo(promised);
+    // the metered cost (3 MiB and a little at 0.02 MYST per MB) was paid in advance; what is
+    // left stays as the consumer's credit with this provider
+    BigInteger cost = accounts.consumed(consumer.address());
+    assertThat(cost)
+        .isGreaterThanOrEqualTo(
+            Myst.parse("0.02")
+                .baseUnits()
+                .multiply(BigInteger.valueOf(3L * PAGE.length))
+                .divide(BigInteger.valueOf(1_000_000)));
+    assertThat(accounts.leftover(consumer.address())).isEqualTo(promised.subtract(cost));
+    assertThat(accounts.leftover(consumer.address())).isNotNegative();
+  }
+
+  @Test
+  void whenTheLeftoverRunsOutAndIsNotTopedUpTheProviderStopsTheSession() throws Exception {
+    // a consumer that pays once and never again: the provider's trial is zero, the step tiny
+    startProvider("0.5", Myst.parse("0"), Duration.ofMillis(400));
+    Database consumerDb = Database.open(temp.resolve("consumer.db"));
+    resources.add(consumerDb);
+    issued = new IssuedPromises(consumerDb, promises, consumer, Clock.systemUTC());
+    consumerNode = node(consumer, peer -> new Conversation(Conversation.Services.none()));
+    // a local copy of a refusing consumer: exhaust the balance so top-ups are refused
+    ConsumerSession session =
+        ConsumerSession.open(
+            consumerNode,
+            proposal,
+            issued,
+            Myst.parse("0.05"),
+            SessionEvents.none(),
+            Duration.ofSeconds(10));
+    resources.add(session);
+    new ChainWallet(client, deployment).withdraw(consumer, consumer.address(), Myst.parse("1.95"));
+    String url = "http://localhost:" + web.getAddress().getPort() + "/";
+    curl(session.socksAddress(), url); // 1 MiB at 0.5 MYST/MB: far beyond 0.05 paid
+    String reason = session.closedByProvider().get(20, TimeUnit.SECONDS);
+    assertThat(reason).isEqualTo("leftover exhausted");
+    assertThat(sessions.openSessions()).isEmpty();
+    assertThat(curl(session.socksAddress(), url)).startsWith("curl failed");
+  }
+
+  @Test
+  void aSessionWithoutPaymentIsRefusedAndAProviderThatVanishesEndsTheSession() throws Exception {
+    startProvider("0.02", Myst.parse("0"), Duration.ofSeconds(2));
+    ConsumerSession session = connect();
+    providerNode.close(); // the provider goes away
+    assertThat(session.closedByProvider().get(60, TimeUnit.SECONDS)).contains("closed");
+    assertThatThrownBy(
+            () ->
+                ConsumerSession.open(
+                    consumerNode,
+                    proposal,
+                    issued,
+                    Myst.parse("0.05"),
+                    SessionEvents.none(),
+                    Duration.ofSeconds(2)))
+        .isInstanceOf(ConsumerSession.SessionFailedException.class);
+  }
+}
