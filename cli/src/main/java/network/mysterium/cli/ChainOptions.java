@@ -47,21 +47,10 @@ public final class ChainOptions {
     }
   }
 
-  /**
-   * The follower of a deployment's contracts into a node database: no confirmations on a local
-   * development chain, 12 elsewhere.
-   */
+  /** The follower of a deployment's contracts into a node database. */
   public static network.mysterium.chain.ChainFollower follower(
       EthereumClient client, network.mysterium.store.Database database, Deployment deployment) {
-    return new network.mysterium.chain.ChainFollower(
-        client.web3(),
-        new network.mysterium.chain.ChainIndex(database),
-        new network.mysterium.chain.ChainFollower.Config(
-            network.mysterium.chain.ContractAddresses.of(deployment),
-            deployment.startBlock(),
-            client.chainId() == EthereumClient.DEV_CHAIN_ID ? 0 : 12,
-            2000,
-            java.time.Duration.ofMillis(500)));
+    return network.mysterium.chain.ChainFollower.forDeployment(client, database, deployment);
   }
 
   /** Connects and checks that the RPC serves the deployment's chain. */

@@ -62,6 +62,25 @@ public final class ChainFollower implements AutoCloseable {
           Thread.ofPlatform().name("chain-follower").daemon().factory());
   private int range;
 
+  /**
+   * The follower of a deployment's contracts into a node database: no confirmations on a local
+   * development chain, 12 elsewhere.
+   */
+  public static ChainFollower forDeployment(
+      network.mysterium.contracts.EthereumClient client,
+      network.mysterium.store.Database database,
+      network.mysterium.contracts.Deployment deployment) {
+    return new ChainFollower(
+        client.web3(),
+        new ChainIndex(database),
+        new Config(
+            ContractAddresses.of(deployment),
+            deployment.startBlock(),
+            client.chainId() == network.mysterium.contracts.EthereumClient.DEV_CHAIN_ID ? 0 : 12,
+            2000,
+            java.time.Duration.ofMillis(500)));
+  }
+
   public ChainFollower(Web3j web3, ChainIndex index, Config config) {
     this.web3 = web3;
     this.index = index;

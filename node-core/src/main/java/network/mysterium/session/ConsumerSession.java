@@ -271,11 +271,11 @@ public final class ConsumerSession implements AutoCloseable {
     } catch (SessionFailedException e) {
       LOG.warn("{}", e.getMessage());
     }
-    // Keep paid ahead of use: pay a step when less than one step is left.
+    // Keep paid ahead of use: pay a step when less than half a step is left.
     if (sessionId != null
         && !meter.stopped()
         && advice.getTrigger() != PaymentAdvice.Trigger.PROMISE_ACCEPTED
-        && leftover.compareTo(paymentStep.baseUnits()) < 0) {
+        && leftover.shiftLeft(1).compareTo(paymentStep.baseUnits()) < 0) {
       // Not on this thread: it delivers the answer the payment waits for.
       Thread.ofVirtual()
           .start(

@@ -1,0 +1,132 @@
+package network.mysterium.consumer;
+
+import java.io.IOException;
+import java.security.SecureRandom;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.List;
+import network.mysterium.chain.ChainFollower;
+import network.mysterium.chain.ChainIndex;
+import network.mysterium.chain.RegistryDirectory;
+import network.mysterium.contracts.ChainException;
+import network.mysterium.contracts.Deployment;
+import network.mysterium.contracts.EthereumClient;
+import network.mysterium.conversation.Conversation;
+import network.mysterium.crypto.Address;
+import network.mysterium.crypto.PrivateKey;
+import network.mysterium.dialogue.DialogueConfig;
+import network.mysterium.dialogue.Dialogues;
+import network.mysterium.discovery.ProposalIndex;
+import network.mysterium.discovery.SignedProposals;
+import network.mysterium.messaging.Messenger;
+import network.mysterium.messaging.channel.Channels;
+import network.mysterium.messaging.channel.Contact;
+import network.mysterium.money.Myst;
+import network.mysterium.payments.IssuedPromises;
+import network.mysterium.payments.Promises;
+import network.mysterium.session.ConsumerSession;
+import network.mysterium.session.SessionEvents;
+import network.mysterium.store.Database;
+import network.mysterium.store.StoreException;
+
+/**
+ * A consumer, assembled: follows the chain (registrations and proposals), keeps its index and its
+ * promise ledger, and connects to providers over dialogues.
+ */
+public final class ConsumerNode implements AutoCloseable {
+  private final ChainFollower follower;
+  private final ProposalIndex index;
+  private final EthereumClient client;
+  private final Dialogues dialogues;
+  private final IssuedPromises promises;
+
+  private ConsumerNode(
+      ChainFollower follower,
+      ProposalIndex index,
+      EthereumClient client,
+      Dialogues dialogues,
+      IssuedPromises promises) {
+    this.follower = follower;
+    this.index = index;
+    this.client = client;
+    this.dialogues = dialogues;
+    this.promises = promises;
+  }
+
+  public static ConsumerNode start(
+      PrivateKey key,
+      Database database,
+      EthereumClient client,
+      Deployment deployment,
+      Contact listen)
+      throws IOException, StoreException {
+    ChainFollower follower = ChainFollower.forDeployment(client, database, deployment);
+    follower.pollOnce();
+    follower.start();
+    ChainIndex chain = new ChainIndex(database);
+    ProposalIndex index =
+        new ProposalIndex(
+            database,
+            chain,
+            chain,
+            SignedProposals.of(deployment),
+            ProposalIndex.DEFAULT_EXPIRY_BLOCKS);
+    Messenger messenger =
+        new Messenger(
+            key,
+            new RegistryDirectory(chain),
+            true,
+            Duration.ofSeconds(60),
+            Clock.systemUTC(),
+            new SecureRandom());
+    Dialogues dialogues =
+        new Dialogues(
+                messenger,
+                Channels.listen(listen),
+                DialogueConfig.DEFAULT,
+                peer -> new Conversation(Conversation.Services.none()))
+            .start();
+    IssuedPromises promises =
+        new IssuedPromises(database, Promises.of(deployment), key, Clock.systemUTC());
+    return new ConsumerNode(follower, index, client, dialogues, promises);
+  }
+
+  /** The index's matches, cheapest first, after taking in what the chain has now. */
+  public List<ProposalIndex.Listing> search(ProposalIndex.Query query)
+      throws IOException, StoreException, ChainException {
+    follower.pollOnce();
+    index.sync();
+    return index.search(query, client.blockNumber());
+  }
+
+  /** Connects to the first candidate that works (see {@link Connector}). */
+  public ConsumerSession connect(
+      List<ProposalIndex.Listing> candidates,
+      Myst paymentStep,
+      SessionEvents events,
+      Connector.Attempts attempts,
+      Duration timeout)
+      throws Connector.NoProviderException, InterruptedException {
+    return new Connector(dialogues, promises, paymentStep, events, timeout)
+        .connect(candidates.stream().map(ProposalIndex.Listing::proposal).toList(), attempts);
+  }
+
+  /** Marks a provider that served well, so later searches can put it first. */
+  public void prefer(Address provider) throws StoreException {
+    index.setPreferred(provider, true);
+  }
+
+  public Myst totalPromised(Address provider) throws StoreException {
+    return promises.totalPromised(provider);
+  }
+
+  public Address address() {
+    return dialogues.address();
+  }
+
+  @Override
+  public void close() {
+    dialogues.close();
+    follower.close();
+  }
+}

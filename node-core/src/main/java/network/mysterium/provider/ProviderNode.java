@@ -1,0 +1,291 @@
+package network.mysterium.provider;
+
+import java.io.IOException;
+import java.math.BigInteger;
+import java.net.InetSocketAddress;
+import java.security.SecureRandom;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.List;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import network.mysterium.chain.ChainFollower;
+import network.mysterium.chain.ChainIndex;
+import network.mysterium.chain.RegistryDirectory;
+import network.mysterium.contracts.ChainException;
+import network.mysterium.contracts.Deployment;
+import network.mysterium.contracts.EthereumClient;
+import network.mysterium.contracts.PaymentsContract;
+import network.mysterium.conversation.Conversation;
+import network.mysterium.crypto.Address;
+import network.mysterium.crypto.PrivateKey;
+import network.mysterium.dialogue.DialogueConfig;
+import network.mysterium.dialogue.Dialogues;
+import network.mysterium.discovery.IndexService;
+import network.mysterium.discovery.ProposalIndex;
+import network.mysterium.discovery.ProviderAnnouncer;
+import network.mysterium.discovery.ServiceProposal;
+import network.mysterium.discovery.SignedProposals;
+import network.mysterium.messaging.Messenger;
+import network.mysterium.messaging.channel.Channels;
+import network.mysterium.messaging.channel.Contact;
+import network.mysterium.money.Myst;
+import network.mysterium.payments.ConsumerAccounts;
+import network.mysterium.payments.PromiseClearer;
+import network.mysterium.payments.Promises;
+import network.mysterium.payments.ReceivedPromises;
+import network.mysterium.payments.proto.PaymentAdvice;
+import network.mysterium.service.PinnedTls;
+import network.mysterium.service.socks.Socks5Backend;
+import network.mysterium.service.socks.Socks5Exit;
+import network.mysterium.session.ProviderSessions;
+import network.mysterium.session.SessionEvents;
+import network.mysterium.store.Database;
+import network.mysterium.store.StoreException;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * A provider of the SOCKS5 service, assembled: follows the chain (registrations, balances,
+ * proposals), listens for dialogues, announces its proposal with its contact, takes promises, runs
+ * sessions through its SOCKS5 exit, serves its proposal index, and clears each consumer's promises
+ * when a session ends (retrying later when the consumer is short).
+ */
+public final class ProviderNode implements AutoCloseable {
+  private static final Logger LOG = LoggerFactory.getLogger(ProviderNode.class);
+
+  /** How the provider runs its service. */
+  public record Config(
+      Contact listen,
+      InetSocketAddress exitListen,
+      String advertisedHost,
+      ServiceProposal.Place place,
+      Myst pricePerMegabyte,
+      Myst minimumPromise,
+      Myst exposureCap,
+      Myst trial,
+      Duration meteringInterval,
+      Duration exhaustedGrace,
+      boolean allowPrivateTargets) {}
+
+  private final ChainFollower follower;
+  private final Dialogues dialogues;
+  private final Socks5Exit exit;
+  private final ProviderSessions sessions;
+  private final ReceivedPromises promises;
+  private final ConsumerAccounts accounts;
+  private final PromiseClearer clearer;
+  private final ServiceProposal announced;
+  private final ExecutorService clearing = Executors.newVirtualThreadPerTaskExecutor();
+  private final SessionEvents events;
+
+  private ProviderNode(
+      ChainFollower follower,
+      Dialogues dialogues,
+      Socks5Exit exit,
+      ProviderSessions sessions,
+      ReceivedPromises promises,
+      ConsumerAccounts accounts,
+      PromiseClearer clearer,
+      ServiceProposal announced,
+      SessionEvents events) {
+    this.follower = follower;
+    this.dialogues = dialogues;
+    this.exit = exit;
+    this.sessions = sessions;
+    this.promises = promises;
+    this.accounts = accounts;
+    this.clearer = clearer;
+    this.announced = announced;
+    this.events = events;
+  }
+
+  /** Starts everything and announces the proposal (a chain transaction). */
+  public static ProviderNode start(
+      Config config,
+      PrivateKey key,
+      Database database,
+      EthereumClient client,
+      Deployment deployment,
+      long reannounceAfterBlocks,
+      SessionEvents events)
+      throws IOException, StoreException, ChainException {
+    ChainFollower follower = ChainFollower.forDeployment(client, database, deployment);
+    follower.pollOnce();
+    follower.start();
+    ChainIndex chain = new ChainIndex(database);
+    Promises promiseSigner = Promises.of(deployment);
+    ReceivedPromises promises =
+        new ReceivedPromises(database, promiseSigner, key.address(), Clock.systemUTC());
+    ConsumerAccounts accounts = new ConsumerAccounts(database, key.address(), config.trial());
+    PromiseClearer clearer = new PromiseClearer(promises, promiseSigner, client, deployment, key);
+    PaymentsContract payments = new PaymentsContract(client, deployment.payments());
+    PinnedTls tls = PinnedTls.generate(new SecureRandom());
+    ProviderSessions[] sessionsRef = new ProviderSessions[1];
+    ProviderNode[] nodeRef = new ProviderNode[1];
+    Socks5Exit exit =
+        Socks5Exit.start(
+            tls, config.exitListen(), id -> sessionsRef[0].meter(id), config.allowPrivateTargets());
+    Messenger messenger =
+        new Messenger(
+            key,
+            new RegistryDirectory(chain),
+            true,
+            Duration.ofSeconds(60),
+            Clock.systemUTC(),
+            new SecureRandom());
+    ProposalIndex index =
+        new ProposalIndex(
+            database,
+            chain,
+            chain,
+            SignedProposals.of(deployment),
+            ProposalIndex.DEFAULT_EXPIRY_BLOCKS);
+    network.mysterium.messaging.channel.Channel channel = Channels.listen(config.listen());
+    ServiceProposal wanted =
+        new ServiceProposal(
+            ServiceProposal.FORMAT_VERSION,
+            key.address(),
+            1,
+            "socks5",
+            config.place(),
+            config.place(),
+            100_000,
+            ServiceProposal.Metering.PER_MEGABYTE,
+            config.pricePerMegabyte(),
+            List.of(advertised(channel.localContact(), config.advertisedHost()).toString()));
+    ProviderSessions sessions =
+        new ProviderSessions(
+            new ProviderSessions.Terms(
+                wanted,
+                config.minimumPromise(),
+                config.exposureCap(),
+                config.meteringInterval(),
+                config.exhaustedGrace()),
+            promises,
+            accounts,
+            new Socks5Backend(config.advertisedHost(), exit.address(), tls.certificateSha256()),
+            identity -> payments.balanceOf(identity.toString()),
+            consumer -> nodeRef[0].clearLater(consumer),
+            events);
+    sessionsRef[0] = sessions;
+    Dialogues dialogues =
+        new Dialogues(
+                messenger,
+                channel,
+                DialogueConfig.DEFAULT,
+                peer ->
+                    new Conversation(
+                        new IndexService(index, () -> blockNumber(client))
+                            .addTo(sessions.addTo(Conversation.Services.none())),
+                        (d, reason) -> sessions.dialogueClosed(d.peer(), reason)))
+            .start();
+    ServiceProposal announced =
+        ProviderAnnouncer.onChain(database, client, deployment, key, reannounceAfterBlocks)
+            .offer(wanted, key);
+    ProviderNode node =
+        new ProviderNode(
+            follower, dialogues, exit, sessions, promises, accounts, clearer, announced, events);
+    nodeRef[0] = node;
+    return node;
+  }
+
+  /** The contact consumers reach: the bound port at the advertised (public) address. */
+  private static Contact advertised(Contact bound, String host) {
+    return new Contact(
+        bound.type(),
+        new InetSocketAddress(java.net.InetAddress.ofLiteral(host), bound.address().getPort()));
+  }
+
+  private static long blockNumber(EthereumClient client) {
+    try {
+      return client.blockNumber();
+    } catch (ChainException e) {
+      throw new IllegalStateException("the chain is unreachable: " + e.getMessage(), e);
+    }
+  }
+
+  /** The proposal as announced on chain. */
+  public ServiceProposal proposal() {
+    return announced;
+  }
+
+  public Address address() {
+    return dialogues.address();
+  }
+
+  public Contact contact() {
+    return dialogues.contact();
+  }
+
+  public ConsumerAccounts accounts() {
+    return accounts;
+  }
+
+  public ReceivedPromises promises() {
+    return promises;
+  }
+
+  /**
+   * Clears a consumer's promises now (notify-before-clear: the held serial is frozen and the
+   * consumer told first, so no update races the clearing).
+   */
+  public PromiseClearer.Result clearNow(Address consumer) throws Exception {
+    promises.freezeHeldSerial(consumer);
+    dialogues
+        .dialogueWith(consumer)
+        .ifPresent(
+            d -> {
+              try {
+                sessions.advise(
+                    d, PaymentAdvice.Trigger.ABOUT_TO_CLEAR, accounts.leftover(consumer), true);
+              } catch (StoreException e) {
+                LOG.warn("cannot advise {}: {}", consumer, e.getMessage());
+              }
+            });
+    PromiseClearer.Result result = clearer.clear(consumer);
+    events.cleared(consumer, result.cleared(), result.deferred().orElse(null));
+    return result;
+  }
+
+  private void clearLater(Address consumer) {
+    clearing.submit(
+        () -> {
+          try {
+            clearNow(consumer);
+          } catch (Exception e) {
+            LOG.warn(
+                "clearing {} failed; will try at the next session end: {}",
+                consumer,
+                e.getMessage());
+          }
+        });
+  }
+
+  /** Waits for clearings that are under way. */
+  public void awaitClearings(Duration timeout) throws InterruptedException {
+    clearing.shutdown();
+    clearing.awaitTermination(timeout.toMillis(), java.util.concurrent.TimeUnit.MILLISECONDS);
+  }
+
+  public BigInteger leftover(Address consumer) throws StoreException {
+    return accounts.leftover(consumer);
+  }
+
+  @Override
+  public void close() {
+    sessions.close();
+    try {
+      awaitClearings(Duration.ofSeconds(30));
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
+    dialogues.close();
+    try {
+      exit.close();
+    } catch (IOException e) {
+      // closing anyway
+    }
+    follower.close();
+  }
+}
