@@ -6,6 +6,9 @@ import network.mysterium.cli.discovery.ProviderCommand;
 import network.mysterium.cli.discovery.SearchCommand;
 import network.mysterium.cli.identity.IdentityCommand;
 import network.mysterium.cli.node.NodeCommand;
+import network.mysterium.cli.session.ConnectCommand;
+import network.mysterium.cli.session.DemoCommand;
+import network.mysterium.cli.session.ProviderRunCommand;
 import network.mysterium.contracts.ChainException;
 import network.mysterium.contracts.ContractRevertException;
 import network.mysterium.crypto.InvalidSignatureException;
@@ -32,6 +35,8 @@ public final class Cli {
             .addSubcommand(NodeCommand.class)
             .addSubcommand(ProviderCommand.class)
             .addSubcommand(SearchCommand.class)
+            .addSubcommand(ConnectCommand.class)
+            .addSubcommand(DemoCommand.class)
             .setResourceBundle(messages.bundle())
             .setOut(environment.out())
             .setErr(environment.err())
@@ -43,6 +48,7 @@ public final class Cli {
                   environment.err().flush();
                   return 1;
                 });
+    commandLine.getSubcommands().get("provider").addSubcommand(ProviderRunCommand.class);
     int code = commandLine.execute(args);
     environment.out().flush();
     environment.err().flush();

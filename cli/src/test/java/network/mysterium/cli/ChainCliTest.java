@@ -373,6 +373,139 @@ class ChainCliTest {
     assertThat(invalid.err()).contains("country code: 'XX'");
   }
 
+  private static int freePort(boolean udp) throws java.io.IOException {
+    if (udp) {
+      try (java.net.DatagramSocket s =
+          new java.net.DatagramSocket(0, java.net.InetAddress.getLoopbackAddress())) {
+        return s.getLocalPort();
+      }
+    }
+    try (java.net.ServerSocket s =
+        new java.net.ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {
+      return s.getLocalPort();
+    }
+  }
+
+  @Test
+  void aHeadlessProviderServesAConsumerThatConnectsAndCurlFetchesThroughItsProxy()
+      throws Exception {
+    String deployment = deployWithTwoRegisteredNodes();
+    ok("wallet", "deposit", "1", "--rpc", rpc);
+    com.sun.net.httpserver.HttpServer web =
+        com.sun.net.httpserver.HttpServer.create(
+            new java.net.InetSocketAddress(java.net.InetAddress.getLoopbackAddress(), 0), 0);
+    byte[] page = "paid page\n".repeat(10_000).getBytes(java.nio.charset.StandardCharsets.US_ASCII);
+    web.createContext(
+        "/",
+        exchange -> {
+          exchange.sendResponseHeaders(200, page.length);
+          exchange.getResponseBody().write(page);
+          exchange.close();
+        });
+    web.start();
+    // one thread per command: the common pool may have a single thread on a small machine
+    java.util.concurrent.ExecutorService background =
+        java.util.concurrent.Executors.newCachedThreadPool();
+    try {
+      int dialoguePort = freePort(true);
+      int exitPort = freePort(false);
+      int socksPort = freePort(false);
+      java.util.concurrent.CompletableFuture<CliHarness.Run> provider =
+          java.util.concurrent.CompletableFuture.supplyAsync(
+              () ->
+                  bob.run(
+                      "provider",
+                      "run",
+                      "--rpc",
+                      rpc,
+                      "--deployment",
+                      deployment,
+                      "--price",
+                      "0.01",
+                      "--country",
+                      "DE",
+                      "--asn",
+                      "3320",
+                      "--listen",
+                      "udp://127.0.0.1:" + dialoguePort,
+                      "--exit-port",
+                      Integer.toString(exitPort),
+                      "--advertise",
+                      "127.0.0.1",
+                      "--exposure-cap",
+                      "1",
+                      "--allow-private-targets",
+                      "--run-for",
+                      "20"),
+              background);
+      Thread.sleep(5000); // announced and followed
+      java.util.concurrent.CompletableFuture<CliHarness.Run> consumer =
+          java.util.concurrent.CompletableFuture.supplyAsync(
+              () ->
+                  cli.run(
+                      "connect",
+                      "--rpc",
+                      rpc,
+                      "--country",
+                      "DE",
+                      "--listen",
+                      "udp://127.0.0.1:0",
+                      "--socks-port",
+                      Integer.toString(socksPort),
+                      "--run-for",
+                      "6"),
+              background);
+      Thread.sleep(3000);
+      Process curl =
+          new ProcessBuilder(
+                  "curl",
+                  "-sS",
+                  "--max-time",
+                  "10",
+                  "--socks5-hostname",
+                  "127.0.0.1:" + socksPort,
+                  "http://localhost:" + web.getAddress().getPort() + "/")
+              .start();
+      byte[] body = curl.getInputStream().readAllBytes();
+      String curlErr = new String(curl.getErrorStream().readAllBytes());
+      int curlExit = curl.waitFor();
+      CliHarness.Run connected = consumer.get(60, java.util.concurrent.TimeUnit.SECONDS);
+      CliHarness.Run provided = provider.get(60, java.util.concurrent.TimeUnit.SECONDS);
+      assertThat(curlExit)
+          .as(curlErr + connected.out() + connected.err() + provided.out() + provided.err())
+          .isZero();
+      assertThat(body).isEqualTo(page);
+      assertThat(connected.exitCode()).as(connected.err()).isZero();
+      assertThat(connected.out())
+          .contains("Trying " + bobAddress + " (DE, 0.01 MYST per MB)")
+          .contains("Connected. SOCKS5 proxy at 127.0.0.1:" + socksPort)
+          .contains("Session: ")
+          .contains("Disconnected.");
+      assertThat(provided.exitCode()).as(provided.err()).isZero();
+      assertThat(provided.out())
+          .contains("Providing socks5 as " + bobAddress + " from DE at 0.01 MYST per MB")
+          .contains("Promise from " + address)
+          .contains("closed by the consumer")
+          .contains("Cleared 1 promise(s) of " + address + " on chain")
+          .contains("Provider stopped.");
+    } finally {
+      background.shutdownNow();
+      web.stop(0);
+    }
+  }
+
+  @Test
+  void theDemoRunsToItsSummaryAndLeavesNothingRunning() {
+    CliHarness.Run demo = cli.run("demo");
+    assertThat(demo.exitCode()).as(demo.err()).isZero();
+    assertThat(demo.out())
+        .contains("[1] Starting a local chain (anvil)...")
+        .contains("Summary:")
+        .contains("the cheapest of 2 offering socks5 in the country")
+        .contains("fetched       2097164 bytes through the SOCKS5 proxy")
+        .contains("nothing is left running");
+  }
+
   @Test
   void aProviderThatCannotTellItsLocationIsToldToGiveIt() {
     deployWithTwoRegisteredNodes();

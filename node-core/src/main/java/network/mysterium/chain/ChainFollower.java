@@ -96,7 +96,9 @@ public final class ChainFollower implements AutoCloseable {
           try {
             pollOnce();
           } catch (IOException | StoreException | RuntimeException e) {
-            LOG.warn("chain follower: {} (retrying)", e.getMessage());
+            if (!scheduler.isShutdown()) { // an interrupted poll at close is no failure
+              LOG.warn("chain follower: {} (retrying)", e.getMessage());
+            }
           }
         },
         0,

@@ -35,13 +35,16 @@ public final class Connector {
   private final Myst paymentStep;
   private final SessionEvents events;
   private final Duration timeout;
+  private final java.net.InetSocketAddress socksListen;
 
   public Connector(
       Dialogues dialogues,
       IssuedPromises promises,
       Myst paymentStep,
       SessionEvents events,
-      Duration timeout) {
+      Duration timeout,
+      java.net.InetSocketAddress socksListen) {
+    this.socksListen = socksListen;
     this.dialogues = dialogues;
     this.promises = promises;
     this.paymentStep = paymentStep;
@@ -58,7 +61,8 @@ public final class Connector {
     for (ServiceProposal candidate : candidates) {
       attempts.trying(candidate);
       try {
-        return ConsumerSession.open(dialogues, candidate, promises, paymentStep, events, timeout);
+        return ConsumerSession.open(
+            dialogues, candidate, promises, paymentStep, events, timeout, socksListen);
       } catch (ConsumerSession.SessionFailedException e) {
         attempts.failed(candidate, e.getMessage());
         reasons.add(candidate.provider() + ": " + e.getMessage());

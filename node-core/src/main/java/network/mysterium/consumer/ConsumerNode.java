@@ -105,9 +105,10 @@ public final class ConsumerNode implements AutoCloseable {
       Myst paymentStep,
       SessionEvents events,
       Connector.Attempts attempts,
-      Duration timeout)
+      Duration timeout,
+      java.net.InetSocketAddress socksListen)
       throws Connector.NoProviderException, InterruptedException {
-    return new Connector(dialogues, promises, paymentStep, events, timeout)
+    return new Connector(dialogues, promises, paymentStep, events, timeout, socksListen)
         .connect(candidates.stream().map(ProposalIndex.Listing::proposal).toList(), attempts);
   }
 

@@ -123,8 +123,9 @@ public final class Demo {
               Myst.parse("0.05"),
               SessionEvents.none(),
               new Connector.Attempts() {},
-              Duration.ofSeconds(15))) {
-        progress.step("demo.step.fetch", session.socksAddress());
+              Duration.ofSeconds(15),
+              new InetSocketAddress(InetAddress.getLoopbackAddress(), 0))) {
+        progress.step("demo.step.fetch", "127.0.0.1:" + session.socksAddress().getPort());
         fetched =
             fetchThroughSocks(session.socksAddress(), "localhost", web.getAddress().getPort());
         Thread.sleep(1200); // a couple of metering intervals: the consumer pays as advised

@@ -106,6 +106,12 @@ public final class LocalNetwork implements AutoCloseable {
    */
   public PrivateKey newIdentity(Myst myst, Myst deposit) throws Exception {
     PrivateKey key = PrivateKey.generate(random);
+    fund(key, myst, deposit);
+    return key;
+  }
+
+  /** Gives an identity ETH and MYST, registers it, and deposits into its payments account. */
+  public void fund(PrivateKey key, Myst myst, Myst deposit) throws Exception {
     client.fundOnDevChain(key.address().toString(), ETHER.multiply(BigInteger.TEN));
     new MystTokenContract(client, deployment.token())
         .transfer(deployer, key.address().toString(), myst.plus(STAKE).baseUnits());
@@ -114,7 +120,6 @@ public final class LocalNetwork implements AutoCloseable {
     if (deposit.baseUnits().signum() > 0) {
       wallet.deposit(key, key.address(), deposit);
     }
-    return key;
   }
 
   /** Starts a provider of SOCKS5 on loopback, with its own identity and database. */

@@ -62,6 +62,7 @@ public final class ConsumerSession implements AutoCloseable {
   private volatile Myst paymentStep;
   private volatile byte[] sessionId;
   private volatile Socks5Proxy proxy;
+  private final InetSocketAddress socksListen;
   private Dialogue dialogue;
 
   private ConsumerSession(
@@ -69,7 +70,9 @@ public final class ConsumerSession implements AutoCloseable {
       IssuedPromises promises,
       Myst paymentStep,
       SessionEvents events,
-      Duration timeout) {
+      Duration timeout,
+      InetSocketAddress socksListen) {
+    this.socksListen = socksListen;
     this.provider = provider;
     this.promises = promises;
     this.paymentStep = paymentStep;
@@ -97,8 +100,29 @@ public final class ConsumerSession implements AutoCloseable {
       SessionEvents events,
       Duration timeout)
       throws SessionFailedException, InterruptedException {
+    return open(
+        dialogues,
+        proposal,
+        promises,
+        paymentStep,
+        events,
+        timeout,
+        new InetSocketAddress(InetAddress.getLoopbackAddress(), 0));
+  }
+
+  /** As above, with the local SOCKS5 proxy listening at {@code socksListen}. */
+  public static ConsumerSession open(
+      Dialogues dialogues,
+      ServiceProposal proposal,
+      IssuedPromises promises,
+      Myst paymentStep,
+      SessionEvents events,
+      Duration timeout,
+      InetSocketAddress socksListen)
+      throws SessionFailedException, InterruptedException {
     ConsumerSession session =
-        new ConsumerSession(proposal.provider(), promises, paymentStep, events, timeout);
+        new ConsumerSession(
+            proposal.provider(), promises, paymentStep, events, timeout, socksListen);
     try {
       session.start(dialogues, proposal);
       return session;
@@ -148,7 +172,8 @@ public final class ConsumerSession implements AutoCloseable {
     }
     try {
       proxy =
-          Socks5Proxy.onLoopback(
+          Socks5Proxy.start(
+              socksListen,
               new Socks5Proxy.Exit(exit, offer.getCertificateSha256().toByteArray(), sessionId),
               meter);
     } catch (IOException e) {

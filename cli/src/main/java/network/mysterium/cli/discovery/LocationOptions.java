@@ -29,7 +29,7 @@ public final class LocationOptions {
   private Path geodata;
 
   /** The configured country and ASN, the missing ones looked up (and said where they came from). */
-  ServiceProposal.Place detect(MysteriumCommand root, String country, Long asn) {
+  public ServiceProposal.Place detect(MysteriumCommand root, String country, Long asn) {
     Optional<String> configuredCountry =
         Optional.ofNullable(country).map(c -> c.toUpperCase(Locale.ROOT));
     OptionalLong configuredAsn = asn == null ? OptionalLong.empty() : OptionalLong.of(asn);

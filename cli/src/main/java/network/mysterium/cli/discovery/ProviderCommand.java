@@ -27,6 +27,10 @@ import picocli.CommandLine.ParentCommand;
 public final class ProviderCommand {
   @ParentCommand private MysteriumCommand root;
 
+  public MysteriumCommand root() {
+    return root;
+  }
+
   /** Re-announce after 40,000 blocks, well inside consumers' 60,000-block expiry window. */
   public static final long REANNOUNCE_AFTER_BLOCKS = 40_000;
 

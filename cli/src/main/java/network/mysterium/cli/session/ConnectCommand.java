@@ -1,0 +1,212 @@
+package network.mysterium.cli.session;
+
+import java.math.BigDecimal;
+import java.math.BigInteger;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.time.Duration;
+import java.util.List;
+import java.util.Locale;
+import java.util.Optional;
+import java.util.concurrent.Callable;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+import network.mysterium.cli.ChainOptions;
+import network.mysterium.cli.MysteriumCommand;
+import network.mysterium.cli.PassphraseOptions;
+import network.mysterium.cli.UserError;
+import network.mysterium.consumer.Connector;
+import network.mysterium.consumer.ConsumerNode;
+import network.mysterium.contracts.Deployment;
+import network.mysterium.contracts.EthereumClient;
+import network.mysterium.crypto.Address;
+import network.mysterium.crypto.PrivateKey;
+import network.mysterium.datadir.DataDirectory;
+import network.mysterium.discovery.ProposalIndex;
+import network.mysterium.discovery.ServiceProposal;
+import network.mysterium.messaging.channel.Contact;
+import network.mysterium.money.Myst;
+import network.mysterium.session.ConsumerSession;
+import network.mysterium.session.SessionEvents;
+import network.mysterium.store.Database;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.ParentCommand;
+
+/**
+ * {@code mysterium connect}: the cheapest matching provider (the next one if it fails), paid in
+ * advance, as a local SOCKS5 proxy; live metering until Ctrl-C, which disconnects cleanly.
+ */
+@Command(name = "connect", mixinStandardHelpOptions = true)
+public final class ConnectCommand implements Callable<Integer> {
+  @ParentCommand private MysteriumCommand root;
+  @Mixin private ChainOptions chainOptions;
+  @Mixin private PassphraseOptions passphrase;
+
+  @Option(names = "--address", paramLabel = "ADDRESS", descriptionKey = "address")
+  private String address;
+
+  @Option(names = "--country", paramLabel = "CC", descriptionKey = "country")
+  private String country;
+
+  @Option(
+      names = "--type",
+      defaultValue = "socks5",
+      paramLabel = "TYPE",
+      descriptionKey = "service-type")
+  private String type;
+
+  @Option(names = "--max-price", paramLabel = "MYST", descriptionKey = "max-price")
+  private String maxPrice;
+
+  @Option(names = "--preferred-first", descriptionKey = "preferred-first")
+  private boolean preferredFirst;
+
+  @Option(
+      names = "--payment-step",
+      defaultValue = "0.05",
+      paramLabel = "MYST",
+      descriptionKey = "payment-step")
+  private String paymentStep;
+
+  @Option(
+      names = "--socks-port",
+      defaultValue = "1080",
+      paramLabel = "PORT",
+      descriptionKey = "socks-port")
+  private int socksPort;
+
+  @Option(
+      names = "--listen",
+      paramLabel = "CONTACT",
+      defaultValue = "udp://0.0.0.0:0",
+      descriptionKey = "consumer-listen")
+  private String listen;
+
+  @Option(
+      names = "--run-for",
+      paramLabel = "SECONDS",
+      defaultValue = "0",
+      descriptionKey = "run-for")
+  private long runForSeconds;
+
+  @Override
+  public Integer call() throws Exception {
+    if (!type.equals("socks5")) {
+      throw new UserError("error.service-unavailable", type);
+    }
+    Deployment deployment = chainOptions.deployment(root);
+    DataDirectory dataDirectory = root.dataDirectory();
+    DataDirectory.createPrivateDirectories(dataDirectory.root());
+    try (PrivateKey key = root.unlock(Optional.ofNullable(address), passphrase);
+        EthereumClient client = chainOptions.connect(deployment);
+        Database database = Database.open(dataDirectory.root().resolve("node.db"));
+        ConsumerNode node =
+            ConsumerNode.start(key, database, client, deployment, Contact.parse(listen))) {
+      List<ProposalIndex.Listing> found =
+          node.search(
+              new ProposalIndex.Query(
+                  Optional.of(type),
+                  Optional.ofNullable(country).map(c -> c.toUpperCase(Locale.ROOT)),
+                  Optional.empty(),
+                  Optional.empty(),
+                  Optional.empty(),
+                  Optional.ofNullable(maxPrice).map(p -> Myst.parse(p).baseUnits()),
+                  Optional.empty(),
+                  preferredFirst,
+                  20));
+      if (found.isEmpty()) {
+        throw new UserError("error.no-provider", country == null ? "-" : country, type);
+      }
+      CountDownLatch ended = new CountDownLatch(1);
+      ConsumerSession session;
+      try {
+        session =
+            node.connect(
+                found,
+                Myst.parse(paymentStep),
+                printing(ended),
+                new Connector.Attempts() {
+                  @Override
+                  public void trying(ServiceProposal candidate) {
+                    root.say(
+                        "connect.trying",
+                        candidate.provider(),
+                        candidate.providedFrom().country(),
+                        candidate.pricePerUnit());
+                  }
+
+                  @Override
+                  public void failed(ServiceProposal candidate, String reason) {
+                    root.say("connect.failed", candidate.provider(), reason);
+                  }
+                },
+                Duration.ofSeconds(15),
+                new InetSocketAddress(InetAddress.getLoopbackAddress(), socksPort));
+      } catch (Connector.NoProviderException e) {
+        throw new UserError("error.connect", e.getMessage());
+      }
+      root.say("connect.connected", Integer.toString(session.socksAddress().getPort()));
+      Thread disconnect =
+          new Thread(
+              () -> {
+                session.close();
+                root.say("connect.disconnected");
+                root.environment().out().flush();
+              },
+              "disconnect");
+      Runtime.getRuntime().addShutdownHook(disconnect);
+      session.closedByProvider().thenRun(ended::countDown);
+      if (runForSeconds > 0) {
+        ended.await(runForSeconds, TimeUnit.SECONDS);
+      } else {
+        ended.await();
+      }
+      Runtime.getRuntime().removeShutdownHook(disconnect);
+      session.close();
+      root.say("connect.disconnected");
+    }
+    return 0;
+  }
+
+  private SessionEvents printing(CountDownLatch ended) {
+    return new SessionEvents() {
+      private long lastShown;
+
+      @Override
+      public void metering(Address peer, Metering m) {
+        if (m.durationMillis() / 1000 == lastShown && !m.last()) {
+          return; // at most one line a second
+        }
+        lastShown = m.durationMillis() / 1000;
+        root.say(
+            "connect.metering",
+            megabytes(m.bytesToConsumer()),
+            megabytes(m.bytesFromConsumer()),
+            Long.toString(m.durationMillis() / 1000),
+            myst(m.cost()));
+      }
+
+      @Override
+      public void sessionClosed(Address peer, String sessionId, String reason, Metering last) {
+        root.say("connect.closed", reason);
+        ended.countDown();
+      }
+    };
+  }
+
+  private static String megabytes(long bytes) {
+    return BigDecimal.valueOf(bytes)
+        .movePointLeft(6)
+        .setScale(2, java.math.RoundingMode.HALF_UP)
+        .toPlainString();
+  }
+
+  static String myst(BigInteger baseUnits) {
+    return new BigDecimal(baseUnits)
+        .movePointLeft(Myst.DECIMALS)
+        .stripTrailingZeros()
+        .toPlainString();
+  }
+}

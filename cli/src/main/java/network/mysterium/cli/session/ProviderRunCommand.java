@@ -1,0 +1,207 @@
+package network.mysterium.cli.session;
+
+import java.math.BigInteger;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.time.Duration;
+import java.util.List;
+import java.util.Optional;
+import java.util.concurrent.Callable;
+import java.util.concurrent.TimeUnit;
+import network.mysterium.cli.ChainOptions;
+import network.mysterium.cli.MysteriumCommand;
+import network.mysterium.cli.PassphraseOptions;
+import network.mysterium.cli.UserError;
+import network.mysterium.cli.discovery.LocationOptions;
+import network.mysterium.cli.discovery.ProviderCommand;
+import network.mysterium.contracts.Deployment;
+import network.mysterium.contracts.EthereumClient;
+import network.mysterium.contracts.IdentityRegistryContract;
+import network.mysterium.crypto.Address;
+import network.mysterium.crypto.PrivateKey;
+import network.mysterium.datadir.DataDirectory;
+import network.mysterium.discovery.ServiceProposal;
+import network.mysterium.messaging.channel.Contact;
+import network.mysterium.money.Myst;
+import network.mysterium.payments.Promise;
+import network.mysterium.provider.ProviderNode;
+import network.mysterium.session.SessionEvents;
+import network.mysterium.store.Database;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.ParentCommand;
+
+/**
+ * {@code mysterium provider run}: a headless SOCKS5 provider. Announces its proposal, serves
+ * sessions, takes promises, and clears them on chain when sessions end; runs until stopped.
+ */
+@Command(name = "run", mixinStandardHelpOptions = true)
+public final class ProviderRunCommand implements Callable<Integer> {
+  @ParentCommand private ProviderCommand provider;
+  @Mixin private ChainOptions chainOptions;
+  @Mixin private PassphraseOptions passphrase;
+  @Mixin private LocationOptions location;
+
+  @Option(names = "--address", paramLabel = "ADDRESS", descriptionKey = "address")
+  private String address;
+
+  @Option(
+      names = "--type",
+      defaultValue = "socks5",
+      paramLabel = "TYPE",
+      descriptionKey = "service-type")
+  private String type;
+
+  @Option(names = "--price", required = true, paramLabel = "MYST", descriptionKey = "price-per-mb")
+  private String price;
+
+  @Option(names = "--country", paramLabel = "CC", descriptionKey = "provider-country")
+  private String country;
+
+  @Option(names = "--asn", paramLabel = "N", descriptionKey = "provider-asn")
+  private Long asn;
+
+  @Option(
+      names = "--listen",
+      defaultValue = "udp://0.0.0.0:5000",
+      paramLabel = "CONTACT",
+      descriptionKey = "listen")
+  private String listen;
+
+  @Option(
+      names = "--exit-port",
+      defaultValue = "5001",
+      paramLabel = "PORT",
+      descriptionKey = "exit-port")
+  private int exitPort;
+
+  @Option(names = "--advertise", required = true, paramLabel = "IP", descriptionKey = "advertise")
+  private String advertise;
+
+  @Option(
+      names = "--minimum-promise",
+      defaultValue = "0.01",
+      paramLabel = "MYST",
+      descriptionKey = "minimum-promise")
+  private String minimumPromise;
+
+  @Option(names = "--exposure-cap", paramLabel = "MYST", descriptionKey = "exposure-cap")
+  private String exposureCap;
+
+  @Option(names = "--trial", defaultValue = "0", paramLabel = "MYST", descriptionKey = "trial")
+  private String trial;
+
+  @Option(names = "--allow-private-targets", descriptionKey = "allow-private-targets")
+  private boolean allowPrivateTargets;
+
+  @Option(
+      names = "--run-for",
+      paramLabel = "SECONDS",
+      defaultValue = "0",
+      descriptionKey = "run-for")
+  private long runForSeconds;
+
+  @Override
+  public Integer call() throws Exception {
+    MysteriumCommand root = provider.root();
+    if (!type.equals("socks5")) {
+      throw new UserError("error.service-unavailable", type);
+    }
+    Deployment deployment = chainOptions.deployment(root);
+    DataDirectory dataDirectory = root.dataDirectory();
+    DataDirectory.createPrivateDirectories(dataDirectory.root());
+    ServiceProposal.Place place = location.detect(root, country, asn);
+    try (PrivateKey key = root.unlock(Optional.ofNullable(address), passphrase);
+        EthereumClient client = chainOptions.connect(deployment);
+        Database database = Database.open(dataDirectory.root().resolve("node.db"))) {
+      // Risk (whitepaper 6.5.6): uncleared promises per consumer stay under half the stake.
+      BigInteger cap =
+          exposureCap != null
+              ? Myst.parse(exposureCap).baseUnits()
+              : new IdentityRegistryContract(client, deployment.identityRegistry())
+                  .registrationStake()
+                  .shiftRight(1);
+      Contact dialogueContact = Contact.parse(listen);
+      ProviderNode node =
+          ProviderNode.start(
+              new ProviderNode.Config(
+                  dialogueContact,
+                  new InetSocketAddress(dialogueContact.address().getAddress(), exitPort),
+                  InetAddress.ofLiteral(advertise).getHostAddress(),
+                  place,
+                  Myst.parse(price),
+                  Myst.parse(minimumPromise),
+                  Myst.ofBaseUnits(cap),
+                  Myst.parse(trial),
+                  Duration.ofSeconds(1),
+                  Duration.ofSeconds(10),
+                  allowPrivateTargets),
+              key,
+              database,
+              client,
+              deployment,
+              ProviderCommand.REANNOUNCE_AFTER_BLOCKS,
+              printing(root));
+      try {
+        root.say(
+            "provider.running",
+            node.address(),
+            node.proposal().providedFrom().country(),
+            node.proposal().pricePerUnit(),
+            node.proposal().contacts().getFirst(),
+            Long.toString(node.proposal().serial()));
+        if (runForSeconds > 0) {
+          Thread.sleep(TimeUnit.SECONDS.toMillis(runForSeconds));
+        } else {
+          Thread.currentThread().join();
+        }
+      } finally {
+        node.close();
+        root.say("provider.stopped");
+      }
+    }
+    return 0;
+  }
+
+  private static SessionEvents printing(MysteriumCommand root) {
+    return new SessionEvents() {
+      @Override
+      public void sessionOpened(Address peer, String sessionId, String serviceType) {
+        root.say("provider.session-opened", peer, sessionId);
+      }
+
+      @Override
+      public void promiseAccepted(Address peer, Promise promise, BigInteger leftover) {
+        root.say(
+            "provider.promise",
+            peer,
+            Long.toString(promise.serial()),
+            promise.amount(),
+            ConnectCommand.myst(leftover));
+      }
+
+      @Override
+      public void sessionClosed(Address peer, String sessionId, String reason, Metering last) {
+        root.say(
+            "provider.session-closed",
+            peer,
+            reason,
+            Long.toString(last.bytesToConsumer() + last.bytesFromConsumer()),
+            ConnectCommand.myst(last.cost()));
+      }
+
+      @Override
+      public void cleared(Address peer, List<Promise> cleared, String deferred) {
+        Myst total =
+            cleared.stream()
+                .map(Promise::amount)
+                .reduce(Myst.ofBaseUnits(BigInteger.ZERO), Myst::plus);
+        root.say("provider.cleared", peer, Integer.toString(cleared.size()), total);
+        if (deferred != null) {
+          root.say("provider.clearing-deferred", peer, deferred);
+        }
+      }
+    };
+  }
+}
