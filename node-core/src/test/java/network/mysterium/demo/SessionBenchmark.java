@@ -131,7 +131,7 @@ class SessionBenchmark {
       throws Exception {
     return node.connect(
         found,
-        Myst.parse("1"),
+        Myst.parse("0.01"),
         SessionEvents.none(),
         new Connector.Attempts() {},
         Duration.ofSeconds(15),
