@@ -494,6 +494,144 @@ class ChainCliTest {
     }
   }
 
+  /** A provider in a JVM of its own, so the test can SIGKILL it. */
+  private Process providerProcess(String deployment, int dialoguePort, int exitPort)
+      throws java.io.IOException {
+    String java = ProcessHandle.current().info().command().orElse("java");
+    ProcessBuilder builder =
+        new ProcessBuilder(
+                java,
+                "--enable-native-access=ALL-UNNAMED",
+                "--sun-misc-unsafe-memory-access=allow",
+                "-cp",
+                System.getProperty("java.class.path"),
+                "network.mysterium.cli.Main",
+                "--data-dir",
+                temp.resolve("bob").toString(),
+                "provider",
+                "run",
+                "--rpc",
+                rpc,
+                "--deployment",
+                deployment,
+                "--price",
+                "0.01",
+                "--country",
+                "DE",
+                "--asn",
+                "3320",
+                "--listen",
+                "udp://127.0.0.1:" + dialoguePort,
+                "--exit-port",
+                Integer.toString(exitPort),
+                "--advertise",
+                "127.0.0.1",
+                "--exposure-cap",
+                "1",
+                "--allow-private-targets")
+            .redirectErrorStream(true);
+    builder.environment().put("MYSTERIUM_PASSPHRASE", "bob pass");
+    return builder.start();
+  }
+
+  /** Reads the process's output until a line contains {@code text}; returns all read so far. */
+  private static String awaitLine(Process process, StringBuilder seen, String text)
+      throws Exception {
+    java.io.BufferedReader lines =
+        new java.io.BufferedReader(
+            new java.io.InputStreamReader(
+                process.getInputStream(), java.nio.charset.StandardCharsets.UTF_8));
+    java.util.concurrent.Future<String> found =
+        java.util.concurrent.Executors.newVirtualThreadPerTaskExecutor()
+            .submit(
+                () -> {
+                  String line;
+                  while ((line = lines.readLine()) != null) {
+                    seen.append(line).append('\n');
+                    if (line.contains(text)) {
+                      return seen.toString();
+                    }
+                  }
+                  return seen.toString();
+                });
+    return found.get(60, java.util.concurrent.TimeUnit.SECONDS);
+  }
+
+  @Test
+  void aProviderKilledMidSessionClearsWhatItHeldAfterRestartAndTheLedgersAgreeWithTheChain()
+      throws Exception {
+    String deployment = deployWithTwoRegisteredNodes();
+    ok("wallet", "deposit", "1", "--rpc", rpc);
+    int dialoguePort = freePort(true);
+    int exitPort = freePort(false);
+    Process first = providerProcess(deployment, dialoguePort, exitPort);
+    Process second = null;
+    java.util.concurrent.ExecutorService background =
+        java.util.concurrent.Executors.newCachedThreadPool();
+    try {
+      StringBuilder firstOut = new StringBuilder();
+      assertThat(awaitLine(first, firstOut, "Providing socks5")).contains("Providing socks5");
+      java.util.concurrent.Future<CliHarness.Run> consumer =
+          background.submit(
+              () ->
+                  cli.run(
+                      "connect",
+                      "--rpc",
+                      rpc,
+                      "--country",
+                      "DE",
+                      "--listen",
+                      "udp://127.0.0.1:0",
+                      "--socks-port",
+                      "0",
+                      "--payment-step",
+                      "0.3",
+                      "--run-for",
+                      "5"));
+      assertThat(awaitLine(first, firstOut, "Promise from")).contains("Promise from " + address);
+      first.destroyForcibly(); // SIGKILL: no goodbye, no clearing
+      assertThat(first.waitFor(10, java.util.concurrent.TimeUnit.SECONDS)).isTrue();
+      assertThat(first.exitValue()).isEqualTo(137);
+      consumer.get(90, java.util.concurrent.TimeUnit.SECONDS);
+
+      second = providerProcess(deployment, dialoguePort, exitPort);
+      StringBuilder secondOut = new StringBuilder();
+      String restarted = awaitLine(second, secondOut, "Cleared");
+      assertThat(restarted).contains("Cleared 1 promise(s) of " + address + " on chain: 0.3 MYST");
+
+      // the consumer's ledger, the provider's clearing and the chain agree to the base unit
+      java.math.BigInteger promised = java.math.BigInteger.ZERO;
+      try (network.mysterium.store.Database consumerDb =
+          network.mysterium.store.Database.open(temp.resolve("node/node.db"))) {
+        promised =
+            consumerDb.transaction(
+                c -> {
+                  java.math.BigInteger sum = java.math.BigInteger.ZERO;
+                  try (var rows =
+                      c.prepareStatement("SELECT amount FROM issued_promises").executeQuery()) {
+                    while (rows.next()) {
+                      sum = sum.add(new java.math.BigInteger(rows.getString(1)));
+                    }
+                  }
+                  return sum;
+                });
+      }
+      assertThat(promised).isEqualTo(network.mysterium.money.Myst.parse("0.3").baseUnits());
+      CliHarness.Run balances = ok("wallet", "balance", "--rpc", rpc);
+      assertThat(balances.out()).contains("0.7 MYST"); // 1 deposited - 0.3 cleared
+      CliHarness.Run bobBalance =
+          bob.run("wallet", "balance", "--rpc", rpc, "--deployment", deployment);
+      assertThat(bobBalance.out()).contains("0.297 MYST"); // 0.3 less the 1% fee
+    } finally {
+      first.destroyForcibly();
+      if (second != null) {
+        second.destroyForcibly();
+        second.waitFor(10, java.util.concurrent.TimeUnit.SECONDS);
+      }
+      background.shutdownNow();
+    }
+  }
+
   @Test
   void theDemoRunsToItsSummaryAndLeavesNothingRunning() {
     CliHarness.Run demo = cli.run("demo");

@@ -188,6 +188,26 @@ public final class ReceivedPromises {
         });
   }
 
+  /** Issuers with promises held (e.g. to clear after a restart). */
+  public List<Address> issuersWithHeldPromises() throws StoreException {
+    return database.transaction(
+        c -> {
+          List<Address> out = new ArrayList<>();
+          try (PreparedStatement s =
+              c.prepareStatement(
+                  "SELECT DISTINCT issuer FROM received_promises WHERE benefiter = ? AND state ="
+                      + " 'HELD' ORDER BY issuer")) {
+            s.setString(1, benefiter.toString());
+            try (ResultSet rows = s.executeQuery()) {
+              while (rows.next()) {
+                out.add(Address.parse(rows.getString(1)));
+              }
+            }
+          }
+          return out;
+        });
+  }
+
   /** What the issuer owes uncleared (the sum of held promises). */
   public Myst uncleared(Address issuer) throws StoreException {
     return held(issuer).stream()

@@ -187,6 +187,10 @@ public final class ProviderNode implements AutoCloseable {
         new ProviderNode(
             follower, dialogues, exit, sessions, promises, accounts, clearer, announced, events);
     nodeRef[0] = node;
+    // Promises held from before a restart (or a crash) have no session left to end: clear them.
+    for (Address issuer : promises.issuersWithHeldPromises()) {
+      node.clearLater(issuer);
+    }
     return node;
   }
 
