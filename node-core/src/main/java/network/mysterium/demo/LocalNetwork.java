@@ -124,6 +124,13 @@ public final class LocalNetwork implements AutoCloseable {
 
   /** Starts a provider of SOCKS5 on loopback, with its own identity and database. */
   public ProviderNode startProvider(ProviderSpec spec, SessionEvents events) throws Exception {
+    return startProvider(spec, events, ProviderNode.ClearingPolicy.defaults());
+  }
+
+  /** As above, clearing by the given policy. */
+  public ProviderNode startProvider(
+      ProviderSpec spec, SessionEvents events, ProviderNode.ClearingPolicy clearing)
+      throws Exception {
     PrivateKey key = newIdentity(Myst.parse("0"), Myst.parse("0"));
     resources.add(key);
     Path dir = workDir.resolve("provider-" + (providers.size() + 1));
@@ -143,7 +150,8 @@ public final class LocalNetwork implements AutoCloseable {
                 Myst.parse("0"),
                 Duration.ofMillis(500),
                 Duration.ofSeconds(5),
-                true), // the demo's web server is on loopback
+                true, // the demo's web server is on loopback
+                clearing),
             key,
             database,
             client,

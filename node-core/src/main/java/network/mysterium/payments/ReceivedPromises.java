@@ -188,6 +188,39 @@ public final class ReceivedPromises {
         });
   }
 
+  /** What one issuer owes uncleared, and since when the oldest held promise was last updated. */
+  public record Exposure(Address issuer, Myst uncleared, long oldestUpdateMillis) {}
+
+  /** Every issuer with promises held: for the clearing policy (value and age thresholds). */
+  public List<Exposure> exposures() throws StoreException {
+    return database.transaction(
+        c -> {
+          List<Exposure> out = new ArrayList<>();
+          try (PreparedStatement s =
+              c.prepareStatement(
+                  "SELECT issuer, amount, updated_at FROM received_promises WHERE benefiter = ?"
+                      + " AND state = 'HELD' ORDER BY issuer")) {
+            s.setString(1, benefiter.toString());
+            java.util.Map<String, BigInteger> totals = new java.util.LinkedHashMap<>();
+            java.util.Map<String, Long> oldest = new java.util.HashMap<>();
+            try (ResultSet rows = s.executeQuery()) {
+              while (rows.next()) {
+                totals.merge(rows.getString(1), new BigInteger(rows.getString(2)), BigInteger::add);
+                oldest.merge(rows.getString(1), rows.getLong(3), Math::min);
+              }
+            }
+            for (var entry : totals.entrySet()) {
+              out.add(
+                  new Exposure(
+                      Address.parse(entry.getKey()),
+                      Myst.ofBaseUnits(entry.getValue()),
+                      oldest.get(entry.getKey())));
+            }
+          }
+          return out;
+        });
+  }
+
   /** Issuers with promises held (e.g. to clear after a restart). */
   public List<Address> issuersWithHeldPromises() throws StoreException {
     return database.transaction(

@@ -9,6 +9,7 @@ import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
+import java.util.concurrent.TimeUnit;
 import network.mysterium.chain.ChainFollower;
 import network.mysterium.chain.ChainIndex;
 import network.mysterium.chain.RegistryDirectory;
@@ -66,7 +67,19 @@ public final class ProviderNode implements AutoCloseable {
       Myst trial,
       Duration meteringInterval,
       Duration exhaustedGrace,
-      boolean allowPrivateTargets) {}
+      boolean allowPrivateTargets,
+      ClearingPolicy clearing) {}
+
+  /**
+   * When the provider clears (whitepaper 6.5.6 leaves the trade-off to it): at every session end,
+   * and also, checked every {@code checkEvery}, as soon as a consumer's uncleared promises reach
+   * {@code atValue} or the oldest is older than {@code after}.
+   */
+  public record ClearingPolicy(Myst atValue, Duration after, Duration checkEvery) {
+    public static ClearingPolicy defaults() {
+      return new ClearingPolicy(Myst.parse("1"), Duration.ofHours(24), Duration.ofMinutes(1));
+    }
+  }
 
   private final ChainFollower follower;
   private final Dialogues dialogues;
@@ -77,6 +90,9 @@ public final class ProviderNode implements AutoCloseable {
   private final PromiseClearer clearer;
   private final ServiceProposal announced;
   private final ExecutorService clearing = Executors.newVirtualThreadPerTaskExecutor();
+  private final java.util.concurrent.ScheduledExecutorService policy =
+      Executors.newSingleThreadScheduledExecutor(
+          Thread.ofPlatform().name("clearing-policy").daemon().factory());
   private final SessionEvents events;
 
   private ProviderNode(
@@ -191,6 +207,9 @@ public final class ProviderNode implements AutoCloseable {
     for (Address issuer : promises.issuersWithHeldPromises()) {
       node.clearLater(issuer);
     }
+    long every = config.clearing().checkEvery().toMillis();
+    node.policy.scheduleWithFixedDelay(
+        () -> node.clearDue(config.clearing()), every, every, TimeUnit.MILLISECONDS);
     return node;
   }
 
@@ -266,6 +285,21 @@ public final class ProviderNode implements AutoCloseable {
         });
   }
 
+  /** Clears the consumers whose uncleared promises reached the value or age threshold. */
+  private void clearDue(ClearingPolicy rule) {
+    try {
+      long now = System.currentTimeMillis();
+      for (ReceivedPromises.Exposure e : promises.exposures()) {
+        if (e.uncleared().compareTo(rule.atValue()) >= 0
+            || now - e.oldestUpdateMillis() >= rule.after().toMillis()) {
+          clearLater(e.issuer());
+        }
+      }
+    } catch (StoreException | RuntimeException e) {
+      LOG.warn("checking what to clear failed: {}", e.getMessage());
+    }
+  }
+
   /** Waits for clearings that are under way. */
   public void awaitClearings(Duration timeout) throws InterruptedException {
     clearing.shutdown();
@@ -278,6 +312,7 @@ public final class ProviderNode implements AutoCloseable {
 
   @Override
   public void close() {
+    policy.shutdownNow();
     sessions.close();
     try {
       awaitClearings(Duration.ofSeconds(30));

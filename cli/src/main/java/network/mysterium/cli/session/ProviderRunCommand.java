@@ -92,6 +92,20 @@ public final class ProviderRunCommand implements Callable<Integer> {
   @Option(names = "--trial", defaultValue = "0", paramLabel = "MYST", descriptionKey = "trial")
   private String trial;
 
+  @Option(
+      names = "--clear-at",
+      defaultValue = "1",
+      paramLabel = "MYST",
+      descriptionKey = "clear-at")
+  private String clearAt;
+
+  @Option(
+      names = "--clear-after-hours",
+      defaultValue = "24",
+      paramLabel = "HOURS",
+      descriptionKey = "clear-after-hours")
+  private long clearAfterHours;
+
   @Option(names = "--allow-private-targets", descriptionKey = "allow-private-targets")
   private boolean allowPrivateTargets;
 
@@ -136,7 +150,11 @@ public final class ProviderRunCommand implements Callable<Integer> {
                   Myst.parse(trial),
                   Duration.ofSeconds(1),
                   Duration.ofSeconds(10),
-                  allowPrivateTargets),
+                  allowPrivateTargets,
+                  new ProviderNode.ClearingPolicy(
+                      Myst.parse(clearAt),
+                      Duration.ofHours(clearAfterHours),
+                      Duration.ofMinutes(1))),
               key,
               database,
               client,
