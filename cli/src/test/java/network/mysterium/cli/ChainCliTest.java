@@ -633,6 +633,52 @@ class ChainCliTest {
   }
 
   @Test
+  void aConsumerKilledMidSessionIsChargedOnceTheProviderNoticesItsSilence() throws Exception {
+    String deployment = deployWithTwoRegisteredNodes();
+    ok("wallet", "deposit", "1", "--rpc", rpc);
+    int dialoguePort = freePort(true);
+    int exitPort = freePort(false);
+    Process provider = providerProcess(deployment, dialoguePort, exitPort);
+    Process consumer = null;
+    try {
+      StringBuilder providerOut = new StringBuilder();
+      awaitLine(provider, providerOut, "Providing socks5");
+      consumer =
+          cliProcess(
+              "node",
+              "chain pass",
+              "connect",
+              "--rpc",
+              rpc,
+              "--country",
+              "DE",
+              "--listen",
+              "udp://127.0.0.1:0",
+              "--socks-port",
+              "0",
+              "--payment-step",
+              "0.2");
+      StringBuilder consumerOut = new StringBuilder();
+      assertThat(awaitLine(consumer, consumerOut, "Connected.")).contains("Connected.");
+      awaitLine(provider, providerOut, "Promise from");
+      consumer.destroyForcibly(); // SIGKILL: the session is never closed
+      assertThat(consumer.waitFor(10, java.util.concurrent.TimeUnit.SECONDS)).isTrue();
+      // the provider hears nothing for the dialogue's silence timeout, ends the session, clears
+      String later = awaitLine(provider, providerOut, "Cleared");
+      assertThat(later)
+          .contains("dialogue closed")
+          .contains("Cleared 1 promise(s) of " + address + " on chain: 0.2 MYST");
+      assertThat(ok("wallet", "balance", "--rpc", rpc).out()).contains("0.8 MYST");
+    } finally {
+      provider.destroyForcibly();
+      provider.waitFor(10, java.util.concurrent.TimeUnit.SECONDS);
+      if (consumer != null) {
+        consumer.destroyForcibly();
+      }
+    }
+  }
+
+  @Test
   void theDemoRunsToItsSummaryAndLeavesNothingRunning() {
     CliHarness.Run demo = cli.run("demo");
     assertThat(demo.exitCode()).as(demo.err()).isZero();
