@@ -497,9 +497,39 @@ class ChainCliTest {
   /** A provider in a JVM of its own, so the test can SIGKILL it. */
   private Process providerProcess(String deployment, int dialoguePort, int exitPort)
       throws java.io.IOException {
+    return cliProcess(
+        "bob",
+        "bob pass",
+        "provider",
+        "run",
+        "--rpc",
+        rpc,
+        "--deployment",
+        deployment,
+        "--price",
+        "0.01",
+        "--country",
+        "DE",
+        "--asn",
+        "3320",
+        "--listen",
+        "udp://127.0.0.1:" + dialoguePort,
+        "--exit-port",
+        Integer.toString(exitPort),
+        "--advertise",
+        "127.0.0.1",
+        "--exposure-cap",
+        "1",
+        "--allow-private-targets");
+  }
+
+  /** The CLI in a JVM of its own (the test's class path), on a data directory of the test's. */
+  private Process cliProcess(String dataDir, String passphrase, String... args)
+      throws java.io.IOException {
     String java = ProcessHandle.current().info().command().orElse("java");
-    ProcessBuilder builder =
-        new ProcessBuilder(
+    List<String> command =
+        new java.util.ArrayList<>(
+            List.of(
                 java,
                 "--enable-native-access=ALL-UNNAMED",
                 "--sun-misc-unsafe-memory-access=allow",
@@ -507,30 +537,10 @@ class ChainCliTest {
                 System.getProperty("java.class.path"),
                 "network.mysterium.cli.Main",
                 "--data-dir",
-                temp.resolve("bob").toString(),
-                "provider",
-                "run",
-                "--rpc",
-                rpc,
-                "--deployment",
-                deployment,
-                "--price",
-                "0.01",
-                "--country",
-                "DE",
-                "--asn",
-                "3320",
-                "--listen",
-                "udp://127.0.0.1:" + dialoguePort,
-                "--exit-port",
-                Integer.toString(exitPort),
-                "--advertise",
-                "127.0.0.1",
-                "--exposure-cap",
-                "1",
-                "--allow-private-targets")
-            .redirectErrorStream(true);
-    builder.environment().put("MYSTERIUM_PASSPHRASE", "bob pass");
+                temp.resolve(dataDir).toString()));
+    command.addAll(List.of(args));
+    ProcessBuilder builder = new ProcessBuilder(command).redirectErrorStream(true);
+    builder.environment().put("MYSTERIUM_PASSPHRASE", passphrase);
     return builder.start();
   }
 
