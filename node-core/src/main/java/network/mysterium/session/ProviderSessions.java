@@ -24,6 +24,7 @@ import network.mysterium.payments.ReceivedPromises;
 import network.mysterium.payments.proto.PaymentAccepted;
 import network.mysterium.payments.proto.PaymentAdvice;
 import network.mysterium.service.Meter;
+import network.mysterium.service.ServiceBackend;
 import network.mysterium.session.proto.MeteringMessage;
 import network.mysterium.session.proto.SessionAccepted;
 import network.mysterium.session.proto.SessionClose;
@@ -50,15 +51,6 @@ public final class ProviderSessions implements AutoCloseable {
       Duration meteringInterval,
       Duration exhaustedGrace) {}
 
-  /** A service type's provider side. */
-  public interface Backend {
-    /** Prepares a session; returns the provider data for the acceptance. */
-    byte[] open(byte[] sessionId, byte[] serviceData, Meter meter)
-        throws Conversation.RefusedException;
-
-    default void closed(byte[] sessionId) {}
-  }
-
   /** The consumer's balance in the payments contract, for risk checks. */
   @FunctionalInterface
   public interface Balances {
@@ -74,7 +66,7 @@ public final class ProviderSessions implements AutoCloseable {
   private final Terms terms;
   private final ReceivedPromises promises;
   private final ConsumerAccounts accounts;
-  private final Backend backend;
+  private final ServiceBackend backend;
   private final Balances balances;
   private final ClearingPolicy clearing;
   private final SessionEvents events;
@@ -89,7 +81,7 @@ public final class ProviderSessions implements AutoCloseable {
       Terms terms,
       ReceivedPromises promises,
       ConsumerAccounts accounts,
-      Backend backend,
+      ServiceBackend backend,
       Balances balances,
       ClearingPolicy clearing,
       SessionEvents events) {
@@ -191,7 +183,12 @@ public final class ProviderSessions implements AutoCloseable {
     byte[] id = new byte[16];
     random.nextBytes(id);
     Meter meter = new Meter();
-    byte[] providerData = backend.open(id, request.getServiceData().toByteArray(), meter);
+    byte[] providerData;
+    try {
+      providerData = backend.open(id, request.getServiceData().toByteArray(), meter);
+    } catch (ServiceBackend.RefusedException e) {
+      throw new Conversation.RefusedException(e.getMessage());
+    }
     ProviderSession session = new ProviderSession(HEX.formatHex(id), id, dialogue, meter);
     sessions.put(session.key, session);
     events.sessionOpened(dialogue.peer(), session.key, terms.proposal().serviceType());

@@ -3,14 +3,14 @@ package network.mysterium.service.socks;
 import com.google.protobuf.ByteString;
 import java.net.InetSocketAddress;
 import network.mysterium.service.Meter;
-import network.mysterium.session.ProviderSessions;
-import network.mysterium.session.proto.Socks5Offer;
+import network.mysterium.service.ServiceBackend;
+import network.mysterium.service.proto.Socks5Offer;
 
 /**
  * The SOCKS5 service type on the provider: every session is offered the same exit (address and
  * pinned certificate); the session id is the token that opens it.
  */
-public final class Socks5Backend implements ProviderSessions.Backend {
+public final class Socks5Backend implements ServiceBackend {
   private final String advertisedHost;
   private final int port;
   private final byte[] certificateSha256;
