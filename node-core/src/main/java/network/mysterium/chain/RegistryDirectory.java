@@ -17,6 +17,21 @@ public final class RegistryDirectory implements PublicKeyDirectory {
     this.registry = registry;
   }
 
+  /**
+   * A messenger for this identity that talks only with registered identities (keys from the chain),
+   * refusing messages more than a minute off the clock.
+   */
+  public static network.mysterium.messaging.Messenger messenger(
+      network.mysterium.crypto.PrivateKey key, RegisteredIdentities registry) {
+    return new network.mysterium.messaging.Messenger(
+        key,
+        new RegistryDirectory(registry),
+        true,
+        java.time.Duration.ofSeconds(60),
+        java.time.Clock.systemUTC(),
+        new java.security.SecureRandom());
+  }
+
   @Override
   public Optional<PublicKey> publicKey(Address identity) {
     try {

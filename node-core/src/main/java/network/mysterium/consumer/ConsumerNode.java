@@ -1,7 +1,6 @@
 package network.mysterium.consumer;
 
 import java.io.IOException;
-import java.security.SecureRandom;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.List;
@@ -17,7 +16,6 @@ import network.mysterium.crypto.PrivateKey;
 import network.mysterium.dialogue.DialogueConfig;
 import network.mysterium.dialogue.Dialogues;
 import network.mysterium.discovery.ProposalIndex;
-import network.mysterium.discovery.SignedProposals;
 import network.mysterium.messaging.Messenger;
 import network.mysterium.messaging.channel.Channels;
 import network.mysterium.messaging.channel.Contact;
@@ -64,21 +62,8 @@ public final class ConsumerNode implements AutoCloseable {
     follower.pollOnce();
     follower.start();
     ChainIndex chain = new ChainIndex(database);
-    ProposalIndex index =
-        new ProposalIndex(
-            database,
-            chain,
-            chain,
-            SignedProposals.of(deployment),
-            ProposalIndex.DEFAULT_EXPIRY_BLOCKS);
-    Messenger messenger =
-        new Messenger(
-            key,
-            new RegistryDirectory(chain),
-            true,
-            Duration.ofSeconds(60),
-            Clock.systemUTC(),
-            new SecureRandom());
+    ProposalIndex index = ProposalIndex.of(database, chain, deployment);
+    Messenger messenger = RegistryDirectory.messenger(key, chain);
     Dialogues dialogues =
         new Dialogues(
                 messenger,

@@ -98,6 +98,13 @@ public final class ProposalIndex {
     this.expiryBlocks = expiryBlocks;
   }
 
+  /** The index of a deployment's proposals in a node's database, with the default expiry. */
+  public static ProposalIndex of(
+      Database database, ChainIndex chain, network.mysterium.contracts.Deployment deployment) {
+    return new ProposalIndex(
+        database, chain, chain, SignedProposals.of(deployment), DEFAULT_EXPIRY_BLOCKS);
+  }
+
   /**
    * Brings the index up to the chain index's announcements. If the chain index rewound below what
    * was derived (a reorg), the index is rebuilt from the announcements that remain.

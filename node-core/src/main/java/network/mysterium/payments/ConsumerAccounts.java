@@ -38,26 +38,14 @@ public final class ConsumerAccounts {
     }
     return database.transaction(
         c -> {
-          ensure(c, consumer);
-          try (PreparedStatement s =
+          BigInteger consumed = consumed(c, consumer);
+          try (PreparedStatement u =
               c.prepareStatement(
-                  "SELECT consumed FROM consumer_accounts WHERE benefiter = ? AND issuer = ?")) {
-            s.setString(1, benefiter.toString());
-            s.setString(2, consumer.toString());
-            BigInteger consumed;
-            try (ResultSet rows = s.executeQuery()) {
-              rows.next();
-              consumed = new BigInteger(rows.getString(1));
-            }
-            try (PreparedStatement u =
-                c.prepareStatement(
-                    "UPDATE consumer_accounts SET consumed = ? WHERE benefiter = ? AND issuer ="
-                        + " ?")) {
-              u.setString(1, consumed.add(cost).toString());
-              u.setString(2, benefiter.toString());
-              u.setString(3, consumer.toString());
-              u.executeUpdate();
-            }
+                  "UPDATE consumer_accounts SET consumed = ? WHERE benefiter = ? AND issuer = ?")) {
+            u.setString(1, consumed.add(cost).toString());
+            u.setString(2, benefiter.toString());
+            u.setString(3, consumer.toString());
+            u.executeUpdate();
           }
           return leftover(c, consumer);
         });
@@ -65,20 +53,21 @@ public final class ConsumerAccounts {
 
   /** Everything the consumer used, over all sessions. */
   public BigInteger consumed(Address consumer) throws StoreException {
-    return database.transaction(
-        c -> {
-          ensure(c, consumer);
-          try (PreparedStatement s =
-              c.prepareStatement(
-                  "SELECT consumed FROM consumer_accounts WHERE benefiter = ? AND issuer = ?")) {
-            s.setString(1, benefiter.toString());
-            s.setString(2, consumer.toString());
-            try (ResultSet rows = s.executeQuery()) {
-              rows.next();
-              return new BigInteger(rows.getString(1));
-            }
-          }
-        });
+    return database.transaction(c -> consumed(c, consumer));
+  }
+
+  private BigInteger consumed(Connection c, Address consumer) throws SQLException {
+    ensure(c, consumer);
+    try (PreparedStatement s =
+        c.prepareStatement(
+            "SELECT consumed FROM consumer_accounts WHERE benefiter = ? AND issuer = ?")) {
+      s.setString(1, benefiter.toString());
+      s.setString(2, consumer.toString());
+      try (ResultSet rows = s.executeQuery()) {
+        rows.next();
+        return new BigInteger(rows.getString(1));
+      }
+    }
   }
 
   private BigInteger leftover(Connection c, Address consumer) throws SQLException {

@@ -26,7 +26,6 @@ import network.mysterium.discovery.IndexService;
 import network.mysterium.discovery.ProposalIndex;
 import network.mysterium.discovery.ProviderAnnouncer;
 import network.mysterium.discovery.ServiceProposal;
-import network.mysterium.discovery.SignedProposals;
 import network.mysterium.messaging.Messenger;
 import network.mysterium.messaging.channel.Channels;
 import network.mysterium.messaging.channel.Contact;
@@ -142,21 +141,8 @@ public final class ProviderNode implements AutoCloseable {
     Socks5Exit exit =
         Socks5Exit.start(
             tls, config.exitListen(), id -> sessionsRef[0].meter(id), config.allowPrivateTargets());
-    Messenger messenger =
-        new Messenger(
-            key,
-            new RegistryDirectory(chain),
-            true,
-            Duration.ofSeconds(60),
-            Clock.systemUTC(),
-            new SecureRandom());
-    ProposalIndex index =
-        new ProposalIndex(
-            database,
-            chain,
-            chain,
-            SignedProposals.of(deployment),
-            ProposalIndex.DEFAULT_EXPIRY_BLOCKS);
+    Messenger messenger = RegistryDirectory.messenger(key, chain);
+    ProposalIndex index = ProposalIndex.of(database, chain, deployment);
     network.mysterium.messaging.channel.Channel channel = Channels.listen(config.listen());
     ServiceProposal wanted =
         new ServiceProposal(

@@ -2,8 +2,6 @@ package network.mysterium.cli.discovery;
 
 import java.math.BigDecimal;
 import java.math.BigInteger;
-import java.security.SecureRandom;
-import java.time.Clock;
 import java.time.Duration;
 import java.util.List;
 import java.util.Locale;
@@ -102,13 +100,7 @@ public final class SearchCommand implements Callable<Integer> {
       if (remote != null) {
         found = searchRemote(Peer.parse(remote, "--remote"), query, chain, deployment);
       } else {
-        ProposalIndex index =
-            new ProposalIndex(
-                database,
-                chain,
-                chain,
-                SignedProposals.of(deployment),
-                ProposalIndex.DEFAULT_EXPIRY_BLOCKS);
+        ProposalIndex index = ProposalIndex.of(database, chain, deployment);
         index.sync();
         found = index.search(query, client.blockNumber());
       }
@@ -150,14 +142,7 @@ public final class SearchCommand implements Callable<Integer> {
       throw new UserError("error.peer-unregistered", peer.address());
     }
     try (PrivateKey key = root.unlock(Optional.ofNullable(address), passphrase)) {
-      Messenger messenger =
-          new Messenger(
-              key,
-              new RegistryDirectory(chain),
-              true,
-              Duration.ofSeconds(60),
-              Clock.systemUTC(),
-              new SecureRandom());
+      Messenger messenger = RegistryDirectory.messenger(key, chain);
       try (Dialogues dialogues =
           new Dialogues(
                   messenger,

@@ -1,8 +1,5 @@
 package network.mysterium.cli.node;
 
-import java.security.SecureRandom;
-import java.time.Clock;
-import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
@@ -31,7 +28,6 @@ import network.mysterium.dialogue.Dialogues;
 import network.mysterium.discovery.IndexService;
 import network.mysterium.discovery.ProposalIndex;
 import network.mysterium.discovery.ProviderAnnouncer;
-import network.mysterium.discovery.SignedProposals;
 import network.mysterium.messaging.Messenger;
 import network.mysterium.messaging.channel.Channels;
 import network.mysterium.messaging.channel.Contact;
@@ -89,21 +85,8 @@ public final class NodeCommand implements Callable<Integer> {
       follower.pollOnce();
       follower.start();
       Thread reannouncing = startReannouncing(client, database, deployment, key);
-      Messenger messenger =
-          new Messenger(
-              key,
-              new RegistryDirectory(index),
-              true,
-              Duration.ofSeconds(60),
-              Clock.systemUTC(),
-              new SecureRandom());
-      ProposalIndex proposals =
-          new ProposalIndex(
-              database,
-              index,
-              index,
-              SignedProposals.of(deployment),
-              ProposalIndex.DEFAULT_EXPIRY_BLOCKS);
+      Messenger messenger = RegistryDirectory.messenger(key, index);
+      ProposalIndex proposals = ProposalIndex.of(database, index, deployment);
       Conversation.Services services =
           new IndexService(proposals, () -> headBlock(client))
               .addTo(Conversation.Services.none())
