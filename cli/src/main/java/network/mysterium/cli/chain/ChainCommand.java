@@ -1,11 +1,10 @@
 package network.mysterium.cli.chain;
 
-import java.util.Optional;
 import java.util.concurrent.Callable;
 import network.mysterium.chain.ChainAccounts;
 import network.mysterium.cli.ChainOptions;
 import network.mysterium.cli.MysteriumCommand;
-import network.mysterium.cli.PassphraseOptions;
+import network.mysterium.cli.UnlockOptions;
 import network.mysterium.contracts.Deployer;
 import network.mysterium.contracts.Deployment;
 import network.mysterium.contracts.EthereumClient;
@@ -28,10 +27,7 @@ public final class ChainCommand {
 
     @ParentCommand private ChainCommand chain;
     @Mixin private ChainOptions chainOptions;
-    @Mixin private PassphraseOptions passphrase;
-
-    @Option(names = "--address", paramLabel = "ADDRESS", descriptionKey = "address")
-    private String address;
+    @Mixin private UnlockOptions unlocking;
 
     @Option(
         names = "--supply",
@@ -52,7 +48,7 @@ public final class ChainCommand {
     @Override
     public Integer call() throws Exception {
       MysteriumCommand root = chain.root;
-      try (PrivateKey deployer = root.unlock(Optional.ofNullable(address), passphrase);
+      try (PrivateKey deployer = unlocking.unlock(root);
           EthereumClient client = EthereumClient.connect(chainOptions.rpc())) {
         String owner = deployer.address().toString();
         ChainOptions.fundGasOnDevChain(client, owner, root);

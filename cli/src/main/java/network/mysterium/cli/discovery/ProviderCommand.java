@@ -1,11 +1,10 @@
 package network.mysterium.cli.discovery;
 
 import java.util.List;
-import java.util.Optional;
 import java.util.concurrent.Callable;
 import network.mysterium.cli.ChainOptions;
 import network.mysterium.cli.MysteriumCommand;
-import network.mysterium.cli.PassphraseOptions;
+import network.mysterium.cli.UnlockOptions;
 import network.mysterium.contracts.Deployment;
 import network.mysterium.contracts.EthereumClient;
 import network.mysterium.crypto.PrivateKey;
@@ -39,10 +38,7 @@ public final class ProviderCommand {
   static final class Announce implements Callable<Integer> {
     @ParentCommand private ProviderCommand provider;
     @Mixin private ChainOptions chainOptions;
-    @Mixin private PassphraseOptions passphrase;
-
-    @Option(names = "--address", paramLabel = "ADDRESS", descriptionKey = "address")
-    private String address;
+    @Mixin private UnlockOptions unlocking;
 
     @Option(names = "--type", required = true, paramLabel = "TYPE", descriptionKey = "service-type")
     private String type;
@@ -90,7 +86,7 @@ public final class ProviderCommand {
       DataDirectory.createPrivateDirectories(dataDirectory.root());
       try (EthereumClient client = chainOptions.connect(deployment);
           Database database = Database.open(dataDirectory.root().resolve("node.db"));
-          PrivateKey key = root.unlock(Optional.ofNullable(address), passphrase)) {
+          PrivateKey key = unlocking.unlock(root)) {
         ServiceProposal.Place place = location.detect(root, country, asn);
         ServiceProposal wanted =
             new ServiceProposal(

@@ -13,8 +13,8 @@ import network.mysterium.chain.ChainIndex;
 import network.mysterium.chain.RegistryDirectory;
 import network.mysterium.cli.ChainOptions;
 import network.mysterium.cli.MysteriumCommand;
-import network.mysterium.cli.PassphraseOptions;
 import network.mysterium.cli.Peer;
+import network.mysterium.cli.UnlockOptions;
 import network.mysterium.cli.UserError;
 import network.mysterium.contracts.Deployment;
 import network.mysterium.contracts.EthereumClient;
@@ -70,10 +70,7 @@ public final class SearchCommand implements Callable<Integer> {
   @Option(names = "--remote", paramLabel = "ADDRESS@CONTACT", descriptionKey = "remote-index")
   private String remote;
 
-  @Option(names = "--address", paramLabel = "ADDRESS", descriptionKey = "address")
-  private String address;
-
-  @Mixin private PassphraseOptions passphrase;
+  @Mixin private UnlockOptions unlocking;
 
   @Override
   public Integer call() throws Exception {
@@ -141,7 +138,7 @@ public final class SearchCommand implements Callable<Integer> {
     if (chain.registration(peer.address()).isEmpty()) {
       throw new UserError("error.peer-unregistered", peer.address());
     }
-    try (PrivateKey key = root.unlock(Optional.ofNullable(address), passphrase)) {
+    try (PrivateKey key = unlocking.unlock(root)) {
       Messenger messenger = RegistryDirectory.messenger(key, chain);
       try (Dialogues dialogues =
           new Dialogues(

@@ -1,17 +1,15 @@
 package network.mysterium.cli.identity;
 
-import java.util.Optional;
 import java.util.concurrent.Callable;
 import network.mysterium.chain.ChainWallet;
 import network.mysterium.cli.ChainOptions;
 import network.mysterium.cli.MysteriumCommand;
-import network.mysterium.cli.PassphraseOptions;
+import network.mysterium.cli.UnlockOptions;
 import network.mysterium.contracts.Deployment;
 import network.mysterium.contracts.EthereumClient;
 import network.mysterium.crypto.PrivateKey;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
-import picocli.CommandLine.Option;
 import picocli.CommandLine.ParentCommand;
 
 /** Registers the identity on-chain for the registry's stake (whitepaper 6.3). */
@@ -19,17 +17,14 @@ import picocli.CommandLine.ParentCommand;
 final class RegisterIdentity implements Callable<Integer> {
   @ParentCommand private IdentityCommand identity;
   @Mixin private ChainOptions chainOptions;
-  @Mixin private PassphraseOptions passphrase;
-
-  @Option(names = "--address", paramLabel = "ADDRESS", descriptionKey = "address")
-  private String address;
+  @Mixin private UnlockOptions unlocking;
 
   @Override
   public Integer call() throws Exception {
     MysteriumCommand root = identity.root();
     Deployment deployment = chainOptions.deployment(root);
     try (EthereumClient client = chainOptions.connect(deployment);
-        PrivateKey key = root.unlock(Optional.ofNullable(address), passphrase)) {
+        PrivateKey key = unlocking.unlock(root)) {
       ChainOptions.fundGasOnDevChain(client, key.address().toString(), root);
       var receipt = new ChainWallet(client, deployment).register(key);
       root.say("identity.registered", key.address(), receipt.getTransactionHash());

@@ -11,8 +11,8 @@ import network.mysterium.chain.ChainIndex;
 import network.mysterium.chain.RegistryDirectory;
 import network.mysterium.cli.ChainOptions;
 import network.mysterium.cli.MysteriumCommand;
-import network.mysterium.cli.PassphraseOptions;
 import network.mysterium.cli.Peer;
+import network.mysterium.cli.UnlockOptions;
 import network.mysterium.cli.UserError;
 import network.mysterium.cli.discovery.ProviderCommand;
 import network.mysterium.contracts.Deployment;
@@ -45,10 +45,7 @@ import picocli.CommandLine.ParentCommand;
 public final class NodeCommand implements Callable<Integer> {
   @ParentCommand private MysteriumCommand root;
   @Mixin private ChainOptions chainOptions;
-  @Mixin private PassphraseOptions passphrase;
-
-  @Option(names = "--address", paramLabel = "ADDRESS", descriptionKey = "address")
-  private String address;
+  @Mixin private UnlockOptions unlocking;
 
   @Option(
       names = "--listen",
@@ -77,7 +74,7 @@ public final class NodeCommand implements Callable<Integer> {
     Optional<Peer> peer = Optional.ofNullable(connect).map(c -> Peer.parse(c, "--connect"));
     DataDirectory dataDirectory = root.dataDirectory();
     DataDirectory.createPrivateDirectories(dataDirectory.root());
-    try (PrivateKey key = root.unlock(Optional.ofNullable(address), passphrase);
+    try (PrivateKey key = unlocking.unlock(root);
         EthereumClient client = chainOptions.connect(deployment);
         Database database = Database.open(dataDirectory.root().resolve("node.db"));
         ChainFollower follower = ChainOptions.follower(client, database, deployment)) {

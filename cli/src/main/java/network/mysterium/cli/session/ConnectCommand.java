@@ -13,7 +13,7 @@ import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import network.mysterium.cli.ChainOptions;
 import network.mysterium.cli.MysteriumCommand;
-import network.mysterium.cli.PassphraseOptions;
+import network.mysterium.cli.UnlockOptions;
 import network.mysterium.cli.UserError;
 import network.mysterium.consumer.Connector;
 import network.mysterium.consumer.ConsumerNode;
@@ -42,10 +42,7 @@ import picocli.CommandLine.ParentCommand;
 public final class ConnectCommand implements Callable<Integer> {
   @ParentCommand private MysteriumCommand root;
   @Mixin private ChainOptions chainOptions;
-  @Mixin private PassphraseOptions passphrase;
-
-  @Option(names = "--address", paramLabel = "ADDRESS", descriptionKey = "address")
-  private String address;
+  @Mixin private UnlockOptions unlocking;
 
   @Option(names = "--country", paramLabel = "CC", descriptionKey = "country")
   private String country;
@@ -99,7 +96,7 @@ public final class ConnectCommand implements Callable<Integer> {
     Deployment deployment = chainOptions.deployment(root);
     DataDirectory dataDirectory = root.dataDirectory();
     DataDirectory.createPrivateDirectories(dataDirectory.root());
-    try (PrivateKey key = root.unlock(Optional.ofNullable(address), passphrase);
+    try (PrivateKey key = unlocking.unlock(root);
         EthereumClient client = chainOptions.connect(deployment);
         Database database = Database.open(dataDirectory.root().resolve("node.db"));
         ConsumerNode node =

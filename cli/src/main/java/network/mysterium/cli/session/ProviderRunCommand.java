@@ -5,12 +5,11 @@ import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.time.Duration;
 import java.util.List;
-import java.util.Optional;
 import java.util.concurrent.Callable;
 import java.util.concurrent.TimeUnit;
 import network.mysterium.cli.ChainOptions;
 import network.mysterium.cli.MysteriumCommand;
-import network.mysterium.cli.PassphraseOptions;
+import network.mysterium.cli.UnlockOptions;
 import network.mysterium.cli.UserError;
 import network.mysterium.cli.discovery.LocationOptions;
 import network.mysterium.cli.discovery.ProviderCommand;
@@ -40,11 +39,8 @@ import picocli.CommandLine.ParentCommand;
 public final class ProviderRunCommand implements Callable<Integer> {
   @ParentCommand private ProviderCommand provider;
   @Mixin private ChainOptions chainOptions;
-  @Mixin private PassphraseOptions passphrase;
+  @Mixin private UnlockOptions unlocking;
   @Mixin private LocationOptions location;
-
-  @Option(names = "--address", paramLabel = "ADDRESS", descriptionKey = "address")
-  private String address;
 
   @Option(
       names = "--type",
@@ -126,7 +122,7 @@ public final class ProviderRunCommand implements Callable<Integer> {
     DataDirectory dataDirectory = root.dataDirectory();
     DataDirectory.createPrivateDirectories(dataDirectory.root());
     ServiceProposal.Place place = location.detect(root, country, asn);
-    try (PrivateKey key = root.unlock(Optional.ofNullable(address), passphrase);
+    try (PrivateKey key = unlocking.unlock(root);
         EthereumClient client = chainOptions.connect(deployment);
         Database database = Database.open(dataDirectory.root().resolve("node.db"))) {
       // Risk (whitepaper 6.5.6): uncleared promises per consumer stay under half the stake.
