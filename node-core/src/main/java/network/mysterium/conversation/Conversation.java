@@ -171,6 +171,8 @@ public final class Conversation implements Dialogue.Handler {
         response = service.handle(from, message);
       } catch (RefusedException e) {
         response = refusal(e.getMessage());
+      } catch (IllegalArgumentException e) {
+        response = refusal("malformed " + message.getBodyCase() + ": " + e.getMessage());
       } catch (RuntimeException e) {
         LOG.warn("serving {} to {} failed", message.getBodyCase(), from.peer(), e);
         response = refusal("internal error");
