@@ -1,13 +1,11 @@
 package network.mysterium.consumer;
 
-import java.time.Duration;
+import java.net.InetSocketAddress;
 import java.util.ArrayList;
 import java.util.List;
-import network.mysterium.dialogue.Dialogues;
 import network.mysterium.discovery.ServiceProposal;
-import network.mysterium.money.Myst;
-import network.mysterium.payments.IssuedPromises;
 import network.mysterium.session.ConsumerSession;
+import network.mysterium.session.ProviderLink;
 import network.mysterium.session.SessionEvents;
 
 /**
@@ -23,6 +21,13 @@ public final class Connector {
     default void failed(ServiceProposal candidate, String reason) {}
   }
 
+  /** The dialogue to a provider: an open one reused, or a new one. */
+  @FunctionalInterface
+  public interface Links {
+    ProviderLink linkTo(ServiceProposal proposal)
+        throws ConsumerSession.SessionFailedException, InterruptedException;
+  }
+
   /** No candidate worked: the reasons, one per candidate. */
   public static final class NoProviderException extends Exception {
     public NoProviderException(String message) {
@@ -30,26 +35,14 @@ public final class Connector {
     }
   }
 
-  private final Dialogues dialogues;
-  private final IssuedPromises promises;
-  private final Myst paymentStep;
+  private final Links links;
   private final SessionEvents events;
-  private final Duration timeout;
-  private final java.net.InetSocketAddress socksListen;
+  private final InetSocketAddress socksListen;
 
-  public Connector(
-      Dialogues dialogues,
-      IssuedPromises promises,
-      Myst paymentStep,
-      SessionEvents events,
-      Duration timeout,
-      java.net.InetSocketAddress socksListen) {
-    this.socksListen = socksListen;
-    this.dialogues = dialogues;
-    this.promises = promises;
-    this.paymentStep = paymentStep;
+  public Connector(Links links, SessionEvents events, InetSocketAddress socksListen) {
+    this.links = links;
     this.events = events;
-    this.timeout = timeout;
+    this.socksListen = socksListen;
   }
 
   public ConsumerSession connect(List<ServiceProposal> candidates, Attempts attempts)
@@ -61,8 +54,7 @@ public final class Connector {
     for (ServiceProposal candidate : candidates) {
       attempts.trying(candidate);
       try {
-        return ConsumerSession.open(
-            dialogues, candidate, promises, paymentStep, events, timeout, socksListen);
+        return ConsumerSession.open(links.linkTo(candidate), candidate, events, socksListen);
       } catch (ConsumerSession.SessionFailedException e) {
         attempts.failed(candidate, e.getMessage());
         reasons.add(candidate.provider() + ": " + e.getMessage());

@@ -16,6 +16,7 @@ import network.mysterium.crypto.PrivateKey;
 import network.mysterium.dialogue.DialogueConfig;
 import network.mysterium.dialogue.Dialogues;
 import network.mysterium.discovery.ProposalIndex;
+import network.mysterium.discovery.ServiceProposal;
 import network.mysterium.messaging.Messenger;
 import network.mysterium.messaging.channel.Channels;
 import network.mysterium.messaging.channel.Contact;
@@ -23,6 +24,7 @@ import network.mysterium.money.Myst;
 import network.mysterium.payments.IssuedPromises;
 import network.mysterium.payments.Promises;
 import network.mysterium.session.ConsumerSession;
+import network.mysterium.session.ProviderLink;
 import network.mysterium.session.SessionEvents;
 import network.mysterium.store.Database;
 import network.mysterium.store.StoreException;
@@ -37,6 +39,7 @@ public final class ConsumerNode implements AutoCloseable {
   private final EthereumClient client;
   private final Dialogues dialogues;
   private final IssuedPromises promises;
+  private final java.util.Map<Address, ProviderLink> links = new java.util.HashMap<>();
 
   private ConsumerNode(
       ChainFollower follower,
@@ -93,8 +96,31 @@ public final class ConsumerNode implements AutoCloseable {
       Duration timeout,
       java.net.InetSocketAddress socksListen)
       throws Connector.NoProviderException, InterruptedException {
-    return new Connector(dialogues, promises, paymentStep, events, timeout, socksListen)
+    return new Connector(p -> linkTo(p, paymentStep, timeout), events, socksListen)
         .connect(candidates.stream().map(ProposalIndex.Listing::proposal).toList(), attempts);
+  }
+
+  /**
+   * The dialogue with a proposal's provider: the open one if there is (several sessions share a
+   * dialogue), a new one otherwise.
+   */
+  public synchronized ProviderLink linkTo(
+      ServiceProposal proposal, Myst paymentStep, Duration timeout)
+      throws ConsumerSession.SessionFailedException, InterruptedException {
+    ProviderLink open = links.get(proposal.provider());
+    if (open != null && open.isOpen()) {
+      return open;
+    }
+    ProviderLink link =
+        ProviderLink.open(
+            dialogues,
+            proposal.provider(),
+            ConsumerSession.contactOf(proposal),
+            promises,
+            paymentStep,
+            timeout);
+    links.put(proposal.provider(), link);
+    return link;
   }
 
   /** Marks a provider that served well, so later searches can put it first. */

@@ -3,47 +3,36 @@ package network.mysterium.session;
 import com.google.protobuf.ByteString;
 import com.google.protobuf.InvalidProtocolBufferException;
 import java.io.IOException;
-import java.math.BigInteger;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.time.Duration;
 import java.util.HexFormat;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.CompletionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicReference;
-import network.mysterium.conversation.Conversation;
 import network.mysterium.conversation.proto.Exchange;
 import network.mysterium.crypto.Address;
-import network.mysterium.dialogue.Dialogue;
 import network.mysterium.dialogue.Dialogues;
 import network.mysterium.discovery.ServiceProposal;
 import network.mysterium.messaging.channel.Contact;
 import network.mysterium.money.Myst;
 import network.mysterium.payments.IssuedPromises;
 import network.mysterium.payments.PromiseMessages;
-import network.mysterium.payments.SignedPromise;
-import network.mysterium.payments.proto.PaymentAdvice;
-import network.mysterium.payments.proto.PaymentProposal;
 import network.mysterium.service.Meter;
 import network.mysterium.service.proto.Socks5Offer;
 import network.mysterium.service.socks.Socks5Proxy;
+import network.mysterium.session.proto.MeteringMessage;
 import network.mysterium.session.proto.SessionAccepted;
 import network.mysterium.session.proto.SessionClose;
 import network.mysterium.session.proto.SessionConfirmation;
 import network.mysterium.session.proto.SessionRequest;
-import network.mysterium.store.StoreException;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
 
 /**
- * The consumer's side of one SOCKS5 session (whitepaper 6.6.2-6.6.3): opens the dialogue, pays in
- * advance, asks for the session, starts the local proxy on the offered exit, confirms, pays again
- * when the provider's advice says the leftover runs low, and closes cleanly.
+ * The consumer's side of one SOCKS5 session (whitepaper 6.6.3), over a {@link ProviderLink} that it
+ * may share with other sessions: pays in advance, asks for the session, starts the local proxy on
+ * the offered exit, confirms, follows the provider's metering, and closes cleanly.
  */
 public final class ConsumerSession implements AutoCloseable {
-  private static final Logger LOG = LoggerFactory.getLogger(ConsumerSession.class);
-
   /** A session could not be opened: why, in words for the user. */
   public static final class SessionFailedException extends Exception {
     public SessionFailedException(String message) {
@@ -51,47 +40,20 @@ public final class ConsumerSession implements AutoCloseable {
     }
   }
 
-  private final Address provider;
-  private final IssuedPromises promises;
+  private final ProviderLink link;
   private final SessionEvents events;
-  private final Duration timeout;
-  private final Conversation conversation;
   private final Meter meter = new Meter();
   private final AtomicReference<SessionEvents.Metering> lastMetering = new AtomicReference<>();
   private final CompletableFuture<String> closedByProvider = new CompletableFuture<>();
-  private volatile Myst paymentStep;
   private volatile byte[] sessionId;
   private volatile Socks5Proxy proxy;
-  private final InetSocketAddress socksListen;
-  private Dialogue dialogue;
 
-  private ConsumerSession(
-      Address provider,
-      IssuedPromises promises,
-      Myst paymentStep,
-      SessionEvents events,
-      Duration timeout,
-      InetSocketAddress socksListen) {
-    this.socksListen = socksListen;
-    this.provider = provider;
-    this.promises = promises;
-    this.paymentStep = paymentStep;
+  private ConsumerSession(ProviderLink link, SessionEvents events) {
+    this.link = link;
     this.events = events;
-    this.timeout = timeout;
-    this.conversation =
-        new Conversation(
-            Conversation.Services.none()
-                .with(Exchange.BodyCase.METERING, this::onMetering)
-                .with(Exchange.BodyCase.PAYMENT_ADVICE, this::onAdvice)
-                .with(Exchange.BodyCase.SESSION_CLOSE, this::onClose),
-            (d, reason) -> providerGone("the dialogue closed: " + reason));
   }
 
-  /**
-   * Connects to a provider's SOCKS5 service: dialogue, first payment, session, local proxy.
-   *
-   * @param paymentStep how much each promise adds (at least the provider's minimum)
-   */
+  /** Connects to a provider's SOCKS5 service on a dialogue of its own, proxy on loopback. */
   public static ConsumerSession open(
       Dialogues dialogues,
       ServiceProposal proposal,
@@ -100,31 +62,25 @@ public final class ConsumerSession implements AutoCloseable {
       SessionEvents events,
       Duration timeout)
       throws SessionFailedException, InterruptedException {
-    return open(
-        dialogues,
-        proposal,
-        promises,
-        paymentStep,
-        events,
-        timeout,
-        new InetSocketAddress(InetAddress.getLoopbackAddress(), 0));
+    ProviderLink link =
+        ProviderLink.open(
+            dialogues, proposal.provider(), contactOf(proposal), promises, paymentStep, timeout);
+    return open(link, proposal, events, new InetSocketAddress(InetAddress.getLoopbackAddress(), 0));
   }
 
-  /** As above, with the local SOCKS5 proxy listening at {@code socksListen}. */
+  /**
+   * Opens a session over an open link (which other sessions may share), pays a step first, and
+   * starts the local SOCKS5 proxy at {@code socksListen}.
+   */
   public static ConsumerSession open(
-      Dialogues dialogues,
+      ProviderLink link,
       ServiceProposal proposal,
-      IssuedPromises promises,
-      Myst paymentStep,
       SessionEvents events,
-      Duration timeout,
       InetSocketAddress socksListen)
       throws SessionFailedException, InterruptedException {
-    ConsumerSession session =
-        new ConsumerSession(
-            proposal.provider(), promises, paymentStep, events, timeout, socksListen);
+    ConsumerSession session = new ConsumerSession(link, events);
     try {
-      session.start(dialogues, proposal);
+      session.start(proposal, socksListen);
       return session;
     } catch (SessionFailedException | InterruptedException | RuntimeException e) {
       session.close();
@@ -132,25 +88,23 @@ public final class ConsumerSession implements AutoCloseable {
     }
   }
 
-  private void start(Dialogues dialogues, ServiceProposal proposal)
-      throws SessionFailedException, InterruptedException {
-    Contact contact =
-        proposal.contacts().stream()
-            .map(Contact::parse)
-            .findFirst()
-            .orElseThrow(() -> new SessionFailedException("the proposal lists no contact"));
+  /** The first contact of a proposal, or why there is none. */
+  public static Contact contactOf(ServiceProposal proposal) throws SessionFailedException {
     try {
-      dialogue =
-          dialogues
-              .open(provider, contact, conversation)
-              .get(timeout.toMillis(), TimeUnit.MILLISECONDS);
-    } catch (java.util.concurrent.ExecutionException | java.util.concurrent.TimeoutException e) {
-      throw new SessionFailedException("the provider did not answer at " + contact);
+      return proposal.contacts().stream()
+          .map(Contact::parse)
+          .findFirst()
+          .orElseThrow(() -> new SessionFailedException("the proposal lists no contact"));
+    } catch (IllegalArgumentException e) {
+      throw new SessionFailedException("the proposal's contact is unusable: " + e.getMessage());
     }
-    conversation.on(dialogue);
-    pay(paymentStep);
+  }
+
+  private void start(ServiceProposal proposal, InetSocketAddress socksListen)
+      throws SessionFailedException, InterruptedException {
+    link.pay(link.paymentStep());
     Exchange answer =
-        ask(
+        link.ask(
             Exchange.newBuilder()
                 .setSessionRequest(
                     SessionRequest.newBuilder()
@@ -161,6 +115,7 @@ public final class ConsumerSession implements AutoCloseable {
     }
     SessionAccepted accepted = answer.getSessionAccepted();
     sessionId = accepted.getSessionId().toByteArray();
+    link.add(this);
     Socks5Offer offer;
     InetSocketAddress exit;
     try {
@@ -181,7 +136,7 @@ public final class ConsumerSession implements AutoCloseable {
       throw new SessionFailedException("cannot open the local SOCKS5 port: " + e.getMessage());
     }
     confirm(true, "");
-    events.sessionOpened(provider, HexFormat.of().formatHex(sessionId), proposal.serviceType());
+    events.sessionOpened(link.provider(), sessionId(), proposal.serviceType());
   }
 
   /** Where applications connect: the local SOCKS5 proxy. */
@@ -190,7 +145,12 @@ public final class ConsumerSession implements AutoCloseable {
   }
 
   public String sessionId() {
-    return HexFormat.of().formatHex(sessionId);
+    return sessionId == null ? "-" : HexFormat.of().formatHex(sessionId);
+  }
+
+  /** The dialogue this session runs on (shared with the provider's other sessions). */
+  public ProviderLink link() {
+    return link;
   }
 
   /** The provider's last metering of this session. */
@@ -208,57 +168,13 @@ public final class ConsumerSession implements AutoCloseable {
     return closedByProvider;
   }
 
-  /** Pays {@code amount} more: a new or raised promise, retried once on a new serial if asked. */
+  /** Pays {@code amount} more to this session's provider. */
   public void pay(Myst amount) throws SessionFailedException, InterruptedException {
-    SignedPromise promise = issue(amount);
-    try {
-      ask(proposal(promise));
-    } catch (SessionFailedException e) {
-      if (e.getMessage().contains("UPDATE_AFTER_NEW_SERIAL_REQUESTED")) {
-        newSerialRequested();
-        ask(proposal(issue(amount)));
-        return;
-      }
-      throw e;
-    }
-  }
-
-  private SignedPromise issue(Myst amount) throws SessionFailedException {
-    try {
-      return promises.pay(provider, amount);
-    } catch (StoreException e) {
-      throw new SessionFailedException("cannot record the promise: " + e.getMessage());
-    }
-  }
-
-  private void newSerialRequested() throws SessionFailedException {
-    try {
-      promises.newSerialRequested(provider);
-    } catch (StoreException e) {
-      throw new SessionFailedException("cannot record the request: " + e.getMessage());
-    }
-  }
-
-  private static Exchange.Builder proposal(SignedPromise promise) {
-    return Exchange.newBuilder()
-        .setPaymentProposal(
-            PaymentProposal.newBuilder().setPromise(PromiseMessages.encode(promise)));
-  }
-
-  private Exchange ask(Exchange.Builder request)
-      throws SessionFailedException, InterruptedException {
-    try {
-      return conversation.request(request, timeout).join();
-    } catch (CompletionException e) {
-      throw new SessionFailedException(
-          e.getCause() instanceof Conversation.RefusedException refused
-              ? refused.getMessage()
-              : String.valueOf(e.getCause()));
-    }
+    link.pay(amount);
   }
 
   private void confirm(boolean success, String failure) {
-    conversation.notifyQuietly(
+    link.tell(
         Exchange.newBuilder()
             .setSessionConfirmation(
                 SessionConfirmation.newBuilder()
@@ -267,76 +183,29 @@ public final class ConsumerSession implements AutoCloseable {
                     .setFailure(failure)));
   }
 
-  private Exchange.Builder onMetering(Dialogue from, Exchange message) {
-    var m = message.getMetering();
+  void onMetering(MeteringMessage m) {
     SessionEvents.Metering metering =
         new SessionEvents.Metering(
-            HexFormat.of().formatHex(m.getSessionId().toByteArray()),
+            sessionId(),
             PromiseMessages.amount(m.getCost()),
             m.getBytesToConsumer(),
             m.getBytesFromConsumer(),
             m.getDurationMillis(),
             m.getFinal());
     lastMetering.set(metering);
-    events.metering(provider, metering);
-    return null;
+    events.metering(link.provider(), metering);
   }
 
-  private Exchange.Builder onAdvice(Dialogue from, Exchange message) {
-    PaymentAdvice advice = message.getPaymentAdvice();
-    BigInteger leftover = PromiseMessages.amount(advice.getLeftover());
-    BigInteger minimum = PromiseMessages.amount(advice.getMinimumPromisedAmount());
-    if (minimum.compareTo(paymentStep.baseUnits()) > 0) {
-      paymentStep = Myst.ofBaseUnits(minimum);
-    }
-    try {
-      if (advice.getNewPromiseRequested()) {
-        newSerialRequested();
-      }
-    } catch (SessionFailedException e) {
-      LOG.warn("{}", e.getMessage());
-    }
-    // Keep paid ahead of use: pay a step when less than half a step is left.
-    if (sessionId != null
-        && !meter.stopped()
-        && advice.getTrigger() != PaymentAdvice.Trigger.PROMISE_ACCEPTED
-        && leftover.shiftLeft(1).compareTo(paymentStep.baseUnits()) < 0) {
-      // Not on this thread: it delivers the answer the payment waits for.
-      Thread.ofVirtual()
-          .start(
-              () -> {
-                try {
-                  pay(paymentStep);
-                } catch (SessionFailedException e) {
-                  LOG.warn("payment to {} refused: {}", provider, e.getMessage());
-                } catch (InterruptedException e) {
-                  Thread.currentThread().interrupt();
-                }
-              });
-    }
-    return null;
-  }
-
-  private Exchange.Builder onClose(Dialogue from, Exchange message) {
-    SessionClose close = message.getSessionClose();
-    if (sessionId != null
-        && java.util.Arrays.equals(close.getSessionId().toByteArray(), sessionId)) {
-      providerGone(close.getReason());
-    }
-    return null;
-  }
-
-  private void providerGone(String reason) {
+  void providerGone(String reason) {
     meter.stop();
     if (closedByProvider.complete(reason)) {
-      events.sessionClosed(
-          provider, sessionId == null ? "-" : sessionId(), reason, lastMetering.get());
+      events.sessionClosed(link.provider(), sessionId(), reason, lastMetering.get());
     }
   }
 
   /**
-   * Ends the session: tells the provider, waits briefly for its final metering, stops the proxy,
-   * and closes the dialogue.
+   * Ends the session: tells the provider, waits briefly for its final metering, stops the proxy;
+   * the dialogue closes with the provider's last session.
    */
   @Override
   public void close() {
@@ -348,21 +217,28 @@ public final class ConsumerSession implements AutoCloseable {
       }
     }
     meter.stop();
-    if (dialogue != null && sessionId != null && !closedByProvider.isDone()) {
-      conversation.notifyQuietly(
+    if (sessionId != null && !closedByProvider.isDone()) {
+      link.tell(
           Exchange.newBuilder()
               .setSessionClose(
                   SessionClose.newBuilder()
                       .setSessionId(ByteString.copyFrom(sessionId))
                       .setReason("the consumer disconnected")));
       try {
-        closedByProvider.get(Math.min(3000, timeout.toMillis()), TimeUnit.MILLISECONDS);
+        closedByProvider.get(Math.min(3000, link.timeout().toMillis()), TimeUnit.MILLISECONDS);
       } catch (Exception e) {
         // no final word from the provider: its own metering stands
       }
     }
-    if (dialogue != null) {
-      dialogue.close();
+    if (sessionId != null) {
+      link.remove(this);
+    } else {
+      link.closeIfIdle(); // no session came of it: a link no session uses is not kept
     }
+  }
+
+  /** The provider this session is with. */
+  public Address provider() {
+    return link.provider();
   }
 }

@@ -311,6 +311,45 @@ class PaidSocksSessionTest {
   }
 
   @Test
+  void twoSessionsShareOneDialogueAndEachIsMeteredAndClosedOnItsOwn() throws Exception {
+    startProvider("0.02", Myst.parse("0"), Duration.ofSeconds(2));
+    Database consumerDb = Database.open(temp.resolve("consumer.db"));
+    resources.add(consumerDb);
+    issued = new IssuedPromises(consumerDb, promises, consumer, Clock.systemUTC());
+    consumerNode = node(consumer, peer -> new Conversation(Conversation.Services.none()));
+    ProviderLink link =
+        ProviderLink.open(
+            consumerNode,
+            provider.address(),
+            ConsumerSession.contactOf(proposal),
+            issued,
+            Myst.parse("0.05"),
+            Duration.ofSeconds(10));
+    InetSocketAddress anyPort = new InetSocketAddress(InetAddress.getLoopbackAddress(), 0);
+    ConsumerSession first = ConsumerSession.open(link, proposal, SessionEvents.none(), anyPort);
+    ConsumerSession second = ConsumerSession.open(link, proposal, SessionEvents.none(), anyPort);
+    resources.add(second);
+    assertThat(first.sessionId()).isNotEqualTo(second.sessionId());
+    assertThat(sessions.openSessions())
+        .containsExactlyInAnyOrder(first.sessionId(), second.sessionId());
+    String url = "http://localhost:" + web.getAddress().getPort() + "/";
+    assertThat(curl(first.socksAddress(), url)).isEqualTo(Integer.toString(PAGE.length));
+    assertThat(curl(second.socksAddress(), url)).isEqualTo(Integer.toString(PAGE.length));
+
+    first.close();
+    assertThat(first.lastMetering().last()).isTrue();
+    assertThat(sessions.openSessions()).containsExactly(second.sessionId());
+    assertThat(link.isOpen()).isTrue();
+    assertThat(curl(second.socksAddress(), url)).isEqualTo(Integer.toString(PAGE.length));
+    Thread.sleep(500);
+    assertThat(second.lastMetering().sessionId()).isEqualTo(second.sessionId());
+    assertThat(second.lastMetering().bytesToConsumer()).isGreaterThanOrEqualTo(2L * PAGE.length);
+
+    second.close();
+    assertThat(link.isOpen()).isFalse(); // the dialogue ends with its last session
+  }
+
+  @Test
   void whenTheLeftoverRunsOutAndIsNotTopedUpTheProviderStopsTheSession() throws Exception {
     // a consumer that pays once and never again: the provider's trial is zero, the step tiny
     startProvider("0.5", Myst.parse("0"), Duration.ofMillis(400));
