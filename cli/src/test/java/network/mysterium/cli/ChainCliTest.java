@@ -414,29 +414,8 @@ class ChainCliTest {
           java.util.concurrent.CompletableFuture.supplyAsync(
               () ->
                   bob.run(
-                      "provider",
-                      "run",
-                      "--rpc",
-                      rpc,
-                      "--deployment",
-                      deployment,
-                      "--price",
-                      "0.01",
-                      "--country",
-                      "DE",
-                      "--asn",
-                      "3320",
-                      "--listen",
-                      "udp://127.0.0.1:" + dialoguePort,
-                      "--exit-port",
-                      Integer.toString(exitPort),
-                      "--advertise",
-                      "127.0.0.1",
-                      "--exposure-cap",
-                      "1",
-                      "--allow-private-targets",
-                      "--run-for",
-                      "20"),
+                      concat(
+                          providerRunArgs(deployment, dialoguePort, exitPort), "--run-for", "20")),
               background);
       Thread.sleep(5000); // announced and followed
       java.util.concurrent.CompletableFuture<CliHarness.Run> consumer =
@@ -497,30 +476,40 @@ class ChainCliTest {
   /** A provider in a JVM of its own, so the test can SIGKILL it. */
   private Process providerProcess(String deployment, int dialoguePort, int exitPort)
       throws java.io.IOException {
-    return cliProcess(
-        "bob",
-        "bob pass",
-        "provider",
-        "run",
-        "--rpc",
-        rpc,
-        "--deployment",
-        deployment,
-        "--price",
-        "0.01",
-        "--country",
-        "DE",
-        "--asn",
-        "3320",
-        "--listen",
-        "udp://127.0.0.1:" + dialoguePort,
-        "--exit-port",
-        Integer.toString(exitPort),
-        "--advertise",
-        "127.0.0.1",
-        "--exposure-cap",
-        "1",
-        "--allow-private-targets");
+    return cliProcess("bob", "bob pass", providerRunArgs(deployment, dialoguePort, exitPort));
+  }
+
+  /** A SOCKS5 provider for the tests: DE, 0.01 MYST per MB, on loopback, serving loopback. */
+  private String[] providerRunArgs(String deployment, int dialoguePort, int exitPort) {
+    return new String[] {
+      "provider",
+      "run",
+      "--rpc",
+      rpc,
+      "--deployment",
+      deployment,
+      "--price",
+      "0.01",
+      "--country",
+      "DE",
+      "--asn",
+      "3320",
+      "--listen",
+      "udp://127.0.0.1:" + dialoguePort,
+      "--exit-port",
+      Integer.toString(exitPort),
+      "--advertise",
+      "127.0.0.1",
+      "--exposure-cap",
+      "1",
+      "--allow-private-targets"
+    };
+  }
+
+  private static String[] concat(String[] first, String... more) {
+    String[] all = java.util.Arrays.copyOf(first, first.length + more.length);
+    System.arraycopy(more, 0, all, first.length, more.length);
+    return all;
   }
 
   /** The CLI in a JVM of its own (the test's class path), on a data directory of the test's. */

@@ -220,11 +220,16 @@ class PaidSocksSessionTest {
     resources.add(sessions);
   }
 
-  private ConsumerSession connect() throws Exception {
+  /** The consumer's ledger (a SQLite file) and its node on loopback. */
+  private void startConsumer() throws Exception {
     Database consumerDb = Database.open(temp.resolve("consumer.db"));
     resources.add(consumerDb);
     issued = new IssuedPromises(consumerDb, promises, consumer, Clock.systemUTC());
     consumerNode = node(consumer, peer -> new Conversation(Conversation.Services.none()));
+  }
+
+  private ConsumerSession connect() throws Exception {
+    startConsumer();
     ConsumerSession session =
         ConsumerSession.open(
             consumerNode,
@@ -313,10 +318,7 @@ class PaidSocksSessionTest {
   @Test
   void twoSessionsShareOneDialogueAndEachIsMeteredAndClosedOnItsOwn() throws Exception {
     startProvider("0.02", Myst.parse("0"), Duration.ofSeconds(2));
-    Database consumerDb = Database.open(temp.resolve("consumer.db"));
-    resources.add(consumerDb);
-    issued = new IssuedPromises(consumerDb, promises, consumer, Clock.systemUTC());
-    consumerNode = node(consumer, peer -> new Conversation(Conversation.Services.none()));
+    startConsumer();
     ProviderLink link =
         ProviderLink.open(
             consumerNode,
@@ -353,10 +355,7 @@ class PaidSocksSessionTest {
   void whenTheLeftoverRunsOutAndIsNotTopedUpTheProviderStopsTheSession() throws Exception {
     // a consumer that pays once and never again: the provider's trial is zero, the step tiny
     startProvider("0.5", Myst.parse("0"), Duration.ofMillis(400));
-    Database consumerDb = Database.open(temp.resolve("consumer.db"));
-    resources.add(consumerDb);
-    issued = new IssuedPromises(consumerDb, promises, consumer, Clock.systemUTC());
-    consumerNode = node(consumer, peer -> new Conversation(Conversation.Services.none()));
+    startConsumer();
     // a local copy of a refusing consumer: exhaust the balance so top-ups are refused
     ConsumerSession session =
         ConsumerSession.open(
