@@ -1,0 +1,197 @@
+package network.mysterium.service.wireguard;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.io.IOException;
+import java.net.DatagramPacket;
+import java.net.DatagramSocket;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.nio.ByteBuffer;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.security.SecureRandom;
+import java.time.Instant;
+import java.util.Arrays;
+import java.util.Base64;
+import java.util.HexFormat;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * Our handshake and transport against a stock wireguard-go (Debian packages wireguard-go and
+ * wireguard-tools) in a network namespace this test creates, reached over a veth pair: our
+ * initiation is answered, and a ping we send through the tunnel comes back from the kernel behind
+ * wireguard-go. wireguard-go is stopped by its pid and the namespace deleted, even on failure.
+ */
+class WireGuardGoInteropTest {
+  private final SecureRandom random = new SecureRandom();
+  private final String suffix = HexFormat.of().formatHex(random.generateSeed(2));
+  private final String namespace = "mys-wg-" + suffix;
+  private final String veth = "mysv" + suffix;
+  private final String wgInterface =
+      "myswg" + suffix; // its own name: wg-go's socket path is global
+  private final int subnet = 100 + random.nextInt(100);
+  @TempDir Path temp;
+  private Process wireguardGo;
+
+  @BeforeEach
+  void network() throws Exception {
+    run("ip", "netns", "add", namespace);
+    run("ip", "link", "add", veth, "type", "veth", "peer", "name", veth + "p");
+    run("ip", "link", "set", veth + "p", "netns", namespace);
+    run("ip", "addr", "add", "10.98." + subnet + ".1/24", "dev", veth);
+    run("ip", "link", "set", veth, "up");
+    run("ip", "-n", namespace, "addr", "add", "10.98." + subnet + ".2/24", "dev", veth + "p");
+    run("ip", "-n", namespace, "link", "set", veth + "p", "up");
+    run("ip", "-n", namespace, "link", "set", "lo", "up");
+  }
+
+  @AfterEach
+  void cleanUp() throws Exception {
+    if (wireguardGo != null) {
+      wireguardGo.destroyForcibly();
+      wireguardGo.waitFor(10, TimeUnit.SECONDS);
+    }
+    run("ip", "netns", "del", namespace); // takes the veth peer and the wg interface with it
+    runQuietly("ip", "link", "del", veth);
+  }
+
+  @Test
+  void aStockWireGuardGoAcceptsOurHandshakeAndCarriesAPingBothWays() throws Exception {
+    byte[] ourPrivate = WireGuardCrypto.newPrivateKey(random);
+    byte[] theirPrivate = WireGuardCrypto.newPrivateKey(random);
+    byte[] theirPublic = WireGuardCrypto.publicKey(theirPrivate);
+    Path keyFile = temp.resolve("wg.key");
+    Files.writeString(keyFile, Base64.getEncoder().encodeToString(theirPrivate) + "\n");
+    Files.setPosixFilePermissions(keyFile, PosixFilePermissions.fromString("rw-------"));
+
+    wireguardGo =
+        new ProcessBuilder("ip", "netns", "exec", namespace, "wireguard-go", "-f", wgInterface)
+            .redirectErrorStream(true)
+            .redirectOutput(temp.resolve("wireguard-go.log").toFile())
+            .start();
+    awaitInterface();
+    run(
+        "ip",
+        "netns",
+        "exec",
+        namespace,
+        "wg",
+        "set",
+        wgInterface,
+        "listen-port",
+        "51820",
+        "private-key",
+        keyFile.toString(),
+        "peer",
+        Base64.getEncoder().encodeToString(WireGuardCrypto.publicKey(ourPrivate)),
+        "allowed-ips",
+        "10.97." + subnet + ".2/32");
+    run("ip", "-n", namespace, "addr", "add", "10.97." + subnet + ".1/24", "dev", wgInterface);
+    run("ip", "-n", namespace, "link", "set", wgInterface, "up");
+
+    try (DatagramSocket socket =
+        new DatagramSocket(
+            new InetSocketAddress(InetAddress.getByName("10.98." + subnet + ".1"), 0))) {
+      socket.setSoTimeout(5000);
+      InetSocketAddress peer =
+          new InetSocketAddress(InetAddress.getByName("10.98." + subnet + ".2"), 51820);
+      Initiator initiator = new Initiator(ourPrivate, theirPublic, new byte[32], random.nextInt());
+      send(socket, peer, initiator.initiation(random, Instant.now()));
+      Session session = initiator.consume(receive(socket));
+
+      byte[] payload = "through the tunnel".getBytes(StandardCharsets.US_ASCII);
+      byte[] ping =
+          icmpEcho(
+              new byte[] {10, 97, (byte) subnet, 2},
+              new byte[] {10, 97, (byte) subnet, 1},
+              payload);
+      send(socket, peer, session.seal(ping));
+      byte[] reply = session.open(receive(socket));
+      assertThat((reply[0] >> 4) & 0xf).isEqualTo(4);
+      assertThat(reply[9]).isEqualTo((byte) 1); // ICMP
+      assertThat(reply[20]).isEqualTo((byte) 0); // echo reply
+      assertThat(Arrays.copyOfRange(reply, 12, 16))
+          .containsExactly(10, 97, (byte) subnet, 1); // from the kernel behind wireguard-go
+      assertThat(Arrays.copyOfRange(reply, 28, 28 + payload.length)).isEqualTo(payload);
+    }
+    String shown = run("ip", "netns", "exec", namespace, "wg", "show", wgInterface);
+    assertThat(shown).contains("latest handshake").contains("transfer:");
+  }
+
+  private void awaitInterface() throws Exception {
+    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+    while (System.nanoTime() < deadline) {
+      if (runQuietly("ip", "netns", "exec", namespace, "wg", "show", wgInterface)) {
+        return;
+      }
+      assertThat(wireguardGo.isAlive()).as("wireguard-go is running").isTrue();
+      Thread.sleep(100);
+    }
+    throw new IOException("wireguard-go did not bring up " + wgInterface);
+  }
+
+  private static void send(DatagramSocket socket, InetSocketAddress to, byte[] bytes)
+      throws IOException {
+    socket.send(new DatagramPacket(bytes, bytes.length, to));
+  }
+
+  private static byte[] receive(DatagramSocket socket) throws IOException {
+    DatagramPacket packet = new DatagramPacket(new byte[2048], 2048);
+    socket.receive(packet);
+    return Arrays.copyOf(packet.getData(), packet.getLength());
+  }
+
+  /** An IPv4 ICMP echo request with correct checksums. */
+  private static byte[] icmpEcho(byte[] source, byte[] destination, byte[] payload) {
+    int length = 28 + payload.length;
+    ByteBuffer p = ByteBuffer.allocate(length);
+    p.put((byte) 0x45).put((byte) 0).putShort((short) length).putShort((short) 1);
+    p.putShort((short) 0x4000).put((byte) 64).put((byte) 1).putShort((short) 0);
+    p.put(source).put(destination);
+    p.put((byte) 8).put((byte) 0).putShort((short) 0).putShort((short) 0x4d59).putShort((short) 1);
+    p.put(payload);
+    byte[] bytes = p.array();
+    checksum(bytes, 0, 20, 10);
+    checksum(bytes, 20, length - 20, 22);
+    return bytes;
+  }
+
+  private static void checksum(byte[] bytes, int from, int length, int at) {
+    long sum = 0;
+    for (int i = 0; i < length; i += 2) {
+      sum += ((bytes[from + i] & 0xff) << 8) | (i + 1 < length ? bytes[from + i + 1] & 0xff : 0);
+    }
+    while ((sum >> 16) != 0) {
+      sum = (sum & 0xffff) + (sum >> 16);
+    }
+    bytes[at] = (byte) (~sum >> 8);
+    bytes[at + 1] = (byte) ~sum;
+  }
+
+  private static String run(String... command) throws Exception {
+    Process p = new ProcessBuilder(List.of(command)).redirectErrorStream(true).start();
+    String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+    if (!p.waitFor(10, TimeUnit.SECONDS) || p.exitValue() != 0) {
+      p.destroyForcibly();
+      throw new IOException(String.join(" ", command) + " failed: " + out);
+    }
+    return out;
+  }
+
+  private static boolean runQuietly(String... command) {
+    try {
+      run(command);
+      return true;
+    } catch (Exception e) {
+      return false;
+    }
+  }
+}
