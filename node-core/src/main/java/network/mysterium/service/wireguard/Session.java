@@ -16,6 +16,7 @@ public final class Session {
   private final byte[] sendKey;
   private final byte[] receiveKey;
   private final AtomicLong sendCounter = new AtomicLong();
+  private final ReplayWindow received = new ReplayWindow();
 
   Session(int localIndex, int peerIndex, byte[] sendKey, byte[] receiveKey) {
     this.localIndex = localIndex;
@@ -41,7 +42,7 @@ public final class Session {
   /**
    * The padded IP packet a transport data message carries (the IP header says its length).
    *
-   * @throws AEADBadTagException when it was not sealed by the peer for this session
+   * @throws AEADBadTagException when it was not sealed by the peer for this session, or is a replay
    */
   public byte[] open(byte[] message) throws AEADBadTagException {
     ByteBuffer in = ByteBuffer.wrap(message).order(ByteOrder.LITTLE_ENDIAN);
@@ -49,7 +50,12 @@ public final class Session {
       throw new AEADBadTagException("not a transport message for this session");
     }
     long counter = in.getLong();
-    return WireGuardCrypto.aeadOpen(
-        receiveKey, counter, Arrays.copyOfRange(message, 16, message.length), new byte[0]);
+    byte[] packet =
+        WireGuardCrypto.aeadOpen(
+            receiveKey, counter, Arrays.copyOfRange(message, 16, message.length), new byte[0]);
+    if (!received.accept(counter)) { // marked only once authenticated
+      throw new AEADBadTagException("replayed or too old (counter " + counter + ")");
+    }
+    return packet;
   }
 }

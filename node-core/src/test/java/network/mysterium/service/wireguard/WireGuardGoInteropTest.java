@@ -40,6 +40,7 @@ class WireGuardGoInteropTest {
   private final int subnet = 100 + random.nextInt(100);
   @TempDir Path temp;
   private Process wireguardGo;
+  private InetSocketAddress lastSender; // where the last datagram came from
 
   @BeforeEach
   void network() throws Exception {
@@ -126,6 +127,69 @@ class WireGuardGoInteropTest {
     assertThat(shown).contains("latest handshake").contains("transfer:");
   }
 
+  @Test
+  void aStockWireGuardGoInitiatesToOurResponderAndSendsItsTraffic() throws Exception {
+    byte[] ourPrivate = WireGuardCrypto.newPrivateKey(random);
+    byte[] theirPrivate = WireGuardCrypto.newPrivateKey(random);
+    Path keyFile = temp.resolve("wg.key");
+    Files.writeString(keyFile, Base64.getEncoder().encodeToString(theirPrivate) + "\n");
+    Files.setPosixFilePermissions(keyFile, PosixFilePermissions.fromString("rw-------"));
+    try (DatagramSocket socket =
+        new DatagramSocket(
+            new InetSocketAddress(InetAddress.getByName("10.98." + subnet + ".1"), 0))) {
+      socket.setSoTimeout(10_000);
+      wireguardGo =
+          new ProcessBuilder("ip", "netns", "exec", namespace, "wireguard-go", "-f", wgInterface)
+              .redirectErrorStream(true)
+              .redirectOutput(temp.resolve("wireguard-go.log").toFile())
+              .start();
+      awaitInterface();
+      run(
+          "ip",
+          "netns",
+          "exec",
+          namespace,
+          "wg",
+          "set",
+          wgInterface,
+          "private-key",
+          keyFile.toString(),
+          "peer",
+          Base64.getEncoder().encodeToString(WireGuardCrypto.publicKey(ourPrivate)),
+          "allowed-ips",
+          "10.97." + subnet + ".2/32",
+          "endpoint",
+          "10.98." + subnet + ".1:" + socket.getLocalPort());
+      run("ip", "-n", namespace, "addr", "add", "10.97." + subnet + ".1/24", "dev", wgInterface);
+      run("ip", "-n", namespace, "link", "set", wgInterface, "up");
+      // a datagram to our tunnel address makes wireguard-go start a handshake with us
+      run(
+          "ip",
+          "netns",
+          "exec",
+          namespace,
+          "bash",
+          "-c",
+          "echo hello-from-wireguard-go > /dev/udp/10.97." + subnet + ".2/9");
+
+      byte[] initiation = receive(socket);
+      InetSocketAddress initiator = lastSender;
+      Responder.Answer answer =
+          new Responder(ourPrivate, new byte[32])
+              .answer(
+                  initiation,
+                  key -> Arrays.equals(key, WireGuardCrypto.publicKey(theirPrivate)),
+                  key -> new byte[12],
+                  random.nextInt(),
+                  random);
+      send(socket, initiator, answer.response()); // wireguard-go's own (random) port
+      byte[] packet = answer.session().open(receive(socket));
+      assertThat(packet[9]).isEqualTo((byte) 17); // UDP
+      assertThat(new String(packet, 28, 23, StandardCharsets.US_ASCII))
+          .isEqualTo("hello-from-wireguard-go");
+    }
+  }
+
   private void awaitInterface() throws Exception {
     long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
     while (System.nanoTime() < deadline) {
@@ -143,9 +207,10 @@ class WireGuardGoInteropTest {
     socket.send(new DatagramPacket(bytes, bytes.length, to));
   }
 
-  private static byte[] receive(DatagramSocket socket) throws IOException {
+  private byte[] receive(DatagramSocket socket) throws IOException {
     DatagramPacket packet = new DatagramPacket(new byte[2048], 2048);
     socket.receive(packet);
+    lastSender = (InetSocketAddress) packet.getSocketAddress();
     return Arrays.copyOf(packet.getData(), packet.getLength());
   }
 
