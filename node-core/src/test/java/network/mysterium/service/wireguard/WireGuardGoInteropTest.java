@@ -190,6 +190,97 @@ class WireGuardGoInteropTest {
     }
   }
 
+  @Test
+  void pingsCrossATunnelBetweenOurDeviceAndWireGuardGoBothWays() throws Exception {
+    String ours = "mys-us-" + suffix;
+    run("ip", "netns", "add", ours);
+    try {
+      byte[] ourPrivate = WireGuardCrypto.newPrivateKey(random);
+      byte[] theirPrivate = WireGuardCrypto.newPrivateKey(random);
+      Path keyFile = temp.resolve("wg.key");
+      Files.writeString(keyFile, Base64.getEncoder().encodeToString(theirPrivate) + "\n");
+      Files.setPosixFilePermissions(keyFile, PosixFilePermissions.fromString("rw-------"));
+      wireguardGo =
+          new ProcessBuilder("ip", "netns", "exec", namespace, "wireguard-go", "-f", wgInterface)
+              .redirectErrorStream(true)
+              .redirectOutput(temp.resolve("wireguard-go.log").toFile())
+              .start();
+      awaitInterface();
+      run(
+          "ip",
+          "netns",
+          "exec",
+          namespace,
+          "wg",
+          "set",
+          wgInterface,
+          "listen-port",
+          "51820",
+          "private-key",
+          keyFile.toString(),
+          "peer",
+          Base64.getEncoder().encodeToString(WireGuardCrypto.publicKey(ourPrivate)),
+          "allowed-ips",
+          "10.97." + subnet + ".2/32");
+      run("ip", "-n", namespace, "addr", "add", "10.97." + subnet + ".1/24", "dev", wgInterface);
+      run("ip", "-n", namespace, "link", "set", wgInterface, "up");
+
+      try (network.mysterium.tun.LinuxTun tun =
+              network.mysterium.tun.LinuxTun.open("myst" + suffix, 1420);
+          DatagramSocket socket =
+              new DatagramSocket(
+                  new InetSocketAddress(InetAddress.getByName("10.98." + subnet + ".1"), 0))) {
+        run("ip", "link", "set", tun.name(), "netns", ours);
+        run("ip", "-n", ours, "addr", "add", "10.97." + subnet + ".2/24", "dev", tun.name());
+        run("ip", "-n", ours, "link", "set", tun.name(), "up");
+        try (WireGuardTunnel tunnel =
+            WireGuardTunnel.start(
+                tun,
+                socket,
+                new InetSocketAddress(InetAddress.getByName("10.98." + subnet + ".2"), 51820),
+                ourPrivate,
+                WireGuardCrypto.publicKey(theirPrivate),
+                new byte[32])) {
+          long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+          while (!tunnel.established() && System.nanoTime() < deadline) {
+            Thread.sleep(50);
+          }
+          assertThat(tunnel.established()).as("handshake with wireguard-go").isTrue();
+          // from our namespace through our device to the kernel behind wireguard-go, and back
+          String ping =
+              run(
+                  "ip",
+                  "netns",
+                  "exec",
+                  ours,
+                  "ping",
+                  "-c",
+                  "3",
+                  "-W",
+                  "2",
+                  "10.97." + subnet + ".1");
+          assertThat(ping).contains("3 received");
+          // and from wireguard-go's side to ours
+          String back =
+              run(
+                  "ip",
+                  "netns",
+                  "exec",
+                  namespace,
+                  "ping",
+                  "-c",
+                  "3",
+                  "-W",
+                  "2",
+                  "10.97." + subnet + ".2");
+          assertThat(back).contains("3 received");
+        }
+      }
+    } finally {
+      run("ip", "netns", "del", ours);
+    }
+  }
+
   private void awaitInterface() throws Exception {
     long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
     while (System.nanoTime() < deadline) {
