@@ -131,24 +131,8 @@ class ChainCliTest {
   void twoNodesOnLoopbackOpenADialogueAndExchangeMessages() throws Exception {
     String deployment = deployWithTwoRegisteredNodes();
 
-    int port;
-    try (java.net.DatagramSocket probe =
-        new java.net.DatagramSocket(0, java.net.InetAddress.getLoopbackAddress())) {
-      port = probe.getLocalPort();
-    }
-    java.util.concurrent.CompletableFuture<CliHarness.Run> bobNode =
-        java.util.concurrent.CompletableFuture.supplyAsync(
-            () ->
-                bob.run(
-                    "node",
-                    "--rpc",
-                    rpc,
-                    "--deployment",
-                    deployment,
-                    "--listen",
-                    "udp://127.0.0.1:" + port,
-                    "--run-for",
-                    "6"));
+    int port = freePort(true);
+    java.util.concurrent.CompletableFuture<CliHarness.Run> bobNode = bobNode(deployment, port, 6);
     Thread.sleep(2000);
     CliHarness.Run alice =
         ok(
@@ -314,24 +298,8 @@ class ChainCliTest {
         .contains(bobAddress)
         .doesNotContain(address);
     // the same search, asked of bob's node over a dialogue; signatures checked by the asker
-    int port;
-    try (java.net.DatagramSocket probe =
-        new java.net.DatagramSocket(0, java.net.InetAddress.getLoopbackAddress())) {
-      port = probe.getLocalPort();
-    }
-    java.util.concurrent.CompletableFuture<CliHarness.Run> bobNode =
-        java.util.concurrent.CompletableFuture.supplyAsync(
-            () ->
-                bob.run(
-                    "node",
-                    "--rpc",
-                    rpc,
-                    "--deployment",
-                    deployment,
-                    "--listen",
-                    "udp://127.0.0.1:" + port,
-                    "--run-for",
-                    "5"));
+    int port = freePort(true);
+    java.util.concurrent.CompletableFuture<CliHarness.Run> bobNode = bobNode(deployment, port, 5);
     Thread.sleep(2000);
     CliHarness.Run remote =
         ok(
@@ -371,6 +339,24 @@ class ChainCliTest {
             "udp://203.0.113.1:5000");
     assertThat(invalid.exitCode()).isEqualTo(1);
     assertThat(invalid.err()).contains("country code: 'XX'");
+  }
+
+  /** Bob's `mysterium node` on its own thread (the common pool may have just one). */
+  private java.util.concurrent.CompletableFuture<CliHarness.Run> bobNode(
+      String deployment, int port, int seconds) {
+    return java.util.concurrent.CompletableFuture.supplyAsync(
+        () ->
+            bob.run(
+                "node",
+                "--rpc",
+                rpc,
+                "--deployment",
+                deployment,
+                "--listen",
+                "udp://127.0.0.1:" + port,
+                "--run-for",
+                Integer.toString(seconds)),
+        task -> Thread.ofPlatform().daemon().start(task));
   }
 
   private static int freePort(boolean udp) throws java.io.IOException {

@@ -69,34 +69,8 @@ class WireGuardGoInteropTest {
     byte[] ourPrivate = WireGuardCrypto.newPrivateKey(random);
     byte[] theirPrivate = WireGuardCrypto.newPrivateKey(random);
     byte[] theirPublic = WireGuardCrypto.publicKey(theirPrivate);
-    Path keyFile = temp.resolve("wg.key");
-    Files.writeString(keyFile, Base64.getEncoder().encodeToString(theirPrivate) + "\n");
-    Files.setPosixFilePermissions(keyFile, PosixFilePermissions.fromString("rw-------"));
 
-    wireguardGo =
-        new ProcessBuilder("ip", "netns", "exec", namespace, "wireguard-go", "-f", wgInterface)
-            .redirectErrorStream(true)
-            .redirectOutput(temp.resolve("wireguard-go.log").toFile())
-            .start();
-    awaitInterface();
-    run(
-        "ip",
-        "netns",
-        "exec",
-        namespace,
-        "wg",
-        "set",
-        wgInterface,
-        "listen-port",
-        "51820",
-        "private-key",
-        keyFile.toString(),
-        "peer",
-        Base64.getEncoder().encodeToString(WireGuardCrypto.publicKey(ourPrivate)),
-        "allowed-ips",
-        "10.97." + subnet + ".2/32");
-    run("ip", "-n", namespace, "addr", "add", "10.97." + subnet + ".1/24", "dev", wgInterface);
-    run("ip", "-n", namespace, "link", "set", wgInterface, "up");
+    startWireGuardGo(theirPrivate, ourPrivate, List.of("listen-port", "51820"), List.of());
 
     try (DatagramSocket socket =
         new DatagramSocket(
@@ -131,37 +105,15 @@ class WireGuardGoInteropTest {
   void aStockWireGuardGoInitiatesToOurResponderAndSendsItsTraffic() throws Exception {
     byte[] ourPrivate = WireGuardCrypto.newPrivateKey(random);
     byte[] theirPrivate = WireGuardCrypto.newPrivateKey(random);
-    Path keyFile = temp.resolve("wg.key");
-    Files.writeString(keyFile, Base64.getEncoder().encodeToString(theirPrivate) + "\n");
-    Files.setPosixFilePermissions(keyFile, PosixFilePermissions.fromString("rw-------"));
     try (DatagramSocket socket =
         new DatagramSocket(
             new InetSocketAddress(InetAddress.getByName("10.98." + subnet + ".1"), 0))) {
       socket.setSoTimeout(10_000);
-      wireguardGo =
-          new ProcessBuilder("ip", "netns", "exec", namespace, "wireguard-go", "-f", wgInterface)
-              .redirectErrorStream(true)
-              .redirectOutput(temp.resolve("wireguard-go.log").toFile())
-              .start();
-      awaitInterface();
-      run(
-          "ip",
-          "netns",
-          "exec",
-          namespace,
-          "wg",
-          "set",
-          wgInterface,
-          "private-key",
-          keyFile.toString(),
-          "peer",
-          Base64.getEncoder().encodeToString(WireGuardCrypto.publicKey(ourPrivate)),
-          "allowed-ips",
-          "10.97." + subnet + ".2/32",
-          "endpoint",
-          "10.98." + subnet + ".1:" + socket.getLocalPort());
-      run("ip", "-n", namespace, "addr", "add", "10.97." + subnet + ".1/24", "dev", wgInterface);
-      run("ip", "-n", namespace, "link", "set", wgInterface, "up");
+      startWireGuardGo(
+          theirPrivate,
+          ourPrivate,
+          List.of(),
+          List.of("endpoint", "10.98." + subnet + ".1:" + socket.getLocalPort()));
       // a datagram to our tunnel address makes wireguard-go start a handshake with us
       run(
           "ip",
@@ -197,33 +149,7 @@ class WireGuardGoInteropTest {
     try {
       byte[] ourPrivate = WireGuardCrypto.newPrivateKey(random);
       byte[] theirPrivate = WireGuardCrypto.newPrivateKey(random);
-      Path keyFile = temp.resolve("wg.key");
-      Files.writeString(keyFile, Base64.getEncoder().encodeToString(theirPrivate) + "\n");
-      Files.setPosixFilePermissions(keyFile, PosixFilePermissions.fromString("rw-------"));
-      wireguardGo =
-          new ProcessBuilder("ip", "netns", "exec", namespace, "wireguard-go", "-f", wgInterface)
-              .redirectErrorStream(true)
-              .redirectOutput(temp.resolve("wireguard-go.log").toFile())
-              .start();
-      awaitInterface();
-      run(
-          "ip",
-          "netns",
-          "exec",
-          namespace,
-          "wg",
-          "set",
-          wgInterface,
-          "listen-port",
-          "51820",
-          "private-key",
-          keyFile.toString(),
-          "peer",
-          Base64.getEncoder().encodeToString(WireGuardCrypto.publicKey(ourPrivate)),
-          "allowed-ips",
-          "10.97." + subnet + ".2/32");
-      run("ip", "-n", namespace, "addr", "add", "10.97." + subnet + ".1/24", "dev", wgInterface);
-      run("ip", "-n", namespace, "link", "set", wgInterface, "up");
+      startWireGuardGo(theirPrivate, ourPrivate, List.of("listen-port", "51820"), List.of());
 
       try (network.mysterium.tun.LinuxTun tun =
               network.mysterium.tun.LinuxTun.open("myst" + suffix, 1420);
@@ -279,6 +205,40 @@ class WireGuardGoInteropTest {
     } finally {
       run("ip", "netns", "del", ours);
     }
+  }
+
+  /**
+   * Starts wireguard-go in the namespace with {@code theirPrivate}, our public key as its one peer
+   * (allowed 10.97.x.2), and 10.97.x.1/24 on its interface, up.
+   */
+  private void startWireGuardGo(
+      byte[] theirPrivate, byte[] ourPrivate, List<String> deviceOptions, List<String> peerOptions)
+      throws Exception {
+    Path keyFile = temp.resolve("wg.key");
+    Files.writeString(keyFile, Base64.getEncoder().encodeToString(theirPrivate) + "\n");
+    Files.setPosixFilePermissions(keyFile, PosixFilePermissions.fromString("rw-------"));
+    wireguardGo =
+        new ProcessBuilder("ip", "netns", "exec", namespace, "wireguard-go", "-f", wgInterface)
+            .redirectErrorStream(true)
+            .redirectOutput(temp.resolve("wireguard-go.log").toFile())
+            .start();
+    awaitInterface();
+    List<String> set =
+        new java.util.ArrayList<>(
+            List.of("ip", "netns", "exec", namespace, "wg", "set", wgInterface));
+    set.addAll(deviceOptions);
+    set.addAll(
+        List.of(
+            "private-key",
+            keyFile.toString(),
+            "peer",
+            Base64.getEncoder().encodeToString(WireGuardCrypto.publicKey(ourPrivate)),
+            "allowed-ips",
+            "10.97." + subnet + ".2/32"));
+    set.addAll(peerOptions);
+    run(set.toArray(String[]::new));
+    run("ip", "-n", namespace, "addr", "add", "10.97." + subnet + ".1/24", "dev", wgInterface);
+    run("ip", "-n", namespace, "link", "set", wgInterface, "up");
   }
 
   private void awaitInterface() throws Exception {
