@@ -125,6 +125,7 @@ public final class ProviderSessions implements AutoCloseable {
         close(s, "dialogue closed: " + reason, false);
       }
     }
+    advisedLeftover.remove(consumer); // the next dialogue starts its advice afresh
   }
 
   private Exchange.Builder onPayment(Dialogue dialogue, Exchange message)
