@@ -15,6 +15,7 @@ import javax.crypto.AEADBadTagException;
 public final class Initiator {
   static final int INITIATION_SIZE = 148;
   static final int RESPONSE_SIZE = 92;
+  static final int COOKIE_REPLY_SIZE = 64;
 
   private final byte[] staticPrivate;
   private final byte[] staticPublic;
@@ -38,6 +39,14 @@ public final class Initiator {
 
   /** Message 1: the handshake initiation, with mac1 (and an empty mac2: no cookie yet). */
   public byte[] initiation(SecureRandom random, Instant now) {
+    return initiation(random, now, null);
+  }
+
+  /**
+   * Message 1 with mac1, and with mac2 when a cookie from the responder is given (it was under load
+   * and sent a cookie reply).
+   */
+  public byte[] initiation(SecureRandom random, Instant now, byte[] cookie) {
     chainingKey = WireGuardCrypto.hash(WireGuardCrypto.CONSTRUCTION);
     hash = WireGuardCrypto.hash(chainingKey, WireGuardCrypto.IDENTIFIER);
     hash = WireGuardCrypto.hash(hash, peerPublic);
@@ -65,6 +74,9 @@ public final class Initiator {
         WireGuardCrypto.mac(
             WireGuardCrypto.hash(WireGuardCrypto.LABEL_MAC1, peerPublic), bytes, 116);
     System.arraycopy(mac1, 0, bytes, 116, 16);
+    if (cookie != null) {
+      System.arraycopy(Cookies.mac2(cookie, bytes, 132), 0, bytes, 132, 16);
+    }
     return bytes;
   }
 

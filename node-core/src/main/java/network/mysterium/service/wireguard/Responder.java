@@ -5,7 +5,7 @@ import java.nio.ByteOrder;
 import java.security.MessageDigest;
 import java.security.SecureRandom;
 import java.util.Arrays;
-import java.util.function.Predicate;
+import java.util.function.Function;
 import javax.crypto.AEADBadTagException;
 
 /**
@@ -16,12 +16,18 @@ import javax.crypto.AEADBadTagException;
 public final class Responder {
   private final byte[] staticPrivate;
   private final byte[] staticPublic;
-  private final byte[] presharedKey;
 
-  public Responder(byte[] staticPrivate, byte[] presharedKey) {
+  public Responder(byte[] staticPrivate) {
     this.staticPrivate = staticPrivate.clone();
     this.staticPublic = WireGuardCrypto.publicKey(staticPrivate);
-    this.presharedKey = presharedKey.clone();
+  }
+
+  /** What the responder knows of a peer: the newest timestamp it sent, the preshared key. */
+  public record KnownPeer(byte[] lastTimestamp, byte[] presharedKey) {
+    /** A peer seen for the first time, without a preshared key. */
+    public static KnownPeer fresh() {
+      return new KnownPeer(new byte[12], new byte[32]);
+    }
   }
 
   /** A checked initiation: who sent it, its timestamp, and how to answer. */
@@ -30,17 +36,12 @@ public final class Responder {
   /**
    * Checks an initiation and answers it.
    *
-   * @param knownPeer whether a static key is one of this device's peers
-   * @param lastTimestamp the newest timestamp seen from that peer (12 bytes, zeros for none)
+   * @param peers what this device knows of a static key, null when it is not one of its peers
    * @throws Initiator.HandshakeException when the initiation is malformed, forged, from an unknown
    *     peer, or a replay
    */
   public Answer answer(
-      byte[] initiation,
-      Predicate<byte[]> knownPeer,
-      java.util.function.Function<byte[], byte[]> lastTimestamp,
-      int senderIndex,
-      SecureRandom random)
+      byte[] initiation, Function<byte[], KnownPeer> peers, int senderIndex, SecureRandom random)
       throws Initiator.HandshakeException {
     if (initiation.length != Initiator.INITIATION_SIZE || initiation[0] != 1) {
       throw new Initiator.HandshakeException("not a handshake initiation");
@@ -71,7 +72,8 @@ public final class Responder {
     } catch (AEADBadTagException e) {
       throw new Initiator.HandshakeException("the initiation does not authenticate");
     }
-    if (!knownPeer.test(peerPublic)) {
+    KnownPeer known = peers.apply(peerPublic);
+    if (known == null) {
       throw new Initiator.HandshakeException("an initiation from an unknown peer");
     }
     h = WireGuardCrypto.hash(h, encryptedStatic);
@@ -83,7 +85,7 @@ public final class Responder {
     } catch (AEADBadTagException e) {
       throw new Initiator.HandshakeException("the initiation's timestamp does not authenticate");
     }
-    if (Arrays.compareUnsigned(timestamp, lastTimestamp.apply(peerPublic)) <= 0) {
+    if (Arrays.compareUnsigned(timestamp, known.lastTimestamp()) <= 0) {
       throw new Initiator.HandshakeException("a replayed initiation (timestamp not newer)");
     }
     h = WireGuardCrypto.hash(h, encryptedTimestamp);
@@ -94,7 +96,7 @@ public final class Responder {
     h = WireGuardCrypto.hash(h, ephemeralPublic);
     c = WireGuardCrypto.kdf(1, c, WireGuardCrypto.dh(ephemeralPrivate, ephemeral))[0];
     c = WireGuardCrypto.kdf(1, c, WireGuardCrypto.dh(ephemeralPrivate, peerPublic))[0];
-    byte[][] ctk = WireGuardCrypto.kdf(3, c, presharedKey);
+    byte[][] ctk = WireGuardCrypto.kdf(3, c, known.presharedKey());
     h = WireGuardCrypto.hash(h, ctk[1]);
     byte[] encryptedNothing = WireGuardCrypto.aeadSeal(ctk[2], 0, new byte[0], h);
 

@@ -25,6 +25,7 @@ final class WireGuardCrypto {
   static final byte[] IDENTIFIER =
       "WireGuard v1 zx2c4 Jason@zx2c4.com".getBytes(StandardCharsets.US_ASCII);
   static final byte[] LABEL_MAC1 = "mac1----".getBytes(StandardCharsets.US_ASCII);
+  static final byte[] LABEL_COOKIE = "cookie--".getBytes(StandardCharsets.US_ASCII);
   static final int KEY = 32;
   static final int TAG = 16;
 
@@ -96,6 +97,87 @@ final class WireGuardCrypto {
     } catch (GeneralSecurityException e) {
       throw new IllegalStateException("ChaCha20-Poly1305 is not available", e);
     }
+  }
+
+  /**
+   * XChaCha20-Poly1305 (draft-irtf-cfrg-xchacha): HChaCha20 turns the key and the first 16 bytes of
+   * the 24-byte nonce into a subkey, then ChaCha20-Poly1305 runs with the last 8 bytes as nonce.
+   * WireGuard's cookie replies use it.
+   */
+  static byte[] xaeadSeal(byte[] key, byte[] nonce24, byte[] plain, byte[] authenticated) {
+    return xaead(Cipher.ENCRYPT_MODE, key, nonce24, plain, authenticated);
+  }
+
+  static byte[] xaeadOpen(byte[] key, byte[] nonce24, byte[] sealed, byte[] authenticated)
+      throws AEADBadTagException {
+    try {
+      return xaead(Cipher.DECRYPT_MODE, key, nonce24, sealed, authenticated);
+    } catch (IllegalStateException e) {
+      if (e.getCause() instanceof AEADBadTagException bad) {
+        throw bad;
+      }
+      throw e;
+    }
+  }
+
+  private static byte[] xaead(
+      int mode, byte[] key, byte[] nonce24, byte[] input, byte[] authenticated) {
+    byte[] subkey = hchacha20(key, java.util.Arrays.copyOf(nonce24, 16));
+    byte[] nonce = new byte[12];
+    System.arraycopy(nonce24, 16, nonce, 4, 8);
+    try {
+      Cipher cipher = Cipher.getInstance("ChaCha20-Poly1305");
+      cipher.init(mode, new SecretKeySpec(subkey, "ChaCha20"), new IvParameterSpec(nonce));
+      cipher.updateAAD(authenticated);
+      return cipher.doFinal(input);
+    } catch (GeneralSecurityException e) {
+      throw new IllegalStateException(e.getMessage(), e);
+    } finally {
+      java.util.Arrays.fill(subkey, (byte) 0);
+    }
+  }
+
+  /** HChaCha20: the ChaCha20 block function without the final addition, words 0-3 and 12-15. */
+  static byte[] hchacha20(byte[] key, byte[] nonce16) {
+    int[] x = new int[16];
+    x[0] = 0x61707865;
+    x[1] = 0x3320646e;
+    x[2] = 0x79622d32;
+    x[3] = 0x6b206574;
+    ByteBuffer k = ByteBuffer.wrap(key).order(ByteOrder.LITTLE_ENDIAN);
+    for (int i = 0; i < 8; i++) {
+      x[4 + i] = k.getInt();
+    }
+    ByteBuffer n = ByteBuffer.wrap(nonce16).order(ByteOrder.LITTLE_ENDIAN);
+    for (int i = 0; i < 4; i++) {
+      x[12 + i] = n.getInt();
+    }
+    for (int round = 0; round < 10; round++) {
+      quarter(x, 0, 4, 8, 12);
+      quarter(x, 1, 5, 9, 13);
+      quarter(x, 2, 6, 10, 14);
+      quarter(x, 3, 7, 11, 15);
+      quarter(x, 0, 5, 10, 15);
+      quarter(x, 1, 6, 11, 12);
+      quarter(x, 2, 7, 8, 13);
+      quarter(x, 3, 4, 9, 14);
+    }
+    ByteBuffer out = ByteBuffer.allocate(32).order(ByteOrder.LITTLE_ENDIAN);
+    for (int i : new int[] {0, 1, 2, 3, 12, 13, 14, 15}) {
+      out.putInt(x[i]);
+    }
+    return out.array();
+  }
+
+  private static void quarter(int[] x, int a, int b, int c, int d) {
+    x[a] += x[b];
+    x[d] = Integer.rotateLeft(x[d] ^ x[a], 16);
+    x[c] += x[d];
+    x[b] = Integer.rotateLeft(x[b] ^ x[c], 12);
+    x[a] += x[b];
+    x[d] = Integer.rotateLeft(x[d] ^ x[a], 8);
+    x[c] += x[d];
+    x[b] = Integer.rotateLeft(x[b] ^ x[c], 7);
   }
 
   private static IvParameterSpec nonce(long counter) {

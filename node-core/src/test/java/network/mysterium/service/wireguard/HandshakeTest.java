@@ -7,6 +7,7 @@ import java.nio.charset.StandardCharsets;
 import java.security.SecureRandom;
 import java.time.Instant;
 import java.util.Arrays;
+import java.util.HexFormat;
 import javax.crypto.AEADBadTagException;
 import org.junit.jupiter.api.Test;
 
@@ -16,13 +17,15 @@ class HandshakeTest {
   private final byte[] alice = WireGuardCrypto.newPrivateKey(random);
   private final byte[] bob = WireGuardCrypto.newPrivateKey(random);
   private final byte[] psk = new byte[32];
-  private final Responder responder = new Responder(bob, psk);
+  private final Responder responder = new Responder(bob);
 
   private Responder.Answer answer(byte[] initiation) throws Exception {
     return responder.answer(
         initiation,
-        key -> Arrays.equals(key, WireGuardCrypto.publicKey(alice)),
-        key -> new byte[12],
+        key ->
+            Arrays.equals(key, WireGuardCrypto.publicKey(alice))
+                ? new Responder.KnownPeer(new byte[12], psk)
+                : null,
         77,
         random);
   }
@@ -60,11 +63,12 @@ class HandshakeTest {
 
     // the same initiation again: its timestamp is not newer than the one seen
     assertThatThrownBy(
-            () -> responder.answer(initiation, key -> true, key -> answer.timestamp(), 2, random))
+            () ->
+                responder.answer(
+                    initiation, key -> new Responder.KnownPeer(answer.timestamp(), psk), 2, random))
         .hasMessageContaining("replayed initiation");
     // a stranger: mac1 is right (it knows bob's public key) but alice is not a peer
-    assertThatThrownBy(
-            () -> responder.answer(initiation, key -> false, key -> new byte[12], 3, random))
+    assertThatThrownBy(() -> responder.answer(initiation, key -> null, 3, random))
         .hasMessageContaining("unknown peer");
     byte[] badMac = initiation.clone();
     badMac[120] ^= 1;
@@ -76,6 +80,35 @@ class HandshakeTest {
     again.initiation(random, Instant.now());
     assertThatThrownBy(() -> again.consume(answer.response()))
         .hasMessageContaining("another handshake");
+  }
+
+  @Test
+  void hchacha20MatchesTheXChaChaDraftVectorAndCookieRepliesOpenOnlyForTheirMessage()
+      throws Exception {
+    // draft-irtf-cfrg-xchacha-03, section 2.2.1
+    byte[] key = new byte[32];
+    for (int i = 0; i < 32; i++) {
+      key[i] = (byte) i;
+    }
+    byte[] nonce = HexFormat.of().parseHex("000000090000004a0000000031415927");
+    assertThat(HexFormat.of().formatHex(WireGuardCrypto.hchacha20(key, nonce)))
+        .isEqualTo("82413b4227b27bfed30e42508a877d73a0f9e4d58a74a853c12ec41326d3ecdc");
+
+    Cookies cookies = new Cookies(WireGuardCrypto.publicKey(bob), random);
+    java.net.InetSocketAddress sender = new java.net.InetSocketAddress("192.0.2.7", 51820);
+    byte[] mac1 = new byte[16];
+    random.nextBytes(mac1);
+    byte[] reply = cookies.reply(5, mac1, sender, 0);
+    byte[] cookie = Cookies.openReply(reply, WireGuardCrypto.publicKey(bob), mac1);
+    assertThat(cookie).isEqualTo(cookies.cookieFor(sender, 1));
+    byte[] otherMac1 = mac1.clone();
+    otherMac1[0] ^= 1;
+    assertThatThrownBy(() -> Cookies.openReply(reply, WireGuardCrypto.publicKey(bob), otherMac1))
+        .isInstanceOf(AEADBadTagException.class);
+    // the cookie is for that address only, and changes with the secret every two minutes
+    assertThat(cookies.cookieFor(new java.net.InetSocketAddress("192.0.2.8", 51820), 1))
+        .isNotEqualTo(cookie);
+    assertThat(cookies.cookieFor(sender, Cookies.SECRET_LIFETIME_NANOS)).isNotEqualTo(cookie);
   }
 
   @Test

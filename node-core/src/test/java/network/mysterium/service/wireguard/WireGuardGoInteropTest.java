@@ -1,5 +1,7 @@
 package network.mysterium.service.wireguard;
 
+import static network.mysterium.service.wireguard.Shell.run;
+import static network.mysterium.service.wireguard.Shell.runQuietly;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.io.IOException;
@@ -127,11 +129,13 @@ class WireGuardGoInteropTest {
       byte[] initiation = receive(socket);
       InetSocketAddress initiator = lastSender;
       Responder.Answer answer =
-          new Responder(ourPrivate, new byte[32])
+          new Responder(ourPrivate)
               .answer(
                   initiation,
-                  key -> Arrays.equals(key, WireGuardCrypto.publicKey(theirPrivate)),
-                  key -> new byte[12],
+                  key ->
+                      Arrays.equals(key, WireGuardCrypto.publicKey(theirPrivate))
+                          ? Responder.KnownPeer.fresh()
+                          : null,
                   random.nextInt(),
                   random);
       send(socket, initiator, answer.response()); // wireguard-go's own (random) port
@@ -152,21 +156,25 @@ class WireGuardGoInteropTest {
       startWireGuardGo(theirPrivate, ourPrivate, List.of("listen-port", "51820"), List.of());
 
       try (network.mysterium.tun.LinuxTun tun =
-              network.mysterium.tun.LinuxTun.open("myst" + suffix, 1420);
-          DatagramSocket socket =
-              new DatagramSocket(
-                  new InetSocketAddress(InetAddress.getByName("10.98." + subnet + ".1"), 0))) {
+          network.mysterium.tun.LinuxTun.open("myst" + suffix, 1420)) {
         run("ip", "link", "set", tun.name(), "netns", ours);
         run("ip", "-n", ours, "addr", "add", "10.97." + subnet + ".2/24", "dev", tun.name());
         run("ip", "-n", ours, "link", "set", tun.name(), "up");
-        try (WireGuardTunnel tunnel =
-            WireGuardTunnel.start(
+        try (WireGuardDevice device =
+            WireGuardDevice.start(
                 tun,
-                socket,
-                new InetSocketAddress(InetAddress.getByName("10.98." + subnet + ".2"), 51820),
+                new InetSocketAddress(InetAddress.getByName("10.98." + subnet + ".1"), 0),
                 ourPrivate,
-                WireGuardCrypto.publicKey(theirPrivate),
-                new byte[32])) {
+                WireGuardDevice.Options.defaults())) {
+          Peer tunnel =
+              device.addPeer(
+                  WireGuardCrypto.publicKey(theirPrivate),
+                  new byte[32],
+                  List.of(IpPrefix.parse("10.97." + subnet + ".0/24")),
+                  new InetSocketAddress(InetAddress.getByName("10.98." + subnet + ".2"), 51820),
+                  0,
+                  Peer.Traffic.NONE);
+          device.connect(tunnel);
           long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
           while (!tunnel.established() && System.nanoTime() < deadline) {
             Thread.sleep(50);
@@ -290,24 +298,5 @@ class WireGuardGoInteropTest {
     }
     bytes[at] = (byte) (~sum >> 8);
     bytes[at + 1] = (byte) ~sum;
-  }
-
-  private static String run(String... command) throws Exception {
-    Process p = new ProcessBuilder(List.of(command)).redirectErrorStream(true).start();
-    String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-    if (!p.waitFor(10, TimeUnit.SECONDS) || p.exitValue() != 0) {
-      p.destroyForcibly();
-      throw new IOException(String.join(" ", command) + " failed: " + out);
-    }
-    return out;
-  }
-
-  private static boolean runQuietly(String... command) {
-    try {
-      run(command);
-      return true;
-    } catch (Exception e) {
-      return false;
-    }
   }
 }
