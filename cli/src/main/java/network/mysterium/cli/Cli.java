@@ -37,6 +37,7 @@ public final class Cli {
             .addSubcommand(SearchCommand.class)
             .addSubcommand(ConnectCommand.class)
             .addSubcommand(DemoCommand.class)
+            .addSubcommand(network.mysterium.cli.tunnel.WireGuardDeviceCommand.class)
             .setResourceBundle(messages.bundle())
             .setOut(environment.out())
             .setErr(environment.err())

@@ -1,9 +1,10 @@
 package network.mysterium.consumer;
 
-import java.net.InetSocketAddress;
+import java.io.IOException;
 import java.util.ArrayList;
 import java.util.List;
 import network.mysterium.discovery.ServiceProposal;
+import network.mysterium.service.ServiceClient;
 import network.mysterium.session.ConsumerSession;
 import network.mysterium.session.ProviderLink;
 import network.mysterium.session.SessionEvents;
@@ -37,12 +38,12 @@ public final class Connector {
 
   private final Links links;
   private final SessionEvents events;
-  private final InetSocketAddress socksListen;
+  private final ServiceClient.Factory clients;
 
-  public Connector(Links links, SessionEvents events, InetSocketAddress socksListen) {
+  public Connector(Links links, SessionEvents events, ServiceClient.Factory clients) {
     this.links = links;
     this.events = events;
-    this.socksListen = socksListen;
+    this.clients = clients;
   }
 
   public ConsumerSession connect(List<ServiceProposal> candidates, Attempts attempts)
@@ -54,7 +55,15 @@ public final class Connector {
     for (ServiceProposal candidate : candidates) {
       attempts.trying(candidate);
       try {
-        return ConsumerSession.open(links.linkTo(candidate), candidate, events, socksListen);
+        ServiceClient client;
+        try {
+          client =
+              clients.create(
+                  candidate.serviceType(), ConsumerSession.contactOf(candidate).address());
+        } catch (IOException e) {
+          throw new ConsumerSession.SessionFailedException(e.getMessage());
+        }
+        return ConsumerSession.open(links.linkTo(candidate), candidate, events, client);
       } catch (ConsumerSession.SessionFailedException e) {
         attempts.failed(candidate, e.getMessage());
         reasons.add(candidate.provider() + ": " + e.getMessage());

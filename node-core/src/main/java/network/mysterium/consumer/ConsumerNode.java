@@ -23,6 +23,7 @@ import network.mysterium.messaging.channel.Contact;
 import network.mysterium.money.Myst;
 import network.mysterium.payments.IssuedPromises;
 import network.mysterium.payments.Promises;
+import network.mysterium.service.ServiceClient;
 import network.mysterium.session.ConsumerSession;
 import network.mysterium.session.ProviderLink;
 import network.mysterium.session.SessionEvents;
@@ -94,9 +95,9 @@ public final class ConsumerNode implements AutoCloseable {
       SessionEvents events,
       Connector.Attempts attempts,
       Duration timeout,
-      java.net.InetSocketAddress socksListen)
+      ServiceClient.Factory clients)
       throws Connector.NoProviderException, InterruptedException {
-    return new Connector(p -> linkTo(p, paymentStep, timeout), events, socksListen)
+    return new Connector(p -> linkTo(p, paymentStep, timeout), events, clients)
         .connect(candidates.stream().map(ProposalIndex.Listing::proposal).toList(), attempts);
   }
 

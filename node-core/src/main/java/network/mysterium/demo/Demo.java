@@ -124,7 +124,9 @@ public final class Demo {
               SessionEvents.none(),
               new Connector.Attempts() {},
               Duration.ofSeconds(15),
-              new InetSocketAddress(InetAddress.getLoopbackAddress(), 0))) {
+              (type, contact) ->
+                  new network.mysterium.service.socks.Socks5Client(
+                      new InetSocketAddress(InetAddress.getLoopbackAddress(), 0)))) {
         progress.step("demo.step.fetch", "127.0.0.1:" + session.socksAddress().getPort());
         fetched =
             fetchThroughSocks(session.socksAddress(), "localhost", web.getAddress().getPort());

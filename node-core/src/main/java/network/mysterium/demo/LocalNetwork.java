@@ -140,6 +140,8 @@ public final class LocalNetwork implements AutoCloseable {
     ProviderNode provider =
         ProviderNode.start(
             new ProviderNode.Config(
+                "socks5",
+                null,
                 Contact.parse("udp://127.0.0.1:0"),
                 new InetSocketAddress(InetAddress.getLoopbackAddress(), 0),
                 "127.0.0.1",

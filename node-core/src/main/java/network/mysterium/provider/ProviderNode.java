@@ -36,8 +36,12 @@ import network.mysterium.payments.Promises;
 import network.mysterium.payments.ReceivedPromises;
 import network.mysterium.payments.proto.PaymentAdvice;
 import network.mysterium.service.PinnedTls;
+import network.mysterium.service.ServiceBackend;
 import network.mysterium.service.socks.Socks5Backend;
+import network.mysterium.service.socks.Socks5Client;
 import network.mysterium.service.socks.Socks5Exit;
+import network.mysterium.service.wireguard.HostNetwork;
+import network.mysterium.service.wireguard.WireGuardBackend;
 import network.mysterium.session.ProviderSessions;
 import network.mysterium.session.SessionEvents;
 import network.mysterium.store.Database;
@@ -46,16 +50,21 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * A provider of the SOCKS5 service, assembled: follows the chain (registrations, balances,
- * proposals), listens for dialogues, announces its proposal with its contact, takes promises, runs
- * sessions through its SOCKS5 exit, serves its proposal index, and clears each consumer's promises
- * when a session ends (retrying later when the consumer is short).
+ * A provider of one service type (SOCKS5 or the WireGuard IP tunnel), assembled: follows the chain
+ * (registrations, balances, proposals), listens for dialogues, announces its proposal with its
+ * contact, takes promises, runs sessions through its service, serves its proposal index, and clears
+ * each consumer's promises when a session ends (retrying later when the consumer is short).
  */
 public final class ProviderNode implements AutoCloseable {
   private static final Logger LOG = LoggerFactory.getLogger(ProviderNode.class);
 
-  /** How the provider runs its service. */
+  /**
+   * How the provider runs its service: {@code serviceType} is {@code socks5} (through the exit at
+   * {@code exitListen}) or {@code wireguard} (with {@code wireGuard}'s settings).
+   */
   public record Config(
+      String serviceType,
+      WireGuardBackend.Settings wireGuard,
       Contact listen,
       InetSocketAddress exitListen,
       String advertisedHost,
@@ -82,7 +91,7 @@ public final class ProviderNode implements AutoCloseable {
 
   private final ChainFollower follower;
   private final Dialogues dialogues;
-  private final Socks5Exit exit;
+  private final AutoCloseable service;
   private final ProviderSessions sessions;
   private final ReceivedPromises promises;
   private final ConsumerAccounts accounts;
@@ -97,7 +106,7 @@ public final class ProviderNode implements AutoCloseable {
   private ProviderNode(
       ChainFollower follower,
       Dialogues dialogues,
-      Socks5Exit exit,
+      AutoCloseable service,
       ProviderSessions sessions,
       ReceivedPromises promises,
       ConsumerAccounts accounts,
@@ -106,7 +115,7 @@ public final class ProviderNode implements AutoCloseable {
       SessionEvents events) {
     this.follower = follower;
     this.dialogues = dialogues;
-    this.exit = exit;
+    this.service = service;
     this.sessions = sessions;
     this.promises = promises;
     this.accounts = accounts;
@@ -135,68 +144,101 @@ public final class ProviderNode implements AutoCloseable {
     ConsumerAccounts accounts = new ConsumerAccounts(database, key.address(), config.trial());
     PromiseClearer clearer = new PromiseClearer(promises, promiseSigner, client, deployment, key);
     PaymentsContract payments = new PaymentsContract(client, deployment.payments());
-    PinnedTls tls = PinnedTls.generate(new SecureRandom());
     ProviderSessions[] sessionsRef = new ProviderSessions[1];
     ProviderNode[] nodeRef = new ProviderNode[1];
-    Socks5Exit exit =
-        Socks5Exit.start(
-            tls, config.exitListen(), id -> sessionsRef[0].meter(id), config.allowPrivateTargets());
-    Messenger messenger = RegistryDirectory.messenger(key, chain);
-    ProposalIndex index = ProposalIndex.of(database, chain, deployment);
-    network.mysterium.messaging.channel.Channel channel = Channels.listen(config.listen());
-    ServiceProposal wanted =
-        new ServiceProposal(
-            ServiceProposal.FORMAT_VERSION,
-            key.address(),
-            1,
-            "socks5",
-            config.place(),
-            config.place(),
-            100_000,
-            ServiceProposal.Metering.PER_MEGABYTE,
-            config.pricePerMegabyte(),
-            List.of(advertised(channel.localContact(), config.advertisedHost()).toString()));
-    ProviderSessions sessions =
-        new ProviderSessions(
-            new ProviderSessions.Terms(
-                wanted,
-                config.minimumPromise(),
-                config.exposureCap(),
-                config.meteringInterval(),
-                config.exhaustedGrace()),
-            promises,
-            accounts,
-            new Socks5Backend(config.advertisedHost(), exit.address(), tls.certificateSha256()),
-            identity -> payments.balanceOf(identity.toString()),
-            consumer -> nodeRef[0].clearLater(consumer),
-            events);
-    sessionsRef[0] = sessions;
-    Dialogues dialogues =
-        new Dialogues(
-                messenger,
-                channel,
-                DialogueConfig.DEFAULT,
-                peer ->
-                    new Conversation(
-                        new IndexService(index, () -> blockNumber(client))
-                            .addTo(sessions.addTo(Conversation.Services.none())),
-                        (d, reason) -> sessions.dialogueClosed(d.peer(), reason)))
-            .start();
-    ServiceProposal announced =
-        ProviderAnnouncer.onChain(database, client, deployment, key, reannounceAfterBlocks)
-            .offer(wanted, key);
-    ProviderNode node =
-        new ProviderNode(
-            follower, dialogues, exit, sessions, promises, accounts, clearer, announced, events);
-    nodeRef[0] = node;
-    // Promises held from before a restart (or a crash) have no session left to end: clear them.
-    for (Address issuer : promises.issuersWithHeldPromises()) {
-      node.clearLater(issuer);
+    AutoCloseable service;
+    ServiceBackend backend;
+    switch (config.serviceType()) {
+      case Socks5Client.TYPE -> {
+        PinnedTls tls = PinnedTls.generate(new SecureRandom());
+        Socks5Exit exit =
+            Socks5Exit.start(
+                tls,
+                config.exitListen(),
+                id -> sessionsRef[0].meter(id),
+                config.allowPrivateTargets());
+        service = exit;
+        backend =
+            new Socks5Backend(config.advertisedHost(), exit.address(), tls.certificateSha256());
+      }
+      case WireGuardBackend.TYPE -> {
+        WireGuardBackend wireGuard =
+            WireGuardBackend.start(config.wireGuard(), config.advertisedHost(), new HostNetwork());
+        service = wireGuard;
+        backend = wireGuard;
+      }
+      default ->
+          throw new IllegalArgumentException(
+              "unknown service type " + config.serviceType() + " (socks5 or wireguard)");
     }
-    long every = config.clearing().checkEvery().toMillis();
-    node.policy.scheduleWithFixedDelay(
-        () -> node.clearDue(config.clearing()), every, every, TimeUnit.MILLISECONDS);
-    return node;
+    try {
+      Messenger messenger = RegistryDirectory.messenger(key, chain);
+      ProposalIndex index = ProposalIndex.of(database, chain, deployment);
+      network.mysterium.messaging.channel.Channel channel = Channels.listen(config.listen());
+      ServiceProposal wanted =
+          new ServiceProposal(
+              ServiceProposal.FORMAT_VERSION,
+              key.address(),
+              1,
+              config.serviceType(),
+              config.place(),
+              config.place(),
+              100_000,
+              ServiceProposal.Metering.PER_MEGABYTE,
+              config.pricePerMegabyte(),
+              List.of(advertised(channel.localContact(), config.advertisedHost()).toString()));
+      ProviderSessions sessions =
+          new ProviderSessions(
+              new ProviderSessions.Terms(
+                  wanted,
+                  config.minimumPromise(),
+                  config.exposureCap(),
+                  config.meteringInterval(),
+                  config.exhaustedGrace()),
+              promises,
+              accounts,
+              backend,
+              identity -> payments.balanceOf(identity.toString()),
+              consumer -> nodeRef[0].clearLater(consumer),
+              events);
+      sessionsRef[0] = sessions;
+      Dialogues dialogues =
+          new Dialogues(
+                  messenger,
+                  channel,
+                  DialogueConfig.DEFAULT,
+                  peer ->
+                      new Conversation(
+                          new IndexService(index, () -> blockNumber(client))
+                              .addTo(sessions.addTo(Conversation.Services.none())),
+                          (d, reason) -> sessions.dialogueClosed(d.peer(), reason)))
+              .start();
+      ServiceProposal announced =
+          ProviderAnnouncer.onChain(database, client, deployment, key, reannounceAfterBlocks)
+              .offer(wanted, key);
+      ProviderNode node =
+          new ProviderNode(
+              follower, dialogues, service, sessions, promises, accounts, clearer, announced,
+              events);
+      nodeRef[0] = node;
+      // Promises held from before a restart (or a crash) have no session left to end: clear them.
+      for (Address issuer : promises.issuersWithHeldPromises()) {
+        node.clearLater(issuer);
+      }
+      long every = config.clearing().checkEvery().toMillis();
+      node.policy.scheduleWithFixedDelay(
+          () -> node.clearDue(config.clearing()), every, every, TimeUnit.MILLISECONDS);
+      return node;
+    } catch (IOException | StoreException | ChainException | RuntimeException e) {
+      // nothing of a provider that did not start stays behind (the tunnel's host changes least)
+      try {
+        service.close();
+      } catch (Exception closing) {
+        e.addSuppressed(closing);
+      }
+      follower.close();
+      throw e;
+    }
   }
 
   /** The contact consumers reach: the bound port at the advertised (public) address. */
@@ -307,9 +349,9 @@ public final class ProviderNode implements AutoCloseable {
     }
     dialogues.close();
     try {
-      exit.close();
-    } catch (IOException e) {
-      // closing anyway
+      service.close();
+    } catch (Exception e) {
+      LOG.warn("closing the service failed: {}", e.getMessage());
     }
     follower.close();
   }

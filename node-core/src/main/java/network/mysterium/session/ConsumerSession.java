@@ -1,7 +1,6 @@
 package network.mysterium.session;
 
 import com.google.protobuf.ByteString;
-import com.google.protobuf.InvalidProtocolBufferException;
 import java.io.IOException;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
@@ -19,8 +18,8 @@ import network.mysterium.money.Myst;
 import network.mysterium.payments.IssuedPromises;
 import network.mysterium.payments.PromiseMessages;
 import network.mysterium.service.Meter;
-import network.mysterium.service.proto.Socks5Offer;
-import network.mysterium.service.socks.Socks5Proxy;
+import network.mysterium.service.ServiceClient;
+import network.mysterium.service.socks.Socks5Client;
 import network.mysterium.session.proto.MeteringMessage;
 import network.mysterium.session.proto.SessionAccepted;
 import network.mysterium.session.proto.SessionClose;
@@ -28,9 +27,10 @@ import network.mysterium.session.proto.SessionConfirmation;
 import network.mysterium.session.proto.SessionRequest;
 
 /**
- * The consumer's side of one SOCKS5 session (whitepaper 6.6.3), over a {@link ProviderLink} that it
- * may share with other sessions: pays in advance, asks for the session, starts the local proxy on
- * the offered exit, confirms, follows the provider's metering, and closes cleanly.
+ * The consumer's side of one session (whitepaper 6.6.3), over a {@link ProviderLink} that it may
+ * share with other sessions: pays in advance, asks for the session with its service's data, brings
+ * the service's data channel up from the provider's offer, confirms, follows the provider's
+ * metering, and closes cleanly.
  */
 public final class ConsumerSession implements AutoCloseable {
   /** A session could not be opened: why, in words for the user. */
@@ -45,12 +45,13 @@ public final class ConsumerSession implements AutoCloseable {
   private final Meter meter = new Meter();
   private final AtomicReference<SessionEvents.Metering> lastMetering = new AtomicReference<>();
   private final CompletableFuture<String> closedByProvider = new CompletableFuture<>();
+  private final ServiceClient client;
   private volatile byte[] sessionId;
-  private volatile Socks5Proxy proxy;
 
-  private ConsumerSession(ProviderLink link, SessionEvents events) {
+  private ConsumerSession(ProviderLink link, SessionEvents events, ServiceClient client) {
     this.link = link;
     this.events = events;
+    this.client = client;
   }
 
   /** Connects to a provider's SOCKS5 service on a dialogue of its own, proxy on loopback. */
@@ -65,22 +66,23 @@ public final class ConsumerSession implements AutoCloseable {
     ProviderLink link =
         ProviderLink.open(
             dialogues, proposal.provider(), contactOf(proposal), promises, paymentStep, timeout);
-    return open(link, proposal, events, new InetSocketAddress(InetAddress.getLoopbackAddress(), 0));
+    return open(
+        link,
+        proposal,
+        events,
+        new Socks5Client(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0)));
   }
 
   /**
    * Opens a session over an open link (which other sessions may share), pays a step first, and
-   * starts the local SOCKS5 proxy at {@code socksListen}.
+   * brings the client's data channel up.
    */
   public static ConsumerSession open(
-      ProviderLink link,
-      ServiceProposal proposal,
-      SessionEvents events,
-      InetSocketAddress socksListen)
+      ProviderLink link, ServiceProposal proposal, SessionEvents events, ServiceClient client)
       throws SessionFailedException, InterruptedException {
-    ConsumerSession session = new ConsumerSession(link, events);
+    ConsumerSession session = new ConsumerSession(link, events, client);
     try {
-      session.start(proposal, socksListen);
+      session.start(proposal);
       return session;
     } catch (SessionFailedException | InterruptedException | RuntimeException e) {
       session.close();
@@ -100,8 +102,11 @@ public final class ConsumerSession implements AutoCloseable {
     }
   }
 
-  private void start(ServiceProposal proposal, InetSocketAddress socksListen)
-      throws SessionFailedException, InterruptedException {
+  private void start(ServiceProposal proposal) throws SessionFailedException, InterruptedException {
+    if (!proposal.serviceType().equals(client.serviceType())) {
+      throw new SessionFailedException(
+          "the proposal is for " + proposal.serviceType() + ", not " + client.serviceType());
+    }
     link.pay(link.paymentStep());
     Exchange answer =
         link.ask(
@@ -109,39 +114,35 @@ public final class ConsumerSession implements AutoCloseable {
                 .setSessionRequest(
                     SessionRequest.newBuilder()
                         .setServiceType(proposal.serviceType())
-                        .setProposalSerial(proposal.serial())));
+                        .setProposalSerial(proposal.serial())
+                        .setServiceData(ByteString.copyFrom(client.request()))));
     if (!answer.hasSessionAccepted()) {
       throw new SessionFailedException("unexpected answer " + answer.getBodyCase());
     }
     SessionAccepted accepted = answer.getSessionAccepted();
     sessionId = accepted.getSessionId().toByteArray();
     link.add(this);
-    Socks5Offer offer;
-    InetSocketAddress exit;
     try {
-      offer = Socks5Offer.parseFrom(accepted.getProviderData());
-      exit = new InetSocketAddress(InetAddress.ofLiteral(offer.getHost()), offer.getPort());
-    } catch (InvalidProtocolBufferException | IllegalArgumentException e) {
-      confirm(false, "bad SOCKS5 offer");
-      throw new SessionFailedException("the provider's SOCKS5 offer is malformed");
-    }
-    try {
-      proxy =
-          Socks5Proxy.start(
-              socksListen,
-              new Socks5Proxy.Exit(exit, offer.getCertificateSha256().toByteArray(), sessionId),
-              meter);
+      client.start(accepted.getProviderData().toByteArray(), sessionId, meter);
     } catch (IOException e) {
       confirm(false, e.getMessage());
-      throw new SessionFailedException("cannot open the local SOCKS5 port: " + e.getMessage());
+      throw new SessionFailedException(e.getMessage());
     }
     confirm(true, "");
     events.sessionOpened(link.provider(), sessionId(), proposal.serviceType());
   }
 
-  /** Where applications connect: the local SOCKS5 proxy. */
+  /** The service's data channel (e.g. the local SOCKS5 proxy, or the IP tunnel). */
+  public ServiceClient client() {
+    return client;
+  }
+
+  /** Where applications connect when this is a SOCKS5 session: the local proxy. */
   public InetSocketAddress socksAddress() {
-    return proxy.address();
+    if (client instanceof Socks5Client socks) {
+      return socks.address();
+    }
+    throw new IllegalStateException("a " + client.serviceType() + " session has no SOCKS5 proxy");
   }
 
   public String sessionId() {
@@ -198,6 +199,7 @@ public final class ConsumerSession implements AutoCloseable {
 
   void providerGone(String reason) {
     meter.stop();
+    client.lost();
     if (closedByProvider.complete(reason)) {
       events.sessionClosed(link.provider(), sessionId(), reason, lastMetering.get());
     }
@@ -209,13 +211,7 @@ public final class ConsumerSession implements AutoCloseable {
    */
   @Override
   public void close() {
-    if (proxy != null) {
-      try {
-        proxy.close();
-      } catch (IOException e) {
-        // already closed
-      }
-    }
+    client.close();
     meter.stop();
     if (sessionId != null && !closedByProvider.isDone()) {
       link.tell(

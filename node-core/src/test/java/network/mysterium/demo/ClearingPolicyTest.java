@@ -61,7 +61,9 @@ class ClearingPolicyTest {
                   SessionEvents.none(),
                   new Connector.Attempts() {},
                   Duration.ofSeconds(10),
-                  new InetSocketAddress(InetAddress.getLoopbackAddress(), 0))) {
+                  (type, contact) ->
+                      new network.mysterium.service.socks.Socks5Client(
+                          new InetSocketAddress(InetAddress.getLoopbackAddress(), 0)))) {
         long deadline = System.nanoTime() + Duration.ofSeconds(20).toNanos();
         while (provider.promises().lastCleared(consumer.address()) == 0
             && System.nanoTime() < deadline) {

@@ -135,7 +135,9 @@ class SessionBenchmark {
         SessionEvents.none(),
         new Connector.Attempts() {},
         Duration.ofSeconds(15),
-        new InetSocketAddress(InetAddress.getLoopbackAddress(), 0));
+        (type, contact) ->
+            new network.mysterium.service.socks.Socks5Client(
+                new InetSocketAddress(InetAddress.getLoopbackAddress(), 0)));
   }
 
   private interface Transfer {

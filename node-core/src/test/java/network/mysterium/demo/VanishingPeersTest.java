@@ -82,7 +82,9 @@ class VanishingPeersTest {
                   }
                 },
                 Duration.ofSeconds(12),
-                new InetSocketAddress(InetAddress.getLoopbackAddress(), 0));
+                (type, contact) ->
+                    new network.mysterium.service.socks.Socks5Client(
+                        new InetSocketAddress(InetAddress.getLoopbackAddress(), 0)));
         assertThat(attempts).singleElement().asString().startsWith(cheap.address().toString());
         assertThat(Demo.fetchThroughSocks(session.socksAddress(), "localhost", startWeb()))
             .isEqualTo(Demo.PAGE.length);

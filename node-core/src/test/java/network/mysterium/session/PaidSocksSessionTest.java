@@ -46,6 +46,7 @@ import network.mysterium.payments.Promises;
 import network.mysterium.payments.ReceivedPromises;
 import network.mysterium.service.PinnedTls;
 import network.mysterium.service.socks.Socks5Backend;
+import network.mysterium.service.socks.Socks5Client;
 import network.mysterium.service.socks.Socks5Exit;
 import network.mysterium.store.Database;
 import org.junit.jupiter.api.AfterEach;
@@ -328,8 +329,10 @@ class PaidSocksSessionTest {
             Myst.parse("0.05"),
             Duration.ofSeconds(10));
     InetSocketAddress anyPort = new InetSocketAddress(InetAddress.getLoopbackAddress(), 0);
-    ConsumerSession first = ConsumerSession.open(link, proposal, SessionEvents.none(), anyPort);
-    ConsumerSession second = ConsumerSession.open(link, proposal, SessionEvents.none(), anyPort);
+    ConsumerSession first =
+        ConsumerSession.open(link, proposal, SessionEvents.none(), new Socks5Client(anyPort));
+    ConsumerSession second =
+        ConsumerSession.open(link, proposal, SessionEvents.none(), new Socks5Client(anyPort));
     resources.add(second);
     assertThat(first.sessionId()).isNotEqualTo(second.sessionId());
     assertThat(sessions.openSessions())

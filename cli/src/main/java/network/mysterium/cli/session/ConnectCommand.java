@@ -26,6 +26,10 @@ import network.mysterium.discovery.ProposalIndex;
 import network.mysterium.discovery.ServiceProposal;
 import network.mysterium.messaging.channel.Contact;
 import network.mysterium.money.Myst;
+import network.mysterium.service.socks.Socks5Client;
+import network.mysterium.service.wireguard.HostNetwork;
+import network.mysterium.service.wireguard.WireGuardBackend;
+import network.mysterium.service.wireguard.WireGuardClient;
 import network.mysterium.session.ConsumerSession;
 import network.mysterium.session.SessionEvents;
 import network.mysterium.store.Database;
@@ -36,7 +40,8 @@ import picocli.CommandLine.ParentCommand;
 
 /**
  * {@code mysterium connect}: the cheapest matching provider (the next one if it fails), paid in
- * advance, as a local SOCKS5 proxy; live metering until Ctrl-C, which disconnects cleanly.
+ * advance, as a local SOCKS5 proxy or as the IP tunnel (WireGuard, with a kill switch); live
+ * metering until Ctrl-C, which disconnects cleanly.
  */
 @Command(name = "connect", mixinStandardHelpOptions = true)
 public final class ConnectCommand implements Callable<Integer> {
@@ -82,6 +87,16 @@ public final class ConnectCommand implements Callable<Integer> {
   private String listen;
 
   @Option(
+      names = "--interface",
+      paramLabel = "NAME",
+      defaultValue = "myst0",
+      descriptionKey = "tunnel-interface")
+  private String tunnelInterface;
+
+  @Option(names = "--no-kill-switch", descriptionKey = "no-kill-switch")
+  private boolean noKillSwitch;
+
+  @Option(
       names = "--run-for",
       paramLabel = "SECONDS",
       defaultValue = "0",
@@ -90,8 +105,17 @@ public final class ConnectCommand implements Callable<Integer> {
 
   @Override
   public Integer call() throws Exception {
-    if (!type.equals("socks5")) {
-      throw new UserError("error.service-unavailable", type);
+    boolean tunnel = type.equals(WireGuardBackend.TYPE);
+    if (!tunnel && !type.equals(Socks5Client.TYPE)) {
+      throw new UserError("error.unknown-service", type);
+    }
+    if (tunnel) {
+      // before anything is paid: can this user open the tunnel at all?
+      try {
+        new HostNetwork().openTun(tunnelInterface, 1420).close();
+      } catch (java.io.IOException e) {
+        throw new UserError("error.tunnel", e.getMessage());
+      }
     }
     Deployment deployment = chainOptions.deployment(root);
     DataDirectory dataDirectory = root.dataDirectory();
@@ -140,11 +164,23 @@ public final class ConnectCommand implements Callable<Integer> {
                   }
                 },
                 Duration.ofSeconds(15),
-                new InetSocketAddress(InetAddress.getLoopbackAddress(), socksPort));
+                (serviceType, contact) ->
+                    tunnel
+                        ? new WireGuardClient(
+                            new WireGuardClient.Settings(
+                                tunnelInterface, !noKillSwitch, Duration.ofSeconds(10)),
+                            new HostNetwork(),
+                            contact)
+                        : new Socks5Client(
+                            new InetSocketAddress(InetAddress.getLoopbackAddress(), socksPort)));
       } catch (Connector.NoProviderException e) {
         throw new UserError("error.connect", e.getMessage());
       }
-      root.say("connect.connected", Integer.toString(session.socksAddress().getPort()));
+      if (tunnel) {
+        root.say("connect.tunnel", session.client().describe());
+      } else {
+        root.say("connect.connected", Integer.toString(session.socksAddress().getPort()));
+      }
       Thread disconnect =
           new Thread(
               () -> {
@@ -155,10 +191,21 @@ public final class ConnectCommand implements Callable<Integer> {
               "disconnect");
       Runtime.getRuntime().addShutdownHook(disconnect);
       session.closedByProvider().thenRun(ended::countDown);
+      long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(runForSeconds);
       if (runForSeconds > 0) {
         ended.await(runForSeconds, TimeUnit.SECONDS);
       } else {
         ended.await();
+      }
+      if (ended.getCount() == 0 && tunnel && !noKillSwitch) {
+        // lost, not disconnected: nothing may leave outside the tunnel until the user says so
+        root.say("connect.kill-switch-holding");
+        root.environment().out().flush();
+        if (runForSeconds > 0) {
+          TimeUnit.NANOSECONDS.sleep(Math.max(0, deadline - System.nanoTime()));
+        } else {
+          Thread.currentThread().join();
+        }
       }
       Runtime.getRuntime().removeShutdownHook(disconnect);
       session.close();

@@ -24,6 +24,9 @@ import network.mysterium.messaging.channel.Contact;
 import network.mysterium.money.Myst;
 import network.mysterium.payments.Promise;
 import network.mysterium.provider.ProviderNode;
+import network.mysterium.service.socks.Socks5Client;
+import network.mysterium.service.wireguard.IpPrefix;
+import network.mysterium.service.wireguard.WireGuardBackend;
 import network.mysterium.session.SessionEvents;
 import network.mysterium.store.Database;
 import picocli.CommandLine.Command;
@@ -32,8 +35,9 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine.ParentCommand;
 
 /**
- * {@code mysterium provider run}: a headless SOCKS5 provider. Announces its proposal, serves
- * sessions, takes promises, and clears them on chain when sessions end; runs until stopped.
+ * {@code mysterium provider run}: a headless provider of SOCKS5 or the WireGuard IP tunnel.
+ * Announces its proposal, serves sessions, takes promises, and clears them on chain when sessions
+ * end; runs until stopped.
  */
 @Command(name = "run", mixinStandardHelpOptions = true)
 public final class ProviderRunCommand implements Callable<Integer> {
@@ -71,6 +75,27 @@ public final class ProviderRunCommand implements Callable<Integer> {
       paramLabel = "PORT",
       descriptionKey = "exit-port")
   private int exitPort;
+
+  @Option(
+      names = "--wireguard-port",
+      defaultValue = "51820",
+      paramLabel = "PORT",
+      descriptionKey = "wireguard-port")
+  private int wireGuardPort;
+
+  @Option(
+      names = "--interface",
+      defaultValue = "myst-wg0",
+      paramLabel = "NAME",
+      descriptionKey = "tunnel-interface")
+  private String tunnelInterface;
+
+  @Option(
+      names = "--tunnel-subnet",
+      defaultValue = "10.182.0.0/24",
+      paramLabel = "CIDR",
+      descriptionKey = "tunnel-subnet")
+  private String tunnelSubnet;
 
   @Option(names = "--advertise", required = true, paramLabel = "IP", descriptionKey = "advertise")
   private String advertise;
@@ -115,8 +140,20 @@ public final class ProviderRunCommand implements Callable<Integer> {
   @Override
   public Integer call() throws Exception {
     MysteriumCommand root = provider.root();
-    if (!type.equals("socks5")) {
-      throw new UserError("error.service-unavailable", type);
+    if (!type.equals(Socks5Client.TYPE) && !type.equals(WireGuardBackend.TYPE)) {
+      throw new UserError("error.unknown-service", type);
+    }
+    WireGuardBackend.Settings wireGuard;
+    try {
+      wireGuard =
+          new WireGuardBackend.Settings(
+              tunnelInterface,
+              wireGuardPort,
+              IpPrefix.parse(tunnelSubnet),
+              1420,
+              allowPrivateTargets);
+    } catch (IllegalArgumentException e) {
+      throw new UserError("error.tunnel", e.getMessage());
     }
     Deployment deployment = chainOptions.deployment(root);
     DataDirectory dataDirectory = root.dataDirectory();
@@ -133,30 +170,53 @@ public final class ProviderRunCommand implements Callable<Integer> {
                   .registrationStake()
                   .shiftRight(1);
       Contact dialogueContact = Contact.parse(listen);
-      ProviderNode node =
-          ProviderNode.start(
-              new ProviderNode.Config(
-                  dialogueContact,
-                  new InetSocketAddress(dialogueContact.address().getAddress(), exitPort),
-                  InetAddress.ofLiteral(advertise).getHostAddress(),
-                  place,
-                  Myst.parse(price),
-                  Myst.parse(minimumPromise),
-                  Myst.ofBaseUnits(cap),
-                  Myst.parse(trial),
-                  Duration.ofSeconds(1),
-                  Duration.ofSeconds(10),
-                  allowPrivateTargets,
-                  new ProviderNode.ClearingPolicy(
-                      Myst.parse(clearAt),
-                      Duration.ofHours(clearAfterHours),
-                      Duration.ofMinutes(1))),
-              key,
-              database,
-              client,
-              deployment,
-              ProviderCommand.REANNOUNCE_AFTER_BLOCKS,
-              printing(root));
+      ProviderNode node;
+      try {
+        node =
+            ProviderNode.start(
+                new ProviderNode.Config(
+                    type,
+                    wireGuard,
+                    dialogueContact,
+                    new InetSocketAddress(dialogueContact.address().getAddress(), exitPort),
+                    InetAddress.ofLiteral(advertise).getHostAddress(),
+                    place,
+                    Myst.parse(price),
+                    Myst.parse(minimumPromise),
+                    Myst.ofBaseUnits(cap),
+                    Myst.parse(trial),
+                    Duration.ofSeconds(1),
+                    Duration.ofSeconds(10),
+                    allowPrivateTargets,
+                    new ProviderNode.ClearingPolicy(
+                        Myst.parse(clearAt),
+                        Duration.ofHours(clearAfterHours),
+                        Duration.ofMinutes(1))),
+                key,
+                database,
+                client,
+                deployment,
+                ProviderCommand.REANNOUNCE_AFTER_BLOCKS,
+                printing(root));
+      } catch (java.io.IOException e) {
+        if (type.equals(WireGuardBackend.TYPE)) {
+          throw new UserError("error.tunnel", e.getMessage());
+        }
+        throw e;
+      }
+      // SIGTERM (systemd stop) or Ctrl-C: sessions end, promises clear, the host is restored
+      java.util.concurrent.atomic.AtomicBoolean stopped =
+          new java.util.concurrent.atomic.AtomicBoolean();
+      Runnable stop =
+          () -> {
+            if (stopped.compareAndSet(false, true)) {
+              node.close();
+              root.say("provider.stopped");
+              root.environment().out().flush();
+            }
+          };
+      Thread hook = new Thread(stop, "provider-stop");
+      Runtime.getRuntime().addShutdownHook(hook);
       try {
         root.say(
             "provider.running",
@@ -164,15 +224,18 @@ public final class ProviderRunCommand implements Callable<Integer> {
             node.proposal().providedFrom().country(),
             node.proposal().pricePerUnit(),
             node.proposal().contacts().getFirst(),
-            Long.toString(node.proposal().serial()));
+            Long.toString(node.proposal().serial()),
+            type);
         if (runForSeconds > 0) {
           Thread.sleep(TimeUnit.SECONDS.toMillis(runForSeconds));
         } else {
           Thread.currentThread().join();
         }
       } finally {
-        node.close();
-        root.say("provider.stopped");
+        if (!stopped.get()) {
+          Runtime.getRuntime().removeShutdownHook(hook);
+        }
+        stop.run();
       }
     }
     return 0;

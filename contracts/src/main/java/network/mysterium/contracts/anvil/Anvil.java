@@ -67,6 +67,15 @@ public final class Anvil implements AutoCloseable {
    */
   public static Anvil start(Path binary, long chainId, String... extraArgs)
       throws IOException, InterruptedException {
+    return startOn("127.0.0.1", binary, chainId, extraArgs);
+  }
+
+  /**
+   * Starts anvil listening on {@code host} (an address of this machine, e.g. one that other network
+   * namespaces can reach) and waits until it answers JSON-RPC.
+   */
+  public static Anvil startOn(String host, Path binary, long chainId, String... extraArgs)
+      throws IOException, InterruptedException {
     IOException last = null;
     for (int attempt = 0; attempt < 5; attempt++) {
       int port = freeLoopbackPort();
@@ -76,7 +85,7 @@ public final class Anvil implements AutoCloseable {
           List.of(
               binary.toString(),
               "--host",
-              "127.0.0.1",
+              host,
               "--port",
               Integer.toString(port),
               "--chain-id",
@@ -88,7 +97,7 @@ public final class Anvil implements AutoCloseable {
               .redirectOutput(log.toFile())
               .redirectInput(ProcessBuilder.Redirect.from(nullDevice()))
               .start();
-      Anvil anvil = new Anvil(process, URI.create("http://127.0.0.1:" + port), log);
+      Anvil anvil = new Anvil(process, URI.create("http://" + host + ":" + port), log);
       try {
         anvil.awaitRpc();
         return anvil;

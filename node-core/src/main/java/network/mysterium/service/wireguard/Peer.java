@@ -29,7 +29,7 @@ public final class Peer {
   static final int STAGED_LIMIT = 128;
 
   final byte[] publicKey;
-  final byte[] presharedKey;
+  volatile byte[] presharedKey;
   final Traffic traffic;
   volatile InetSocketAddress endpoint;
   volatile int persistentKeepaliveSeconds;

@@ -115,6 +115,16 @@ public final class WireGuardDevice implements AutoCloseable {
     return publicKey.clone();
   }
 
+  /** A copy of the private key, for the root-only UAPI. */
+  byte[] privateKey() {
+    return privateKey.clone();
+  }
+
+  /** Whether {@code key} is this device's private key (compared in constant time). */
+  public boolean hasPrivateKey(byte[] key) {
+    return java.security.MessageDigest.isEqual(key, privateKey);
+  }
+
   /** The bound UDP address (its port is the listen port). */
   public InetSocketAddress address() {
     try {
@@ -146,6 +156,25 @@ public final class WireGuardDevice implements AutoCloseable {
       routes.add(prefix, peer);
     }
     return peer;
+  }
+
+  /** Moves a peer to a new endpoint (where its next handshake and data go). */
+  public void setEndpoint(Peer peer, InetSocketAddress endpoint) {
+    peer.endpoint = endpoint;
+  }
+
+  public void setPersistentKeepalive(Peer peer, int seconds) {
+    peer.persistentKeepaliveSeconds = seconds;
+  }
+
+  /** A new preshared key, used from the next handshake on. */
+  public void setPresharedKey(Peer peer, byte[] presharedKey) {
+    peer.presharedKey = presharedKey.clone();
+  }
+
+  /** Takes all of a peer's allowed IPs away (before new ones are given). */
+  public void clearAllowedIps(Peer peer) {
+    routes.removePeer(peer);
   }
 
   /** Routes one more prefix to a peer. */

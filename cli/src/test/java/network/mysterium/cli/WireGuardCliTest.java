@@ -1,0 +1,462 @@
+package network.mysterium.cli;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.io.BufferedReader;
+import java.io.IOException;
+import java.io.InputStreamReader;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.security.SecureRandom;
+import java.util.ArrayList;
+import java.util.HexFormat;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import network.mysterium.contracts.anvil.Anvil;
+import network.mysterium.contracts.anvil.AnvilExtension;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * {@code connect --type wireguard} as a user runs it, against {@code provider run --type
+ * wireguard}, each in a network namespace of its own, with a third namespace as "the internet" (an
+ * HTTP server that tells who it sees, a DNS server that logs who asks) routing between them. Anvil
+ * runs here, reached from the namespaces through the internet namespace. An nftables counter in the
+ * internet namespace counts every packet from the consumer that is not for the provider: while
+ * connected, and after the provider is killed, it must stay at zero.
+ */
+class WireGuardCliTest {
+  private final String suffix = HexFormat.of().formatHex(new SecureRandom().generateSeed(2));
+  private final int net = 200 + new SecureRandom().nextInt(50);
+  private final String consumerNs = "mys-c-" + suffix;
+  private final String providerNs = "mys-p-" + suffix;
+  private final String internetNs = "mys-i-" + suffix;
+  private final String consumerIp = "10." + net + ".1.2";
+  private final String providerIp = "10." + net + ".2.2";
+  private final String rootIp = "10." + net + ".3.2";
+  private final String webIp = "10." + net + ".9.80";
+  private final List<Process> processes = new ArrayList<>();
+  @TempDir Path temp;
+  private Anvil anvil;
+
+  @BeforeEach
+  void network() throws Exception {
+    for (String ns : List.of(consumerNs, providerNs, internetNs)) {
+      run("ip", "netns", "add", ns);
+      run("ip", "-n", ns, "link", "set", "lo", "up");
+    }
+    link(consumerNs, "mvc" + suffix, consumerIp, "10." + net + ".1.1");
+    link(providerNs, "mvp" + suffix, providerIp, "10." + net + ".2.1");
+    link(null, "mvr" + suffix, rootIp, "10." + net + ".3.1");
+    run("ip", "netns", "exec", internetNs, "sysctl", "-q", "-w", "net.ipv4.ip_forward=1");
+    run("ip", "-n", internetNs, "addr", "add", webIp + "/32", "dev", "lo");
+    run("ip", "route", "add", "10." + net + ".0.0/16", "via", "10." + net + ".3.1");
+    // what `ip netns exec` shows each namespace as /etc/resolv.conf: the internet's DNS
+    for (String[] ns : new String[][] {{consumerNs, ".1.1"}, {providerNs, ".2.1"}}) {
+      Path dir = Path.of("/etc/netns", ns[0]);
+      Files.createDirectories(dir);
+      Files.writeString(dir.resolve("resolv.conf"), "nameserver 10." + net + ns[1] + "\n");
+    }
+    run(
+        "ip",
+        "netns",
+        "exec",
+        internetNs,
+        "nft",
+        "add table inet leakcheck; add chain inet leakcheck forward { type filter hook forward"
+            + " priority 0; }; add chain inet leakcheck input { type filter hook input priority 0;"
+            + " }; add rule inet leakcheck forward ip saddr "
+            + consumerIp
+            + " ip daddr != "
+            + providerIp
+            + " counter; add rule inet leakcheck input ip saddr "
+            + consumerIp
+            + " counter");
+    anvil = Anvil.startOn(rootIp, AnvilExtension.binary(), Anvil.DEFAULT_CHAIN_ID);
+  }
+
+  /** A veth pair from {@code ns} (null: this namespace) to the internet namespace. */
+  private void link(String ns, String name, String address, String gateway) throws Exception {
+    run("ip", "link", "add", name, "type", "veth", "peer", "name", name + "i");
+    run("ip", "link", "set", name + "i", "netns", internetNs);
+    run("ip", "-n", internetNs, "addr", "add", gateway + "/24", "dev", name + "i");
+    run("ip", "-n", internetNs, "link", "set", name + "i", "up");
+    if (ns != null) {
+      run("ip", "link", "set", name, "netns", ns);
+      run("ip", "-n", ns, "addr", "add", address + "/24", "dev", name);
+      run("ip", "-n", ns, "link", "set", name, "up");
+      run("ip", "-n", ns, "route", "add", "default", "via", gateway);
+    } else {
+      run("ip", "addr", "add", address + "/24", "dev", name);
+      run("ip", "link", "set", name, "up");
+    }
+  }
+
+  @AfterEach
+  void cleanUp() throws Exception {
+    for (Process p : processes) {
+      p.destroyForcibly();
+      p.waitFor(10, TimeUnit.SECONDS);
+    }
+    if (anvil != null) {
+      anvil.close();
+    }
+    runQuietly("ip", "route", "del", "10." + net + ".0.0/16");
+    runQuietly("ip", "link", "del", "mvr" + suffix);
+    for (String ns : List.of(consumerNs, providerNs, internetNs)) {
+      runQuietly("ip", "netns", "del", ns);
+      Path conf = Path.of("/etc/netns", ns, "resolv.conf");
+      Files.deleteIfExists(conf);
+      Files.deleteIfExists(conf.getParent());
+    }
+  }
+
+  @Test
+  void theConsumersTrafficAndDnsLeaveThroughTheProviderAndNothingLeaksAfterTheProviderDies()
+      throws Exception {
+    String rpc = anvil.rpcUrl().toString();
+    CliHarness consumer = identity("consumer", "consumer pass");
+    CliHarness provider = identity("provider", "provider pass");
+    ok(consumer, "chain", "deploy", "--rpc", rpc, "--stake", "0");
+    String deployment = temp.resolve("consumer/deployment.json").toString();
+    ok(consumer, "identity", "register", "--rpc", rpc);
+    ok(consumer, "wallet", "deposit", "1", "--rpc", rpc);
+    ok(provider, "identity", "register", "--rpc", rpc, "--deployment", deployment);
+
+    Spawned internet =
+        spawn(
+            internetNs,
+            List.of(
+                javaCommand(),
+                "-cp",
+                System.getProperty("java.class.path"),
+                InternetHost.class.getName(),
+                "8080",
+                webIp),
+            null);
+    internet.await("READY");
+
+    Spawned providing =
+        spawnCli(
+            providerNs,
+            "provider",
+            "provider pass",
+            "provider",
+            "run",
+            "--rpc",
+            rpc,
+            "--deployment",
+            deployment,
+            "--type",
+            "wireguard",
+            "--price",
+            "0.01",
+            "--country",
+            "DE",
+            "--asn",
+            "3320",
+            "--listen",
+            "udp://" + providerIp + ":5000",
+            "--advertise",
+            providerIp,
+            "--interface",
+            "mwp" + suffix,
+            "--allow-private-targets",
+            "--exposure-cap",
+            "1");
+    providing.await("Providing wireguard");
+
+    Spawned connecting =
+        spawnCli(
+            consumerNs,
+            "consumer",
+            "consumer pass",
+            "connect",
+            "--rpc",
+            rpc,
+            "--deployment",
+            deployment,
+            "--type",
+            "wireguard",
+            "--country",
+            "DE",
+            "--interface",
+            "mwc" + suffix);
+    connecting.await("Connected.");
+    assertThat(connecting.output()).contains("IP tunnel mwc" + suffix).contains("kill switch on");
+    long leaksBefore = leakCount();
+
+    // a page, by name: the name is resolved and the page fetched from the provider's side
+    String page =
+        output(
+            "ip",
+            "netns",
+            "exec",
+            consumerNs,
+            "curl",
+            "-sS",
+            "--max-time",
+            "10",
+            "http://web.test:8080/");
+    assertThat(page.strip())
+        .as(
+            "internet:\n%s\nprovider:\n%s\nconsumer:\n%s\nconsumer's rules:\n%s",
+            internet.output(),
+            providing.output(),
+            connecting.output(),
+            output("ip", "netns", "exec", consumerNs, "nft", "list", "ruleset"))
+        .isEqualTo("you are " + providerIp);
+    assertThat(page.strip()).isEqualTo("you are " + providerIp);
+    assertThat(internet.output())
+        .contains("DNS web.test from " + providerIp)
+        .doesNotContain("from " + consumerIp);
+    assertThat(leakCount())
+        .as("packets from the consumer outside the tunnel")
+        .isEqualTo(leaksBefore);
+    // the stock wg reads both ends through their UAPI sockets
+    assertThat(run("ip", "netns", "exec", consumerNs, "wg", "show", "mwc" + suffix))
+        .contains("endpoint: " + providerIp + ":51820")
+        .contains("allowed ips: 0.0.0.0/0")
+        .contains("latest handshake")
+        .contains("transfer:");
+    assertThat(run("ip", "netns", "exec", providerNs, "wg", "show", "mwp" + suffix))
+        .contains("allowed ips: 10.182.0.2/32")
+        .contains("latest handshake");
+    // the provider meters the tunnel's bytes
+    providing.await("Promise from");
+
+    // the provider dies: nothing may leave the consumer outside the tunnel
+    Process dead = providing.process;
+    dead.destroyForcibly(); // SIGKILL, by the pid we started
+    dead.waitFor(10, TimeUnit.SECONDS);
+    assertThat(
+            runQuietly(
+                "ip",
+                "netns",
+                "exec",
+                consumerNs,
+                "curl",
+                "-sS",
+                "--max-time",
+                "3",
+                "http://" + webIp + ":8080/"))
+        .as("a fetch with the provider gone")
+        .isFalse();
+    runQuietly("ip", "netns", "exec", consumerNs, "ping", "-c", "2", "-W", "1", webIp);
+    runQuietly(
+        "ip",
+        "netns",
+        "exec",
+        consumerNs,
+        "curl",
+        "-sS",
+        "--max-time",
+        "3",
+        "http://web.test:8080/");
+    assertThat(leakCount())
+        .as("packets from the consumer outside the tunnel")
+        .isEqualTo(leaksBefore);
+
+    // the user disconnects (Ctrl-C): the kill switch, routes and device go
+    run("kill", "-INT", Long.toString(connecting.process.pid())); // Ctrl-C
+    assertThat(connecting.process.waitFor(30, TimeUnit.SECONDS)).isTrue();
+    connecting.await("Disconnected.");
+    assertThat(run("ip", "netns", "exec", consumerNs, "nft", "list", "tables"))
+        .doesNotContain("mysterium");
+    assertThat(runQuietly("ip", "-n", consumerNs, "link", "show", "mwc" + suffix)).isFalse();
+    assertThat(run("ip", "-n", consumerNs, "route"))
+        .doesNotContain("0.0.0.0/1")
+        .doesNotContain("128.0.0.0/1");
+    String direct =
+        run(
+            "ip",
+            "netns",
+            "exec",
+            consumerNs,
+            "curl",
+            "-sS",
+            "--max-time",
+            "10",
+            "http://" + webIp + ":8080/");
+    assertThat(direct.strip()).isEqualTo("you are " + consumerIp);
+  }
+
+  @Test
+  void withoutTheRightToOpenATunnelConnectSaysSoAndSuggestsSocks5() throws Exception {
+    String rpc = anvil.rpcUrl().toString();
+    CliHarness consumer = identity("consumer", "consumer pass");
+    ok(consumer, "chain", "deploy", "--rpc", rpc, "--stake", "0");
+    // root without CAP_NET_ADMIN, as an ordinary user would be
+    Spawned connecting =
+        spawn(
+            consumerNs,
+            cliCommand(
+                List.of("setpriv", "--bounding-set", "-net_admin", "--inh-caps", "-net_admin"),
+                "consumer",
+                "connect",
+                "--rpc",
+                rpc,
+                "--type",
+                "wireguard",
+                "--interface",
+                "mwc" + suffix),
+            "consumer pass");
+    assertThat(connecting.process.waitFor(60, TimeUnit.SECONDS)).isTrue();
+    assertThat(connecting.process.exitValue()).isEqualTo(1);
+    assertThat(connecting.output())
+        .contains("needs root (or CAP_NET_ADMIN)")
+        .contains("--type socks5");
+  }
+
+  /** The sum of the leak counters' packets in the internet namespace. */
+  private long leakCount() throws Exception {
+    Matcher m =
+        Pattern.compile("counter packets (\\d+)")
+            .matcher(
+                run(
+                    "ip",
+                    "netns",
+                    "exec",
+                    internetNs,
+                    "nft",
+                    "list",
+                    "table",
+                    "inet",
+                    "leakcheck"));
+    long sum = 0;
+    while (m.find()) {
+      sum += Long.parseLong(m.group(1));
+    }
+    return sum;
+  }
+
+  private CliHarness identity(String dir, String passphrase) {
+    CliHarness cli = new CliHarness(temp.resolve(dir));
+    cli.variables.put("MYSTERIUM_PASSPHRASE", passphrase);
+    ok(cli, "identity", "new");
+    return cli;
+  }
+
+  private static CliHarness.Run ok(CliHarness cli, String... args) {
+    CliHarness.Run run = cli.run(args);
+    assertThat(run.exitCode()).as("%s: %s", String.join(" ", args), run.err()).isZero();
+    return run;
+  }
+
+  private static String javaCommand() {
+    return ProcessHandle.current().info().command().orElse("java");
+  }
+
+  private List<String> cliCommand(List<String> prefix, String dataDir, String... args) {
+    List<String> command = new ArrayList<>(prefix);
+    command.addAll(
+        List.of(
+            javaCommand(),
+            "--enable-native-access=ALL-UNNAMED",
+            "--sun-misc-unsafe-memory-access=allow",
+            "-cp",
+            System.getProperty("java.class.path"),
+            "network.mysterium.cli.Main",
+            "--data-dir",
+            temp.resolve(dataDir).toString()));
+    command.addAll(List.of(args));
+    return command;
+  }
+
+  private Spawned spawnCli(String ns, String dataDir, String passphrase, String... args)
+      throws IOException {
+    return spawn(ns, cliCommand(List.of(), dataDir, args), passphrase);
+  }
+
+  /** A process in a namespace, its output collected as it comes. */
+  private Spawned spawn(String ns, List<String> command, String passphrase) throws IOException {
+    List<String> full = new ArrayList<>(List.of("ip", "netns", "exec", ns));
+    full.addAll(command);
+    ProcessBuilder builder = new ProcessBuilder(full).redirectErrorStream(true);
+    if (passphrase != null) {
+      builder.environment().put("MYSTERIUM_PASSPHRASE", passphrase);
+    }
+    Process process = builder.start();
+    processes.add(process);
+    return new Spawned(process);
+  }
+
+  private static final class Spawned {
+    final Process process;
+    private final StringBuffer output = new StringBuffer();
+    private final Thread reader;
+
+    Spawned(Process process) {
+      this.process = process;
+      this.reader =
+          Thread.ofPlatform()
+              .daemon()
+              .start(
+                  () -> {
+                    try (BufferedReader lines =
+                        new BufferedReader(
+                            new InputStreamReader(
+                                process.getInputStream(), StandardCharsets.UTF_8))) {
+                      String line;
+                      while ((line = lines.readLine()) != null) {
+                        output.append(line).append('\n');
+                      }
+                    } catch (IOException e) {
+                      // the process ended
+                    }
+                  });
+    }
+
+    String output() {
+      return output.toString();
+    }
+
+    void await(String text) throws InterruptedException {
+      long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(90);
+      while (!output().contains(text)) {
+        if (!process.isAlive()) {
+          reader.join(5000); // what it printed last
+          if (output().contains(text)) {
+            return;
+          }
+        }
+        if (System.nanoTime() > deadline || !process.isAlive()) {
+          throw new AssertionError("no \"" + text + "\" in:\n" + output());
+        }
+        Thread.sleep(50);
+      }
+    }
+  }
+
+  private static String run(String... command) throws Exception {
+    Process p = new ProcessBuilder(command).redirectErrorStream(true).start();
+    String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+    if (!p.waitFor(30, TimeUnit.SECONDS) || p.exitValue() != 0) {
+      p.destroyForcibly();
+      throw new IOException(String.join(" ", command) + " failed: " + out);
+    }
+    return out;
+  }
+
+  /** What a command printed, whether it succeeded or not. */
+  private static String output(String... command) throws Exception {
+    Process p = new ProcessBuilder(command).redirectErrorStream(true).start();
+    String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+    p.waitFor(30, TimeUnit.SECONDS);
+    return out;
+  }
+
+  private static boolean runQuietly(String... command) {
+    try {
+      run(command);
+      return true;
+    } catch (Exception e) {
+      return false;
+    }
+  }
+}

@@ -1,0 +1,152 @@
+package network.mysterium.service.wireguard;
+
+import java.io.IOException;
+import java.io.OutputStream;
+import java.net.InetAddress;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import java.util.concurrent.TimeUnit;
+import network.mysterium.tun.LinuxTun;
+import network.mysterium.tun.TunDevice;
+
+/**
+ * The host's network configuration as the IP tunnel changes it: addresses, links and routes with
+ * iproute2's {@code ip}, firewall and NAT with {@code nft}, and sysctls. Each call runs the tool
+ * and fails with what it said; nothing here is left behind by a caller that undoes what it did.
+ */
+public final class HostNetwork {
+  /** Where a packet to an address leaves now: the gateway (if any) and the device. */
+  public record Route(Optional<String> via, String device) {}
+
+  /**
+   * Opens a TUN device, or says plainly that the IP tunnel needs root (or CAP_NET_ADMIN) and
+   * /dev/net/tun, and that the SOCKS5 service needs neither.
+   */
+  public TunDevice openTun(String name, int mtu) throws IOException {
+    try {
+      return LinuxTun.open(name, mtu);
+    } catch (IOException | UnsatisfiedLinkError | IllegalStateException e) {
+      throw new IOException(
+          "cannot open the TUN device "
+              + name
+              + " ("
+              + e.getMessage()
+              + "): the IP tunnel needs root (or CAP_NET_ADMIN) and /dev/net/tun; without them,"
+              + " use the SOCKS5 service (--type socks5)",
+          e);
+    }
+  }
+
+  /** Runs a command; its standard output, or an IOException with what it printed. */
+  public String run(String... command) throws IOException {
+    return runWithInput(null, command);
+  }
+
+  /** Applies an nftables script ({@code nft -f -}). */
+  public void nft(String script) throws IOException {
+    runWithInput(script, "nft", "-f", "-");
+  }
+
+  /** Deletes an nftables table if it is there. */
+  public void deleteTable(String family, String table) {
+    try {
+      run("nft", "delete", "table", family, table);
+    } catch (IOException e) {
+      // not there: nothing to remove
+    }
+  }
+
+  /** The route the host takes to an IPv4 address now ({@code ip route get}). */
+  public Route routeTo(InetAddress address) throws IOException {
+    String out = run("ip", "-4", "route", "get", address.getHostAddress());
+    List<String> words = List.of(out.strip().split("\\s+"));
+    int dev = words.indexOf("dev");
+    if (dev < 0 || dev + 1 >= words.size()) {
+      throw new IOException("no route to " + address.getHostAddress() + ": " + out.strip());
+    }
+    int via = words.indexOf("via");
+    return new Route(
+        via >= 0 && via + 1 < words.size() ? Optional.of(words.get(via + 1)) : Optional.empty(),
+        words.get(dev + 1));
+  }
+
+  public String readSysctl(String name) throws IOException {
+    return Files.readString(sysctl(name)).strip();
+  }
+
+  public void writeSysctl(String name, String value) throws IOException {
+    Files.writeString(sysctl(name), value + "\n");
+  }
+
+  private static Path sysctl(String name) {
+    return Path.of("/proc/sys", name.replace('.', '/'));
+  }
+
+  private String runWithInput(String input, String... command) throws IOException {
+    Process process;
+    try {
+      process = new ProcessBuilder(command).redirectErrorStream(true).start();
+    } catch (IOException e) {
+      throw new IOException(
+          command[0]
+              + " is not installed ("
+              + (command[0].equals("nft") ? "Debian package nftables" : "Debian package iproute2")
+              + ")",
+          e);
+    }
+    try (OutputStream stdin = process.getOutputStream()) {
+      if (input != null) {
+        stdin.write(input.getBytes(StandardCharsets.UTF_8));
+      }
+    }
+    String out = new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+    try {
+      if (!process.waitFor(10, TimeUnit.SECONDS)) {
+        process.destroyForcibly();
+        throw new IOException(String.join(" ", command) + " did not finish");
+      }
+    } catch (InterruptedException e) {
+      process.destroyForcibly();
+      Thread.currentThread().interrupt();
+      throw new IOException("interrupted while running " + command[0], e);
+    }
+    if (process.exitValue() != 0) {
+      throw new IOException(String.join(" ", command) + " failed: " + out.strip());
+    }
+    return out;
+  }
+
+  /** An nftables-safe identifier made from an interface name. */
+  static String tableName(String interfaceName) {
+    return "mysterium_" + interfaceName.replaceAll("[^A-Za-z0-9_]", "_");
+  }
+
+  /** Collects undo steps and runs them last-first (one failing does not stop the others). */
+  static final class Undo {
+    interface Step {
+      void run() throws Exception;
+    }
+
+    private final List<Step> steps = new ArrayList<>();
+
+    void add(Step step) {
+      steps.add(step);
+    }
+
+    void runAll() {
+      for (int i = steps.size() - 1; i >= 0; i--) {
+        try {
+          steps.get(i).run();
+        } catch (Exception e) {
+          org.slf4j.LoggerFactory.getLogger(HostNetwork.class)
+              .warn("undoing a network change failed: {}", e.getMessage());
+        }
+      }
+      steps.clear();
+    }
+  }
+}

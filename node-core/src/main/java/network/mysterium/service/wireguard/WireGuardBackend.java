@@ -1,0 +1,250 @@
+package network.mysterium.service.wireguard;
+
+import com.google.protobuf.ByteString;
+import com.google.protobuf.InvalidProtocolBufferException;
+import java.io.IOException;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.nio.file.Path;
+import java.security.SecureRandom;
+import java.util.HexFormat;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import network.mysterium.service.Meter;
+import network.mysterium.service.ServiceBackend;
+import network.mysterium.service.proto.WireGuardOffer;
+import network.mysterium.service.proto.WireGuardRequest;
+import network.mysterium.tun.TunDevice;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The WireGuard service on the provider: one device, a peer per session with a tunnel address from
+ * the pool, forwarding and NAT (nftables masquerade) out of the provider's own interfaces, and a
+ * resolver on the tunnel address. Consumers may not reach the provider's private networks (nor each
+ * other) unless the provider allows private targets. Everything it set up on the host is removed
+ * when it closes, and a session's peer when the session ends.
+ */
+public final class WireGuardBackend implements ServiceBackend, AutoCloseable {
+  public static final String TYPE = "wireguard";
+  private static final Logger LOG = LoggerFactory.getLogger(WireGuardBackend.class);
+  private static final String PRIVATE_RANGES =
+      "{ 0.0.0.0/8, 10.0.0.0/8, 100.64.0.0/10, 127.0.0.0/8, 169.254.0.0/16, 172.16.0.0/12,"
+          + " 192.168.0.0/16, 224.0.0.0/3 }";
+
+  /** How the provider runs its tunnel. */
+  public record Settings(
+      String interfaceName, int listenPort, IpPrefix subnet, int mtu, boolean allowPrivateTargets) {
+    public static Settings defaults(int listenPort, boolean allowPrivateTargets) {
+      return new Settings(
+          "myst-wg0", listenPort, IpPrefix.parse("10.182.0.0/24"), 1420, allowPrivateTargets);
+    }
+  }
+
+  private record Tunnel(byte[] publicKey, InetAddress address) {}
+
+  private final Settings settings;
+  private final String advertisedHost;
+  private final AddressPool pool;
+  private final HostNetwork.Undo undo;
+  private final WireGuardDevice device;
+  private final Map<String, Tunnel> tunnels = new ConcurrentHashMap<>();
+
+  private WireGuardBackend(
+      Settings settings,
+      String advertisedHost,
+      AddressPool pool,
+      HostNetwork.Undo undo,
+      WireGuardDevice device) {
+    this.settings = settings;
+    this.advertisedHost = advertisedHost;
+    this.pool = pool;
+    this.undo = undo;
+    this.device = device;
+  }
+
+  /**
+   * Brings the device up and configures the host: address, link, forwarding, NAT, resolver.
+   *
+   * @param advertisedHost the address consumers reach the device at (the provider's public one)
+   * @throws IOException when any step fails (what was done is undone), e.g. without root
+   */
+  public static WireGuardBackend start(Settings settings, String advertisedHost, HostNetwork net)
+      throws IOException {
+    AddressPool pool = new AddressPool(settings.subnet());
+    HostNetwork.Undo undo = new HostNetwork.Undo();
+    try {
+      TunDevice tun = net.openTun(settings.interfaceName(), settings.mtu());
+      undo.add(tun::close);
+      String name = tun.name();
+      String gateway = pool.gateway().getHostAddress();
+      net.run("ip", "addr", "add", gateway + "/" + settings.subnet().bits(), "dev", name);
+      net.run("ip", "link", "set", name, "up");
+      String forwarding = net.readSysctl("net.ipv4.ip_forward");
+      if (!forwarding.equals("1")) {
+        net.writeSysctl("net.ipv4.ip_forward", "1");
+        undo.add(() -> net.writeSysctl("net.ipv4.ip_forward", forwarding));
+      }
+      String table = HostNetwork.tableName(name);
+      net.deleteTable("ip", table); // left over from a provider that was killed
+      net.nft(firewall(table, name, settings));
+      undo.add(() -> net.deleteTable("ip", table));
+      byte[] key = WireGuardCrypto.newPrivateKey(new SecureRandom());
+      WireGuardDevice device =
+          WireGuardDevice.start(
+              tun,
+              new InetSocketAddress(settings.listenPort()),
+              key,
+              WireGuardDevice.Options.defaults());
+      java.util.Arrays.fill(key, (byte) 0);
+      undo.add(device::close);
+      WireGuardUapi uapi = WireGuardUapi.serve(device, WireGuardUapi.DEFAULT_DIRECTORY);
+      undo.add(uapi::close); // `wg show` works on this interface
+      DnsForwarder dns =
+          DnsForwarder.start(
+              new InetSocketAddress(pool.gateway(), 53),
+              DnsForwarder.systemResolver(Path.of("/etc/resolv.conf")));
+      undo.add(dns::close);
+      return new WireGuardBackend(settings, advertisedHost, pool, undo, device);
+    } catch (IOException | RuntimeException e) {
+      undo.runAll();
+      throw e;
+    }
+  }
+
+  /** Forwarding out of the tunnel with masquerade; nothing into it that was not asked for. */
+  static String firewall(String table, String name, Settings settings) {
+    String subnet = settings.subnet().toString();
+    String privateDrop =
+        settings.allowPrivateTargets()
+            ? ""
+            : "    iifname \"" + name + "\" ip daddr " + PRIVATE_RANGES + " drop\n";
+    return "table ip "
+        + table
+        + " {\n"
+        + "  chain forward {\n"
+        + "    type filter hook forward priority -1; policy accept;\n"
+        + "    iifname \""
+        + name
+        + "\" oifname \""
+        + name
+        + "\" drop\n"
+        + privateDrop
+        + "    iifname \""
+        + name
+        + "\" ip saddr "
+        + subnet
+        + " accept\n"
+        + "    iifname \""
+        + name
+        + "\" drop\n"
+        + "    oifname \""
+        + name
+        + "\" ct state established,related accept\n"
+        + "    oifname \""
+        + name
+        + "\" drop\n"
+        + "  }\n"
+        + "  chain input {\n"
+        + "    type filter hook input priority -1; policy accept;\n"
+        + "    iifname \""
+        + name
+        + "\" udp dport 53 accept\n"
+        + "    iifname \""
+        + name
+        + "\" icmp type echo-request accept\n"
+        + "    iifname \""
+        + name
+        + "\" ct state established,related accept\n"
+        + "    iifname \""
+        + name
+        + "\" drop\n"
+        + "  }\n"
+        + "  chain postrouting {\n"
+        + "    type nat hook postrouting priority 100; policy accept;\n"
+        + "    ip saddr "
+        + subnet
+        + " oifname != \""
+        + name
+        + "\" masquerade\n"
+        + "  }\n"
+        + "}\n";
+  }
+
+  @Override
+  public byte[] open(byte[] sessionId, byte[] serviceData, Meter meter) throws RefusedException {
+    byte[] consumerKey;
+    try {
+      consumerKey = WireGuardRequest.parseFrom(serviceData).getPublicKey().toByteArray();
+    } catch (InvalidProtocolBufferException e) {
+      throw new RefusedException("the WireGuard request is malformed");
+    }
+    if (consumerKey.length != 32) {
+      throw new RefusedException("a WireGuard public key is 32 bytes");
+    }
+    if (device.peer(consumerKey) != null) {
+      throw new RefusedException("that WireGuard key is in use by another session");
+    }
+    InetAddress address =
+        pool.allocate().orElseThrow(() -> new RefusedException("no tunnel address is free"));
+    String id = HexFormat.of().formatHex(sessionId);
+    tunnels.put(id, new Tunnel(consumerKey, address));
+    device.addPeer(
+        consumerKey,
+        new byte[32],
+        List.of(IpPrefix.host(address)),
+        null, // learnt from the consumer's first initiation
+        0,
+        new Peer.Traffic() {
+          @Override
+          public void received(long bytes) {
+            meter.countFromConsumer(bytes);
+          }
+
+          @Override
+          public void sent(long bytes) {
+            meter.countToConsumer(bytes);
+          }
+        });
+    if (!meter.open(() -> release(id))) {
+      throw new RefusedException("the session has stopped");
+    }
+    return WireGuardOffer.newBuilder()
+        .setPublicKey(ByteString.copyFrom(device.publicKey()))
+        .setEndpointHost(advertisedHost)
+        .setEndpointPort(device.address().getPort())
+        .setConsumerAddress(address.getHostAddress())
+        .setProviderAddress(pool.gateway().getHostAddress())
+        .setPrefixLength(settings.subnet().bits())
+        .setDns(pool.gateway().getHostAddress())
+        .setMtu(settings.mtu())
+        .build()
+        .toByteArray();
+  }
+
+  @Override
+  public void closed(byte[] sessionId) {
+    release(HexFormat.of().formatHex(sessionId));
+  }
+
+  /** The session's peer goes (its keys with it) and its address back to the pool. */
+  private void release(String sessionId) {
+    Tunnel tunnel = tunnels.remove(sessionId);
+    if (tunnel != null) {
+      device.removePeer(tunnel.publicKey());
+      pool.release(tunnel.address());
+      LOG.debug("tunnel {} released", tunnel.address().getHostAddress());
+    }
+  }
+
+  /** The device (for its peers and the UAPI). */
+  public WireGuardDevice device() {
+    return device;
+  }
+
+  @Override
+  public void close() {
+    undo.runAll();
+  }
+}
