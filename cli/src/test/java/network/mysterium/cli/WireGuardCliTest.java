@@ -107,6 +107,9 @@ class WireGuardCliTest {
       anvil.close();
     }
     runQuietly("ip", "route", "del", "10." + net + ".0.0/16");
+    for (String iface : List.of("mwp" + suffix, "mwc" + suffix)) { // a SIGKILLed node's socket
+      Files.deleteIfExists(Path.of("/var/run/wireguard", iface + ".sock"));
+    }
     runQuietly("ip", "link", "del", "mvr" + suffix);
     for (String ns : List.of(consumerNs, providerNs, internetNs)) {
       runQuietly("ip", "netns", "del", ns);

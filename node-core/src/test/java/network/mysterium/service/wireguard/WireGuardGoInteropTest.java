@@ -63,6 +63,8 @@ class WireGuardGoInteropTest {
       wireguardGo.waitFor(10, TimeUnit.SECONDS);
     }
     run("ip", "netns", "del", namespace); // takes the veth peer and the wg interface with it
+    // a killed wireguard-go leaves its control socket behind
+    Files.deleteIfExists(Path.of("/var/run/wireguard", wgInterface + ".sock"));
     runQuietly("ip", "link", "del", veth);
   }
 
