@@ -8,7 +8,9 @@ import network.mysterium.cli.identity.IdentityCommand;
 import network.mysterium.cli.node.NodeCommand;
 import network.mysterium.cli.session.ConnectCommand;
 import network.mysterium.cli.session.DemoCommand;
+import network.mysterium.cli.session.DisconnectCommand;
 import network.mysterium.cli.session.ProviderRunCommand;
+import network.mysterium.cli.tunnel.WireGuardDeviceCommand;
 import network.mysterium.contracts.ChainException;
 import network.mysterium.contracts.ContractRevertException;
 import network.mysterium.crypto.InvalidSignatureException;
@@ -36,8 +38,9 @@ public final class Cli {
             .addSubcommand(ProviderCommand.class)
             .addSubcommand(SearchCommand.class)
             .addSubcommand(ConnectCommand.class)
+            .addSubcommand(DisconnectCommand.class)
             .addSubcommand(DemoCommand.class)
-            .addSubcommand(network.mysterium.cli.tunnel.WireGuardDeviceCommand.class)
+            .addSubcommand(WireGuardDeviceCommand.class)
             .setResourceBundle(messages.bundle())
             .setOut(environment.out())
             .setErr(environment.err())

@@ -119,9 +119,12 @@ class WireGuardCliTest {
     }
   }
 
-  @Test
-  void theConsumersTrafficAndDnsLeaveThroughTheProviderAndNothingLeaksAfterTheProviderDies()
-      throws Exception {
+  private Spawned internet;
+  private Spawned providing;
+  private Spawned connecting;
+
+  /** The chain, the internet host, a wireguard provider, and a consumer connected to it. */
+  private void connected() throws Exception {
     String rpc = anvil.rpcUrl().toString();
     CliHarness consumer = identity("consumer", "consumer pass");
     CliHarness provider = identity("provider", "provider pass");
@@ -131,7 +134,7 @@ class WireGuardCliTest {
     ok(consumer, "wallet", "deposit", "1", "--rpc", rpc);
     ok(provider, "identity", "register", "--rpc", rpc, "--deployment", deployment);
 
-    Spawned internet =
+    internet =
         spawn(
             internetNs,
             List.of(
@@ -144,7 +147,7 @@ class WireGuardCliTest {
             null);
     internet.await("READY");
 
-    Spawned providing =
+    providing =
         spawnCli(
             providerNs,
             "provider",
@@ -174,7 +177,7 @@ class WireGuardCliTest {
             "1");
     providing.await("Providing wireguard");
 
-    Spawned connecting =
+    connecting =
         spawnCli(
             consumerNs,
             "consumer",
@@ -192,6 +195,12 @@ class WireGuardCliTest {
             "mwc" + suffix);
     connecting.await("Connected.");
     assertThat(connecting.output()).contains("IP tunnel mwc" + suffix).contains("kill switch on");
+  }
+
+  @Test
+  void theConsumersTrafficAndDnsLeaveThroughTheProviderAndNothingLeaksAfterTheProviderDies()
+      throws Exception {
+    connected();
     long leaksBefore = leakCount();
 
     // a page, by name: the name is resolved and the page fetched from the provider's side
@@ -287,6 +296,54 @@ class WireGuardCliTest {
             "10",
             "http://" + webIp + ":8080/");
     assertThat(direct.strip()).isEqualTo("you are " + consumerIp);
+  }
+
+  @Test
+  void aConsumerThatCrashesLeavesTheKillSwitchOnUntilDisconnectRemovesIt() throws Exception {
+    connected();
+    connecting.process.destroyForcibly(); // SIGKILL: no shutdown hook runs
+    connecting.process.waitFor(10, TimeUnit.SECONDS);
+    long leaksBefore = leakCount();
+    assertThat(
+            runQuietly(
+                "ip",
+                "netns",
+                "exec",
+                consumerNs,
+                "curl",
+                "-sS",
+                "--max-time",
+                "3",
+                "http://" + webIp + ":8080/"))
+        .as("a fetch after the crash")
+        .isFalse();
+    assertThat(leakCount()).isEqualTo(leaksBefore);
+
+    String disconnected =
+        run(
+            cliCommand(
+                    List.of("ip", "netns", "exec", consumerNs),
+                    "consumer",
+                    "disconnect",
+                    "--interface",
+                    "mwc" + suffix)
+                .toArray(String[]::new));
+    assertThat(disconnected).contains("Removed the kill switch of mwc" + suffix);
+    assertThat(run("ip", "netns", "exec", consumerNs, "nft", "list", "tables"))
+        .doesNotContain("mysterium");
+    assertThat(
+            run(
+                    "ip",
+                    "netns",
+                    "exec",
+                    consumerNs,
+                    "curl",
+                    "-sS",
+                    "--max-time",
+                    "10",
+                    "http://" + webIp + ":8080/")
+                .strip())
+        .isEqualTo("you are " + consumerIp);
   }
 
   @Test

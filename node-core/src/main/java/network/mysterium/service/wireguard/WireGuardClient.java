@@ -247,6 +247,31 @@ public final class WireGuardClient implements ServiceClient {
         + "  }\n";
   }
 
+  /**
+   * Removes what a consumer that did not stop cleanly (killed, crashed) left: its kill switch and
+   * DNS redirection, and its routes if the interface is still there. Returns whether a kill switch
+   * was found.
+   */
+  public static boolean removeLeftovers(HostNetwork net, String interfaceName) {
+    String table = HostNetwork.tableName(interfaceName);
+    boolean found;
+    try {
+      net.run("nft", "list", "table", "inet", table);
+      found = true;
+    } catch (IOException e) {
+      found = false;
+    }
+    net.deleteTable("inet", table);
+    for (String half : new String[] {"0.0.0.0/1", "128.0.0.0/1"}) {
+      try {
+        net.run("ip", "route", "del", half, "dev", interfaceName);
+      } catch (IOException e) {
+        // gone with its interface
+      }
+    }
+    return found;
+  }
+
   @Override
   public String describe() {
     return description;
