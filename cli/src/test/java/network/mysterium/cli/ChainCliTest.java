@@ -501,19 +501,7 @@ class ChainCliTest {
   /** The CLI in a JVM of its own (the test's class path), on a data directory of the test's. */
   private Process cliProcess(String dataDir, String passphrase, String... args)
       throws java.io.IOException {
-    String java = ProcessHandle.current().info().command().orElse("java");
-    List<String> command =
-        new java.util.ArrayList<>(
-            List.of(
-                java,
-                "--enable-native-access=ALL-UNNAMED",
-                "--sun-misc-unsafe-memory-access=allow",
-                "-cp",
-                System.getProperty("java.class.path"),
-                "network.mysterium.cli.Main",
-                "--data-dir",
-                temp.resolve(dataDir).toString()));
-    command.addAll(List.of(args));
+    List<String> command = CliHarness.processCommand(temp.resolve(dataDir), args);
     ProcessBuilder builder = new ProcessBuilder(command).redirectErrorStream(true);
     builder.environment().put("MYSTERIUM_PASSPHRASE", passphrase);
     return builder.start();

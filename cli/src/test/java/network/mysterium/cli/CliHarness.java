@@ -35,6 +35,23 @@ final class CliHarness {
     this.dataDir = dataDir;
   }
 
+  /** The CLI as a JVM of its own (the test's class path and JDK) on a data directory. */
+  static List<String> processCommand(Path dataDir, String... args) {
+    List<String> command =
+        new ArrayList<>(
+            List.of(
+                ProcessHandle.current().info().command().orElse("java"),
+                "--enable-native-access=ALL-UNNAMED",
+                "--sun-misc-unsafe-memory-access=allow",
+                "-cp",
+                System.getProperty("java.class.path"),
+                "network.mysterium.cli.Main",
+                "--data-dir",
+                dataDir.toString()));
+    command.addAll(List.of(args));
+    return command;
+  }
+
   Run run(String... args) {
     StringWriter out = new StringWriter();
     StringWriter err = new StringWriter();

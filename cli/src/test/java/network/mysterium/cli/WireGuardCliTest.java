@@ -204,17 +204,7 @@ class WireGuardCliTest {
     long leaksBefore = leakCount();
 
     // a page, by name: the name is resolved and the page fetched from the provider's side
-    String page =
-        output(
-            "ip",
-            "netns",
-            "exec",
-            consumerNs,
-            "curl",
-            "-sS",
-            "--max-time",
-            "10",
-            "http://web.test:8080/");
+    String page = curl("http://web.test:8080/", 10);
     assertThat(page.strip())
         .as(
             "internet:\n%s\nprovider:\n%s\nconsumer:\n%s\nconsumer's rules:\n%s",
@@ -246,36 +236,18 @@ class WireGuardCliTest {
     Process dead = providing.process;
     dead.destroyForcibly(); // SIGKILL, by the pid we started
     dead.waitFor(10, TimeUnit.SECONDS);
-    assertThat(
-            runQuietly(
-                "ip",
-                "netns",
-                "exec",
-                consumerNs,
-                "curl",
-                "-sS",
-                "--max-time",
-                "3",
-                "http://" + webIp + ":8080/"))
+    assertThat(curlWorks("http://" + webIp + ":8080/", 3))
         .as("a fetch with the provider gone")
         .isFalse();
     runQuietly("ip", "netns", "exec", consumerNs, "ping", "-c", "2", "-W", "1", webIp);
-    runQuietly(
-        "ip",
-        "netns",
-        "exec",
-        consumerNs,
-        "curl",
-        "-sS",
-        "--max-time",
-        "3",
-        "http://web.test:8080/");
+    curlWorks("http://web.test:8080/", 3);
     assertThat(leakCount())
         .as("packets from the consumer outside the tunnel")
         .isEqualTo(leaksBefore);
 
-    // the user disconnects (Ctrl-C): the kill switch, routes and device go
-    run("kill", "-INT", Long.toString(connecting.process.pid())); // Ctrl-C
+    // the user disconnects (SIGTERM runs the same shutdown hook as Ctrl-C, and unlike SIGINT it
+    // is not ignored in a background job): the kill switch, routes and device go
+    run("kill", "-TERM", Long.toString(connecting.process.pid()));
     assertThat(connecting.process.waitFor(30, TimeUnit.SECONDS)).isTrue();
     connecting.await("Disconnected.");
     assertThat(run("ip", "netns", "exec", consumerNs, "nft", "list", "tables"))
@@ -284,17 +256,7 @@ class WireGuardCliTest {
     assertThat(run("ip", "-n", consumerNs, "route"))
         .doesNotContain("0.0.0.0/1")
         .doesNotContain("128.0.0.0/1");
-    String direct =
-        run(
-            "ip",
-            "netns",
-            "exec",
-            consumerNs,
-            "curl",
-            "-sS",
-            "--max-time",
-            "10",
-            "http://" + webIp + ":8080/");
+    String direct = curlOrFail("http://" + webIp + ":8080/", 10);
     assertThat(direct.strip()).isEqualTo("you are " + consumerIp);
   }
 
@@ -304,19 +266,7 @@ class WireGuardCliTest {
     connecting.process.destroyForcibly(); // SIGKILL: no shutdown hook runs
     connecting.process.waitFor(10, TimeUnit.SECONDS);
     long leaksBefore = leakCount();
-    assertThat(
-            runQuietly(
-                "ip",
-                "netns",
-                "exec",
-                consumerNs,
-                "curl",
-                "-sS",
-                "--max-time",
-                "3",
-                "http://" + webIp + ":8080/"))
-        .as("a fetch after the crash")
-        .isFalse();
+    assertThat(curlWorks("http://" + webIp + ":8080/", 3)).as("a fetch after the crash").isFalse();
     assertThat(leakCount()).isEqualTo(leaksBefore);
 
     String disconnected =
@@ -331,18 +281,7 @@ class WireGuardCliTest {
     assertThat(disconnected).contains("Removed the kill switch of mwc" + suffix);
     assertThat(run("ip", "netns", "exec", consumerNs, "nft", "list", "tables"))
         .doesNotContain("mysterium");
-    assertThat(
-            run(
-                    "ip",
-                    "netns",
-                    "exec",
-                    consumerNs,
-                    "curl",
-                    "-sS",
-                    "--max-time",
-                    "10",
-                    "http://" + webIp + ":8080/")
-                .strip())
+    assertThat(curlOrFail("http://" + webIp + ":8080/", 10).strip())
         .isEqualTo("you are " + consumerIp);
   }
 
@@ -414,17 +353,7 @@ class WireGuardCliTest {
 
   private List<String> cliCommand(List<String> prefix, String dataDir, String... args) {
     List<String> command = new ArrayList<>(prefix);
-    command.addAll(
-        List.of(
-            javaCommand(),
-            "--enable-native-access=ALL-UNNAMED",
-            "--sun-misc-unsafe-memory-access=allow",
-            "-cp",
-            System.getProperty("java.class.path"),
-            "network.mysterium.cli.Main",
-            "--data-dir",
-            temp.resolve(dataDir).toString()));
-    command.addAll(List.of(args));
+    command.addAll(CliHarness.processCommand(temp.resolve(dataDir), args));
     return command;
   }
 
@@ -501,6 +430,26 @@ class WireGuardCliTest {
       throw new IOException(String.join(" ", command) + " failed: " + out);
     }
     return out;
+  }
+
+  /** What curl in the consumer's namespace printed (the page, or its error). */
+  private String curl(String url, int seconds) throws Exception {
+    return output(curlCommand(url, seconds));
+  }
+
+  /** The page curl in the consumer's namespace fetched; fails the test when it could not. */
+  private String curlOrFail(String url, int seconds) throws Exception {
+    return run(curlCommand(url, seconds));
+  }
+
+  private boolean curlWorks(String url, int seconds) {
+    return runQuietly(curlCommand(url, seconds));
+  }
+
+  private String[] curlCommand(String url, int seconds) {
+    return new String[] {
+      "ip", "netns", "exec", consumerNs, "curl", "-sS", "--max-time", Integer.toString(seconds), url
+    };
   }
 
   /** What a command printed, whether it succeeded or not. */

@@ -3,13 +3,9 @@ package network.mysterium.tun;
 import java.io.IOException;
 import java.lang.foreign.Arena;
 import java.lang.foreign.FunctionDescriptor;
-import java.lang.foreign.Linker;
-import java.lang.foreign.MemoryLayout;
 import java.lang.foreign.MemorySegment;
-import java.lang.foreign.StructLayout;
 import java.lang.foreign.ValueLayout;
 import java.lang.invoke.MethodHandle;
-import java.lang.invoke.VarHandle;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.nio.charset.StandardCharsets;
@@ -104,20 +100,20 @@ public final class MacUtun implements TunDevice {
   public static MacUtun open(String name, int mtu) throws IOException {
     int unit = unitFor(name);
     try (Arena arena = Arena.ofConfined()) {
-      MemorySegment errno = arena.allocate(Calls.ERRNO_STATE);
-      int fd = (int) Calls.SOCKET.invokeExact(errno, PF_SYSTEM, SOCK_DGRAM, SYSPROTO_CONTROL);
+      MemorySegment errno = arena.allocate(Posix.ERRNO_STATE);
+      int fd = (int) Posix.SOCKET.invokeExact(errno, PF_SYSTEM, SOCK_DGRAM, SYSPROTO_CONTROL);
       if (fd < 0) {
-        throw Calls.failure("cannot open a PF_SYSTEM socket (is this macOS?)", errno);
+        throw Posix.failure("cannot open a PF_SYSTEM socket (is this macOS?)", errno);
       }
       try {
         MemorySegment info = ctlInfo(arena, UTUN_CONTROL_NAME);
-        if ((int) Calls.IOCTL.invokeExact(errno, fd, CTLIOCGINFO, info) < 0) {
-          throw Calls.failure("cannot find the utun control", errno);
+        if ((int) Posix.IOCTL.invokeExact(errno, fd, CTLIOCGINFO, info) < 0) {
+          throw Posix.failure("cannot find the utun control", errno);
         }
         int controlId = info.get(ValueLayout.JAVA_INT, 0);
         MemorySegment address = sockaddrCtl(arena, controlId, unit);
         if ((int) Calls.CONNECT.invokeExact(errno, fd, address, SOCKADDR_CTL_SIZE) < 0) {
-          throw Calls.failure("cannot create utun " + name + " (needs root)", errno);
+          throw Posix.failure("cannot create utun " + name + " (needs root)", errno);
         }
         MemorySegment ifname = arena.allocate(16);
         MemorySegment length = arena.allocateFrom(ValueLayout.JAVA_INT, 16);
@@ -125,38 +121,19 @@ public final class MacUtun implements TunDevice {
                 Calls.GETSOCKOPT.invokeExact(
                     errno, fd, SYSPROTO_CONTROL, UTUN_OPT_IFNAME, ifname, length)
             < 0) {
-          throw Calls.failure("cannot read the utun name", errno);
+          throw Posix.failure("cannot read the utun name", errno);
         }
         String given = ifname.getString(0, StandardCharsets.US_ASCII);
-        setMtu(arena, errno, given, mtu);
+        Posix.setMtu(arena, errno, given, mtu, SIOCSIFMTU, IFREQ_SIZE);
         return new MacUtun(fd, given, mtu);
       } catch (IOException | RuntimeException e) {
-        int ignored = (int) Calls.CLOSE.invokeExact(errno, fd);
+        Posix.closeQuietly(errno, fd);
         throw e;
       }
     } catch (IOException | RuntimeException e) {
       throw e;
     } catch (Throwable e) {
       throw new IOException("utun call failed: " + e, e);
-    }
-  }
-
-  private static void setMtu(Arena arena, MemorySegment errno, String name, int mtu)
-      throws Throwable {
-    int socket = (int) Calls.SOCKET.invokeExact(errno, AF_INET, SOCK_DGRAM, 0);
-    if (socket < 0) {
-      throw Calls.failure("cannot open a socket to set the MTU", errno);
-    }
-    try {
-      MemorySegment ifreq = arena.allocate(IFREQ_SIZE);
-      byte[] bytes = name.getBytes(StandardCharsets.US_ASCII);
-      MemorySegment.copy(bytes, 0, ifreq, ValueLayout.JAVA_BYTE, 0, bytes.length);
-      ifreq.set(ValueLayout.JAVA_INT, 16, mtu);
-      if ((int) Calls.IOCTL.invokeExact(errno, socket, SIOCSIFMTU, ifreq) < 0) {
-        throw Calls.failure("cannot set the MTU of " + name, errno);
-      }
-    } finally {
-      int ignored = (int) Calls.CLOSE.invokeExact(errno, socket);
     }
   }
 
@@ -174,7 +151,7 @@ public final class MacUtun implements TunDevice {
   public int read(ByteBuffer packet, int timeoutMillis) throws IOException {
     checkOpen();
     try (Arena arena = Arena.ofConfined()) {
-      MemorySegment errno = arena.allocate(Calls.ERRNO_STATE);
+      MemorySegment errno = arena.allocate(Posix.ERRNO_STATE);
       MemorySegment pollfd = arena.allocate(8);
       pollfd.set(ValueLayout.JAVA_INT, 0, fd);
       pollfd.set(ValueLayout.JAVA_SHORT, 4, (short) 1); // POLLIN
@@ -183,12 +160,12 @@ public final class MacUtun implements TunDevice {
         return 0;
       }
       if (ready < 0) {
-        throw Calls.failure("poll on " + name + " failed", errno);
+        throw Posix.failure("poll on " + name + " failed", errno);
       }
       MemorySegment frame = arena.allocate(HEADER + packet.remaining());
-      long n = (long) Calls.READ.invokeExact(errno, fd, frame, frame.byteSize());
+      long n = (long) Posix.READ.invokeExact(errno, fd, frame, frame.byteSize());
       if (n < 0) {
-        throw Calls.failure("read from " + name + " failed", errno);
+        throw Posix.failure("read from " + name + " failed", errno);
       }
       int length = (int) Math.max(0, n - HEADER);
       packet.put(frame.asSlice(HEADER, length).asByteBuffer());
@@ -204,11 +181,11 @@ public final class MacUtun implements TunDevice {
   public void write(ByteBuffer packet) throws IOException {
     checkOpen();
     try (Arena arena = Arena.ofConfined()) {
-      MemorySegment errno = arena.allocate(Calls.ERRNO_STATE);
+      MemorySegment errno = arena.allocate(Posix.ERRNO_STATE);
       MemorySegment frame = frame(arena, packet);
-      long n = (long) Calls.WRITE.invokeExact(errno, fd, frame, frame.byteSize());
+      long n = (long) Posix.WRITE.invokeExact(errno, fd, frame, frame.byteSize());
       if (n < 0) {
-        throw Calls.failure("write to " + name + " failed", errno);
+        throw Posix.failure("write to " + name + " failed", errno);
       }
       packet.position(packet.limit());
     } catch (IOException e) {
@@ -238,45 +215,17 @@ public final class MacUtun implements TunDevice {
       return;
     }
     closed = true;
-    try (Arena arena = Arena.ofConfined()) {
-      int ignored = (int) Calls.CLOSE.invokeExact(arena.allocate(Calls.ERRNO_STATE), fd);
-    } catch (Throwable e) {
-      throw new IOException("closing " + name + " failed: " + e, e);
-    }
+    Posix.close(fd, name);
   }
 
-  /** The libc calls, looked up when first used (the same names on macOS and Linux). */
+  /** The calls only utun needs (nfds_t is unsigned int on macOS). */
   private static final class Calls {
-    static final Linker LINKER = Linker.nativeLinker();
-    static final StructLayout ERRNO_STATE = Linker.Option.captureStateLayout();
-    static final VarHandle ERRNO =
-        ERRNO_STATE.varHandle(MemoryLayout.PathElement.groupElement("errno"));
-    static final Linker.Option CAPTURE_ERRNO = Linker.Option.captureCallState("errno");
     static final ValueLayout I = ValueLayout.JAVA_INT;
     static final ValueLayout A = ValueLayout.ADDRESS;
-    static final ValueLayout L = ValueLayout.JAVA_LONG;
-    static final MethodHandle SOCKET = function("socket", FunctionDescriptor.of(I, I, I, I));
-    static final MethodHandle CONNECT = function("connect", FunctionDescriptor.of(I, I, A, I));
+    static final MethodHandle CONNECT =
+        Posix.function("connect", FunctionDescriptor.of(I, I, A, I));
     static final MethodHandle GETSOCKOPT =
-        function("getsockopt", FunctionDescriptor.of(I, I, I, I, A, A));
-    static final MethodHandle IOCTL =
-        LINKER.downcallHandle(
-            LINKER.defaultLookup().findOrThrow("ioctl"),
-            FunctionDescriptor.of(I, I, L, A),
-            Linker.Option.firstVariadicArg(2),
-            CAPTURE_ERRNO);
-    static final MethodHandle READ = function("read", FunctionDescriptor.of(L, I, A, L));
-    static final MethodHandle WRITE = function("write", FunctionDescriptor.of(L, I, A, L));
-    static final MethodHandle POLL = function("poll", FunctionDescriptor.of(I, A, I, I));
-    static final MethodHandle CLOSE = function("close", FunctionDescriptor.of(I, I));
-
-    private static MethodHandle function(String name, FunctionDescriptor descriptor) {
-      return LINKER.downcallHandle(
-          LINKER.defaultLookup().findOrThrow(name), descriptor, CAPTURE_ERRNO);
-    }
-
-    static IOException failure(String what, MemorySegment errno) {
-      return new IOException(what + " (errno " + (int) ERRNO.get(errno, 0L) + ")");
-    }
+        Posix.function("getsockopt", FunctionDescriptor.of(I, I, I, I, A, A));
+    static final MethodHandle POLL = Posix.function("poll", FunctionDescriptor.of(I, A, I, I));
   }
 }

@@ -2,8 +2,8 @@ package network.mysterium.cli.session;
 
 import java.util.concurrent.Callable;
 import network.mysterium.cli.MysteriumCommand;
-import network.mysterium.service.wireguard.HostNetwork;
-import network.mysterium.service.wireguard.WireGuardClient;
+import network.mysterium.service.tunnel.HostNetwork;
+import network.mysterium.service.tunnel.WireGuardClient;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.ParentCommand;

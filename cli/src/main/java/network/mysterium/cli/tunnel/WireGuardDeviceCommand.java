@@ -8,7 +8,7 @@ import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
 import network.mysterium.cli.MysteriumCommand;
 import network.mysterium.cli.UserError;
-import network.mysterium.service.wireguard.HostNetwork;
+import network.mysterium.service.tunnel.HostNetwork;
 import network.mysterium.service.wireguard.WireGuardDevice;
 import network.mysterium.service.wireguard.WireGuardUapi;
 import network.mysterium.tun.TunDevice;

@@ -4,6 +4,7 @@ import java.net.InetSocketAddress;
 import java.util.ArrayDeque;
 import java.util.Deque;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.LongConsumer;
 
 /**
  * One peer of a {@link WireGuardDevice}: its static key, where it is, its sessions (current,
@@ -20,6 +21,21 @@ public final class Peer {
 
     /** IP bytes that went from the device to the peer. */
     default void sent(long bytes) {}
+
+    /** Counts with the two given functions (e.g. a session meter's two directions). */
+    static Traffic of(LongConsumer received, LongConsumer sent) {
+      return new Traffic() {
+        @Override
+        public void received(long bytes) {
+          received.accept(bytes);
+        }
+
+        @Override
+        public void sent(long bytes) {
+          sent.accept(bytes);
+        }
+      };
+    }
   }
 
   /** A session and when and how it was made. */

@@ -189,53 +189,25 @@ class WireGuardGoInteropTest {
               Base64.getEncoder().encodeToString(WireGuardCrypto.publicKey(ourPrivate)),
               "endpoint",
               "10.98." + subnet + ".1:" + device.address().getPort());
-          String first =
-              run(
-                  "ip",
-                  "netns",
-                  "exec",
-                  namespace,
-                  "ping",
-                  "-c",
-                  "3",
-                  "-W",
-                  "2",
-                  "10.97." + subnet + ".2");
+          String first = pingThrice(namespace, "10.97." + subnet + ".2");
           assertThat(first).contains("3 received");
           assertThat(tunnel.established()).as("wireguard-go's handshake answered").isTrue();
           // from our namespace through our device to the kernel behind wireguard-go, and back
-          String ping =
-              run(
-                  "ip",
-                  "netns",
-                  "exec",
-                  ours,
-                  "ping",
-                  "-c",
-                  "3",
-                  "-W",
-                  "2",
-                  "10.97." + subnet + ".1");
+          String ping = pingThrice(ours, "10.97." + subnet + ".1");
           assertThat(ping).contains("3 received");
           // and from wireguard-go's side to ours again
-          String back =
-              run(
-                  "ip",
-                  "netns",
-                  "exec",
-                  namespace,
-                  "ping",
-                  "-c",
-                  "3",
-                  "-W",
-                  "2",
-                  "10.97." + subnet + ".2");
+          String back = pingThrice(namespace, "10.97." + subnet + ".2");
           assertThat(back).contains("3 received");
         }
       }
     } finally {
       run("ip", "netns", "del", ours);
     }
+  }
+
+  /** Three pings from a namespace; what ping printed. */
+  private static String pingThrice(String namespace, String address) throws Exception {
+    return run("ip", "netns", "exec", namespace, "ping", "-c", "3", "-W", "2", address);
   }
 
   /**

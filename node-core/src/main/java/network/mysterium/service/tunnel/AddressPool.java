@@ -1,10 +1,11 @@
-package network.mysterium.service.wireguard;
+package network.mysterium.service.tunnel;
 
 import java.net.InetAddress;
 import java.net.UnknownHostException;
 import java.nio.ByteBuffer;
 import java.util.BitSet;
 import java.util.Optional;
+import network.mysterium.service.wireguard.IpPrefix;
 
 /**
  * The provider's IPv4 tunnel subnet: the first host address is its own (the consumers' gateway and

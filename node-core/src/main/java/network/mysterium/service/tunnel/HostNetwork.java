@@ -1,4 +1,4 @@
-package network.mysterium.service.wireguard;
+package network.mysterium.service.tunnel;
 
 import java.io.IOException;
 import java.io.OutputStream;

@@ -1,4 +1,4 @@
-package network.mysterium.service.wireguard;
+package network.mysterium.service.tunnel;
 
 import com.google.protobuf.ByteString;
 import com.google.protobuf.InvalidProtocolBufferException;
@@ -15,6 +15,11 @@ import network.mysterium.service.Meter;
 import network.mysterium.service.ServiceBackend;
 import network.mysterium.service.proto.WireGuardOffer;
 import network.mysterium.service.proto.WireGuardRequest;
+import network.mysterium.service.wireguard.IpPrefix;
+import network.mysterium.service.wireguard.Peer;
+import network.mysterium.service.wireguard.WireGuardDevice;
+import network.mysterium.service.wireguard.WireGuardKeys;
+import network.mysterium.service.wireguard.WireGuardUapi;
 import network.mysterium.tun.TunDevice;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -90,7 +95,7 @@ public final class WireGuardBackend implements ServiceBackend, AutoCloseable {
       net.deleteTable("ip", table); // left over from a provider that was killed
       net.nft(firewall(table, name, settings));
       undo.add(() -> net.deleteTable("ip", table));
-      byte[] key = WireGuardCrypto.newPrivateKey(new SecureRandom());
+      byte[] key = WireGuardKeys.newPrivateKey(new SecureRandom());
       WireGuardDevice device =
           WireGuardDevice.start(
               tun,
@@ -196,17 +201,7 @@ public final class WireGuardBackend implements ServiceBackend, AutoCloseable {
         List.of(IpPrefix.host(address)),
         null, // learnt from the consumer's first initiation
         0,
-        new Peer.Traffic() {
-          @Override
-          public void received(long bytes) {
-            meter.countFromConsumer(bytes);
-          }
-
-          @Override
-          public void sent(long bytes) {
-            meter.countToConsumer(bytes);
-          }
-        });
+        Peer.Traffic.of(meter::countFromConsumer, meter::countToConsumer));
     if (!meter.open(() -> release(id))) {
       throw new RefusedException("the session has stopped");
     }

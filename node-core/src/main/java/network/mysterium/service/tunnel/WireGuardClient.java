@@ -1,4 +1,4 @@
-package network.mysterium.service.wireguard;
+package network.mysterium.service.tunnel;
 
 import com.google.protobuf.ByteString;
 import com.google.protobuf.InvalidProtocolBufferException;
@@ -16,6 +16,11 @@ import network.mysterium.service.Meter;
 import network.mysterium.service.ServiceClient;
 import network.mysterium.service.proto.WireGuardOffer;
 import network.mysterium.service.proto.WireGuardRequest;
+import network.mysterium.service.wireguard.IpPrefix;
+import network.mysterium.service.wireguard.Peer;
+import network.mysterium.service.wireguard.WireGuardDevice;
+import network.mysterium.service.wireguard.WireGuardKeys;
+import network.mysterium.service.wireguard.WireGuardUapi;
 import network.mysterium.tun.TunDevice;
 
 /**
@@ -36,7 +41,7 @@ public final class WireGuardClient implements ServiceClient {
   private final Settings settings;
   private final HostNetwork net;
   private final InetSocketAddress providerContact;
-  private final byte[] privateKey = WireGuardCrypto.newPrivateKey(new SecureRandom());
+  private final byte[] privateKey = WireGuardKeys.newPrivateKey(new SecureRandom());
   private final HostNetwork.Undo tunnelUndo = new HostNetwork.Undo();
   private final HostNetwork.Undo firewallUndo = new HostNetwork.Undo();
   private volatile String description = "IP tunnel (not up)";
@@ -59,7 +64,7 @@ public final class WireGuardClient implements ServiceClient {
   @Override
   public byte[] request() {
     return WireGuardRequest.newBuilder()
-        .setPublicKey(ByteString.copyFrom(WireGuardCrypto.publicKey(privateKey)))
+        .setPublicKey(ByteString.copyFrom(WireGuardKeys.publicKey(privateKey)))
         .build()
         .toByteArray();
   }
@@ -125,17 +130,7 @@ public final class WireGuardClient implements ServiceClient {
             List.of(IpPrefix.parse("0.0.0.0/0")),
             endpoint,
             25, // keeps NAT mappings on the way open
-            new Peer.Traffic() {
-              @Override
-              public void received(long bytes) {
-                meter.countToConsumer(bytes);
-              }
-
-              @Override
-              public void sent(long bytes) {
-                meter.countFromConsumer(bytes);
-              }
-            });
+            Peer.Traffic.of(meter::countToConsumer, meter::countFromConsumer));
     device.connect(provider);
     long deadline = System.nanoTime() + settings.handshakeTimeout().toNanos();
     while (!provider.established()) {
