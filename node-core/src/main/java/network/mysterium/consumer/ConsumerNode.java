@@ -129,6 +129,11 @@ public final class ConsumerNode implements AutoCloseable {
     index.setPreferred(provider, true);
   }
 
+  /** Every promise this consumer made (see {@link IssuedPromises#issued()}). */
+  public List<network.mysterium.payments.SignedPromise> promisesIssued() throws StoreException {
+    return promises.issued();
+  }
+
   public Myst totalPromised(Address provider) throws StoreException {
     return promises.totalPromised(provider);
   }

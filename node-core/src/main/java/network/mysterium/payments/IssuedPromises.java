@@ -89,6 +89,33 @@ public final class IssuedPromises {
     return database.transaction(c -> current(c, benefiter));
   }
 
+  /** Every promise this issuer made (the last amount of each serial), by benefiter and serial. */
+  public java.util.List<SignedPromise> issued() throws StoreException {
+    return database.transaction(
+        c -> {
+          try (PreparedStatement s =
+              c.prepareStatement(
+                  "SELECT benefiter, serial, amount, signature FROM issued_promises WHERE issuer"
+                      + " = ? ORDER BY benefiter, serial")) {
+            s.setString(1, issuer.address().toString());
+            java.util.List<SignedPromise> all = new java.util.ArrayList<>();
+            try (ResultSet rows = s.executeQuery()) {
+              while (rows.next()) {
+                all.add(
+                    new SignedPromise(
+                        new Promise(
+                            issuer.address(),
+                            Address.parse(rows.getString(1)),
+                            rows.getLong(2),
+                            Myst.ofBaseUnits(new BigInteger(rows.getString(3)))),
+                        Signature.parse(rows.getBytes(4))));
+              }
+            }
+            return all;
+          }
+        });
+  }
+
   /** Everything promised to the benefiter, over all serials. */
   public Myst totalPromised(Address benefiter) throws StoreException {
     return database.transaction(

@@ -1,0 +1,172 @@
+package network.mysterium.app;
+
+import java.util.LinkedHashMap;
+import java.util.Locale;
+import java.util.Map;
+import java.util.function.Supplier;
+import javafx.geometry.NodeOrientation;
+import javafx.scene.Parent;
+import javafx.scene.Scene;
+import javafx.scene.control.ToggleButton;
+import javafx.scene.control.ToggleGroup;
+import javafx.scene.layout.BorderPane;
+import javafx.scene.layout.VBox;
+import network.mysterium.app.node.DesktopNode;
+import network.mysterium.app.view.ConnectView;
+import network.mysterium.app.view.ProviderView;
+import network.mysterium.app.view.ServicesView;
+import network.mysterium.app.view.SessionView;
+import network.mysterium.app.view.SettingsView;
+import network.mysterium.app.view.WalletView;
+import network.mysterium.app.viewmodel.Background;
+import network.mysterium.app.viewmodel.ConnectViewModel;
+import network.mysterium.app.viewmodel.ProviderViewModel;
+import network.mysterium.app.viewmodel.ServicesViewModel;
+import network.mysterium.app.viewmodel.WalletViewModel;
+import network.mysterium.i18n.Messages;
+import network.mysterium.provider.ProviderNode;
+
+/**
+ * The app's window content: a navigation column and the chosen view. Switching the language
+ * rebuilds the views in it (right to left for Persian); switching the theme swaps the stylesheet.
+ */
+public final class MainWindow {
+  /** The views, in the navigation's order. */
+  public static final String[] VIEWS = {
+    "connect", "services", "session", "wallet", "provider", "settings"
+  };
+
+  private final DesktopNode node;
+  private final Background background;
+  private final Supplier<ProviderNode.Config> providerConfig;
+  private final WalletView.Confirmation confirmation;
+  private final String chain;
+  private final Scene scene;
+  private Locale locale;
+  private boolean dark;
+  private Messages messages;
+  private ConnectViewModel connect;
+  private WalletViewModel wallet;
+  private ServicesViewModel services;
+  private ProviderViewModel provider;
+  private final Map<String, Parent> views = new LinkedHashMap<>();
+
+  public MainWindow(
+      DesktopNode node,
+      Background background,
+      Supplier<ProviderNode.Config> providerConfig,
+      WalletView.Confirmation confirmation,
+      String chain,
+      Locale locale) {
+    this.node = node;
+    this.background = background;
+    this.providerConfig = providerConfig;
+    this.confirmation = confirmation;
+    this.chain = chain;
+    this.locale = locale;
+    this.scene = new Scene(new BorderPane(), 980, 680);
+    rebuild("connect");
+    applyTheme();
+  }
+
+  public Scene scene() {
+    return scene;
+  }
+
+  public Messages messages() {
+    return messages;
+  }
+
+  public ConnectViewModel connectModel() {
+    return connect;
+  }
+
+  public WalletViewModel walletModel() {
+    return wallet;
+  }
+
+  /** Shows one of {@link #VIEWS}. */
+  public void show(String view) {
+    ((BorderPane) scene.getRoot()).setCenter(views.get(view));
+    scene
+        .getRoot()
+        .lookupAll(".nav")
+        .forEach(n -> ((ToggleButton) n).setSelected(n.getId().equals("nav-" + view)));
+  }
+
+  private void rebuild(String shown) {
+    messages = Messages.forLocale(locale);
+    connect = new ConnectViewModel(node, background, messages);
+    wallet = new WalletViewModel(node, background, messages);
+    services = new ServicesViewModel(node, background, messages);
+    boolean sharing = provider != null && provider.sharing().get();
+    provider = new ProviderViewModel(node, background, messages, providerConfig);
+    if (sharing) {
+      provider.status().set(messages.get("app.provider.on-short"));
+    }
+    views.clear();
+    views.put("connect", ConnectView.build(connect, messages));
+    views.put("services", ServicesView.build(services, messages));
+    views.put("session", SessionView.build(connect, messages));
+    views.put("wallet", WalletView.build(wallet, messages, confirmation));
+    views.put("provider", ProviderView.build(provider, messages));
+    views.put(
+        "settings",
+        SettingsView.build(
+            messages,
+            locale,
+            dark,
+            chain,
+            language -> {
+              locale = language;
+              rebuild("settings");
+            },
+            isDark -> {
+              dark = isDark;
+              applyTheme();
+            }));
+    ToggleGroup group = new ToggleGroup();
+    VBox nav = new VBox(4);
+    nav.getStyleClass().add("nav-bar");
+    for (String view : VIEWS) {
+      ToggleButton button = new ToggleButton(messages.get("app.nav." + view));
+      button.setId("nav-" + view);
+      button.getStyleClass().add("nav");
+      button.setAccessibleText(button.getText());
+      button.setToggleGroup(group);
+      button.setMaxWidth(Double.MAX_VALUE);
+      button.setOnAction(e -> show(view));
+      nav.getChildren().add(button);
+    }
+    BorderPane root = new BorderPane();
+    root.setLeft(nav);
+    root.setNodeOrientation(
+        locale.getLanguage().equals("fa")
+            ? NodeOrientation.RIGHT_TO_LEFT
+            : NodeOrientation.LEFT_TO_RIGHT);
+    scene.setRoot(root);
+    show(shown);
+    connect.refresh();
+    wallet.refresh();
+    services.refresh();
+  }
+
+  private void applyTheme() {
+    scene
+        .getStylesheets()
+        .setAll(
+            MainWindow.class.getResource("app.css").toExternalForm(),
+            MainWindow.class.getResource(dark ? "dark.css" : "light.css").toExternalForm());
+  }
+
+  /** Whether the dark theme is on. */
+  public boolean dark() {
+    return dark;
+  }
+
+  /** Switches the theme (also what the settings' check box does). */
+  public void setDark(boolean dark) {
+    this.dark = dark;
+    applyTheme();
+  }
+}

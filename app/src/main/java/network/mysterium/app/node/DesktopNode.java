@@ -1,0 +1,273 @@
+package network.mysterium.app.node;
+
+import java.io.IOException;
+import java.math.BigInteger;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import network.mysterium.chain.ChainWallet;
+import network.mysterium.consumer.Connector;
+import network.mysterium.consumer.ConsumerNode;
+import network.mysterium.contracts.ChainException;
+import network.mysterium.contracts.Deployment;
+import network.mysterium.contracts.EthereumClient;
+import network.mysterium.contracts.PaymentsContract;
+import network.mysterium.crypto.Address;
+import network.mysterium.crypto.PrivateKey;
+import network.mysterium.discovery.ProposalIndex;
+import network.mysterium.discovery.ServiceProposal;
+import network.mysterium.messaging.channel.Contact;
+import network.mysterium.money.Myst;
+import network.mysterium.payments.SignedPromise;
+import network.mysterium.provider.ProviderNode;
+import network.mysterium.service.socks.Socks5Client;
+import network.mysterium.session.ConsumerSession;
+import network.mysterium.session.SessionEvents;
+import network.mysterium.store.Database;
+import network.mysterium.store.StoreException;
+
+/**
+ * The node as the desktop app sees it, in-process: search (countries and proposals), connect and
+ * disconnect, the wallet (balances, deposit, promises and whether they were cleared), and sharing
+ * bandwidth as a provider. Blocking calls: the app runs them off the FX thread.
+ */
+public final class DesktopNode implements AutoCloseable {
+  /** A country in the connect list: how many providers, and the lowest price per MB. */
+  public record CountryRow(String country, int providers, Myst lowestPricePerMegabyte) {}
+
+  /** One promise this node made, and whether the provider cleared it on chain. */
+  public record PromiseRow(Address provider, long serial, Myst amount, boolean cleared) {}
+
+  /** The identity's money: wallet (MYST held), payments account (deposited), registration. */
+  public record Balances(Myst wallet, Myst paymentsAccount, boolean registered) {}
+
+  /** A deposit that cannot be made; the message key says why, for the user. */
+  public static final class DepositException extends Exception {
+    private final String messageKey;
+
+    public DepositException(String messageKey, String detail) {
+      super(detail);
+      this.messageKey = messageKey;
+    }
+
+    public String messageKey() {
+      return messageKey;
+    }
+  }
+
+  private final PrivateKey key;
+  private final Path dataDir;
+  private final Database database;
+  private final EthereumClient client;
+  private final Deployment deployment;
+  private final ConsumerNode consumer;
+  private final ChainWallet wallet;
+  private final PaymentsContract payments;
+  private ProviderNode provider;
+  private Database providerStore;
+
+  private DesktopNode(
+      PrivateKey key,
+      Path dataDir,
+      Database database,
+      EthereumClient client,
+      Deployment deployment,
+      ConsumerNode consumer) {
+    this.key = key;
+    this.dataDir = dataDir;
+    this.database = database;
+    this.client = client;
+    this.deployment = deployment;
+    this.consumer = consumer;
+    this.wallet = new ChainWallet(client, deployment);
+    this.payments = new PaymentsContract(client, deployment.payments());
+  }
+
+  /** Starts the consumer side (chain follower, index, dialogues) with its own database. */
+  public static DesktopNode start(
+      PrivateKey key, Path dataDir, EthereumClient client, Deployment deployment)
+      throws IOException, StoreException {
+    Database database = Database.open(dataDir.resolve("node.db"));
+    try {
+      ConsumerNode consumer =
+          ConsumerNode.start(key, database, client, deployment, Contact.parse("udp://0.0.0.0:0"));
+      return new DesktopNode(key, dataDir, database, client, deployment, consumer);
+    } catch (IOException | StoreException | RuntimeException e) {
+      database.close();
+      throw e;
+    }
+  }
+
+  public Address address() {
+    return key.address();
+  }
+
+  /** Matching proposals, cheapest first. */
+  public List<ProposalIndex.Listing> proposals(
+      Optional<String> type, Optional<String> country, Optional<Myst> maxPrice)
+      throws IOException, StoreException, ChainException {
+    return consumer.search(
+        new ProposalIndex.Query(
+            type,
+            country,
+            Optional.empty(),
+            Optional.empty(),
+            Optional.empty(),
+            maxPrice.map(Myst::baseUnits),
+            Optional.empty(),
+            false,
+            500));
+  }
+
+  /** Countries with SOCKS5 providers, by name order of their codes. */
+  public List<CountryRow> countries() throws IOException, StoreException, ChainException {
+    Map<String, List<ServiceProposal>> byCountry = new LinkedHashMap<>();
+    for (ProposalIndex.Listing listing :
+        proposals(Optional.of(Socks5Client.TYPE), Optional.empty(), Optional.empty())) {
+      byCountry
+          .computeIfAbsent(listing.proposal().providedFrom().country(), c -> new ArrayList<>())
+          .add(listing.proposal());
+    }
+    List<CountryRow> rows = new ArrayList<>();
+    byCountry.forEach(
+        (country, list) ->
+            rows.add(
+                new CountryRow(
+                    country,
+                    list.size(),
+                    list.stream()
+                        .map(ServiceProposal::pricePerUnit)
+                        .min(Comparator.naturalOrder())
+                        .orElseThrow())));
+    rows.sort(Comparator.comparing(CountryRow::country));
+    return rows;
+  }
+
+  /**
+   * Connects to the cheapest SOCKS5 provider in the country (the next if it fails), its proxy on a
+   * free loopback port.
+   */
+  public ConsumerSession connect(String country, Myst paymentStep, SessionEvents events)
+      throws IOException,
+          StoreException,
+          ChainException,
+          Connector.NoProviderException,
+          InterruptedException {
+    List<ProposalIndex.Listing> found =
+        proposals(Optional.of(Socks5Client.TYPE), Optional.of(country), Optional.empty());
+    return consumer.connect(
+        found,
+        paymentStep,
+        events,
+        new Connector.Attempts() {},
+        Duration.ofSeconds(15),
+        (type, contact) ->
+            new Socks5Client(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0)));
+  }
+
+  public Balances balances() throws ChainException {
+    ChainWallet.Balances b = wallet.balances(key.address());
+    return new Balances(b.wallet(), b.paymentsAccount(), b.registered());
+  }
+
+  /**
+   * Moves MYST from the wallet into the payments account.
+   *
+   * @throws DepositException when the amount is not a positive MYST amount or more than the wallet
+   *     holds (checked before any transaction), or the chain refuses
+   */
+  public void deposit(String amountText) throws DepositException {
+    Myst amount;
+    try {
+      amount = Myst.parse(amountText.strip());
+    } catch (RuntimeException e) {
+      throw new DepositException("app.wallet.error.amount", amountText);
+    }
+    if (amount.baseUnits().signum() <= 0) {
+      throw new DepositException("app.wallet.error.amount", amountText);
+    }
+    try {
+      if (amount.compareTo(wallet.balances(key.address()).wallet()) > 0) {
+        throw new DepositException("app.wallet.error.too-much", amountText);
+      }
+      wallet.deposit(key, key.address(), amount);
+    } catch (ChainException e) {
+      throw new DepositException("app.wallet.error.chain", e.getMessage());
+    }
+  }
+
+  /** Every promise made, with whether its provider has cleared it on chain. */
+  public List<PromiseRow> promises() throws StoreException, ChainException {
+    List<PromiseRow> rows = new ArrayList<>();
+    for (SignedPromise p : consumer.promisesIssued()) {
+      BigInteger cleared =
+          payments.lastClearedSerial(key.address().toString(), p.promise().benefiter().toString());
+      rows.add(
+          new PromiseRow(
+              p.promise().benefiter(),
+              p.promise().serial(),
+              p.promise().amount(),
+              cleared.longValueExact() >= p.promise().serial()));
+    }
+    return rows;
+  }
+
+  /** Shares bandwidth: a SOCKS5 provider announced on chain from this identity. */
+  public synchronized ProviderNode startProviding(ProviderNode.Config config, long reannounce)
+      throws IOException, StoreException, ChainException {
+    if (provider == null) {
+      // a database of its own: the provider follows the chain with its own follower
+      Database providerDatabase = Database.open(dataDir.resolve("provider.db"));
+      try {
+        provider =
+            ProviderNode.start(
+                config,
+                key,
+                providerDatabase,
+                client,
+                deployment,
+                reannounce,
+                SessionEvents.none());
+        providerStore = providerDatabase;
+      } catch (IOException | StoreException | ChainException | RuntimeException e) {
+        providerDatabase.close();
+        throw e;
+      }
+    }
+    return provider;
+  }
+
+  public synchronized void stopProviding() {
+    if (provider != null) {
+      provider.close();
+      provider = null;
+      try {
+        providerStore.close();
+      } catch (Exception e) {
+        // closing anyway
+      }
+    }
+  }
+
+  public synchronized boolean providing() {
+    return provider != null;
+  }
+
+  public Path dataDir() {
+    return dataDir;
+  }
+
+  @Override
+  public void close() throws Exception {
+    stopProviding();
+    consumer.close();
+    database.close();
+  }
+}

@@ -1,0 +1,90 @@
+package network.mysterium.app.view;
+
+import javafx.beans.property.ReadOnlyStringWrapper;
+import javafx.scene.Parent;
+import javafx.scene.control.Button;
+import javafx.scene.control.TableColumn;
+import javafx.scene.control.TableView;
+import javafx.scene.control.TextField;
+import javafx.scene.layout.HBox;
+import network.mysterium.app.viewmodel.Countries;
+import network.mysterium.app.viewmodel.ServicesViewModel;
+import network.mysterium.discovery.ProposalIndex;
+import network.mysterium.i18n.Messages;
+
+/** Proposals, cheapest first, with filters by type, country and maximum price. */
+public final class ServicesView {
+  private ServicesView() {}
+
+  public static Parent build(ServicesViewModel model, Messages messages) {
+    TextField type = field(messages, "services-type", "app.services.type", model.type());
+    TextField country =
+        field(messages, "services-country", "app.services.country", model.country());
+    TextField max =
+        field(messages, "services-max-price", "app.services.max-price", model.maxPrice());
+    Button apply = Views.button(messages, "services-apply", "app.services.apply");
+    apply.setOnAction(e -> model.refresh());
+
+    TableView<ProposalIndex.Listing> table = new TableView<>(model.listings());
+    table.setId("services");
+    table.setAccessibleText(messages.get("app.nav.services"));
+    table.setPlaceholder(Views.label(messages, "app.services.none"));
+    table
+        .getColumns()
+        .add(
+            column(messages, "app.services.col.provider", l -> l.proposal().provider().toString()));
+    table
+        .getColumns()
+        .add(column(messages, "app.services.col.type", l -> l.proposal().serviceType()));
+    table
+        .getColumns()
+        .add(
+            column(
+                messages,
+                "app.services.col.country",
+                l ->
+                    Countries.flag(l.proposal().providedFrom().country())
+                        + " "
+                        + Countries.name(l.proposal().providedFrom().country(), messages)));
+    table
+        .getColumns()
+        .add(
+            column(
+                messages,
+                "app.services.col.price",
+                l ->
+                    messages.get(
+                        "app.services.price",
+                        l.proposal().pricePerUnit().toPlainString(),
+                        l.proposal().metering()
+                                == network.mysterium.discovery.ServiceProposal.Metering.PER_MEGABYTE
+                            ? messages.get("app.services.per-mb")
+                            : messages.get("app.services.per-second"))));
+    table.setColumnResizePolicy(TableView.CONSTRAINED_RESIZE_POLICY_FLEX_LAST_COLUMN);
+
+    return Views.page(
+        Views.heading(messages, "app.nav.services"),
+        new HBox(8, type, country, max, apply),
+        Views.error(model.error(), "services-error"),
+        table);
+  }
+
+  private static TextField field(
+      Messages messages, String id, String key, javafx.beans.property.StringProperty value) {
+    TextField field = new TextField();
+    field.setId(id);
+    field.setPromptText(messages.get(key));
+    field.setAccessibleText(messages.get(key));
+    field.textProperty().bindBidirectional(value);
+    return field;
+  }
+
+  private static TableColumn<ProposalIndex.Listing, String> column(
+      Messages messages,
+      String key,
+      java.util.function.Function<ProposalIndex.Listing, String> value) {
+    TableColumn<ProposalIndex.Listing, String> column = new TableColumn<>(messages.get(key));
+    column.setCellValueFactory(c -> new ReadOnlyStringWrapper(value.apply(c.getValue())));
+    return column;
+  }
+}

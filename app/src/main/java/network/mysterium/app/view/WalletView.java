@@ -1,0 +1,134 @@
+package network.mysterium.app.view;
+
+import javafx.beans.property.ReadOnlyStringWrapper;
+import javafx.scene.Parent;
+import javafx.scene.control.Alert;
+import javafx.scene.control.Button;
+import javafx.scene.control.ButtonType;
+import javafx.scene.control.Label;
+import javafx.scene.control.TableColumn;
+import javafx.scene.control.TableView;
+import javafx.scene.control.TextField;
+import javafx.scene.input.Clipboard;
+import javafx.scene.input.ClipboardContent;
+import javafx.scene.layout.GridPane;
+import javafx.scene.layout.HBox;
+import network.mysterium.app.node.DesktopNode;
+import network.mysterium.app.viewmodel.WalletViewModel;
+import network.mysterium.i18n.Messages;
+
+/**
+ * The wallet: the identity (with copy), registration, balances, a deposit confirmed in a dialog
+ * before anything is sent, and the promise history with each promise's clearing.
+ */
+public final class WalletView {
+  private WalletView() {}
+
+  /** Asks the user to confirm a deposit; tests answer it without a dialog. */
+  @FunctionalInterface
+  public interface Confirmation {
+    boolean confirm(String amount);
+  }
+
+  /** The real confirmation: a modal dialog naming the amount. */
+  public static Confirmation dialog(Messages messages) {
+    return amount -> {
+      Alert alert =
+          new Alert(
+              Alert.AlertType.CONFIRMATION,
+              messages.get("app.wallet.confirm", amount),
+              ButtonType.OK,
+              ButtonType.CANCEL);
+      alert.setHeaderText(messages.get("app.wallet.deposit"));
+      return alert.showAndWait().filter(ButtonType.OK::equals).isPresent();
+    };
+  }
+
+  public static Parent build(WalletViewModel model, Messages messages, Confirmation confirmation) {
+    Label address = new Label();
+    address.setId("wallet-address");
+    address.textProperty().bind(model.address());
+    address.accessibleTextProperty().bind(model.address());
+    Button copy = Views.button(messages, "wallet-copy", "app.wallet.copy");
+    copy.setOnAction(
+        e -> {
+          ClipboardContent content = new ClipboardContent();
+          content.putString(model.address().get());
+          Clipboard.getSystemClipboard().setContent(content);
+        });
+    Label registered = bound(model.registration(), "wallet-registration");
+    Label wallet = bound(model.walletBalance(), "wallet-balance");
+    Label payments = bound(model.paymentsBalance(), "wallet-payments");
+
+    GridPane grid = new GridPane(16, 8);
+    grid.addRow(0, Views.label(messages, "app.wallet.identity"), new HBox(8, address, copy));
+    grid.addRow(1, Views.label(messages, "app.wallet.registration"), registered);
+    grid.addRow(2, Views.label(messages, "app.wallet.wallet"), wallet);
+    grid.addRow(3, Views.label(messages, "app.wallet.payments"), payments);
+
+    TextField amount = new TextField();
+    amount.setId("deposit-amount");
+    amount.setPromptText(messages.get("app.wallet.amount"));
+    amount.setAccessibleText(messages.get("app.wallet.amount"));
+    amount.textProperty().bindBidirectional(model.depositAmount());
+    Button deposit = Views.button(messages, "deposit-button", "app.wallet.deposit");
+    deposit.disableProperty().bind(model.busy());
+    deposit.setOnAction(
+        e -> {
+          if (confirmation.confirm(model.depositAmount().get())) {
+            model.deposit();
+          }
+        });
+    Label notice = bound(model.notice(), "wallet-notice");
+
+    TableView<DesktopNode.PromiseRow> promises = new TableView<>(model.promises());
+    promises.setId("promises");
+    promises.setAccessibleText(messages.get("app.wallet.promises"));
+    promises.setPlaceholder(Views.label(messages, "app.wallet.no-promises"));
+    promises
+        .getColumns()
+        .add(column(messages, "app.wallet.col.provider", r -> r.provider().toString()));
+    promises
+        .getColumns()
+        .add(column(messages, "app.wallet.col.serial", r -> Long.toString(r.serial())));
+    promises
+        .getColumns()
+        .add(column(messages, "app.wallet.col.amount", r -> r.amount().toString()));
+    promises
+        .getColumns()
+        .add(
+            column(
+                messages,
+                "app.wallet.col.status",
+                r -> messages.get(r.cleared() ? "app.wallet.cleared" : "app.wallet.held")));
+    promises.setColumnResizePolicy(TableView.CONSTRAINED_RESIZE_POLICY_FLEX_LAST_COLUMN);
+
+    Button refresh = Views.button(messages, "wallet-refresh", "app.refresh");
+    refresh.setOnAction(e -> model.refresh());
+
+    return Views.page(
+        Views.heading(messages, "app.nav.wallet"),
+        grid,
+        new HBox(8, amount, deposit),
+        Views.error(model.error(), "wallet-error"),
+        notice,
+        Views.heading(messages, "app.wallet.promises"),
+        promises,
+        refresh);
+  }
+
+  private static Label bound(javafx.beans.property.StringProperty text, String id) {
+    Label label = new Label();
+    label.setId(id);
+    label.textProperty().bind(text);
+    label.accessibleTextProperty().bind(text);
+    return label;
+  }
+
+  private static <T> TableColumn<T, String> column(
+      Messages messages, String key, java.util.function.Function<T, String> value) {
+    TableColumn<T, String> column = new TableColumn<>(messages.get(key));
+    column.setCellValueFactory(c -> new ReadOnlyStringWrapper(value.apply(c.getValue())));
+    return column;
+  }
+}

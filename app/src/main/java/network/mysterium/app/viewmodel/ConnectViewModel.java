@@ -1,0 +1,264 @@
+package network.mysterium.app.viewmodel;
+
+import java.time.Duration;
+import java.time.Instant;
+import javafx.beans.property.BooleanProperty;
+import javafx.beans.property.LongProperty;
+import javafx.beans.property.ObjectProperty;
+import javafx.beans.property.ReadOnlyObjectProperty;
+import javafx.beans.property.ReadOnlyObjectWrapper;
+import javafx.beans.property.SimpleBooleanProperty;
+import javafx.beans.property.SimpleLongProperty;
+import javafx.beans.property.SimpleObjectProperty;
+import javafx.beans.property.SimpleStringProperty;
+import javafx.beans.property.StringProperty;
+import javafx.collections.FXCollections;
+import javafx.collections.ObservableList;
+import javafx.collections.transformation.FilteredList;
+import javafx.scene.chart.XYChart;
+import network.mysterium.app.node.DesktopNode;
+import network.mysterium.consumer.Connector;
+import network.mysterium.crypto.Address;
+import network.mysterium.i18n.Messages;
+import network.mysterium.money.Myst;
+import network.mysterium.session.ConsumerSession;
+import network.mysterium.session.SessionEvents;
+
+/**
+ * The home view's state: countries to pick from (filtered by the search box), one connect /
+ * disconnect action, the status in words, and the live session (bytes, cost, throughput).
+ */
+public final class ConnectViewModel {
+  /** Where the connection is. */
+  public enum Status {
+    DISCONNECTED,
+    CONNECTING,
+    CONNECTED,
+    DISCONNECTING
+  }
+
+  private final DesktopNode node;
+  private final Background background;
+  private final Messages messages;
+  private final ObservableList<DesktopNode.CountryRow> allCountries =
+      FXCollections.observableArrayList();
+  private final FilteredList<DesktopNode.CountryRow> countries = new FilteredList<>(allCountries);
+  private final StringProperty search = new SimpleStringProperty("");
+  private final ObjectProperty<DesktopNode.CountryRow> selected = new SimpleObjectProperty<>();
+  private final ReadOnlyObjectWrapper<Status> status =
+      new ReadOnlyObjectWrapper<>(Status.DISCONNECTED);
+  private final StringProperty statusText = new SimpleStringProperty();
+  private final StringProperty error = new SimpleStringProperty("");
+  private final StringProperty proxyAddress = new SimpleStringProperty("");
+  private final LongProperty bytesDown = new SimpleLongProperty();
+  private final LongProperty bytesUp = new SimpleLongProperty();
+  private final ObjectProperty<Myst> cost =
+      new SimpleObjectProperty<>(Myst.ofBaseUnits(java.math.BigInteger.ZERO));
+  private final LongProperty durationSeconds = new SimpleLongProperty();
+  private final BooleanProperty busy = new SimpleBooleanProperty();
+  private final XYChart.Series<Number, Number> throughput = new XYChart.Series<>();
+  private volatile ConsumerSession session;
+  private Instant connectedAt;
+  private long lastChartBytes;
+
+  public ConnectViewModel(DesktopNode node, Background background, Messages messages) {
+    this.node = node;
+    this.background = background;
+    this.messages = messages;
+    statusText.set(messages.get("app.connect.status.disconnected"));
+    search.addListener(
+        (o, was, text) ->
+            countries.setPredicate(
+                row -> text == null || text.isBlank() || matches(row, text.strip())));
+  }
+
+  private boolean matches(DesktopNode.CountryRow row, String text) {
+    String name = Countries.name(row.country(), messages);
+    return row.country().equalsIgnoreCase(text)
+        || name.toLowerCase(java.util.Locale.ROOT)
+            .contains(text.toLowerCase(java.util.Locale.ROOT));
+  }
+
+  /** Loads the country list from the node's index. */
+  public void refresh() {
+    busy.set(true);
+    background.run(
+        node::countries,
+        rows -> {
+          allCountries.setAll(rows);
+          busy.set(false);
+        },
+        e -> {
+          error.set(messages.get("app.error.search", e.getMessage()));
+          busy.set(false);
+        });
+  }
+
+  /** Connects to the cheapest provider in the selected country (the next one if it fails). */
+  public void connect() {
+    DesktopNode.CountryRow country = selected.get();
+    if (country == null) {
+      error.set(messages.get("app.connect.error.pick-country"));
+      return;
+    }
+    if (status.get() != Status.DISCONNECTED) {
+      return;
+    }
+    error.set("");
+    status.set(Status.CONNECTING);
+    statusText.set(
+        messages.get("app.connect.status.connecting", Countries.name(country.country(), messages)));
+    background.run(
+        () -> node.connect(country.country(), Myst.parse("0.05"), events()),
+        opened -> {
+          session = opened;
+          connectedAt = Instant.now();
+          lastChartBytes = 0;
+          throughput.getData().clear();
+          status.set(Status.CONNECTED);
+          proxyAddress.set("127.0.0.1:" + opened.socksAddress().getPort());
+          statusText.set(
+              messages.get(
+                  "app.connect.status.connected",
+                  opened.provider().toString(),
+                  Countries.name(country.country(), messages),
+                  "SOCKS5",
+                  proxyAddress.get()));
+        },
+        e -> {
+          status.set(Status.DISCONNECTED);
+          statusText.set(messages.get("app.connect.status.disconnected"));
+          error.set(explain(e, country));
+        });
+  }
+
+  private String explain(Exception e, DesktopNode.CountryRow country) {
+    if (e instanceof Connector.NoProviderException no) {
+      return no.getMessage().equals("no provider matches")
+          ? messages.get(
+              "app.connect.error.no-provider", Countries.name(country.country(), messages))
+          : no.getMessage().contains("LEFTOVER") || no.getMessage().contains("balance")
+              ? messages.get("app.connect.error.balance")
+              : messages.get("app.connect.error.failed", no.getMessage());
+    }
+    return messages.get("app.connect.error.failed", e.getMessage());
+  }
+
+  /** Disconnects: the session ends, the provider's final metering arrives, it clears. */
+  public void disconnect() {
+    ConsumerSession open = session;
+    if (open == null) {
+      return;
+    }
+    status.set(Status.DISCONNECTING);
+    background.run(
+        () -> {
+          open.close();
+          return open;
+        },
+        closed -> ended(messages.get("app.connect.status.disconnected")),
+        e -> ended(messages.get("app.connect.status.disconnected")));
+  }
+
+  private void ended(String text) {
+    session = null;
+    proxyAddress.set("");
+    status.set(Status.DISCONNECTED);
+    statusText.set(text);
+  }
+
+  private SessionEvents events() {
+    return new SessionEvents() {
+      @Override
+      public void metering(Address peer, Metering m) {
+        background.onFxThread(
+            () -> {
+              bytesDown.set(m.bytesToConsumer());
+              bytesUp.set(m.bytesFromConsumer());
+              cost.set(
+                  m.cost() == null
+                      ? Myst.ofBaseUnits(java.math.BigInteger.ZERO)
+                      : Myst.ofBaseUnits(m.cost()));
+              durationSeconds.set(m.durationMillis() / 1000);
+              long total = m.bytesToConsumer() + m.bytesFromConsumer();
+              long seconds =
+                  connectedAt == null
+                      ? 0
+                      : Duration.between(connectedAt, Instant.now()).toSeconds();
+              throughput.getData().add(new XYChart.Data<>(seconds, (total - lastChartBytes) / 1e6));
+              lastChartBytes = total;
+              if (throughput.getData().size() > 300) { // the last five minutes
+                throughput.getData().removeFirst();
+              }
+            });
+      }
+
+      @Override
+      public void sessionClosed(Address peer, String sessionId, String reason, Metering last) {
+        background.onFxThread(
+            () -> {
+              if (status.get() == Status.CONNECTED) {
+                ended(messages.get("app.connect.status.ended", reason));
+              }
+            });
+      }
+    };
+  }
+
+  public FilteredList<DesktopNode.CountryRow> countries() {
+    return countries;
+  }
+
+  public StringProperty search() {
+    return search;
+  }
+
+  public ObjectProperty<DesktopNode.CountryRow> selected() {
+    return selected;
+  }
+
+  public ReadOnlyObjectProperty<Status> status() {
+    return status.getReadOnlyProperty();
+  }
+
+  public StringProperty statusText() {
+    return statusText;
+  }
+
+  public StringProperty error() {
+    return error;
+  }
+
+  public StringProperty proxyAddress() {
+    return proxyAddress;
+  }
+
+  public LongProperty bytesDown() {
+    return bytesDown;
+  }
+
+  public LongProperty bytesUp() {
+    return bytesUp;
+  }
+
+  public ObjectProperty<Myst> cost() {
+    return cost;
+  }
+
+  public LongProperty durationSeconds() {
+    return durationSeconds;
+  }
+
+  public BooleanProperty busy() {
+    return busy;
+  }
+
+  public XYChart.Series<Number, Number> throughput() {
+    return throughput;
+  }
+
+  /** The open session, if connected (the proxy's address is in it). */
+  public ConsumerSession session() {
+    return session;
+  }
+}

@@ -1,0 +1,300 @@
+package network.mysterium.app;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.sun.net.httpserver.HttpServer;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Locale;
+import java.util.Optional;
+import java.util.concurrent.Callable;
+import java.util.concurrent.TimeUnit;
+import javafx.application.Platform;
+import javafx.geometry.NodeOrientation;
+import javafx.scene.control.ComboBox;
+import javafx.scene.control.Label;
+import javafx.scene.control.ListView;
+import javafx.scene.control.TableView;
+import javafx.stage.Stage;
+import network.mysterium.app.node.DesktopNode;
+import network.mysterium.app.viewmodel.Background;
+import network.mysterium.consumer.ConsumerNode;
+import network.mysterium.contracts.anvil.AnvilExtension;
+import network.mysterium.crypto.PrivateKey;
+import network.mysterium.demo.LocalNetwork;
+import network.mysterium.discovery.ProposalIndex;
+import network.mysterium.discovery.ServiceProposal;
+import network.mysterium.messaging.channel.Contact;
+import network.mysterium.money.Myst;
+import network.mysterium.session.SessionEvents;
+import network.mysterium.store.Database;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
+import org.testfx.api.FxRobot;
+import org.testfx.framework.junit5.ApplicationExtension;
+import org.testfx.framework.junit5.Start;
+import org.testfx.util.WaitForAsyncUtils;
+
+/**
+ * The app, headless (Monocle), driven as a person would (clicks and typing) against a real local
+ * network: anvil, the contracts, two SOCKS5 providers and this node, all in-process.
+ */
+@ExtendWith(ApplicationExtension.class)
+class DesktopAppTest {
+  private static Path work;
+  private static LocalNetwork network;
+  private static DesktopNode node;
+  private static HttpServer web;
+  private static Background background;
+  private MainWindow window;
+
+  @BeforeAll
+  static void localNetwork() throws Exception {
+    work = Files.createTempDirectory("mysterium-app-test");
+    network = LocalNetwork.start(AnvilExtension.binary(), work, (key, args) -> {});
+    network.startProvider(new LocalNetwork.ProviderSpec("DE", 3320, "0.01"), SessionEvents.none());
+    network.startProvider(new LocalNetwork.ProviderSpec("US", 7922, "0.02"), SessionEvents.none());
+    PrivateKey you = network.newIdentity(Myst.parse("5"), Myst.parse("1"));
+    node =
+        DesktopNode.start(
+            you,
+            Files.createDirectories(work.resolve("app")),
+            network.client(),
+            network.deployment());
+    web = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 0);
+    byte[] page = "through the app\n".repeat(20_000).getBytes(StandardCharsets.US_ASCII);
+    web.createContext(
+        "/",
+        exchange -> {
+          exchange.sendResponseHeaders(200, page.length);
+          exchange.getResponseBody().write(page);
+          exchange.close();
+        });
+    web.start();
+    background = new Background(Platform::runLater);
+  }
+
+  @AfterAll
+  static void stop() throws Exception {
+    if (background != null) {
+      background.close();
+    }
+    if (web != null) {
+      web.stop(0);
+    }
+    if (node != null) {
+      node.close();
+    }
+    if (network != null) {
+      network.close();
+    }
+  }
+
+  @Start
+  void start(Stage stage) {
+    window =
+        new MainWindow(
+            node,
+            background,
+            () -> ProviderDefaults.loopbackSocks5(new ServiceProposal.Place("NL", 1136)),
+            amount -> true, // the confirmation dialog, answered yes
+            network.rpcUrl(),
+            Locale.ENGLISH);
+    stage.setScene(window.scene());
+    stage.show();
+  }
+
+  @Test
+  void pickACountryConnectWatchTheMeteringDisconnectAndSeeThePaymentCleared(FxRobot robot)
+      throws Exception {
+    ListView<DesktopNode.CountryRow> countries = robot.lookup("#countries").queryListView();
+    await(() -> countries.getItems().size() == 2, "the countries of the two providers");
+    robot.clickOn(robot.lookup(".list-cell").match(cellContaining("Germany")).queryLabeled());
+    robot.clickOn("#connect-button");
+    Label status = robot.lookup("#connect-status").queryAs(Label.class);
+    await(() -> status.getText().startsWith("Connected to"), "connected: " + status.getText());
+    assertThat(status.getText()).contains("Germany").contains("SOCKS5");
+
+    String proxy = window.connectModel().proxyAddress().get();
+    Process curl =
+        new ProcessBuilder(
+                "curl",
+                "-sS",
+                "--max-time",
+                "20",
+                "--socks5-hostname",
+                proxy,
+                "http://localhost:" + web.getAddress().getPort() + "/")
+            .redirectErrorStream(true)
+            .start();
+    byte[] body = curl.getInputStream().readAllBytes();
+    assertThat(curl.waitFor(30, TimeUnit.SECONDS)).isTrue();
+    assertThat(body).hasSize(16 * 20_000);
+
+    robot.clickOn("#nav-session");
+    Label down = robot.lookup("#session-down").queryAs(Label.class);
+    await(() -> !down.getText().equals("0.00 MB"), "bytes in the session view");
+    assertThat(down.getText()).isEqualTo("0.32 MB");
+
+    robot.clickOn("#nav-connect");
+    robot.clickOn("#connect-button");
+    await(() -> status.getText().equals("Not connected"), "disconnected");
+
+    robot.clickOn("#nav-wallet");
+    TableView<DesktopNode.PromiseRow> promises = robot.lookup("#promises").queryTableView();
+    await(
+        () -> {
+          robot.clickOn("#wallet-refresh");
+          Thread.sleep(500);
+          return promises.getItems().stream().anyMatch(DesktopNode.PromiseRow::cleared);
+        },
+        "the provider's clearing of the promise");
+    assertThat(robot.lookup("#wallet-payments").queryAs(Label.class).getText())
+        .isEqualTo("0.95 MYST"); // 1 deposited, one 0.05 step promised and cleared
+  }
+
+  @Test
+  void aDepositOfAWrongAmountSaysWhatIsWrong(FxRobot robot) throws Exception {
+    robot.clickOn("#nav-wallet");
+    Label error = robot.lookup("#wallet-error").queryAs(Label.class);
+    robot.clickOn("#deposit-amount").write("abc");
+    robot.clickOn("#deposit-button");
+    await(() -> !error.getText().isEmpty(), "the error");
+    assertThat(error.getText())
+        .isEqualTo("\"abc\" is not an amount of MYST: type a positive number such as 0.5.");
+    robot.doubleClickOn("#deposit-amount").eraseText(3).write("1000");
+    robot.clickOn("#deposit-button");
+    await(() -> error.getText().contains("less than"), "the error for too much");
+    assertThat(error.getText()).isEqualTo("Your wallet holds less than 1000 MYST.");
+  }
+
+  @Test
+  void sharingMyBandwidthAnnouncesAProposalAnotherNodeFinds(FxRobot robot) throws Exception {
+    robot.clickOn("#nav-provider");
+    robot.clickOn(robot.lookup("#share-switch .thumb-area").queryAs(javafx.scene.Node.class));
+    Label status = robot.lookup("#provider-status").queryAs(Label.class);
+    Label error = robot.lookup("#provider-error").queryAs(Label.class);
+    await(
+        () -> status.getText().startsWith("Sharing from NL") || !error.getText().isEmpty(),
+        () -> "sharing: " + status.getText());
+    assertThat(error.getText()).isEmpty();
+    assertThat(status.getText()).isEqualTo("Sharing from NL at 0.01 MYST per MB");
+
+    try (PrivateKey other = network.newIdentity(Myst.parse("1"), Myst.parse("0"));
+        Database database = Database.open(work.resolve("other.db"));
+        ConsumerNode second =
+            ConsumerNode.start(
+                other,
+                database,
+                network.client(),
+                network.deployment(),
+                Contact.parse("udp://127.0.0.1:0"))) {
+      List<ProposalIndex.Listing> found =
+          second.search(
+              new ProposalIndex.Query(
+                  Optional.of("socks5"),
+                  Optional.of("NL"),
+                  Optional.empty(),
+                  Optional.empty(),
+                  Optional.empty(),
+                  Optional.empty(),
+                  Optional.empty(),
+                  false,
+                  10));
+      assertThat(found).extracting(l -> l.proposal().provider()).containsExactly(node.address());
+    }
+    robot.clickOn(robot.lookup("#share-switch .thumb-area").queryAs(javafx.scene.Node.class));
+    await(() -> status.getText().equals("Not sharing"), "stopped sharing");
+  }
+
+  @Test
+  void persianTurnsTheWholeLayoutRightToLeft(FxRobot robot) throws Exception {
+    robot.clickOn("#nav-settings");
+    ComboBox<Locale> language = robot.lookup("#language").queryComboBox();
+    robot.interact(() -> language.getSelectionModel().select(Locale.of("fa")));
+    WaitForAsyncUtils.waitForFxEvents();
+    assertThat(window.scene().getRoot().getEffectiveNodeOrientation())
+        .isEqualTo(NodeOrientation.RIGHT_TO_LEFT);
+    assertThat(
+            robot.lookup("#nav-connect").queryAs(javafx.scene.control.ToggleButton.class).getText())
+        .isEqualTo("اتصال");
+    assertThat(
+            robot.lookup("#nav-wallet").queryAs(javafx.scene.control.ToggleButton.class).getText())
+        .isEqualTo("کیف پول");
+  }
+
+  @Test
+  void everyViewIsPhotographedInTheLightAndTheDarkTheme(FxRobot robot) throws Exception {
+    Path folder = Path.of(System.getProperty("mysterium.screenshots", "target/screenshots"));
+    Files.createDirectories(folder);
+    ListView<?> countries = robot.lookup("#countries").queryListView();
+    await(() -> countries.getItems().size() == 2, "the countries");
+    for (boolean dark : new boolean[] {false, true}) {
+      for (String view : MainWindow.VIEWS) {
+        robot.interact(
+            () -> {
+              window.setDark(dark);
+              window.show(view);
+            });
+        Thread.sleep(300); // background refreshes land
+        WaitForAsyncUtils.waitForFxEvents();
+        Path file = folder.resolve(view + (dark ? "-dark" : "-light") + ".png");
+        java.awt.image.BufferedImage image =
+            WaitForAsyncUtils.asyncFx(
+                    () ->
+                        javafx.embed.swing.SwingFXUtils.fromFXImage(
+                            window.scene().snapshot(null), null))
+                .get();
+        javax.imageio.ImageIO.write(image, "png", file.toFile());
+        assertThat(image.getWidth()).isEqualTo(980);
+        assertThat(distinctColours(image)).as(file.toString()).isGreaterThan(8);
+      }
+    }
+    // the themes differ where it matters: the background
+    java.awt.image.BufferedImage light =
+        javax.imageio.ImageIO.read(folder.resolve("wallet-light.png").toFile());
+    java.awt.image.BufferedImage dark =
+        javax.imageio.ImageIO.read(folder.resolve("wallet-dark.png").toFile());
+    assertThat(light.getRGB(600, 600)).isNotEqualTo(dark.getRGB(600, 600));
+  }
+
+  private static int distinctColours(java.awt.image.BufferedImage image) {
+    java.util.Set<Integer> colours = new java.util.HashSet<>();
+    for (int y = 0; y < image.getHeight(); y += 7) {
+      for (int x = 0; x < image.getWidth(); x += 7) {
+        colours.add(image.getRGB(x, y));
+      }
+    }
+    return colours.size();
+  }
+
+  private static java.util.function.Predicate<javafx.scene.control.Labeled> cellContaining(
+      String text) {
+    return cell -> cell.getText() != null && cell.getText().contains(text);
+  }
+
+  private static void await(Callable<Boolean> condition, String what) throws Exception {
+    await(condition, () -> what);
+  }
+
+  private static void await(Callable<Boolean> condition, java.util.function.Supplier<String> what)
+      throws Exception {
+    try {
+      WaitForAsyncUtils.waitFor(
+          60,
+          TimeUnit.SECONDS,
+          () -> {
+            Boolean ok = WaitForAsyncUtils.asyncFx(condition).get();
+            return ok != null && ok;
+          });
+    } catch (java.util.concurrent.TimeoutException e) {
+      throw new AssertionError("timed out waiting for " + what.get(), e);
+    }
+  }
+}
