@@ -73,10 +73,33 @@ public final class MysteriumApp extends Application {
                   localNetwork.rpcUrl(),
                   Locale.getDefault());
           stage.setScene(window.scene());
+          firstFrame(args, window);
         },
         e -> {
           progress.setVisible(false);
           step.setText(messages.get("app.error.start", e.getMessage()));
+        });
+  }
+
+  /** With {@code --first-frame FILE}: the main window's first frame to FILE, then quit. */
+  private static void firstFrame(List<String> args, MainWindow window) {
+    int at = args.indexOf("--first-frame");
+    if (at < 0 || at + 1 >= args.size()) {
+      return;
+    }
+    Path file = Path.of(args.get(at + 1));
+    Platform.runLater(
+        () -> {
+          try {
+            javax.imageio.ImageIO.write(
+                javafx.embed.swing.SwingFXUtils.fromFXImage(window.scene().snapshot(null), null),
+                "png",
+                file.toFile());
+            System.out.println("first frame: " + file);
+          } catch (java.io.IOException e) {
+            System.err.println("cannot write " + file + ": " + e.getMessage());
+          }
+          Platform.exit();
         });
   }
 
