@@ -196,17 +196,7 @@ class DesktopAppTest {
                 network.deployment(),
                 Contact.parse("udp://127.0.0.1:0"))) {
       List<ProposalIndex.Listing> found =
-          second.search(
-              new ProposalIndex.Query(
-                  Optional.of("socks5"),
-                  Optional.of("NL"),
-                  Optional.empty(),
-                  Optional.empty(),
-                  Optional.empty(),
-                  Optional.empty(),
-                  Optional.empty(),
-                  false,
-                  10));
+          second.search(ProposalIndex.Query.of(Optional.of("socks5"), Optional.of("NL"), 10));
       assertThat(found).extracting(l -> l.proposal().provider()).containsExactly(node.address());
     }
     robot.clickOn(robot.lookup("#share-switch .thumb-area").queryAs(javafx.scene.Node.class));

@@ -94,17 +94,7 @@ public final class Demo {
           new PaymentsContract(network.client(), network.deployment().payments());
       progress.step("demo.step.search", country);
       List<ProposalIndex.Listing> found =
-          node.search(
-              new ProposalIndex.Query(
-                  Optional.of("socks5"),
-                  Optional.of(country),
-                  Optional.empty(),
-                  Optional.empty(),
-                  Optional.empty(),
-                  Optional.empty(),
-                  Optional.empty(),
-                  false,
-                  10));
+          node.search(ProposalIndex.Query.of(Optional.of("socks5"), Optional.of(country), 10));
       ServiceProposal cheapest = found.isEmpty() ? null : found.getFirst().proposal();
       ProviderNode provider =
           network.providers().stream()

@@ -45,6 +45,20 @@ public final class ProposalIndex {
       Optional<Long> minBandwidthKbps,
       boolean preferredFirst,
       int limit) {
+    /** Proposals of a service type in a country (either may be empty: any), cheapest first. */
+    public static Query of(Optional<String> serviceType, Optional<String> country, int limit) {
+      return new Query(
+          serviceType,
+          country,
+          Optional.empty(),
+          Optional.empty(),
+          Optional.empty(),
+          Optional.empty(),
+          Optional.empty(),
+          false,
+          limit);
+    }
+
     /** Whether a proposal meets the query (what the SQL search selects, in Java). */
     public boolean matches(ServiceProposal p) {
       return serviceType.map(p.serviceType()::equals).orElse(true)

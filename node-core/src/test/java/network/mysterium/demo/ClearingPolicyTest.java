@@ -46,17 +46,7 @@ class ClearingPolicyTest {
                   Contact.parse("udp://127.0.0.1:0"));
           ConsumerSession session =
               node.connect(
-                  node.search(
-                      new ProposalIndex.Query(
-                          Optional.of("socks5"),
-                          Optional.empty(),
-                          Optional.empty(),
-                          Optional.empty(),
-                          Optional.empty(),
-                          Optional.empty(),
-                          Optional.empty(),
-                          false,
-                          10)),
+                  node.search(ProposalIndex.Query.of(Optional.of("socks5"), Optional.empty(), 10)),
                   Myst.parse("0.05"),
                   SessionEvents.none(),
                   new Connector.Attempts() {},

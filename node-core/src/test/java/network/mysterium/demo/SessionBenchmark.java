@@ -77,17 +77,7 @@ class SessionBenchmark {
                   network.deployment(),
                   Contact.parse("udp://127.0.0.1:0"))) {
         List<ProposalIndex.Listing> found =
-            node.search(
-                new ProposalIndex.Query(
-                    Optional.of("socks5"),
-                    Optional.empty(),
-                    Optional.empty(),
-                    Optional.empty(),
-                    Optional.empty(),
-                    Optional.empty(),
-                    Optional.empty(),
-                    false,
-                    10));
+            node.search(ProposalIndex.Query.of(Optional.of("socks5"), Optional.empty(), 10));
         List<Double> firstByte = new ArrayList<>();
         for (int i = 0; i < 11; i++) {
           long t0 = System.nanoTime();

@@ -31,16 +31,7 @@ class VanishingPeersTest {
   @TempDir Path temp;
 
   private static ProposalIndex.Query socks5In(String country) {
-    return new ProposalIndex.Query(
-        Optional.of("socks5"),
-        Optional.of(country),
-        Optional.empty(),
-        Optional.empty(),
-        Optional.empty(),
-        Optional.empty(),
-        Optional.empty(),
-        false,
-        10);
+    return ProposalIndex.Query.of(Optional.of("socks5"), Optional.of(country), 10);
   }
 
   @Test
