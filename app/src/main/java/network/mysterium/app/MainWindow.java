@@ -106,7 +106,7 @@ public final class MainWindow {
     }
     views.clear();
     views.put("connect", ConnectView.build(connect, messages));
-    views.put("services", ServicesView.build(services, messages));
+    views.put("services", ServicesView.build(services, connect, () -> show("session"), messages));
     views.put("session", SessionView.build(connect, messages));
     views.put("wallet", WalletView.build(wallet, messages, confirmation));
     views.put("provider", ProviderView.build(provider, messages));

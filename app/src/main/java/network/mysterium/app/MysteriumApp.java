@@ -69,7 +69,7 @@ public final class MysteriumApp extends Application {
                   started,
                   background,
                   () -> ProviderDefaults.loopbackSocks5(new ServiceProposal.Place("NL", 1136)),
-                  WalletView.dialog(messages),
+                  WalletView.dialog(),
                   localNetwork.rpcUrl(),
                   Locale.getDefault());
           stage.setScene(window.scene());

@@ -155,8 +155,12 @@ class DesktopAppTest {
           return promises.getItems().stream().anyMatch(DesktopNode.PromiseRow::cleared);
         },
         "the provider's clearing of the promise");
+    DesktopNode.PromiseRow cleared =
+        promises.getItems().stream().filter(DesktopNode.PromiseRow::cleared).findFirst().get();
+    assertThat(cleared.amount()).isEqualTo(Myst.parse("0.05")); // one payment step, in advance
+    // the wallet shows what the chain holds (other tests' sessions may have paid too)
     assertThat(robot.lookup("#wallet-payments").queryAs(Label.class).getText())
-        .isEqualTo("0.95 MYST"); // 1 deposited, one 0.05 step promised and cleared
+        .isEqualTo(node.balances().paymentsAccount().toString());
   }
 
   @Test
@@ -172,6 +176,54 @@ class DesktopAppTest {
     robot.clickOn("#deposit-button");
     await(() -> error.getText().contains("less than"), "the error for too much");
     assertThat(error.getText()).isEqualTo("Your wallet holds less than 1000 MYST.");
+
+    robot.clickOn("#withdraw-to").write("0x12");
+    robot.clickOn("#withdraw-amount").write("0.1");
+    robot.clickOn("#withdraw-button");
+    await(() -> error.getText().contains("not an address"), "the error for a bad address");
+    assertThat(error.getText())
+        .isEqualTo("\"0x12\" is not an address: it starts with 0x and has 40 hex digits.");
+  }
+
+  @Test
+  void aChosenServiceConnectsAndAStarMarksItsProviderPreferred(FxRobot robot) throws Exception {
+    robot.clickOn("#nav-services");
+    TableView<ProposalIndex.Listing> table = robot.lookup("#services").queryTableView();
+    await(() -> table.getItems().size() >= 2, "the proposals");
+    assertThat(table.getItems().getFirst().proposal().pricePerUnit())
+        .isEqualTo(Myst.parse("0.01")); // cheapest first
+    int us = -1;
+    for (int i = 0; i < table.getItems().size(); i++) {
+      if (table.getItems().get(i).proposal().providedFrom().country().equals("US")) {
+        us = i;
+      }
+    }
+    int row = us;
+    robot.interact(() -> table.getSelectionModel().select(row));
+    var provider = table.getItems().get(row).proposal().provider();
+    robot.clickOn("#services-prefer");
+    await(
+        () ->
+            table.getItems().stream()
+                .anyMatch(l -> l.preferred() && l.proposal().provider().equals(provider)),
+        "the star");
+    robot.interact(
+        () ->
+            table
+                .getSelectionModel()
+                .select(
+                    table.getItems().stream()
+                        .filter(l -> l.proposal().provider().equals(provider))
+                        .findFirst()
+                        .orElseThrow()));
+    robot.clickOn("#services-connect");
+    var status = window.connectModel().statusText();
+    await(() -> status.get().startsWith("Connected to"), () -> "connected: " + status.get());
+    assertThat(status.get()).contains(provider.toString()).contains("United States");
+    assertThat(robot.lookup("#session-proxy").queryAs(Label.class).getText())
+        .isEqualTo(window.connectModel().proxyAddress().get());
+    robot.interact(() -> window.connectModel().disconnect());
+    await(() -> status.get().equals("Not connected"), "disconnected");
   }
 
   @Test

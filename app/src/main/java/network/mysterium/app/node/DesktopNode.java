@@ -172,6 +172,25 @@ public final class DesktopNode implements AutoCloseable {
             new Socks5Client(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0)));
   }
 
+  /** Connects to one chosen proposal (a SOCKS5 one), its proxy on a free loopback port. */
+  public ConsumerSession connectTo(
+      ProposalIndex.Listing listing, Myst paymentStep, SessionEvents events)
+      throws Connector.NoProviderException, InterruptedException {
+    return consumer.connect(
+        List.of(listing),
+        paymentStep,
+        events,
+        new Connector.Attempts() {},
+        Duration.ofSeconds(15),
+        (type, contact) ->
+            new Socks5Client(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0)));
+  }
+
+  /** Marks a provider preferred (the star): searches may put it first. */
+  public void prefer(Address provider) throws StoreException {
+    consumer.prefer(provider);
+  }
+
   public Balances balances() throws ChainException {
     ChainWallet.Balances b = wallet.balances(key.address());
     return new Balances(b.wallet(), b.paymentsAccount(), b.registered());
@@ -184,6 +203,42 @@ public final class DesktopNode implements AutoCloseable {
    *     holds (checked before any transaction), or the chain refuses
    */
   public void deposit(String amountText) throws DepositException {
+    Myst amount = positive(amountText);
+    try {
+      if (amount.compareTo(wallet.balances(key.address()).wallet()) > 0) {
+        throw new DepositException("app.wallet.error.too-much", amountText);
+      }
+      wallet.deposit(key, key.address(), amount);
+    } catch (ChainException e) {
+      throw new DepositException("app.wallet.error.chain", e.getMessage());
+    }
+  }
+
+  /**
+   * Sends MYST from the payments account to an address (signed by this identity).
+   *
+   * @throws DepositException when the address or amount is not valid or more than the account holds
+   *     (checked before any transaction), or the chain refuses
+   */
+  public void withdraw(String toText, String amountText) throws DepositException {
+    Address to;
+    try {
+      to = Address.parse(toText.strip());
+    } catch (RuntimeException e) {
+      throw new DepositException("app.wallet.error.address", toText);
+    }
+    Myst amount = positive(amountText);
+    try {
+      if (amount.compareTo(wallet.balances(key.address()).paymentsAccount()) > 0) {
+        throw new DepositException("app.wallet.error.too-much-account", amountText);
+      }
+      wallet.withdraw(key, to, amount);
+    } catch (ChainException e) {
+      throw new DepositException("app.wallet.error.chain", e.getMessage());
+    }
+  }
+
+  private static Myst positive(String amountText) throws DepositException {
     Myst amount;
     try {
       amount = Myst.parse(amountText.strip());
@@ -193,14 +248,7 @@ public final class DesktopNode implements AutoCloseable {
     if (amount.baseUnits().signum() <= 0) {
       throw new DepositException("app.wallet.error.amount", amountText);
     }
-    try {
-      if (amount.compareTo(wallet.balances(key.address()).wallet()) > 0) {
-        throw new DepositException("app.wallet.error.too-much", amountText);
-      }
-      wallet.deposit(key, key.address(), amount);
-    } catch (ChainException e) {
-      throw new DepositException("app.wallet.error.chain", e.getMessage());
-    }
+    return amount;
   }
 
   /** Every promise made, with whether its provider has cleared it on chain. */

@@ -7,6 +7,7 @@ import javafx.scene.control.TableColumn;
 import javafx.scene.control.TableView;
 import javafx.scene.control.TextField;
 import javafx.scene.layout.HBox;
+import network.mysterium.app.viewmodel.ConnectViewModel;
 import network.mysterium.app.viewmodel.Countries;
 import network.mysterium.app.viewmodel.ServicesViewModel;
 import network.mysterium.discovery.ProposalIndex;
@@ -16,7 +17,8 @@ import network.mysterium.i18n.Messages;
 public final class ServicesView {
   private ServicesView() {}
 
-  public static Parent build(ServicesViewModel model, Messages messages) {
+  public static Parent build(
+      ServicesViewModel model, ConnectViewModel connect, Runnable showSession, Messages messages) {
     TextField type = field(messages, "services-type", "app.services.type", model.type());
     TextField country =
         field(messages, "services-country", "app.services.country", model.country());
@@ -62,11 +64,32 @@ public final class ServicesView {
                             : messages.get("app.services.per-second"))));
     table.setColumnResizePolicy(TableView.CONSTRAINED_RESIZE_POLICY_FLEX_LAST_COLUMN);
 
+    table
+        .getColumns()
+        .add(0, column(messages, "app.services.col.preferred", l -> l.preferred() ? "★" : ""));
+    Button star = Views.button(messages, "services-prefer", "app.services.prefer");
+    star.disableProperty().bind(table.getSelectionModel().selectedItemProperty().isNull());
+    star.setOnAction(e -> model.prefer(table.getSelectionModel().getSelectedItem()));
+    Button connectTo = Views.button(messages, "services-connect", "app.services.connect");
+    connectTo
+        .disableProperty()
+        .bind(
+            table
+                .getSelectionModel()
+                .selectedItemProperty()
+                .isNull()
+                .or(connect.status().isNotEqualTo(ConnectViewModel.Status.DISCONNECTED)));
+    connectTo.setOnAction(
+        e -> {
+          connect.connectTo(table.getSelectionModel().getSelectedItem());
+          showSession.run();
+        });
     return Views.page(
         Views.heading(messages, "app.nav.services"),
         new HBox(8, type, country, max, apply),
         Views.error(model.error(), "services-error"),
-        table);
+        table,
+        new HBox(8, connectTo, star));
   }
 
   private static TextField field(

@@ -24,22 +24,17 @@ import network.mysterium.i18n.Messages;
 public final class WalletView {
   private WalletView() {}
 
-  /** Asks the user to confirm a deposit; tests answer it without a dialog. */
+  /** Asks the user to confirm a money move (the question says what); tests answer it. */
   @FunctionalInterface
   public interface Confirmation {
-    boolean confirm(String amount);
+    boolean confirm(String question);
   }
 
-  /** The real confirmation: a modal dialog naming the amount. */
-  public static Confirmation dialog(Messages messages) {
-    return amount -> {
+  /** The real confirmation: a modal dialog with the question. */
+  public static Confirmation dialog() {
+    return question -> {
       Alert alert =
-          new Alert(
-              Alert.AlertType.CONFIRMATION,
-              messages.get("app.wallet.confirm", amount),
-              ButtonType.OK,
-              ButtonType.CANCEL);
-      alert.setHeaderText(messages.get("app.wallet.deposit"));
+          new Alert(Alert.AlertType.CONFIRMATION, question, ButtonType.OK, ButtonType.CANCEL);
       return alert.showAndWait().filter(ButtonType.OK::equals).isPresent();
     };
   }
@@ -75,8 +70,31 @@ public final class WalletView {
     deposit.disableProperty().bind(model.busy());
     deposit.setOnAction(
         e -> {
-          if (confirmation.confirm(model.depositAmount().get())) {
+          if (confirmation.confirm(
+              messages.get("app.wallet.confirm", model.depositAmount().get()))) {
             model.deposit();
+          }
+        });
+    TextField to = new TextField();
+    to.setId("withdraw-to");
+    to.setPromptText(messages.get("app.wallet.to"));
+    to.setAccessibleText(messages.get("app.wallet.to"));
+    to.textProperty().bindBidirectional(model.withdrawTo());
+    TextField withdrawAmount = new TextField();
+    withdrawAmount.setId("withdraw-amount");
+    withdrawAmount.setPromptText(messages.get("app.wallet.withdraw-amount"));
+    withdrawAmount.setAccessibleText(messages.get("app.wallet.withdraw-amount"));
+    withdrawAmount.textProperty().bindBidirectional(model.withdrawAmount());
+    Button withdraw = Views.button(messages, "withdraw-button", "app.wallet.withdraw");
+    withdraw.disableProperty().bind(model.busy());
+    withdraw.setOnAction(
+        e -> {
+          if (confirmation.confirm(
+              messages.get(
+                  "app.wallet.confirm-withdraw",
+                  model.withdrawAmount().get(),
+                  model.withdrawTo().get()))) {
+            model.withdraw();
           }
         });
     Label notice = bound(model.notice(), "wallet-notice");
@@ -110,6 +128,7 @@ public final class WalletView {
         Views.heading(messages, "app.nav.wallet"),
         grid,
         new HBox(8, amount, deposit),
+        new HBox(8, to, withdrawAmount, withdraw),
         Views.error(model.error(), "wallet-error"),
         notice,
         Views.heading(messages, "app.wallet.promises"),

@@ -19,6 +19,7 @@ import javafx.scene.chart.XYChart;
 import network.mysterium.app.node.DesktopNode;
 import network.mysterium.consumer.Connector;
 import network.mysterium.crypto.Address;
+import network.mysterium.discovery.ProposalIndex;
 import network.mysterium.i18n.Messages;
 import network.mysterium.money.Myst;
 import network.mysterium.session.ConsumerSession;
@@ -36,6 +37,9 @@ public final class ConnectViewModel {
     CONNECTED,
     DISCONNECTING
   }
+
+  /** What is promised in advance, each step (the provider advises when to pay again). */
+  private static final Myst PAYMENT_STEP = Myst.parse("0.05");
 
   private final DesktopNode node;
   private final Background background;
@@ -101,6 +105,18 @@ public final class ConnectViewModel {
       error.set(messages.get("app.connect.error.pick-country"));
       return;
     }
+    open(country, () -> node.connect(country.country(), PAYMENT_STEP, events()));
+  }
+
+  /** Connects to one proposal the user chose (in the services table). */
+  public void connectTo(ProposalIndex.Listing listing) {
+    open(
+        new DesktopNode.CountryRow(
+            listing.proposal().providedFrom().country(), 1, listing.proposal().pricePerUnit()),
+        () -> node.connectTo(listing, PAYMENT_STEP, events()));
+  }
+
+  private void open(DesktopNode.CountryRow country, Background.Work<ConsumerSession> connecting) {
     if (status.get() != Status.DISCONNECTED) {
       return;
     }
@@ -109,7 +125,7 @@ public final class ConnectViewModel {
     statusText.set(
         messages.get("app.connect.status.connecting", Countries.name(country.country(), messages)));
     background.run(
-        () -> node.connect(country.country(), Myst.parse("0.05"), events()),
+        connecting,
         opened -> {
           session = opened;
           connectedAt = Instant.now();

@@ -48,6 +48,17 @@ public final class ServicesViewModel {
         e -> error.set(messages.get("app.error.search", e.getMessage())));
   }
 
+  /** Stars a provider: it is preferred from now on (searches can put it first). */
+  public void prefer(ProposalIndex.Listing listing) {
+    background.run(
+        () -> {
+          node.prefer(listing.proposal().provider());
+          return listing;
+        },
+        done -> refresh(),
+        e -> error.set(messages.get("app.error.search", e.getMessage())));
+  }
+
   private static boolean blank(String s) {
     return s == null || s.isBlank();
   }

@@ -22,6 +22,8 @@ public final class WalletViewModel {
   private final StringProperty paymentsBalance = new SimpleStringProperty("-");
   private final StringProperty registration = new SimpleStringProperty("-");
   private final StringProperty depositAmount = new SimpleStringProperty("");
+  private final StringProperty withdrawTo = new SimpleStringProperty("");
+  private final StringProperty withdrawAmount = new SimpleStringProperty("");
   private final StringProperty error = new SimpleStringProperty("");
   private final StringProperty notice = new SimpleStringProperty("");
   private final BooleanProperty busy = new SimpleBooleanProperty();
@@ -83,6 +85,40 @@ public final class WalletViewModel {
                   ? messages.get(d.messageKey(), d.getMessage())
                   : messages.get("app.error.chain", e.getMessage()));
         });
+  }
+
+  /** Withdraws the amount typed to the address typed (the view has asked to confirm). */
+  public void withdraw() {
+    String to = withdrawTo.get() == null ? "" : withdrawTo.get();
+    String amount = withdrawAmount.get() == null ? "" : withdrawAmount.get();
+    error.set("");
+    notice.set("");
+    busy.set(true);
+    background.run(
+        () -> {
+          node.withdraw(to, amount);
+          return amount;
+        },
+        done -> {
+          notice.set(messages.get("app.wallet.withdrawn", done.strip(), to.strip()));
+          withdrawAmount.set("");
+          refresh();
+        },
+        e -> {
+          busy.set(false);
+          error.set(
+              e instanceof DesktopNode.DepositException d
+                  ? messages.get(d.messageKey(), d.getMessage())
+                  : messages.get("app.error.chain", e.getMessage()));
+        });
+  }
+
+  public StringProperty withdrawTo() {
+    return withdrawTo;
+  }
+
+  public StringProperty withdrawAmount() {
+    return withdrawAmount;
   }
 
   public StringProperty address() {
