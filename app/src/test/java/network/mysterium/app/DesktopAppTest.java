@@ -238,7 +238,7 @@ class DesktopAppTest {
     assertThat(error.getText()).isEmpty();
     assertThat(status.getText()).isEqualTo("Sharing from NL at 0.01 MYST per MB");
 
-    try (PrivateKey other = network.newIdentity(Myst.parse("1"), Myst.parse("0"));
+    try (PrivateKey other = network.newIdentity(Myst.parse("1"), Myst.parse("0.5"));
         Database database = Database.open(work.resolve("other.db"));
         ConsumerNode second =
             ConsumerNode.start(
@@ -250,6 +250,27 @@ class DesktopAppTest {
       List<ProposalIndex.Listing> found =
           second.search(ProposalIndex.Query.of(Optional.of("socks5"), Optional.of("NL"), 10));
       assertThat(found).extracting(l -> l.proposal().provider()).containsExactly(node.address());
+      // and buys from it: the share view shows the promise held and the open session
+      try (var session =
+          second.connect(
+              found,
+              Myst.parse("0.05"),
+              SessionEvents.none(),
+              new network.mysterium.consumer.Connector.Attempts() {},
+              java.time.Duration.ofSeconds(15),
+              (type, contact) ->
+                  new network.mysterium.service.socks.Socks5Client(
+                      new InetSocketAddress(InetAddress.getLoopbackAddress(), 0)))) {
+        Label earnings = robot.lookup("#provider-earnings").queryAs(Label.class);
+        await(
+            () -> {
+              robot.clickOn("#provider-refresh");
+              Thread.sleep(300);
+              return earnings.getText().contains("Sessions now: 1");
+            },
+            () -> "the session in the share view: " + earnings.getText());
+        assertThat(earnings.getText()).startsWith("Uncleared promises: 0.05 MYST.");
+      }
     }
     robot.clickOn(robot.lookup("#share-switch .thumb-area").queryAs(javafx.scene.Node.class));
     await(() -> status.getText().equals("Not sharing"), "stopped sharing");

@@ -269,6 +269,11 @@ public final class ProviderNode implements AutoCloseable {
     return dialogues.contact();
   }
 
+  /** How many sessions are open now. */
+  public int activeSessions() {
+    return sessions.openSessions().size();
+  }
+
   public ConsumerAccounts accounts() {
     return accounts;
   }

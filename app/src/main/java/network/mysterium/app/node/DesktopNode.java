@@ -42,6 +42,12 @@ public final class DesktopNode implements AutoCloseable {
   /** A country in the connect list: how many providers, and the lowest price per MB. */
   public record CountryRow(String country, int providers, Myst lowestPricePerMegabyte) {}
 
+  /**
+   * What sharing earned: promises held but not yet cleared, the payments account (where cleared
+   * promises arrive, less the fee), and the sessions open now.
+   */
+  public record Earnings(Myst uncleared, Myst paymentsAccount, int activeSessions) {}
+
   /** One promise this node made, and whether the provider cleared it on chain. */
   public record PromiseRow(Address provider, long serial, Myst amount, boolean cleared) {}
 
@@ -290,6 +296,22 @@ public final class DesktopNode implements AutoCloseable {
       }
     }
     return provider;
+  }
+
+  /** What sharing has earned so far (nothing while not sharing). */
+  public synchronized Earnings earnings() throws StoreException, ChainException {
+    BigInteger uncleared = BigInteger.ZERO;
+    int active = 0;
+    if (provider != null) {
+      for (var exposure : provider.promises().exposures()) {
+        uncleared = uncleared.add(exposure.uncleared().baseUnits());
+      }
+      active = provider.activeSessions();
+    }
+    return new Earnings(
+        Myst.ofBaseUnits(uncleared),
+        Myst.ofBaseUnits(payments.balanceOf(key.address().toString())),
+        active);
   }
 
   public synchronized void stopProviding() {

@@ -20,6 +20,12 @@ public final class ProviderView {
     status.textProperty().bind(model.status());
     status.accessibleTextProperty().bind(model.status());
     status.setWrapText(true);
+    Label earnings = new Label();
+    earnings.setId("provider-earnings");
+    earnings.textProperty().bind(model.earnings());
+    earnings.accessibleTextProperty().bind(model.earnings());
+    javafx.scene.control.Button refresh = Views.button(messages, "provider-refresh", "app.refresh");
+    refresh.setOnAction(e -> model.refreshEarnings());
     Label explain = Views.label(messages, "app.provider.explain");
     explain.setWrapText(true);
     return Views.page(
@@ -27,6 +33,8 @@ public final class ProviderView {
         explain,
         share,
         status,
+        earnings,
+        refresh,
         Views.error(model.error(), "provider-error"));
   }
 }

@@ -22,6 +22,7 @@ public final class ProviderViewModel {
   private final StringProperty status = new SimpleStringProperty();
   private final StringProperty error = new SimpleStringProperty("");
   private final StringProperty price = new SimpleStringProperty("");
+  private final StringProperty earnings = new SimpleStringProperty("");
   private boolean applying;
 
   /**
@@ -59,6 +60,7 @@ public final class ProviderViewModel {
         provider -> {
           if (provider != null) {
             price.set(provider.proposal().pricePerUnit().toPlainString());
+            refreshEarnings();
             status.set(
                 messages.get(
                     "app.provider.on",
@@ -75,6 +77,24 @@ public final class ProviderViewModel {
           status.set(messages.get(node.providing() ? "app.provider.on-short" : "app.provider.off"));
           error.set(messages.get("app.provider.error", e.getMessage()));
         });
+  }
+
+  /** Reads what sharing has earned, and the sessions open now. */
+  public void refreshEarnings() {
+    background.run(
+        node::earnings,
+        e ->
+            earnings.set(
+                messages.get(
+                    "app.provider.earnings",
+                    e.uncleared().toPlainString(),
+                    e.paymentsAccount().toPlainString(),
+                    Integer.toString(e.activeSessions()))),
+        e -> error.set(messages.get("app.error.chain", e.getMessage())));
+  }
+
+  public StringProperty earnings() {
+    return earnings;
   }
 
   public BooleanProperty sharing() {
