@@ -260,15 +260,23 @@ public final class DesktopNode implements AutoCloseable {
   /** Every promise made, with whether its provider has cleared it on chain. */
   public List<PromiseRow> promises() throws StoreException, ChainException {
     List<PromiseRow> rows = new ArrayList<>();
+    Map<Address, Long> lastCleared = new java.util.HashMap<>(); // one chain call per provider
     for (SignedPromise p : consumer.promisesIssued()) {
-      BigInteger cleared =
-          payments.lastClearedSerial(key.address().toString(), p.promise().benefiter().toString());
+      Address benefiter = p.promise().benefiter();
+      Long cleared = lastCleared.get(benefiter);
+      if (cleared == null) {
+        cleared =
+            payments
+                .lastClearedSerial(key.address().toString(), benefiter.toString())
+                .longValueExact();
+        lastCleared.put(benefiter, cleared);
+      }
       rows.add(
           new PromiseRow(
-              p.promise().benefiter(),
+              benefiter,
               p.promise().serial(),
               p.promise().amount(),
-              cleared.longValueExact() >= p.promise().serial()));
+              cleared >= p.promise().serial()));
     }
     return rows;
   }

@@ -236,7 +236,7 @@ public final class WireGuardClient implements ServiceClient {
         + " accept\n"
         + "    ip daddr "
         + contactHost
-        + " udp dport "
+        + " meta l4proto { tcp, udp } th dport " // the dialogue may run over either
         + contact.getPort()
         + " accept\n"
         + "  }\n";
