@@ -141,10 +141,20 @@ class DesktopAppTest {
     Label down = robot.lookup("#session-down").queryAs(Label.class);
     await(() -> !down.getText().equals("0.00 MB"), "bytes in the session view");
     assertThat(down.getText()).isEqualTo("0.32 MB");
+    Label promised = robot.lookup("#session-promised").queryAs(Label.class);
+    await(() -> !promised.getText().isEmpty(), "what was promised");
+    assertThat(promised.getText()).isEqualTo("0.05 MYST"); // one step, paid in advance
 
     robot.clickOn("#nav-connect");
     robot.clickOn("#connect-button");
     await(() -> status.getText().equals("Not connected"), "disconnected");
+    assertThat(window.connectModel().history())
+        .singleElement()
+        .satisfies(
+            row -> {
+              assertThat(row.country()).isEqualTo("Germany");
+              assertThat(row.bytes()).isGreaterThan(320_000);
+            });
 
     robot.clickOn("#nav-wallet");
     TableView<DesktopNode.PromiseRow> promises = robot.lookup("#promises").queryTableView();

@@ -197,6 +197,11 @@ public final class DesktopNode implements AutoCloseable {
     consumer.prefer(provider);
   }
 
+  /** Everything promised to a provider so far. */
+  public Myst totalPromised(Address provider) throws StoreException {
+    return consumer.totalPromised(provider);
+  }
+
   public Balances balances() throws ChainException {
     ChainWallet.Balances b = wallet.balances(key.address());
     return new Balances(b.wallet(), b.paymentsAccount(), b.registered());

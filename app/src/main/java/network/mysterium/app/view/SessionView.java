@@ -42,6 +42,32 @@ public final class SessionView {
     grid.addRow(2, Views.label(messages, "app.session.cost"), cost);
     grid.addRow(3, Views.label(messages, "app.session.duration"), duration);
     grid.addRow(4, Views.label(messages, "app.session.proxy"), proxy);
+    Label promised = value("session-promised");
+    promised.textProperty().bind(model.promised());
+    Label leftover = value("session-leftover");
+    leftover.textProperty().bind(model.leftover());
+    grid.addRow(5, Views.label(messages, "app.session.promised"), promised);
+    grid.addRow(6, Views.label(messages, "app.session.leftover"), leftover);
+
+    javafx.scene.control.TableView<ConnectViewModel.HistoryRow> history =
+        new javafx.scene.control.TableView<>(model.history());
+    history.setId("session-history");
+    history.setAccessibleText(messages.get("app.session.history"));
+    history.setPlaceholder(Views.label(messages, "app.session.no-history"));
+    history.setPrefHeight(140);
+    history
+        .getColumns()
+        .add(column(messages, "app.session.col.country", ConnectViewModel.HistoryRow::country));
+    history
+        .getColumns()
+        .add(column(messages, "app.session.col.provider", ConnectViewModel.HistoryRow::provider));
+    history.getColumns().add(column(messages, "app.session.col.duration", r -> r.seconds() + " s"));
+    history
+        .getColumns()
+        .add(column(messages, "app.session.col.bytes", r -> Views.megabytes(r.bytes())));
+    history.getColumns().add(column(messages, "app.session.col.cost", r -> r.cost().toString()));
+    history.setColumnResizePolicy(
+        javafx.scene.control.TableView.CONSTRAINED_RESIZE_POLICY_FLEX_LAST_COLUMN);
 
     NumberAxis time = new NumberAxis();
     time.setLabel(messages.get("app.session.chart.time"));
@@ -55,7 +81,23 @@ public final class SessionView {
     chart.setAccessibleText(messages.get("app.session.chart"));
     chart.getData().add(model.throughput());
 
-    return Views.page(Views.heading(messages, "app.nav.session"), grid, chart);
+    return Views.page(
+        Views.heading(messages, "app.nav.session"),
+        grid,
+        chart,
+        Views.heading(messages, "app.session.history"),
+        history);
+  }
+
+  private static javafx.scene.control.TableColumn<ConnectViewModel.HistoryRow, String> column(
+      Messages messages,
+      String key,
+      java.util.function.Function<ConnectViewModel.HistoryRow, String> value) {
+    javafx.scene.control.TableColumn<ConnectViewModel.HistoryRow, String> column =
+        new javafx.scene.control.TableColumn<>(messages.get(key));
+    column.setCellValueFactory(
+        c -> new javafx.beans.property.ReadOnlyStringWrapper(value.apply(c.getValue())));
+    return column;
   }
 
   private static Label value(String id) {

@@ -30,6 +30,9 @@ import network.mysterium.session.SessionEvents;
  * disconnect action, the status in words, and the live session (bytes, cost, throughput).
  */
 public final class ConnectViewModel {
+  /** A past session of this run of the app. */
+  public record HistoryRow(String provider, String country, long seconds, long bytes, Myst cost) {}
+
   /** Where the connection is. */
   public enum Status {
     DISCONNECTED,
@@ -60,6 +63,10 @@ public final class ConnectViewModel {
       new SimpleObjectProperty<>(Myst.ofBaseUnits(java.math.BigInteger.ZERO));
   private final LongProperty durationSeconds = new SimpleLongProperty();
   private final BooleanProperty busy = new SimpleBooleanProperty();
+  private final StringProperty promised = new SimpleStringProperty("");
+  private final StringProperty leftover = new SimpleStringProperty("");
+  private final ObservableList<HistoryRow> history = FXCollections.observableArrayList();
+  private String currentCountry = "";
   private final XYChart.Series<Number, Number> throughput = new XYChart.Series<>();
   private volatile ConsumerSession session;
   private Instant connectedAt;
@@ -121,6 +128,13 @@ public final class ConnectViewModel {
       return;
     }
     error.set("");
+    currentCountry = Countries.name(country.country(), messages);
+    bytesDown.set(0);
+    bytesUp.set(0);
+    cost.set(Myst.ofBaseUnits(java.math.BigInteger.ZERO));
+    durationSeconds.set(0);
+    promised.set("");
+    leftover.set("");
     status.set(Status.CONNECTING);
     statusText.set(
         messages.get("app.connect.status.connecting", Countries.name(country.country(), messages)));
@@ -177,10 +191,32 @@ public final class ConnectViewModel {
   }
 
   private void ended(String text) {
+    ConsumerSession was = session;
+    if (was != null) {
+      history.addFirst(
+          new HistoryRow(
+              was.provider().toString(),
+              currentCountry,
+              durationSeconds.get(),
+              bytesDown.get() + bytesUp.get(),
+              cost.get()));
+    }
     session = null;
     proxyAddress.set("");
     status.set(Status.DISCONNECTED);
     statusText.set(text);
+  }
+
+  /** What was promised to the provider so far, and what of it the metering has not used. */
+  private void showPromised(Address provider) {
+    background.run(
+        () -> node.totalPromised(provider),
+        total -> {
+          promised.set(total.toString());
+          java.math.BigInteger left = total.baseUnits().subtract(cost.get().baseUnits());
+          leftover.set(Myst.ofBaseUnits(left.max(java.math.BigInteger.ZERO)).toString());
+        },
+        e -> error.set(messages.get("app.error.chain", e.getMessage())));
   }
 
   private SessionEvents events() {
@@ -196,6 +232,7 @@ public final class ConnectViewModel {
                       ? Myst.ofBaseUnits(java.math.BigInteger.ZERO)
                       : Myst.ofBaseUnits(m.cost()));
               durationSeconds.set(m.durationMillis() / 1000);
+              showPromised(peer);
               long total = m.bytesToConsumer() + m.bytesFromConsumer();
               long seconds =
                   connectedAt == null
@@ -263,6 +300,18 @@ public final class ConnectViewModel {
 
   public LongProperty durationSeconds() {
     return durationSeconds;
+  }
+
+  public StringProperty promised() {
+    return promised;
+  }
+
+  public StringProperty leftover() {
+    return leftover;
+  }
+
+  public ObservableList<HistoryRow> history() {
+    return history;
   }
 
   public BooleanProperty busy() {
