@@ -23,7 +23,6 @@ public final class LinuxTun implements TunDevice {
   private static final short IFF_NO_PI = 0x1000;
   private static final int O_RDWR = 2;
   private static final int O_CLOEXEC = 0x80000;
-  private static final short POLLIN = 1;
   private static final int IFNAMSIZ = 16;
   private static final int IFREQ_SIZE = 40;
 
@@ -43,12 +42,16 @@ public final class LinuxTun implements TunDevice {
   private final int fd;
   private final String name;
   private final int mtu;
+  private final Posix.Scratch reading; // one thread reads, one writes (TunDevice)
+  private final Posix.Scratch writing;
   private volatile boolean closed;
 
   private LinuxTun(int fd, String name, int mtu) {
     this.fd = fd;
     this.name = name;
     this.mtu = mtu;
+    this.reading = new Posix.Scratch(fd);
+    this.writing = new Posix.Scratch(fd);
   }
 
   /**
@@ -103,28 +106,20 @@ public final class LinuxTun implements TunDevice {
   @Override
   public int read(ByteBuffer packet, int timeoutMillis) throws IOException {
     checkOpen();
-    try (Arena arena = Arena.ofConfined()) {
-      MemorySegment errno = arena.allocate(Posix.ERRNO_STATE);
-      MemorySegment pollfd = arena.allocate(8); // int fd; short events; short revents
-      pollfd.set(ValueLayout.JAVA_INT, 0, fd);
-      pollfd.set(ValueLayout.JAVA_SHORT, 4, POLLIN);
-      int ready = (int) POLL.invokeExact(errno, pollfd, 1L, timeoutMillis);
-      if (ready == 0) {
+    try {
+      if (!Posix.awaitReadable(POLL, true, reading, timeoutMillis, name)) {
         return 0;
       }
-      if (ready < 0) {
-        throw Posix.failure("poll on " + name + " failed", errno);
+      if (packet.isDirect()) { // the hot path: no copy, no allocation
+        return (int) read(MemorySegment.ofBuffer(packet), packet);
       }
-      MemorySegment target = segment(packet, arena);
-      long n = (long) Posix.READ.invokeExact(errno, fd, target, (long) packet.remaining());
-      if (n < 0) {
-        throw Posix.failure("read from " + name + " failed", errno);
+      try (Arena arena = Arena.ofConfined()) {
+        MemorySegment target = arena.allocate(Math.max(1, packet.remaining()));
+        int start = packet.position();
+        long n = read(target, packet);
+        packet.put(start, target.asSlice(0, n).toArray(ValueLayout.JAVA_BYTE));
+        return (int) n;
       }
-      if (!packet.isDirect()) {
-        packet.put(packet.position(), target.asSlice(0, n).toArray(ValueLayout.JAVA_BYTE));
-      }
-      packet.position(packet.position() + (int) n);
-      return (int) n;
     } catch (IOException e) {
       throw e;
     } catch (Throwable e) {
@@ -132,13 +127,25 @@ public final class LinuxTun implements TunDevice {
     }
   }
 
+  private long read(MemorySegment target, ByteBuffer packet) throws Throwable {
+    long n = (long) Posix.READ.invokeExact(reading.errno, fd, target, (long) packet.remaining());
+    if (n < 0) {
+      throw Posix.failure("read from " + name + " failed", reading.errno);
+    }
+    packet.position(packet.position() + (int) n);
+    return n;
+  }
+
   @Override
   public void write(ByteBuffer packet) throws IOException {
     checkOpen();
-    try (Arena arena = Arena.ofConfined()) {
-      MemorySegment errno = arena.allocate(Posix.ERRNO_STATE);
-      MemorySegment source = segment(packet, arena);
-      if (!packet.isDirect()) {
+    try {
+      if (packet.isDirect()) { // the hot path: no copy, no allocation
+        write(MemorySegment.ofBuffer(packet), packet);
+        return;
+      }
+      try (Arena arena = Arena.ofConfined()) {
+        MemorySegment source = arena.allocate(Math.max(1, packet.remaining()));
         MemorySegment.copy(
             packet.array(),
             packet.arrayOffset() + packet.position(),
@@ -146,12 +153,8 @@ public final class LinuxTun implements TunDevice {
             ValueLayout.JAVA_BYTE,
             0,
             packet.remaining());
+        write(source, packet);
       }
-      long n = (long) Posix.WRITE.invokeExact(errno, fd, source, (long) packet.remaining());
-      if (n < 0) {
-        throw Posix.failure("write to " + name + " failed", errno);
-      }
-      packet.position(packet.position() + (int) n);
     } catch (IOException e) {
       throw e;
     } catch (Throwable e) {
@@ -159,11 +162,12 @@ public final class LinuxTun implements TunDevice {
     }
   }
 
-  /** The buffer's remaining bytes as native memory: itself when direct, a copy otherwise. */
-  private static MemorySegment segment(ByteBuffer packet, Arena arena) {
-    return packet.isDirect()
-        ? MemorySegment.ofBuffer(packet)
-        : arena.allocate(Math.max(1, packet.remaining()));
+  private void write(MemorySegment source, ByteBuffer packet) throws Throwable {
+    long n = (long) Posix.WRITE.invokeExact(writing.errno, fd, source, (long) packet.remaining());
+    if (n < 0) {
+      throw Posix.failure("write to " + name + " failed", writing.errno);
+    }
+    packet.position(packet.position() + (int) n);
   }
 
   private void checkOpen() throws IOException {

@@ -38,12 +38,14 @@ public final class MacUtun implements TunDevice {
   private final int fd;
   private final String name;
   private final int mtu;
+  private final Posix.Scratch reading;
   private volatile boolean closed;
 
   private MacUtun(int fd, String name, int mtu) {
     this.fd = fd;
     this.name = name;
     this.mtu = mtu;
+    this.reading = new Posix.Scratch(fd);
   }
 
   /** BSD's _IOWR(group, number, size): in and out through a struct of that size. */
@@ -151,17 +153,10 @@ public final class MacUtun implements TunDevice {
   public int read(ByteBuffer packet, int timeoutMillis) throws IOException {
     checkOpen();
     try (Arena arena = Arena.ofConfined()) {
-      MemorySegment errno = arena.allocate(Posix.ERRNO_STATE);
-      MemorySegment pollfd = arena.allocate(8);
-      pollfd.set(ValueLayout.JAVA_INT, 0, fd);
-      pollfd.set(ValueLayout.JAVA_SHORT, 4, (short) 1); // POLLIN
-      int ready = (int) Calls.POLL.invokeExact(errno, pollfd, 1, timeoutMillis);
-      if (ready == 0) {
+      if (!Posix.awaitReadable(Calls.POLL, false, reading, timeoutMillis, name)) {
         return 0;
       }
-      if (ready < 0) {
-        throw Posix.failure("poll on " + name + " failed", errno);
-      }
+      MemorySegment errno = reading.errno;
       MemorySegment frame = arena.allocate(HEADER + packet.remaining());
       long n = (long) Posix.READ.invokeExact(errno, fd, frame, frame.byteSize());
       if (n < 0) {

@@ -46,6 +46,40 @@ final class Posix {
         LINKER.defaultLookup().findOrThrow(name), descriptor, CAPTURE_ERRNO);
   }
 
+  /**
+   * Memory one thread reuses for its calls on a device (errno and a pollfd), so that a packet costs
+   * no allocation; freed with the device by the garbage collector.
+   */
+  static final class Scratch {
+    final MemorySegment errno;
+    final MemorySegment pollfd; // int fd; short events; short revents
+
+    Scratch(int fd) {
+      Arena arena = Arena.ofAuto();
+      errno = arena.allocate(ERRNO_STATE);
+      pollfd = arena.allocate(8, 4);
+      pollfd.set(ValueLayout.JAVA_INT, 0, fd);
+      pollfd.set(ValueLayout.JAVA_SHORT, 4, (short) 1); // POLLIN
+    }
+  }
+
+  /**
+   * Waits at most {@code timeoutMillis} for the descriptor to be readable; false on timeout. {@code
+   * poll}'s count is an unsigned long on Linux and an unsigned int on macOS.
+   */
+  static boolean awaitReadable(
+      MethodHandle poll, boolean longCount, Scratch scratch, int timeoutMillis, String name)
+      throws Throwable {
+    int ready =
+        longCount
+            ? (int) poll.invokeExact(scratch.errno, scratch.pollfd, 1L, timeoutMillis)
+            : (int) poll.invokeExact(scratch.errno, scratch.pollfd, 1, timeoutMillis);
+    if (ready < 0) {
+      throw failure("poll on " + name + " failed", scratch.errno);
+    }
+    return ready > 0;
+  }
+
   static IOException failure(String what, MemorySegment errno) {
     return new IOException(what + " (errno " + (int) ERRNO.get(errno, 0L) + ")");
   }

@@ -5,7 +5,8 @@ import java.nio.ByteBuffer;
 
 /**
  * A layer-3 virtual network device: whole IP packets in and out, no link-layer header. The IP
- * tunnel reads what the system routes into it and writes what arrives from the peer.
+ * tunnel reads what the system routes into it and writes what arrives from the peer. One thread
+ * reads and one thread writes at a time (each reuses its own call memory).
  */
 public interface TunDevice extends AutoCloseable {
   /** The interface name the system gave (or that was asked for). */
