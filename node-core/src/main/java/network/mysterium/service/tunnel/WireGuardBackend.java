@@ -120,61 +120,34 @@ public final class WireGuardBackend implements ServiceBackend, AutoCloseable {
 
   /** Forwarding out of the tunnel with masquerade; nothing into it that was not asked for. */
   static String firewall(String table, String name, Settings settings) {
-    String subnet = settings.subnet().toString();
     String privateDrop =
         settings.allowPrivateTargets()
             ? ""
-            : "    iifname \"" + name + "\" ip daddr " + PRIVATE_RANGES + " drop\n";
-    return "table ip "
-        + table
-        + " {\n"
-        + "  chain forward {\n"
-        + "    type filter hook forward priority -1; policy accept;\n"
-        + "    iifname \""
-        + name
-        + "\" oifname \""
-        + name
-        + "\" drop\n"
-        + privateDrop
-        + "    iifname \""
-        + name
-        + "\" ip saddr "
-        + subnet
-        + " accept\n"
-        + "    iifname \""
-        + name
-        + "\" drop\n"
-        + "    oifname \""
-        + name
-        + "\" ct state established,related accept\n"
-        + "    oifname \""
-        + name
-        + "\" drop\n"
-        + "  }\n"
-        + "  chain input {\n"
-        + "    type filter hook input priority -1; policy accept;\n"
-        + "    iifname \""
-        + name
-        + "\" udp dport 53 accept\n"
-        + "    iifname \""
-        + name
-        + "\" icmp type echo-request accept\n"
-        + "    iifname \""
-        + name
-        + "\" ct state established,related accept\n"
-        + "    iifname \""
-        + name
-        + "\" drop\n"
-        + "  }\n"
-        + "  chain postrouting {\n"
-        + "    type nat hook postrouting priority 100; policy accept;\n"
-        + "    ip saddr "
-        + subnet
-        + " oifname != \""
-        + name
-        + "\" masquerade\n"
-        + "  }\n"
-        + "}\n";
+            : "    iifname \"%s\" ip daddr %s drop\n".formatted(name, PRIVATE_RANGES);
+    return """
+    table ip %1$s {
+      chain forward {
+        type filter hook forward priority -1; policy accept;
+        iifname "%2$s" oifname "%2$s" drop
+    %4$s    iifname "%2$s" ip saddr %3$s accept
+        iifname "%2$s" drop
+        oifname "%2$s" ct state established,related accept
+        oifname "%2$s" drop
+      }
+      chain input {
+        type filter hook input priority -1; policy accept;
+        iifname "%2$s" udp dport 53 accept
+        iifname "%2$s" icmp type echo-request accept
+        iifname "%2$s" ct state established,related accept
+        iifname "%2$s" drop
+      }
+      chain postrouting {
+        type nat hook postrouting priority 100; policy accept;
+        ip saddr %3$s oifname != "%2$s" masquerade
+      }
+    }
+    """
+        .formatted(table, name, settings.subnet(), privateDrop);
   }
 
   @Override

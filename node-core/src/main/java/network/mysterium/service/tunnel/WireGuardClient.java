@@ -195,51 +195,49 @@ public final class WireGuardClient implements ServiceClient {
       InetSocketAddress contact,
       InetAddress dns,
       boolean killSwitch) {
-    return "table inet "
-        + table
-        + " {\n"
-        + (killSwitch ? killSwitch(name, endpoint, contact) : "")
-        + "  chain dns {\n"
-        + "    type nat hook output priority -100; policy accept;\n"
-        + "    ip daddr != 127.0.0.0/8 udp dport 53 dnat ip to "
-        + dns.getHostAddress()
-        + "\n"
-        + "    ip daddr != 127.0.0.0/8 tcp dport 53 dnat ip to "
-        + dns.getHostAddress()
-        + "\n"
-        + "  }\n"
-        + "  chain source {\n" // a redirected query still has its first route's source
-        + "    type nat hook postrouting priority 100; policy accept;\n"
-        + "    oifname \""
-        + name
-        + "\" masquerade\n"
-        + "  }\n"
-        + "}\n";
+    // a redirected DNS query still has its first route's source: masquerade onto the tunnel
+    return """
+    table inet %1$s {
+    %2$s  chain dns {
+        type nat hook output priority -100; policy accept;
+        ip daddr != 127.0.0.0/8 udp dport 53 dnat ip to %3$s
+        ip daddr != 127.0.0.0/8 tcp dport 53 dnat ip to %3$s
+      }
+      chain source {
+        type nat hook postrouting priority 100; policy accept;
+        oifname "%4$s" masquerade
+      }
+    }
+    """
+        .formatted(
+            table,
+            killSwitch ? killSwitch(name, endpoint, contact) : "",
+            dns.getHostAddress(),
+            name);
   }
 
+  /**
+   * At postrouting, where the device is the one the packet really leaves by (after the DNS
+   * redirection rerouted it); the output hook still shows the first route's. The dialogue with the
+   * provider may run over TCP or UDP.
+   */
   private static String killSwitch(
       String name, InetSocketAddress endpoint, InetSocketAddress contact) {
-    String provider = endpoint.getAddress().getHostAddress();
-    String contactHost = contact.getAddress().getHostAddress();
-    // at postrouting, where the device is the one the packet really leaves by (after the DNS
-    // redirection rerouted it); the output hook still shows the first route's
-    return "  chain leave {\n"
-        + "    type filter hook postrouting priority 0; policy drop;\n"
-        + "    oif \"lo\" accept\n"
-        + "    oifname \""
-        + name
-        + "\" accept\n"
-        + "    ip daddr "
-        + provider
-        + " udp dport "
-        + endpoint.getPort()
-        + " accept\n"
-        + "    ip daddr "
-        + contactHost
-        + " meta l4proto { tcp, udp } th dport " // the dialogue may run over either
-        + contact.getPort()
-        + " accept\n"
-        + "  }\n";
+    return """
+      chain leave {
+        type filter hook postrouting priority 0; policy drop;
+        oif "lo" accept
+        oifname "%1$s" accept
+        ip daddr %2$s udp dport %3$d accept
+        ip daddr %4$s meta l4proto { tcp, udp } th dport %5$d accept
+      }
+    """
+        .formatted(
+            name,
+            endpoint.getAddress().getHostAddress(),
+            endpoint.getPort(),
+            contact.getAddress().getHostAddress(),
+            contact.getPort());
   }
 
   /**
