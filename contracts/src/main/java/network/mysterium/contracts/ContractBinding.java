@@ -29,8 +29,13 @@ abstract class ContractBinding {
 
   protected TransactionReceipt send(Credentials from, String function, Type<?>... args)
       throws ChainException {
-    return client.send(
-        from, address, FunctionEncoder.encode(new Function(function, List.of(args), List.of())));
+    return client.send(from, encode(function, args));
+  }
+
+  /** A call of this contract's function, encoded for a transaction. */
+  protected ContractCall encode(String function, Type<?>... args) {
+    return new ContractCall(
+        address, FunctionEncoder.encode(new Function(function, List.of(args), List.of())));
   }
 
   protected BigInteger callUint(String function, Type<?>... args) throws ChainException {

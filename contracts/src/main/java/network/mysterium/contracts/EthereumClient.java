@@ -150,30 +150,36 @@ public final class EthereumClient implements AutoCloseable {
   }
 
   /**
+   * What a transaction may cost at most: the gas it needs (estimated by running it, with a quarter
+   * more as margin) times the most it would pay per gas now.
+   */
+  public record FeeEstimate(BigInteger gas, BigInteger maxFeePerGas) {
+    public BigInteger maxWei() {
+      return gas.multiply(maxFeePerGas);
+    }
+  }
+
+  /**
+   * Estimates a call's fee without sending it; a call that would revert fails here with the
+   * Solidity error's name.
+   */
+  public FeeEstimate estimate(String from, ContractCall call) throws ChainException {
+    BigInteger gas = gasLimit(from, pendingNonce(from), call.to(), call.data());
+    return new FeeEstimate(gas, fees().maxFeePerGas());
+  }
+
+  /** Sends a prepared call (see {@link #estimate}) and waits for its receipt. */
+  public TransactionReceipt send(Credentials from, ContractCall call) throws ChainException {
+    return send(from, call.to(), call.data());
+  }
+
+  /**
    * Signs and sends a transaction and waits for its receipt. The gas is estimated first, which also
    * runs the transaction: if it would revert, nothing is sent and the error is named.
    */
   public TransactionReceipt send(Credentials from, String to, String data) throws ChainException {
-    BigInteger nonce =
-        check(
-                io(
-                    () ->
-                        web3.ethGetTransactionCount(
-                                from.getAddress(), DefaultBlockParameterName.PENDING)
-                            .send()))
-            .getTransactionCount();
-    EthEstimateGas estimate =
-        io(
-            () ->
-                web3.ethEstimateGas(
-                        Transaction.createFunctionCallTransaction(
-                            from.getAddress(), nonce, null, null, to, BigInteger.ZERO, data))
-                    .send());
-    if (estimate.hasError()) {
-      throw revert(estimate.getError());
-    }
-    BigInteger gasLimit =
-        estimate.getAmountUsed().multiply(BigInteger.valueOf(5)).divide(BigInteger.valueOf(4));
+    BigInteger nonce = pendingNonce(from.getAddress());
+    BigInteger gasLimit = gasLimit(from.getAddress(), nonce, to, data);
     RawTransaction raw = transaction(nonce, gasLimit, to, data);
     String signed = Numeric.toHexString(TransactionEncoder.signMessage(raw, chainId, from));
     EthSendTransaction sent = io(() -> web3.ethSendRawTransaction(signed).send());
@@ -188,28 +194,66 @@ public final class EthereumClient implements AutoCloseable {
     return receipt;
   }
 
+  private BigInteger pendingNonce(String from) throws ChainException {
+    return check(
+            io(() -> web3.ethGetTransactionCount(from, DefaultBlockParameterName.PENDING).send()))
+        .getTransactionCount();
+  }
+
+  private BigInteger gasLimit(String from, BigInteger nonce, String to, String data)
+      throws ChainException {
+    EthEstimateGas estimate =
+        io(
+            () ->
+                web3.ethEstimateGas(
+                        Transaction.createFunctionCallTransaction(
+                            from, nonce, null, null, to, BigInteger.ZERO, data))
+                    .send());
+    if (estimate.hasError()) {
+      throw revert(estimate.getError());
+    }
+    return estimate.getAmountUsed().multiply(BigInteger.valueOf(5)).divide(BigInteger.valueOf(4));
+  }
+
+  /** The tip and the most per gas (a legacy chain: the gas price for both; its tip is null). */
+  private record Fees(BigInteger tip, BigInteger maxFeePerGas) {}
+
   /**
    * EIP-1559 where the chain has a base fee: pay up to twice the current base fee plus the node's
    * suggested tip, so the transaction survives a few rising blocks and never overpays the tip.
    */
-  private RawTransaction transaction(BigInteger nonce, BigInteger gasLimit, String to, String data)
-      throws ChainException {
+  private Fees fees() throws ChainException {
     var latest =
         check(io(() -> web3.ethGetBlockByNumber(DefaultBlockParameterName.LATEST, false).send()))
             .getBlock();
     String baseFee = latest == null ? null : latest.getBaseFeePerGasRaw();
     if (baseFee == null) {
-      BigInteger gasPrice = check(io(() -> web3.ethGasPrice().send())).getGasPrice();
-      return to == null
-          ? RawTransaction.createContractTransaction(
-              nonce, gasPrice, gasLimit, BigInteger.ZERO, data)
-          : RawTransaction.createTransaction(nonce, gasPrice, gasLimit, to, BigInteger.ZERO, data);
+      return new Fees(null, check(io(() -> web3.ethGasPrice().send())).getGasPrice());
     }
     BigInteger tip =
         check(io(() -> web3.ethMaxPriorityFeePerGas().send())).getMaxPriorityFeePerGas();
-    BigInteger maxFee = Numeric.decodeQuantity(baseFee).shiftLeft(1).add(tip);
+    return new Fees(tip, Numeric.decodeQuantity(baseFee).shiftLeft(1).add(tip));
+  }
+
+  private RawTransaction transaction(BigInteger nonce, BigInteger gasLimit, String to, String data)
+      throws ChainException {
+    Fees fees = fees();
+    if (fees.tip() == null) {
+      return to == null
+          ? RawTransaction.createContractTransaction(
+              nonce, fees.maxFeePerGas(), gasLimit, BigInteger.ZERO, data)
+          : RawTransaction.createTransaction(
+              nonce, fees.maxFeePerGas(), gasLimit, to, BigInteger.ZERO, data);
+    }
     return RawTransaction.createTransaction(
-        chainId, nonce, gasLimit, to == null ? "" : to, BigInteger.ZERO, data, tip, maxFee);
+        chainId,
+        nonce,
+        gasLimit,
+        to == null ? "" : to,
+        BigInteger.ZERO,
+        data,
+        fees.tip(),
+        fees.maxFeePerGas());
   }
 
   private TransactionReceipt awaitReceipt(String hash) throws ChainException {

@@ -17,7 +17,11 @@ public final class IdentityRegistryContract extends ContractBinding {
    */
   public TransactionReceipt register(Credentials payer, byte[] publicKey, byte[] signature)
       throws ChainException {
-    return send(payer, "register", new DynamicBytes(publicKey), new DynamicBytes(signature));
+    return client.send(payer, registerCall(publicKey, signature));
+  }
+
+  public ContractCall registerCall(byte[] publicKey, byte[] signature) {
+    return encode("register", new DynamicBytes(publicKey), new DynamicBytes(signature));
   }
 
   public boolean isRegistered(String identity) throws ChainException {

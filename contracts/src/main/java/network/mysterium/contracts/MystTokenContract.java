@@ -24,7 +24,11 @@ public final class MystTokenContract extends ContractBinding {
 
   public TransactionReceipt approve(Credentials owner, String spender, BigInteger amount)
       throws ChainException {
-    return send(owner, "approve", address(spender), uint(amount));
+    return client.send(owner, approveCall(spender, amount));
+  }
+
+  public ContractCall approveCall(String spender, BigInteger amount) {
+    return encode("approve", address(spender), uint(amount));
   }
 
   public TransactionReceipt transfer(Credentials from, String to, BigInteger amount)

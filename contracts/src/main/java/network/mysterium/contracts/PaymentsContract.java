@@ -16,7 +16,11 @@ public final class PaymentsContract extends ContractBinding {
   /** Pulls {@code amount} MYST from the sender (approve it first) into the identity's account. */
   public TransactionReceipt deposit(Credentials from, String identity, BigInteger amount)
       throws ChainException {
-    return send(from, "deposit", address(identity), uint(amount));
+    return client.send(from, depositCall(identity, amount));
+  }
+
+  public ContractCall depositCall(String identity, BigInteger amount) {
+    return encode("deposit", address(identity), uint(amount));
   }
 
   /** The promise (issuer, benefiter, serial, amount) with both parties' EIP-712 signatures. */
@@ -46,13 +50,13 @@ public final class PaymentsContract extends ContractBinding {
   public TransactionReceipt withdraw(
       Credentials sender, String identity, String to, BigInteger amount, byte[] signature)
       throws ChainException {
-    return send(
-        sender,
-        "withdraw",
-        address(identity),
-        address(to),
-        uint(amount),
-        new DynamicBytes(signature));
+    return client.send(sender, withdrawCall(identity, to, amount, signature));
+  }
+
+  public ContractCall withdrawCall(
+      String identity, String to, BigInteger amount, byte[] signature) {
+    return encode(
+        "withdraw", address(identity), address(to), uint(amount), new DynamicBytes(signature));
   }
 
   public TransactionReceipt setFee(Credentials owner, String feeAccount, int basisPoints)

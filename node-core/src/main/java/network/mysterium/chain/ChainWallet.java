@@ -1,7 +1,9 @@
 package network.mysterium.chain;
 
 import java.math.BigInteger;
+import java.util.Optional;
 import network.mysterium.contracts.ChainException;
+import network.mysterium.contracts.ContractCall;
 import network.mysterium.contracts.Deployment;
 import network.mysterium.contracts.EthereumClient;
 import network.mysterium.contracts.IdentityRegistryContract;
@@ -10,8 +12,8 @@ import network.mysterium.contracts.PaymentsContract;
 import network.mysterium.crypto.Address;
 import network.mysterium.crypto.PrivateKey;
 import network.mysterium.money.Myst;
-import org.web3j.crypto.Credentials;
 import org.web3j.protocol.core.methods.response.TransactionReceipt;
+import org.web3j.utils.Convert;
 
 /**
  * One unlocked identity's dealings with the contracts: registering it, its MYST wallet and its
@@ -46,11 +48,41 @@ public final class ChainWallet {
         Myst.ofBaseUnits(registry.stakeOf(address)));
   }
 
+  /** What one transaction of a wallet action does. */
+  public enum StepKind {
+    /** Lets the registry take the stake from the MYST wallet. */
+    APPROVE_STAKE,
+    REGISTER,
+    /** Lets the payments contract take the deposit from the MYST wallet. */
+    APPROVE_DEPOSIT,
+    DEPOSIT,
+    WITHDRAW
+  }
+
+  /**
+   * The next transaction of a wallet action, with what it moves and its fee estimated; an approval
+   * is followed by the action itself, which can only be estimated once the approval is mined.
+   */
+  public record Step(
+      StepKind kind, Myst amount, ContractCall call, EthereumClient.FeeEstimate fee) {
+    public boolean last() {
+      return kind != StepKind.APPROVE_STAKE && kind != StepKind.APPROVE_DEPOSIT;
+    }
+  }
+
   /** Registers the identity, paying the current stake from its own MYST wallet. */
   public TransactionReceipt register(PrivateKey identity) throws ChainException {
-    Credentials credentials = ChainAccounts.credentials(identity);
+    return completeAll(identity, () -> nextRegistrationStep(identity));
+  }
+
+  /** The next transaction of the registration: the stake's approval if needed, then registering. */
+  public Step nextRegistrationStep(PrivateKey identity) throws ChainException {
     BigInteger stake = registry.registrationStake();
-    approveIfNeeded(credentials, deployment.identityRegistry(), stake);
+    Optional<Step> approval =
+        approval(identity, deployment.identityRegistry(), stake, StepKind.APPROVE_STAKE);
+    if (approval.isPresent()) {
+      return approval.get();
+    }
     byte[] signature =
         ContractMessages.registration(
                 ContractMessages.Domain.identityRegistry(
@@ -60,20 +92,42 @@ public final class ChainWallet {
                 stake)
             .sign(identity)
             .toBytes();
-    return registry.register(credentials, identity.publicKey().toUncompressedXy(), signature);
+    return step(
+        identity,
+        StepKind.REGISTER,
+        Myst.ofBaseUnits(stake),
+        registry.registerCall(identity.publicKey().toUncompressedXy(), signature));
   }
 
   /** Moves MYST from the identity's wallet into the payments account of {@code beneficiary}. */
   public TransactionReceipt deposit(PrivateKey from, Address beneficiary, Myst amount)
       throws ChainException {
-    Credentials credentials = ChainAccounts.credentials(from);
-    approveIfNeeded(credentials, deployment.payments(), amount.baseUnits());
-    return payments.deposit(credentials, beneficiary.toString(), amount.baseUnits());
+    return completeAll(from, () -> nextDepositStep(from, beneficiary, amount));
+  }
+
+  /** The next transaction of a deposit: the amount's approval if needed, then the deposit. */
+  public Step nextDepositStep(PrivateKey from, Address beneficiary, Myst amount)
+      throws ChainException {
+    Optional<Step> approval =
+        approval(from, deployment.payments(), amount.baseUnits(), StepKind.APPROVE_DEPOSIT);
+    if (approval.isPresent()) {
+      return approval.get();
+    }
+    return step(
+        from,
+        StepKind.DEPOSIT,
+        amount,
+        payments.depositCall(beneficiary.toString(), amount.baseUnits()));
   }
 
   /** Sends MYST from the identity's payments account to any address, by its signature. */
   public TransactionReceipt withdraw(PrivateKey identity, Address to, Myst amount)
       throws ChainException {
+    return send(identity, withdrawalStep(identity, to, amount));
+  }
+
+  /** The withdrawal's one transaction, signed for the account's current withdrawal nonce. */
+  public Step withdrawalStep(PrivateKey identity, Address to, Myst amount) throws ChainException {
     BigInteger nonce = payments.withdrawalNonce(identity.address().toString());
     byte[] signature =
         ContractMessages.withdrawal(
@@ -85,18 +139,61 @@ public final class ChainWallet {
                 nonce)
             .sign(identity)
             .toBytes();
-    return payments.withdraw(
-        ChainAccounts.credentials(identity),
-        identity.address().toString(),
-        to.toString(),
-        amount.baseUnits(),
-        signature);
+    return step(
+        identity,
+        StepKind.WITHDRAW,
+        amount,
+        payments.withdrawCall(
+            identity.address().toString(), to.toString(), amount.baseUnits(), signature));
   }
 
-  private void approveIfNeeded(Credentials owner, String spender, BigInteger amount)
-      throws ChainException {
-    if (token.allowance(owner.getAddress(), spender).compareTo(amount) < 0) {
-      token.approve(owner, spender, amount);
+  /** Sends one step (the identity pays the gas) and waits until it is mined. */
+  public TransactionReceipt send(PrivateKey identity, Step step) throws ChainException {
+    return client.send(ChainAccounts.credentials(identity), step.call());
+  }
+
+  @FunctionalInterface
+  private interface NextStep {
+    Step next() throws ChainException;
+  }
+
+  private TransactionReceipt completeAll(PrivateKey identity, NextStep next) throws ChainException {
+    while (true) {
+      Step step = next.next();
+      TransactionReceipt receipt = send(identity, step);
+      if (step.last()) {
+        return receipt;
+      }
     }
+  }
+
+  private Optional<Step> approval(
+      PrivateKey owner, String spender, BigInteger amount, StepKind kind) throws ChainException {
+    if (token.allowance(owner.address().toString(), spender).compareTo(amount) >= 0) {
+      return Optional.empty();
+    }
+    return Optional.of(
+        step(owner, kind, Myst.ofBaseUnits(amount), token.approveCall(spender, amount)));
+  }
+
+  /**
+   * Estimates a step's fee, and refuses it when the identity cannot pay that much gas: better said
+   * before than as a failed transaction.
+   */
+  private Step step(PrivateKey identity, StepKind kind, Myst amount, ContractCall call)
+      throws ChainException {
+    String from = identity.address().toString();
+    EthereumClient.FeeEstimate fee = client.estimate(from, call);
+    BigInteger ether = client.etherBalance(from);
+    if (ether.compareTo(fee.maxWei()) < 0) {
+      throw new ChainException(
+          "not enough ETH for the fee: up to "
+              + Convert.fromWei(new java.math.BigDecimal(fee.maxWei()), Convert.Unit.ETHER)
+                  .toPlainString()
+              + " ETH is needed, the identity holds "
+              + Convert.fromWei(new java.math.BigDecimal(ether), Convert.Unit.ETHER)
+                  .toPlainString());
+    }
+    return new Step(kind, amount, call, fee);
   }
 }
