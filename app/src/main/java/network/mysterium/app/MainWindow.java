@@ -39,7 +39,7 @@ public final class MainWindow {
   private final DesktopNode node;
   private final Background background;
   private final Supplier<ProviderNode.Config> providerConfig;
-  private final WalletView.Confirmation confirmation;
+  private final network.mysterium.app.viewmodel.Confirmation confirmation;
   private final String chain;
   private final Scene scene;
   private Locale locale;
@@ -55,7 +55,7 @@ public final class MainWindow {
       DesktopNode node,
       Background background,
       Supplier<ProviderNode.Config> providerConfig,
-      WalletView.Confirmation confirmation,
+      network.mysterium.app.viewmodel.Confirmation confirmation,
       String chain,
       Locale locale) {
     this.node = node;

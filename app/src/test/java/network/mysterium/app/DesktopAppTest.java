@@ -22,12 +22,14 @@ import javafx.scene.control.TableView;
 import javafx.stage.Stage;
 import network.mysterium.app.node.DesktopNode;
 import network.mysterium.app.viewmodel.Background;
+import network.mysterium.app.viewmodel.WalletViewModel;
 import network.mysterium.consumer.ConsumerNode;
 import network.mysterium.contracts.anvil.AnvilExtension;
 import network.mysterium.crypto.PrivateKey;
 import network.mysterium.demo.LocalNetwork;
 import network.mysterium.discovery.ProposalIndex;
 import network.mysterium.discovery.ServiceProposal;
+import network.mysterium.i18n.Messages;
 import network.mysterium.messaging.channel.Contact;
 import network.mysterium.money.Myst;
 import network.mysterium.session.SessionEvents;
@@ -52,6 +54,10 @@ class DesktopAppTest {
   private static DesktopNode node;
   private static HttpServer web;
   private static Background background;
+  private final List<String> questions = new java.util.concurrent.CopyOnWriteArrayList<>();
+  private volatile boolean answer = true;
+  private static final java.util.regex.Pattern FEE =
+      java.util.regex.Pattern.compile("Network fee: at most 0\\.\\d+ ETH \\(\\d+ gas\\)");
   private MainWindow window;
 
   @BeforeAll
@@ -103,7 +109,10 @@ class DesktopAppTest {
             node,
             background,
             () -> ProviderDefaults.loopbackSocks5(new ServiceProposal.Place("NL", 1136)),
-            amount -> true, // the confirmation dialog, answered yes
+            question -> {
+              questions.add(question); // the confirmation dialog
+              return answer;
+            },
             network.rpcUrl(),
             Locale.ENGLISH);
     stage.setScene(window.scene());
@@ -193,6 +202,70 @@ class DesktopAppTest {
     await(() -> error.getText().contains("not an address"), "the error for a bad address");
     assertThat(error.getText())
         .isEqualTo("\"0x12\" is not an address: it starts with 0x and has 40 hex digits.");
+  }
+
+  @Test
+  void aDepositShowsEachTransactionWithItsFeeAndSendsNothingWhenCancelled(FxRobot robot)
+      throws Exception {
+    robot.clickOn("#nav-wallet");
+    Label notice = robot.lookup("#wallet-notice").queryAs(Label.class);
+    Myst before = node.balances().paymentsAccount();
+    answer = false;
+    robot.clickOn("#deposit-amount").write("0.5");
+    robot.clickOn("#deposit-button");
+    await(() -> notice.getText().startsWith("Cancelled"), "the cancelled notice");
+    assertThat(questions)
+        .singleElement()
+        .satisfies(
+            q -> {
+              assertThat(q).startsWith("Allow the payments contract to take 0.5 MYST");
+              assertThat(FEE.matcher(q).find()).as(q).isTrue();
+            });
+    assertThat(node.balances().paymentsAccount()).isEqualTo(before);
+
+    questions.clear();
+    answer = true;
+    robot.clickOn("#deposit-button");
+    await(() -> notice.getText().startsWith("Deposited"), "deposited");
+    assertThat(questions).hasSize(2);
+    assertThat(questions.get(0)).startsWith("Allow the payments contract to take 0.5 MYST");
+    assertThat(questions.get(1))
+        .startsWith("Deposit 0.5 MYST from your wallet into your payments account?");
+    assertThat(FEE.matcher(questions.get(1)).find()).as(questions.get(1)).isTrue();
+    assertThat(node.balances().paymentsAccount()).isEqualTo(before.plus(Myst.parse("0.5")));
+    assertThat(robot.lookup("#wallet-ether").queryAs(Label.class).getText()).endsWith(" ETH");
+  }
+
+  @Test
+  void anUnregisteredIdentityRegistersFromTheWalletConfirmingTheStakeAndTheFee(FxRobot robot)
+      throws Exception {
+    PrivateKey fresh = PrivateKey.generate(new java.security.SecureRandom());
+    network.fundUnregistered(fresh, Myst.parse("12"));
+    try (DesktopNode other =
+        DesktopNode.start(
+            fresh,
+            Files.createDirectories(work.resolve("unregistered")),
+            network.client(),
+            network.deployment())) {
+      var model = new WalletViewModel(other, background, Messages.forLocale(Locale.ENGLISH));
+      robot.interact(model::refresh);
+      await(() -> !model.registered().get(), "not registered yet");
+      robot.interact(
+          () ->
+              model.register(
+                  q -> {
+                    questions.add(q);
+                    return true;
+                  }));
+      await(() -> model.registered().get(), () -> "registered: " + model.error().get());
+      assertThat(questions).hasSize(2);
+      assertThat(questions.get(0))
+          .startsWith("Allow the identity registry to take the stake of 10 MYST");
+      assertThat(questions.get(1)).startsWith("Register your identity for a stake of 10 MYST?");
+      assertThat(FEE.matcher(questions.get(1)).find()).isTrue();
+      assertThat(model.notice().get()).isEqualTo("Your identity is registered.");
+      assertThat(other.balances().registered()).isTrue();
+    }
   }
 
   @Test

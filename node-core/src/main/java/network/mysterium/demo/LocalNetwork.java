@@ -112,14 +112,19 @@ public final class LocalNetwork implements AutoCloseable {
 
   /** Gives an identity ETH and MYST, registers it, and deposits into its payments account. */
   public void fund(PrivateKey key, Myst myst, Myst deposit) throws Exception {
-    client.fundOnDevChain(key.address().toString(), ETHER.multiply(BigInteger.TEN));
-    new MystTokenContract(client, deployment.token())
-        .transfer(deployer, key.address().toString(), myst.plus(STAKE).baseUnits());
+    fundUnregistered(key, myst.plus(STAKE));
     ChainWallet wallet = new ChainWallet(client, deployment);
     wallet.register(key);
     if (deposit.baseUnits().signum() > 0) {
       wallet.deposit(key, key.address(), deposit);
     }
+  }
+
+  /** Gives an identity ETH for gas and {@code myst} MYST in its wallet, and nothing else. */
+  public void fundUnregistered(PrivateKey key, Myst myst) throws Exception {
+    client.fundOnDevChain(key.address().toString(), ETHER.multiply(BigInteger.TEN));
+    new MystTokenContract(client, deployment.token())
+        .transfer(deployer, key.address().toString(), myst.baseUnits());
   }
 
   /** Starts a provider of SOCKS5 on loopback, with its own identity and database. */

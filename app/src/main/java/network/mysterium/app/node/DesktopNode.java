@@ -51,8 +51,12 @@ public final class DesktopNode implements AutoCloseable {
   /** One promise this node made, and whether the provider cleared it on chain. */
   public record PromiseRow(Address provider, long serial, Myst amount, boolean cleared) {}
 
-  /** The identity's money: wallet (MYST held), payments account (deposited), registration. */
-  public record Balances(Myst wallet, Myst paymentsAccount, boolean registered) {}
+  /**
+   * The identity's money: ETH for gas, wallet (MYST held), payments account (deposited), and
+   * registration.
+   */
+  public record Balances(
+      BigInteger etherWei, Myst wallet, Myst paymentsAccount, boolean registered) {}
 
   /** A deposit that cannot be made; the message key says why, for the user. */
   public static final class DepositException extends Exception {
@@ -204,34 +208,36 @@ public final class DesktopNode implements AutoCloseable {
 
   public Balances balances() throws ChainException {
     ChainWallet.Balances b = wallet.balances(key.address());
-    return new Balances(b.wallet(), b.paymentsAccount(), b.registered());
+    return new Balances(b.etherWei(), b.wallet(), b.paymentsAccount(), b.registered());
   }
 
   /**
-   * Moves MYST from the wallet into the payments account.
+   * The next transaction of a deposit into this identity's payments account (an approval first when
+   * the payments contract may not yet take the amount), with its fee estimated.
    *
    * @throws DepositException when the amount is not a positive MYST amount or more than the wallet
    *     holds (checked before any transaction), or the chain refuses
    */
-  public void deposit(String amountText) throws DepositException {
+  public ChainWallet.Step nextDepositStep(String amountText) throws DepositException {
     Myst amount = positive(amountText);
     try {
       if (amount.compareTo(wallet.balances(key.address()).wallet()) > 0) {
         throw new DepositException("app.wallet.error.too-much", amountText);
       }
-      wallet.deposit(key, key.address(), amount);
+      return wallet.nextDepositStep(key, key.address(), amount);
     } catch (ChainException e) {
       throw new DepositException("app.wallet.error.chain", e.getMessage());
     }
   }
 
   /**
-   * Sends MYST from the payments account to an address (signed by this identity).
+   * The transaction sending MYST from the payments account to an address (signed by this identity),
+   * with its fee estimated.
    *
    * @throws DepositException when the address or amount is not valid or more than the account holds
    *     (checked before any transaction), or the chain refuses
    */
-  public void withdraw(String toText, String amountText) throws DepositException {
+  public ChainWallet.Step withdrawalStep(String toText, String amountText) throws DepositException {
     Address to;
     try {
       to = Address.parse(toText.strip());
@@ -243,7 +249,33 @@ public final class DesktopNode implements AutoCloseable {
       if (amount.compareTo(wallet.balances(key.address()).paymentsAccount()) > 0) {
         throw new DepositException("app.wallet.error.too-much-account", amountText);
       }
-      wallet.withdraw(key, to, amount);
+      return wallet.withdrawalStep(key, to, amount);
+    } catch (ChainException e) {
+      throw new DepositException("app.wallet.error.chain", e.getMessage());
+    }
+  }
+
+  /**
+   * The next transaction of registering this identity (the stake's approval first), with its fee.
+   *
+   * @throws DepositException when the wallet holds less than the stake, or the chain refuses
+   */
+  public ChainWallet.Step nextRegistrationStep() throws DepositException {
+    try {
+      ChainWallet.Balances b = wallet.balances(key.address());
+      if (b.registered()) {
+        throw new DepositException("app.wallet.error.registered", key.address().toString());
+      }
+      return wallet.nextRegistrationStep(key);
+    } catch (ChainException e) {
+      throw new DepositException("app.wallet.error.chain", e.getMessage());
+    }
+  }
+
+  /** Sends a step the user confirmed, and waits until it is mined. */
+  public void send(ChainWallet.Step step) throws DepositException {
+    try {
+      wallet.send(key, step);
     } catch (ChainException e) {
       throw new DepositException("app.wallet.error.chain", e.getMessage());
     }

@@ -14,21 +14,17 @@ import javafx.scene.input.ClipboardContent;
 import javafx.scene.layout.GridPane;
 import javafx.scene.layout.HBox;
 import network.mysterium.app.node.DesktopNode;
+import network.mysterium.app.viewmodel.Confirmation;
 import network.mysterium.app.viewmodel.WalletViewModel;
 import network.mysterium.i18n.Messages;
 
 /**
- * The wallet: the identity (with copy), registration, balances, a deposit confirmed in a dialog
- * before anything is sent, and the promise history with each promise's clearing.
+ * The wallet: the identity (with copy), registration with its action, balances (ETH for gas too),
+ * deposit and withdrawal, each transaction confirmed with its fee in a dialog before it is sent,
+ * and the promise history with each promise's clearing.
  */
 public final class WalletView {
   private WalletView() {}
-
-  /** Asks the user to confirm a money move (the question says what); tests answer it. */
-  @FunctionalInterface
-  public interface Confirmation {
-    boolean confirm(String question);
-  }
 
   /** The real confirmation: a modal dialog with the question. */
   public static Confirmation dialog() {
@@ -57,9 +53,16 @@ public final class WalletView {
 
     GridPane grid = new GridPane(16, 8);
     grid.addRow(0, Views.label(messages, "app.wallet.identity"), new HBox(8, address, copy));
-    grid.addRow(1, Views.label(messages, "app.wallet.registration"), registered);
+    Button register = Views.button(messages, "register-button", "app.wallet.register");
+    register.visibleProperty().bind(model.registered().not());
+    register.disableProperty().bind(model.busy());
+    register.setOnAction(e -> model.register(confirmation));
+    Label ether = bound(model.etherBalance(), "wallet-ether");
+    grid.addRow(
+        1, Views.label(messages, "app.wallet.registration"), new HBox(8, registered, register));
     grid.addRow(2, Views.label(messages, "app.wallet.wallet"), wallet);
     grid.addRow(3, Views.label(messages, "app.wallet.payments"), payments);
+    grid.addRow(4, Views.label(messages, "app.wallet.gas"), ether);
 
     TextField amount = new TextField();
     amount.setId("deposit-amount");
@@ -68,13 +71,7 @@ public final class WalletView {
     amount.textProperty().bindBidirectional(model.depositAmount());
     Button deposit = Views.button(messages, "deposit-button", "app.wallet.deposit");
     deposit.disableProperty().bind(model.busy());
-    deposit.setOnAction(
-        e -> {
-          if (confirmation.confirm(
-              messages.get("app.wallet.confirm", model.depositAmount().get()))) {
-            model.deposit();
-          }
-        });
+    deposit.setOnAction(e -> model.deposit(confirmation));
     TextField to = new TextField();
     to.setId("withdraw-to");
     to.setPromptText(messages.get("app.wallet.to"));
@@ -87,16 +84,7 @@ public final class WalletView {
     withdrawAmount.textProperty().bindBidirectional(model.withdrawAmount());
     Button withdraw = Views.button(messages, "withdraw-button", "app.wallet.withdraw");
     withdraw.disableProperty().bind(model.busy());
-    withdraw.setOnAction(
-        e -> {
-          if (confirmation.confirm(
-              messages.get(
-                  "app.wallet.confirm-withdraw",
-                  model.withdrawAmount().get(),
-                  model.withdrawTo().get()))) {
-            model.withdraw();
-          }
-        });
+    withdraw.setOnAction(e -> model.withdraw(confirmation));
     Label notice = bound(model.notice(), "wallet-notice");
 
     TableView<DesktopNode.PromiseRow> promises = new TableView<>(model.promises());

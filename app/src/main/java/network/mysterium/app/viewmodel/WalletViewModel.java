@@ -7,6 +7,7 @@ import javafx.beans.property.StringProperty;
 import javafx.collections.FXCollections;
 import javafx.collections.ObservableList;
 import network.mysterium.app.node.DesktopNode;
+import network.mysterium.chain.ChainWallet;
 import network.mysterium.i18n.Messages;
 
 /**
@@ -21,6 +22,8 @@ public final class WalletViewModel {
   private final StringProperty walletBalance = new SimpleStringProperty("-");
   private final StringProperty paymentsBalance = new SimpleStringProperty("-");
   private final StringProperty registration = new SimpleStringProperty("-");
+  private final StringProperty etherBalance = new SimpleStringProperty("-");
+  private final BooleanProperty registered = new SimpleBooleanProperty(true);
   private final StringProperty depositAmount = new SimpleStringProperty("");
   private final StringProperty withdrawTo = new SimpleStringProperty("");
   private final StringProperty withdrawAmount = new SimpleStringProperty("");
@@ -44,6 +47,8 @@ public final class WalletViewModel {
         () -> new Snapshot(node.balances(), node.promises()),
         snapshot -> {
           walletBalance.set(snapshot.balances().wallet().toString());
+          etherBalance.set(ether(snapshot.balances().etherWei()) + " ETH");
+          registered.set(snapshot.balances().registered());
           paymentsBalance.set(snapshot.balances().paymentsAccount().toString());
           registration.set(
               messages.get(
@@ -62,55 +67,104 @@ public final class WalletViewModel {
   private record Snapshot(
       DesktopNode.Balances balances, java.util.List<DesktopNode.PromiseRow> promises) {}
 
-  /** Deposits the amount typed (the view has asked the user to confirm it). */
-  public void deposit() {
-    String amount = depositAmount.get() == null ? "" : depositAmount.get();
-    error.set("");
-    notice.set("");
-    busy.set(true);
-    background.run(
+  /**
+   * Deposits the amount typed: each transaction (an approval, then the deposit) is estimated, shown
+   * with its fee for the user to confirm, and only then sent.
+   */
+  public void deposit(Confirmation confirmation) {
+    String amount = text(depositAmount);
+    steps(
+        () -> node.nextDepositStep(amount),
+        confirmation,
         () -> {
-          node.deposit(amount);
-          return amount;
-        },
-        done -> {
-          notice.set(messages.get("app.wallet.deposited", done.strip()));
+          notice.set(messages.get("app.wallet.deposited", amount.strip()));
           depositAmount.set("");
-          refresh();
-        },
-        e -> {
-          busy.set(false);
-          error.set(
-              e instanceof DesktopNode.DepositException d
-                  ? messages.get(d.messageKey(), d.getMessage())
-                  : messages.get("app.error.chain", e.getMessage()));
         });
   }
 
-  /** Withdraws the amount typed to the address typed (the view has asked to confirm). */
-  public void withdraw() {
-    String to = withdrawTo.get() == null ? "" : withdrawTo.get();
-    String amount = withdrawAmount.get() == null ? "" : withdrawAmount.get();
+  /** Withdraws the amount typed to the address typed, after confirming it with its fee. */
+  public void withdraw(Confirmation confirmation) {
+    String to = text(withdrawTo);
+    String amount = text(withdrawAmount);
+    steps(
+        () -> node.withdrawalStep(to, amount),
+        confirmation,
+        () -> {
+          notice.set(messages.get("app.wallet.withdrawn", amount.strip(), to.strip()));
+          withdrawAmount.set("");
+        });
+  }
+
+  /** Registers this identity (the stake's approval, then the registration), each step confirmed. */
+  public void register(Confirmation confirmation) {
+    steps(
+        node::nextRegistrationStep,
+        confirmation,
+        () -> notice.set(messages.get("app.wallet.registered-now")));
+  }
+
+  private static String text(StringProperty property) {
+    return property.get() == null ? "" : property.get();
+  }
+
+  private void steps(
+      Background.Work<ChainWallet.Step> next, Confirmation confirmation, Runnable done) {
     error.set("");
     notice.set("");
     busy.set(true);
     background.run(
-        () -> {
-          node.withdraw(to, amount);
-          return amount;
+        next,
+        step -> {
+          if (!confirmation.confirm(question(step))) {
+            notice.set(messages.get("app.wallet.cancelled"));
+            refresh();
+            return;
+          }
+          notice.set(messages.get("app.wallet.sending"));
+          background.run(
+              () -> {
+                node.send(step);
+                return step;
+              },
+              sent -> {
+                if (sent.last()) {
+                  done.run();
+                  refresh();
+                } else {
+                  steps(next, confirmation, done);
+                }
+              },
+              this::failed);
         },
-        done -> {
-          notice.set(messages.get("app.wallet.withdrawn", done.strip(), to.strip()));
-          withdrawAmount.set("");
-          refresh();
-        },
-        e -> {
-          busy.set(false);
-          error.set(
-              e instanceof DesktopNode.DepositException d
-                  ? messages.get(d.messageKey(), d.getMessage())
-                  : messages.get("app.error.chain", e.getMessage()));
-        });
+        this::failed);
+  }
+
+  /** What the step moves, and its fee at most (gas times the most paid per gas now). */
+  private String question(ChainWallet.Step step) {
+    String key =
+        "app.wallet.step."
+            + step.kind().name().toLowerCase(java.util.Locale.ROOT).replace('_', '-');
+    String withdrawalTo = text(withdrawTo).strip();
+    return messages.get(
+        key,
+        step.amount().toPlainString(),
+        ether(step.fee().maxWei()),
+        step.fee().gas().toString(),
+        withdrawalTo);
+  }
+
+  /** Wei as ETH, in plain digits (no exponent) and without trailing zeros. */
+  static String ether(java.math.BigInteger wei) {
+    return new java.math.BigDecimal(wei).movePointLeft(18).stripTrailingZeros().toPlainString();
+  }
+
+  private void failed(Exception e) {
+    busy.set(false);
+    notice.set("");
+    error.set(
+        e instanceof DesktopNode.DepositException d
+            ? messages.get(d.messageKey(), d.getMessage())
+            : messages.get("app.error.chain", e.getMessage()));
   }
 
   public StringProperty withdrawTo() {
@@ -131,6 +185,15 @@ public final class WalletViewModel {
 
   public StringProperty paymentsBalance() {
     return paymentsBalance;
+  }
+
+  public StringProperty etherBalance() {
+    return etherBalance;
+  }
+
+  /** Whether the identity is registered (the register action shows while it is not). */
+  public BooleanProperty registered() {
+    return registered;
   }
 
   public StringProperty registration() {
