@@ -124,6 +124,8 @@ class DesktopAppTest {
       throws Exception {
     ListView<DesktopNode.CountryRow> countries = robot.lookup("#countries").queryListView();
     await(() -> countries.getItems().size() == 2, "the countries of the two providers");
+    assertThat(robot.lookup(".list-cell").match(cellContaining("Germany")).queryLabeled().getText())
+        .contains(": 1 provider, from 0.01 MYST per MB");
     robot.clickOn(robot.lookup(".list-cell").match(cellContaining("Germany")).queryLabeled());
     robot.clickOn("#connect-button");
     Label status = robot.lookup("#connect-status").queryAs(Label.class);
@@ -266,6 +268,59 @@ class DesktopAppTest {
       assertThat(model.notice().get()).isEqualTo("Your identity is registered.");
       assertThat(other.balances().registered()).isTrue();
     }
+  }
+
+  @Test
+  void theServicesFilterByOriginBandwidthAndStarAndShowPricesPerGigabyte(FxRobot robot)
+      throws Exception {
+    robot.clickOn("#nav-services");
+    TableView<ProposalIndex.Listing> table = robot.lookup("#services").queryTableView();
+    await(() -> table.getItems().size() >= 2, "the proposals");
+    assertThat(
+            robot
+                .lookup(".table-cell")
+                .match(cellContaining("0.01 MYST per MB (10 MYST per GB)"))
+                .tryQuery())
+        .isPresent();
+
+    retype(robot, "#services-origin", "us");
+    robot.clickOn("#services-apply");
+    await(
+        () -> table.getItems().stream().allMatch(l -> l.proposal().origin().country().equals("US")),
+        "only US providers");
+    assertThat(table.getItems()).hasSize(1);
+
+    retype(robot, "#services-origin", "");
+    retype(robot, "#services-min-bandwidth", "200"); // Mbit/s; the providers offer 100
+    robot.clickOn("#services-apply");
+    await(() -> table.getItems().isEmpty(), "none as fast as 200 Mbit/s");
+    retype(robot, "#services-min-bandwidth", "fast");
+    robot.clickOn("#services-apply");
+    Label error = robot.lookup("#services-error").queryAs(Label.class);
+    await(() -> !error.getText().isEmpty(), "the bandwidth error");
+    assertThat(error.getText())
+        .isEqualTo("\"fast\" is not a bandwidth: type Mbit/s, such as 10 or 2.5.");
+    retype(robot, "#services-min-bandwidth", "99.5");
+    robot.clickOn("#services-apply");
+    await(() -> table.getItems().size() >= 2, "both at 99.5 Mbit/s");
+
+    var german =
+        table.getItems().stream()
+            .filter(l -> l.proposal().providedFrom().country().equals("DE"))
+            .findFirst()
+            .orElseThrow();
+    robot.interact(() -> table.getSelectionModel().select(german));
+    robot.clickOn("#services-prefer");
+    await(() -> table.getItems().stream().anyMatch(ProposalIndex.Listing::preferred), "the star");
+    robot.clickOn("#services-preferred-only");
+    robot.clickOn("#services-apply");
+    await(
+        () -> table.getItems().stream().allMatch(ProposalIndex.Listing::preferred), "only starred");
+    assertThat(table.getItems())
+        .extracting(l -> l.proposal().provider())
+        .contains(german.proposal().provider());
+    robot.clickOn("#services-preferred-only");
+    retype(robot, "#services-min-bandwidth", "");
   }
 
   @Test
@@ -418,6 +473,16 @@ class DesktopAppTest {
       }
     }
     return colours.size();
+  }
+
+  /** Empties a text field, then types into it as a user would. */
+  private static void retype(FxRobot robot, String id, String text) {
+    javafx.scene.control.TextField field =
+        robot.lookup(id).queryAs(javafx.scene.control.TextField.class);
+    robot.interact(field::clear);
+    if (!text.isEmpty()) {
+      robot.clickOn(field).write(text);
+    }
   }
 
   private static java.util.function.Predicate<javafx.scene.control.Labeled> cellContaining(

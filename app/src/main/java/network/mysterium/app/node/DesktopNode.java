@@ -119,28 +119,66 @@ public final class DesktopNode implements AutoCloseable {
     return key.address();
   }
 
+  /**
+   * What the services table filters by; empty fields match anything. {@code country} is where the
+   * service exits, {@code origin} where the provider's node is.
+   */
+  public record Filter(
+      Optional<String> type,
+      Optional<String> country,
+      Optional<String> origin,
+      Optional<Myst> maxPrice,
+      Optional<Long> minBandwidthKbps,
+      boolean preferredOnly) {
+    public static Filter any() {
+      return new Filter(
+          Optional.empty(),
+          Optional.empty(),
+          Optional.empty(),
+          Optional.empty(),
+          Optional.empty(),
+          false);
+    }
+  }
+
   /** Matching proposals, cheapest first. */
-  public List<ProposalIndex.Listing> proposals(
-      Optional<String> type, Optional<String> country, Optional<Myst> maxPrice)
+  public List<ProposalIndex.Listing> proposals(Filter filter)
       throws IOException, StoreException, ChainException {
-    return consumer.search(
-        new ProposalIndex.Query(
+    List<ProposalIndex.Listing> found =
+        consumer.search(
+            new ProposalIndex.Query(
+                filter.type(),
+                filter.country(),
+                filter.origin(),
+                Optional.empty(),
+                Optional.empty(),
+                filter.maxPrice().map(Myst::baseUnits),
+                filter.minBandwidthKbps(),
+                false,
+                500));
+    return filter.preferredOnly()
+        ? found.stream().filter(ProposalIndex.Listing::preferred).toList()
+        : found;
+  }
+
+  private List<ProposalIndex.Listing> proposals(Optional<String> type, Optional<String> country)
+      throws IOException, StoreException, ChainException {
+    Filter any = Filter.any();
+    return proposals(
+        new Filter(
             type,
             country,
-            Optional.empty(),
-            Optional.empty(),
-            Optional.empty(),
-            maxPrice.map(Myst::baseUnits),
-            Optional.empty(),
-            false,
-            500));
+            any.origin(),
+            any.maxPrice(),
+            any.minBandwidthKbps(),
+            any.preferredOnly()));
   }
 
   /** Countries with SOCKS5 providers, by name order of their codes. */
   public List<CountryRow> countries() throws IOException, StoreException, ChainException {
     Map<String, List<ServiceProposal>> byCountry = new LinkedHashMap<>();
     for (ProposalIndex.Listing listing :
-        proposals(Optional.of(Socks5Client.TYPE), Optional.empty(), Optional.empty())) {
+        proposals(Optional.of(Socks5Client.TYPE), Optional.empty())) {
       byCountry
           .computeIfAbsent(listing.proposal().providedFrom().country(), c -> new ArrayList<>())
           .add(listing.proposal());
@@ -171,7 +209,7 @@ public final class DesktopNode implements AutoCloseable {
           Connector.NoProviderException,
           InterruptedException {
     List<ProposalIndex.Listing> found =
-        proposals(Optional.of(Socks5Client.TYPE), Optional.of(country), Optional.empty());
+        proposals(Optional.of(Socks5Client.TYPE), Optional.of(country));
     return consumer.connect(
         found,
         paymentStep,

@@ -41,7 +41,7 @@ public final class ConnectView {
                             "app.connect.country-row",
                             Countries.flag(row.country()),
                             Countries.name(row.country(), messages),
-                            Integer.toString(row.providers()),
+                            row.providers(),
                             row.lowestPricePerMegabyte().toPlainString()));
               }
             });

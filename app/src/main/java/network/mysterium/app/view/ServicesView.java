@@ -3,6 +3,7 @@ package network.mysterium.app.view;
 import javafx.beans.property.ReadOnlyStringWrapper;
 import javafx.scene.Parent;
 import javafx.scene.control.Button;
+import javafx.scene.control.CheckBox;
 import javafx.scene.control.TableColumn;
 import javafx.scene.control.TableView;
 import javafx.scene.control.TextField;
@@ -11,9 +12,13 @@ import network.mysterium.app.viewmodel.ConnectViewModel;
 import network.mysterium.app.viewmodel.Countries;
 import network.mysterium.app.viewmodel.ServicesViewModel;
 import network.mysterium.discovery.ProposalIndex;
+import network.mysterium.discovery.ServiceProposal;
 import network.mysterium.i18n.Messages;
 
-/** Proposals, cheapest first, with filters by type, country and maximum price. */
+/**
+ * Proposals, cheapest first (price also per GB or per hour), with filters by type, exit and origin
+ * country, maximum price, minimum bandwidth, and preferred providers only.
+ */
 public final class ServicesView {
   private ServicesView() {}
 
@@ -24,7 +29,16 @@ public final class ServicesView {
         field(messages, "services-country", "app.services.country", model.country());
     TextField max =
         field(messages, "services-max-price", "app.services.max-price", model.maxPrice());
+    TextField origin = field(messages, "services-origin", "app.services.origin", model.origin());
+    TextField bandwidth =
+        field(
+            messages, "services-min-bandwidth", "app.services.min-bandwidth", model.minBandwidth());
+    CheckBox preferred = new CheckBox(messages.get("app.services.preferred-only"));
+    preferred.setId("services-preferred-only");
+    preferred.setAccessibleText(preferred.getText());
+    preferred.selectedProperty().bindBidirectional(model.preferredOnly());
     Button apply = Views.button(messages, "services-apply", "app.services.apply");
+    apply.setDefaultButton(true);
     apply.setOnAction(e -> model.refresh());
 
     TableView<ProposalIndex.Listing> table = new TableView<>(model.listings());
@@ -50,18 +64,26 @@ public final class ServicesView {
                         + Countries.name(l.proposal().providedFrom().country(), messages)));
     table
         .getColumns()
+        .add(column(messages, "app.services.col.price", l -> price(l.proposal(), messages)));
+    table
+        .getColumns()
         .add(
             column(
                 messages,
-                "app.services.col.price",
+                "app.services.col.bandwidth",
                 l ->
                     messages.get(
-                        "app.services.price",
-                        l.proposal().pricePerUnit().toPlainString(),
-                        l.proposal().metering()
-                                == network.mysterium.discovery.ServiceProposal.Metering.PER_MEGABYTE
-                            ? messages.get("app.services.per-mb")
-                            : messages.get("app.services.per-second"))));
+                        "app.services.bandwidth",
+                        java.math.BigDecimal.valueOf(l.proposal().bandwidthKbps(), 3)
+                            .stripTrailingZeros()
+                            .toPlainString())));
+    table
+        .getColumns()
+        .add(
+            column(
+                messages,
+                "app.services.col.origin",
+                l -> Countries.name(l.proposal().origin().country(), messages)));
     table.setColumnResizePolicy(TableView.CONSTRAINED_RESIZE_POLICY_FLEX_LAST_COLUMN);
 
     table
@@ -86,10 +108,26 @@ public final class ServicesView {
         });
     return Views.page(
         Views.heading(messages, "app.nav.services"),
-        new HBox(8, type, country, max, apply),
+        new HBox(8, type, country, origin),
+        new HBox(8, max, bandwidth, preferred, apply),
         Views.error(model.error(), "services-error"),
         table,
         new HBox(8, connectTo, star));
+  }
+
+  /** The price as announced, and in the unit people think in: per GB or per hour. */
+  static String price(ServiceProposal p, Messages messages) {
+    boolean perMegabyte = p.metering() == ServiceProposal.Metering.PER_MEGABYTE;
+    java.math.BigDecimal unit = new java.math.BigDecimal(p.pricePerUnit().toPlainString());
+    String readable =
+        unit.multiply(java.math.BigDecimal.valueOf(perMegabyte ? 1000 : 3600))
+            .stripTrailingZeros()
+            .toPlainString();
+    return messages.get(
+        "app.services.price",
+        p.pricePerUnit().toPlainString(),
+        messages.get(perMegabyte ? "app.services.per-mb" : "app.services.per-second"),
+        messages.get(perMegabyte ? "app.services.per-gb" : "app.services.per-hour", readable));
   }
 
   private static TextField field(

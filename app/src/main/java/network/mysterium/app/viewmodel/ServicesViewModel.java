@@ -1,6 +1,8 @@
 package network.mysterium.app.viewmodel;
 
 import java.util.Optional;
+import javafx.beans.property.BooleanProperty;
+import javafx.beans.property.SimpleBooleanProperty;
 import javafx.beans.property.SimpleStringProperty;
 import javafx.beans.property.StringProperty;
 import javafx.collections.FXCollections;
@@ -10,7 +12,10 @@ import network.mysterium.discovery.ProposalIndex;
 import network.mysterium.i18n.Messages;
 import network.mysterium.money.Myst;
 
-/** The services table: proposals matching the filters, cheapest first. */
+/**
+ * The services table: proposals matching the filters (type, exit country, origin country, maximum
+ * price, minimum bandwidth, preferred only), cheapest first.
+ */
 public final class ServicesViewModel {
   private final DesktopNode node;
   private final Background background;
@@ -20,6 +25,9 @@ public final class ServicesViewModel {
   private final StringProperty type = new SimpleStringProperty("");
   private final StringProperty country = new SimpleStringProperty("");
   private final StringProperty maxPrice = new SimpleStringProperty("");
+  private final StringProperty origin = new SimpleStringProperty("");
+  private final StringProperty minBandwidth = new SimpleStringProperty("");
+  private final BooleanProperty preferredOnly = new SimpleBooleanProperty();
   private final StringProperty error = new SimpleStringProperty("");
 
   public ServicesViewModel(DesktopNode node, Background background, Messages messages) {
@@ -37,13 +45,34 @@ public final class ServicesViewModel {
       error.set(messages.get("app.services.error.price", maxPrice.get()));
       return;
     }
+    Optional<Long> minKbps;
+    try {
+      // typed in Mbit/s, as people know their line; the index holds kbit/s
+      minKbps =
+          blank(minBandwidth.get())
+              ? Optional.empty()
+              : Optional.of(
+                  new java.math.BigDecimal(minBandwidth.get().strip())
+                      .movePointRight(3)
+                      .longValueExact());
+      if (minKbps.isPresent() && minKbps.get() < 0) {
+        throw new NumberFormatException("negative");
+      }
+    } catch (RuntimeException e) {
+      error.set(messages.get("app.services.error.bandwidth", minBandwidth.get()));
+      return;
+    }
     Optional<String> t = blank(type.get()) ? Optional.empty() : Optional.of(type.get().strip());
-    Optional<String> c =
-        blank(country.get())
-            ? Optional.empty()
-            : Optional.of(country.get().strip().toUpperCase(java.util.Locale.ROOT));
+    DesktopNode.Filter filter =
+        new DesktopNode.Filter(
+            t,
+            countryCode(country.get()),
+            countryCode(origin.get()),
+            max,
+            minKbps,
+            preferredOnly.get());
     background.run(
-        () -> node.proposals(t, c, max),
+        () -> node.proposals(filter),
         listings::setAll,
         e -> error.set(messages.get("app.error.search", e.getMessage())));
   }
@@ -57,6 +86,12 @@ public final class ServicesViewModel {
         },
         done -> refresh(),
         e -> error.set(messages.get("app.error.search", e.getMessage())));
+  }
+
+  private static Optional<String> countryCode(String typed) {
+    return blank(typed)
+        ? Optional.empty()
+        : Optional.of(typed.strip().toUpperCase(java.util.Locale.ROOT));
   }
 
   private static boolean blank(String s) {
@@ -73,6 +108,19 @@ public final class ServicesViewModel {
 
   public StringProperty country() {
     return country;
+  }
+
+  public StringProperty origin() {
+    return origin;
+  }
+
+  /** The least bandwidth wanted, in Mbit/s. */
+  public StringProperty minBandwidth() {
+    return minBandwidth;
+  }
+
+  public BooleanProperty preferredOnly() {
+    return preferredOnly;
   }
 
   public StringProperty maxPrice() {
