@@ -12,6 +12,9 @@ import javafx.scene.control.ToggleGroup;
 import javafx.scene.layout.BorderPane;
 import javafx.scene.layout.VBox;
 import network.mysterium.app.node.DesktopNode;
+import network.mysterium.app.settings.AppSettings;
+import network.mysterium.app.settings.SettingsStore;
+import network.mysterium.app.settings.StartAtLogin;
 import network.mysterium.app.view.ConnectView;
 import network.mysterium.app.view.ProviderView;
 import network.mysterium.app.view.ServicesView;
@@ -19,6 +22,7 @@ import network.mysterium.app.view.SessionView;
 import network.mysterium.app.view.SettingsView;
 import network.mysterium.app.view.WalletView;
 import network.mysterium.app.viewmodel.Background;
+import network.mysterium.app.viewmodel.Confirmation;
 import network.mysterium.app.viewmodel.ConnectViewModel;
 import network.mysterium.app.viewmodel.ProviderViewModel;
 import network.mysterium.app.viewmodel.ServicesViewModel;
@@ -40,7 +44,8 @@ public final class MainWindow {
   private final Background background;
   private final Supplier<ProviderNode.Config> providerConfig;
   private final network.mysterium.app.viewmodel.Confirmation confirmation;
-  private final String chain;
+  private final SettingsStore settings;
+  private final StartAtLogin startAtLogin;
   private final Scene scene;
   private Locale locale;
   private boolean dark;
@@ -55,15 +60,17 @@ public final class MainWindow {
       DesktopNode node,
       Background background,
       Supplier<ProviderNode.Config> providerConfig,
-      network.mysterium.app.viewmodel.Confirmation confirmation,
-      String chain,
-      Locale locale) {
+      Confirmation confirmation,
+      SettingsStore settings,
+      StartAtLogin startAtLogin) {
     this.node = node;
     this.background = background;
     this.providerConfig = providerConfig;
     this.confirmation = confirmation;
-    this.chain = chain;
-    this.locale = locale;
+    this.settings = settings;
+    this.startAtLogin = startAtLogin;
+    this.locale = settings.get().language();
+    this.dark = settings.get().dark();
     this.scene = new Scene(new BorderPane(), 980, 680);
     rebuild("connect");
     applyTheme();
@@ -96,7 +103,14 @@ public final class MainWindow {
 
   private void rebuild(String shown) {
     messages = Messages.forLocale(locale);
-    connect = new ConnectViewModel(node, background, messages);
+    connect =
+        new ConnectViewModel(
+            node,
+            background,
+            messages,
+            () ->
+                new DesktopNode.Connection(
+                    settings.get().serviceType(), settings.get().killSwitch()));
     wallet = new WalletViewModel(node, background, messages);
     services = new ServicesViewModel(node, background, messages);
     boolean sharing = provider != null && provider.sharing().get();
@@ -114,17 +128,15 @@ public final class MainWindow {
         "settings",
         SettingsView.build(
             messages,
-            locale,
-            dark,
-            chain,
-            language -> {
-              locale = language;
-              rebuild("settings");
-            },
-            isDark -> {
-              dark = isDark;
-              applyTheme();
-            }));
+            settings,
+            startAtLogin,
+            new SettingsView.Actions(
+                language -> {
+                  locale = language;
+                  remember(s -> s.withLanguage(language));
+                  rebuild("settings");
+                },
+                this::setDark)));
     ToggleGroup group = new ToggleGroup();
     VBox nav = new VBox(4);
     nav.getStyleClass().add("nav-bar");
@@ -152,6 +164,11 @@ public final class MainWindow {
   }
 
   private void applyTheme() {
+    style(scene, dark);
+  }
+
+  /** The app's stylesheets on a scene, light or dark. */
+  public static void style(Scene scene, boolean dark) {
     scene
         .getStylesheets()
         .setAll(
@@ -167,6 +184,17 @@ public final class MainWindow {
   /** Switches the theme (also what the settings' check box does). */
   public void setDark(boolean dark) {
     this.dark = dark;
+    remember(s -> s.withDark(dark));
     applyTheme();
+  }
+
+  /** Saves a settings change; a failure to save changes nothing on screen (it is the same run). */
+  private void remember(java.util.function.UnaryOperator<AppSettings> change) {
+    try {
+      settings.update(change);
+    } catch (java.io.IOException e) {
+      System.getLogger(MainWindow.class.getName())
+          .log(System.Logger.Level.WARNING, "settings not saved: " + e.getMessage());
+    }
   }
 }

@@ -1,53 +1,137 @@
 package network.mysterium.app;
 
+import java.net.URI;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.security.SecureRandom;
+import java.time.Clock;
 import java.util.List;
 import java.util.Locale;
+import java.util.Optional;
 import javafx.application.Application;
 import javafx.application.Platform;
+import javafx.scene.Parent;
 import javafx.scene.Scene;
 import javafx.scene.control.Label;
 import javafx.scene.control.ProgressIndicator;
 import javafx.scene.layout.VBox;
 import javafx.stage.Stage;
 import network.mysterium.app.node.DesktopNode;
+import network.mysterium.app.settings.SettingsStore;
+import network.mysterium.app.settings.StartAtLogin;
+import network.mysterium.app.view.StartView;
 import network.mysterium.app.view.WalletView;
 import network.mysterium.app.viewmodel.Background;
+import network.mysterium.app.viewmodel.StartViewModel;
 import network.mysterium.contracts.anvil.Anvil;
 import network.mysterium.crypto.PrivateKey;
+import network.mysterium.datadir.DataDirectory;
 import network.mysterium.demo.Demo;
 import network.mysterium.demo.LocalNetwork;
 import network.mysterium.discovery.ServiceProposal;
 import network.mysterium.i18n.Messages;
+import network.mysterium.identity.KdfParams;
+import network.mysterium.identity.Keystore;
 import network.mysterium.money.Myst;
 import network.mysterium.session.SessionEvents;
 
 /**
- * The desktop app. {@code --demo}: starts the local network in-process (anvil, the contracts, three
- * providers, a funded identity, as {@code mysterium demo} does) and opens on it; progress is shown
- * while it starts, and all of it stops with the window.
+ * The desktop app.
+ *
+ * <ul>
+ *   <li>By default it opens the user's data directory ({@code --data-dir}, else the system's
+ *       place): the start screen unlocks an identity from its keystore (or creates the first one)
+ *       and connects the chain ({@code --rpc}, {@code --deployment}, or what Settings saved). The
+ *       data directory that {@code mysterium demo --keep-running} prints opens this way too, with
+ *       the passphrase "demo".
+ *   <li>{@code --demo} starts the local network in-process (anvil, the contracts, three providers,
+ *       a funded identity, as {@code mysterium demo} does) and opens on it; all of it stops with
+ *       the window.
+ *   <li>{@code --first-frame FILE} saves the first frame as PNG and quits (the installer's check).
+ * </ul>
  */
 public final class MysteriumApp extends Application {
+  private static final double WIDTH = 980;
+  private static final double HEIGHT = 680;
   private LocalNetwork localNetwork;
   private DesktopNode node;
   private Background background;
 
   @Override
   public void start(Stage stage) {
+    List<String> args = getParameters().getRaw();
+    background = new Background(Platform::runLater);
+    try {
+      if (args.contains("--demo")) {
+        startDemo(stage, args);
+      } else {
+        startUser(stage, args);
+      }
+    } catch (Exception e) {
+      Messages messages = Messages.forLocale(Locale.getDefault());
+      stage.setScene(
+          new Scene(
+              new VBox(16, new Label(messages.get("app.error.start", e.getMessage()))),
+              WIDTH,
+              HEIGHT));
+      stage.show();
+    }
+  }
+
+  private void startUser(Stage stage, List<String> args) throws Exception {
+    Path dataDir =
+        option(args, "--data-dir")
+            .map(Path::of)
+            .orElseGet(() -> DataDirectory.defaultForCurrentUser().root());
+    DataDirectory.createPrivateDirectories(dataDir);
+    SettingsStore settings = SettingsStore.open(dataDir);
+    Optional<String> rpc = option(args, "--rpc");
+    Optional<String> deployment = option(args, "--deployment");
+    if (rpc.isPresent() || deployment.isPresent()) {
+      settings.update(
+          s ->
+              s.withChain(
+                  rpc.map(URI::create).orElse(s.rpc()),
+                  deployment.map(Path::of).or(s::deployment)));
+    }
+    Messages messages = Messages.forLocale(settings.get().language());
+    stage.setTitle(messages.get("app.title"));
+    Keystore keystore =
+        new Keystore(
+            new DataDirectory(dataDir), KdfParams.STANDARD, new SecureRandom(), Clock.systemUTC());
+    StartViewModel start =
+        new StartViewModel(
+            keystore,
+            settings,
+            background,
+            messages,
+            started -> {
+              node = started;
+              MainWindow window =
+                  new MainWindow(
+                      started,
+                      background,
+                      () -> ProviderDefaults.loopbackSocks5(new ServiceProposal.Place("NL", 1136)),
+                      WalletView.dialog(),
+                      settings,
+                      StartAtLogin.forCurrentUser());
+              stage.setScene(window.scene());
+            });
+    Scene scene = new Scene(StartView.build(start, messages), WIDTH, HEIGHT);
+    MainWindow.style(scene, settings.get().dark());
+    stage.setScene(scene);
+    stage.show();
+    start.load();
+    firstFrame(args, scene);
+  }
+
+  private void startDemo(Stage stage, List<String> args) {
     Messages messages = Messages.forLocale(Locale.getDefault());
     stage.setTitle(messages.get("app.title"));
     ProgressIndicator progress = new ProgressIndicator();
     Label step = new Label(messages.get("app.starting"));
     stage.setScene(new Scene(new VBox(16, progress, step), 480, 200));
     stage.show();
-    List<String> args = getParameters().getRaw();
-    if (!args.contains("--demo")) {
-      step.setText(messages.get("app.usage"));
-      progress.setVisible(false);
-      return;
-    }
-    background = new Background(Platform::runLater);
     background.run(
         () -> {
           Path anvil = Anvil.locate(Path.of(System.getProperty("mysterium.root.dir", ".")));
@@ -60,20 +144,25 @@ public final class MysteriumApp extends Application {
           }
           PrivateKey you = localNetwork.newIdentity(Myst.parse("5"), Myst.parse("1"));
           Path data = Files.createDirectories(work.resolve("app"));
+          SettingsStore settings = SettingsStore.open(data);
+          settings.update(
+              s ->
+                  s.withChain(URI.create(localNetwork.rpcUrl()), Optional.empty())
+                      .withLanguage(Locale.getDefault()));
           node = DesktopNode.start(you, data, localNetwork.client(), localNetwork.deployment());
-          return node;
+          return settings;
         },
-        started -> {
+        settings -> {
           MainWindow window =
               new MainWindow(
-                  started,
+                  node,
                   background,
                   () -> ProviderDefaults.loopbackSocks5(new ServiceProposal.Place("NL", 1136)),
                   WalletView.dialog(),
-                  localNetwork.rpcUrl(),
-                  Locale.getDefault());
+                  settings,
+                  StartAtLogin.forCurrentUser());
           stage.setScene(window.scene());
-          firstFrame(args, window);
+          firstFrame(args, window.scene());
         },
         e -> {
           progress.setVisible(false);
@@ -81,23 +170,30 @@ public final class MysteriumApp extends Application {
         });
   }
 
-  /** With {@code --first-frame FILE}: the main window's first frame to FILE, then quit. */
-  private static void firstFrame(List<String> args, MainWindow window) {
-    int at = args.indexOf("--first-frame");
-    if (at < 0 || at + 1 >= args.size()) {
+  private static Optional<String> option(List<String> args, String name) {
+    int at = args.indexOf(name);
+    return at < 0 || at + 1 >= args.size() ? Optional.empty() : Optional.of(args.get(at + 1));
+  }
+
+  /** With {@code --first-frame FILE}: the scene's first frame to FILE, then quit. */
+  private static void firstFrame(List<String> args, Scene scene) {
+    Optional<String> file = option(args, "--first-frame");
+    if (file.isEmpty()) {
       return;
     }
-    Path file = Path.of(args.get(at + 1));
     Platform.runLater(
         () -> {
           try {
+            Parent root = scene.getRoot();
+            root.applyCss();
+            root.layout();
             javax.imageio.ImageIO.write(
-                javafx.embed.swing.SwingFXUtils.fromFXImage(window.scene().snapshot(null), null),
+                javafx.embed.swing.SwingFXUtils.fromFXImage(scene.snapshot(null), null),
                 "png",
-                file.toFile());
-            System.out.println("first frame: " + file);
+                Path.of(file.get()).toFile());
+            System.out.println("first frame: " + file.get());
           } catch (java.io.IOException e) {
-            System.err.println("cannot write " + file + ": " + e.getMessage());
+            System.err.println("cannot write " + file.get() + ": " + e.getMessage());
           }
           Platform.exit();
         });

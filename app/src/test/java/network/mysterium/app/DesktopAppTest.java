@@ -21,15 +21,23 @@ import javafx.scene.control.ListView;
 import javafx.scene.control.TableView;
 import javafx.stage.Stage;
 import network.mysterium.app.node.DesktopNode;
+import network.mysterium.app.settings.AppSettings;
+import network.mysterium.app.settings.SettingsStore;
+import network.mysterium.app.settings.StartAtLogin;
+import network.mysterium.app.view.StartView;
 import network.mysterium.app.viewmodel.Background;
+import network.mysterium.app.viewmodel.StartViewModel;
 import network.mysterium.app.viewmodel.WalletViewModel;
 import network.mysterium.consumer.ConsumerNode;
 import network.mysterium.contracts.anvil.AnvilExtension;
 import network.mysterium.crypto.PrivateKey;
+import network.mysterium.datadir.DataDirectory;
 import network.mysterium.demo.LocalNetwork;
 import network.mysterium.discovery.ProposalIndex;
 import network.mysterium.discovery.ServiceProposal;
 import network.mysterium.i18n.Messages;
+import network.mysterium.identity.KdfParams;
+import network.mysterium.identity.Keystore;
 import network.mysterium.messaging.channel.Contact;
 import network.mysterium.money.Myst;
 import network.mysterium.session.SessionEvents;
@@ -59,6 +67,9 @@ class DesktopAppTest {
   private static final java.util.regex.Pattern FEE =
       java.util.regex.Pattern.compile("Network fee: at most 0\\.\\d+ ETH \\(\\d+ gas\\)");
   private MainWindow window;
+  private Path settingsDir;
+  private SettingsStore settings;
+  private StartAtLogin startAtLogin;
 
   @BeforeAll
   static void localNetwork() throws Exception {
@@ -103,7 +114,19 @@ class DesktopAppTest {
   }
 
   @Start
-  void start(Stage stage) {
+  void start(Stage stage) throws Exception {
+    settingsDir = Files.createTempDirectory(work, "settings");
+    settings = SettingsStore.open(settingsDir);
+    settings.update(
+        s ->
+            s.withChain(java.net.URI.create(network.rpcUrl()), Optional.empty())
+                .withLanguage(Locale.ENGLISH));
+    startAtLogin =
+        StartAtLogin.forSystem(
+            "Linux",
+            java.util.Map.of("XDG_CONFIG_HOME", settingsDir.resolve("xdg").toString()),
+            settingsDir,
+            "/opt/mysterium/bin/Mysterium");
     window =
         new MainWindow(
             node,
@@ -113,8 +136,8 @@ class DesktopAppTest {
               questions.add(question); // the confirmation dialog
               return answer;
             },
-            network.rpcUrl(),
-            Locale.ENGLISH);
+            settings,
+            startAtLogin);
     stage.setScene(window.scene());
     stage.show();
   }
@@ -415,6 +438,111 @@ class DesktopAppTest {
   }
 
   @Test
+  void settingsAreSavedAtOnceAndStartAtLoginWritesTheAutostartEntry(FxRobot robot)
+      throws Exception {
+    robot.clickOn("#nav-settings");
+    assertThat(robot.lookup("#settings-data-dir").queryAs(Label.class).getText())
+        .isEqualTo(settingsDir.toString());
+    javafx.scene.control.CheckBox killSwitch =
+        robot.lookup("#settings-kill-switch").queryAs(javafx.scene.control.CheckBox.class);
+    assertThat(killSwitch.isDisabled()).isTrue(); // SOCKS5 has no kill switch
+    ComboBox<String> type = robot.lookup("#settings-type").queryComboBox();
+    robot.interact(() -> type.setValue("wireguard"));
+    assertThat(killSwitch.isDisabled()).isFalse();
+    assertThat(robot.lookup("#settings-dns").queryAs(Label.class).getText())
+        .isEqualTo("Every DNS query goes through the tunnel to the provider's resolver.");
+    robot.clickOn(killSwitch);
+    AppSettings saved = AppSettings.load(settingsDir);
+    assertThat(saved.serviceType()).isEqualTo("wireguard");
+    assertThat(saved.killSwitch()).isFalse();
+
+    Path entry = settingsDir.resolve("xdg/autostart/mysterium.desktop");
+    assertThat(entry).doesNotExist();
+    robot.clickOn("#settings-start-at-login");
+    assertThat(entry).exists();
+    assertThat(Files.readString(entry)).contains("Exec=/opt/mysterium/bin/Mysterium\n");
+    assertThat(AppSettings.load(settingsDir).startAtLogin()).isTrue();
+    robot.clickOn("#settings-start-at-login");
+    assertThat(entry).doesNotExist();
+
+    robot.interact(() -> type.setValue("socks5"));
+    assertThat(AppSettings.load(settingsDir).serviceType()).isEqualTo("socks5");
+  }
+
+  @Test
+  void theStartScreenCreatesUnlocksAndSaysWhatIsWrong(FxRobot robot) throws Exception {
+    Path data = Files.createTempDirectory(work, "user");
+    network.deployment().write(data.resolve("deployment.json"));
+    SettingsStore userSettings = SettingsStore.open(data);
+    userSettings.update(s -> s.withChain(java.net.URI.create(network.rpcUrl()), Optional.empty()));
+    Keystore keystore =
+        new Keystore(
+            new DataDirectory(data),
+            KdfParams.LIGHT,
+            new java.security.SecureRandom(),
+            java.time.Clock.systemUTC());
+    List<DesktopNode> opened = new java.util.concurrent.CopyOnWriteArrayList<>();
+    StartViewModel model =
+        new StartViewModel(
+            keystore, userSettings, background, Messages.forLocale(Locale.ENGLISH), opened::add);
+    robot.interact(model::load);
+    await(() -> model.creating().get(), "an empty keystore: create");
+
+    robot.interact(
+        () -> {
+          model.passphrase().set("short");
+          model.repeat().set("short");
+          model.open();
+        });
+    assertThat(model.error().get()).isEqualTo("Choose a passphrase of at least 8 characters.");
+    robot.interact(
+        () -> {
+          model.passphrase().set("correct horse");
+          model.repeat().set("correct horsf");
+          model.open();
+        });
+    assertThat(model.error().get())
+        .isEqualTo("The two passphrases differ: type the same one twice.");
+    assertThat(keystore.list().identities()).isEmpty();
+
+    // a chain that does not answer: the identity is created, nothing starts, the error says why
+    robot.interact(
+        () -> {
+          model.rpc().set("http://127.0.0.1:9"); // discard port: nothing listens
+          model.passphrase().set("correct horse");
+          model.repeat().set("correct horse");
+          model.open();
+        });
+    await(() -> !model.error().get().isEmpty(), "the chain error");
+    assertThat(model.error().get()).startsWith("The chain at http://127.0.0.1:9 did not answer");
+    assertThat(model.passphrase().get()).isEmpty(); // not kept on screen
+    await(() -> !model.creating().get(), "the created identity, to unlock");
+    assertThat(keystore.list().identities()).hasSize(1);
+    assertThat(opened).isEmpty();
+
+    robot.interact(
+        () -> {
+          model.rpc().set(network.rpcUrl());
+          model.passphrase().set("wrong horse");
+          model.open();
+        });
+    await(() -> !model.error().get().isEmpty(), "the passphrase error");
+    assertThat(model.error().get()).isEqualTo("Wrong passphrase: the key stays locked. Try again.");
+
+    robot.interact(
+        () -> {
+          model.passphrase().set("correct horse");
+          model.open();
+        });
+    await(() -> !opened.isEmpty(), () -> "opened: " + model.error().get());
+    try (DesktopNode started = opened.getFirst()) {
+      assertThat(started.address()).isEqualTo(model.identity().get());
+      assertThat(started.balances().etherWei()).isPositive(); // gas, on the dev chain only
+      assertThat(AppSettings.load(data).rpc().toString()).isEqualTo(network.rpcUrl());
+    }
+  }
+
+  @Test
   void persianTurnsTheWholeLayoutRightToLeft(FxRobot robot) throws Exception {
     robot.clickOn("#nav-settings");
     ComboBox<Locale> language = robot.lookup("#language").queryComboBox();
@@ -457,6 +585,33 @@ class DesktopAppTest {
         assertThat(distinctColours(image)).as(file.toString()).isGreaterThan(8);
       }
     }
+    // the start screen of a real start, over an empty data directory
+    Path empty = Files.createTempDirectory(work, "empty");
+    StartViewModel start =
+        new StartViewModel(
+            new Keystore(
+                new DataDirectory(empty),
+                KdfParams.LIGHT,
+                new java.security.SecureRandom(),
+                java.time.Clock.systemUTC()),
+            SettingsStore.open(empty),
+            background,
+            Messages.forLocale(Locale.ENGLISH),
+            n -> {});
+    robot.interact(start::load);
+    await(() -> start.creating().get(), "the empty keystore");
+    java.awt.image.BufferedImage first =
+        WaitForAsyncUtils.asyncFx(
+                () -> {
+                  javafx.scene.Scene scene =
+                      new javafx.scene.Scene(
+                          StartView.build(start, Messages.forLocale(Locale.ENGLISH)), 980, 680);
+                  MainWindow.style(scene, false);
+                  return javafx.embed.swing.SwingFXUtils.fromFXImage(scene.snapshot(null), null);
+                })
+            .get();
+    javax.imageio.ImageIO.write(first, "png", folder.resolve("start-light.png").toFile());
+    assertThat(distinctColours(first)).isGreaterThan(8);
     // the themes differ where it matters: the background
     java.awt.image.BufferedImage light =
         javax.imageio.ImageIO.read(folder.resolve("wallet-light.png").toFile());

@@ -39,7 +39,8 @@ class TranslationsTest {
 
   /** Keys that are only a layout of numbers and units, the same in several languages. */
   private static final java.util.Set<String> LANGUAGE_NEUTRAL =
-      java.util.Set.of("app.title", "app.services.price", "app.services.bandwidth");
+      java.util.Set.of(
+          "app.title", "app.services.price", "app.services.bandwidth", "app.settings.dns");
 
   private static boolean translated(ResourceBundle bundle, String key) {
     return bundle.containsKey(key)

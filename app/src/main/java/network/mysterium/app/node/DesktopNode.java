@@ -27,7 +27,11 @@ import network.mysterium.messaging.channel.Contact;
 import network.mysterium.money.Myst;
 import network.mysterium.payments.SignedPromise;
 import network.mysterium.provider.ProviderNode;
+import network.mysterium.service.ServiceClient;
 import network.mysterium.service.socks.Socks5Client;
+import network.mysterium.service.tunnel.HostNetwork;
+import network.mysterium.service.tunnel.WireGuardBackend;
+import network.mysterium.service.tunnel.WireGuardClient;
 import network.mysterium.session.ConsumerSession;
 import network.mysterium.session.SessionEvents;
 import network.mysterium.store.Database;
@@ -174,11 +178,31 @@ public final class DesktopNode implements AutoCloseable {
             any.preferredOnly()));
   }
 
+  /**
+   * How the app connects: through a local SOCKS5 proxy, or the IP tunnel (WireGuard, which needs
+   * CAP_NET_ADMIN) with or without the kill switch.
+   */
+  public record Connection(String serviceType, boolean killSwitch) {
+    public static Connection socks5() {
+      return new Connection(Socks5Client.TYPE, false);
+    }
+
+    public boolean tunnel() {
+      return serviceType.equals(WireGuardBackend.TYPE);
+    }
+  }
+
   /** Countries with SOCKS5 providers, by name order of their codes. */
   public List<CountryRow> countries() throws IOException, StoreException, ChainException {
+    return countries(Connection.socks5());
+  }
+
+  /** Countries with providers of the connection's service type. */
+  public List<CountryRow> countries(Connection connection)
+      throws IOException, StoreException, ChainException {
     Map<String, List<ServiceProposal>> byCountry = new LinkedHashMap<>();
     for (ProposalIndex.Listing listing :
-        proposals(Optional.of(Socks5Client.TYPE), Optional.empty())) {
+        proposals(Optional.of(connection.serviceType()), Optional.empty())) {
       byCountry
           .computeIfAbsent(listing.proposal().providedFrom().country(), c -> new ArrayList<>())
           .add(listing.proposal());
@@ -199,39 +223,52 @@ public final class DesktopNode implements AutoCloseable {
   }
 
   /**
-   * Connects to the cheapest SOCKS5 provider in the country (the next if it fails), its proxy on a
-   * free loopback port.
+   * Connects to the cheapest provider of the connection's type in the country (the next if it
+   * fails): a SOCKS5 proxy on a free loopback port, or the IP tunnel.
    */
-  public ConsumerSession connect(String country, Myst paymentStep, SessionEvents events)
+  public ConsumerSession connect(
+      String country, Connection connection, Myst paymentStep, SessionEvents events)
       throws IOException,
           StoreException,
           ChainException,
           Connector.NoProviderException,
           InterruptedException {
     List<ProposalIndex.Listing> found =
-        proposals(Optional.of(Socks5Client.TYPE), Optional.of(country));
+        proposals(Optional.of(connection.serviceType()), Optional.of(country));
     return consumer.connect(
         found,
         paymentStep,
         events,
         new Connector.Attempts() {},
         Duration.ofSeconds(15),
-        (type, contact) ->
-            new Socks5Client(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0)));
+        clients(connection));
   }
 
-  /** Connects to one chosen proposal (a SOCKS5 one), its proxy on a free loopback port. */
+  /** Connects to one chosen proposal, with a client of its service type. */
   public ConsumerSession connectTo(
-      ProposalIndex.Listing listing, Myst paymentStep, SessionEvents events)
+      ProposalIndex.Listing listing, Connection connection, Myst paymentStep, SessionEvents events)
       throws Connector.NoProviderException, InterruptedException {
+    Connection forType = new Connection(listing.proposal().serviceType(), connection.killSwitch());
     return consumer.connect(
         List.of(listing),
         paymentStep,
         events,
         new Connector.Attempts() {},
         Duration.ofSeconds(15),
-        (type, contact) ->
-            new Socks5Client(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0)));
+        clients(forType));
+  }
+
+  private static ServiceClient.Factory clients(Connection connection) {
+    return (type, contact) ->
+        connection.tunnel()
+            ? new WireGuardClient(
+                new WireGuardClient.Settings(
+                    WireGuardClient.Settings.defaults().interfaceName(),
+                    connection.killSwitch(),
+                    Duration.ofSeconds(10)),
+                new HostNetwork(),
+                contact)
+            : new Socks5Client(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0));
   }
 
   /** Marks a provider preferred (the star): searches may put it first. */

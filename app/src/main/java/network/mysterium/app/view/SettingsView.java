@@ -3,15 +3,24 @@ package network.mysterium.app.view;
 import java.util.List;
 import java.util.Locale;
 import java.util.function.Consumer;
+import javafx.beans.property.SimpleStringProperty;
+import javafx.beans.property.StringProperty;
 import javafx.scene.Parent;
 import javafx.scene.control.CheckBox;
 import javafx.scene.control.ComboBox;
 import javafx.scene.control.Label;
 import javafx.scene.layout.GridPane;
 import javafx.util.StringConverter;
+import network.mysterium.app.settings.AppSettings;
+import network.mysterium.app.settings.SettingsStore;
+import network.mysterium.app.settings.StartAtLogin;
 import network.mysterium.i18n.Messages;
 
-/** Language (six, Persian right to left) and theme (light, dark); the chain the app follows. */
+/**
+ * Language (six, Persian right to left), theme (light, dark), how to connect (SOCKS5 or the IP
+ * tunnel with its kill switch) and where DNS goes, start at login; the chain and data directory.
+ * Every change is saved at once.
+ */
 public final class SettingsView {
   /** The languages the app is translated into. */
   public static final List<Locale> LANGUAGES =
@@ -25,13 +34,13 @@ public final class SettingsView {
 
   private SettingsView() {}
 
+  /** What the settings view changes besides itself: the language and theme of the window. */
+  public record Actions(Consumer<Locale> changeLanguage, Consumer<Boolean> changeTheme) {}
+
   public static Parent build(
-      Messages messages,
-      Locale current,
-      boolean dark,
-      String chain,
-      Consumer<Locale> changeLanguage,
-      Consumer<Boolean> changeTheme) {
+      Messages messages, SettingsStore store, StartAtLogin startAtLogin, Actions actions) {
+    AppSettings current = store.get();
+    StringProperty error = new SimpleStringProperty("");
     ComboBox<Locale> language = new ComboBox<>();
     language.setId("language");
     language.setAccessibleText(messages.get("app.settings.language"));
@@ -52,23 +61,108 @@ public final class SettingsView {
         .getSelectionModel()
         .select(
             LANGUAGES.stream()
-                .filter(l -> l.getLanguage().equals(current.getLanguage()))
+                .filter(l -> l.getLanguage().equals(current.language().getLanguage()))
                 .findFirst()
                 .orElse(Locale.ENGLISH));
-    language.valueProperty().addListener((o, was, now) -> changeLanguage.accept(now));
+    language.valueProperty().addListener((o, was, now) -> actions.changeLanguage().accept(now));
 
     CheckBox darkTheme = new CheckBox(messages.get("app.settings.dark"));
     darkTheme.setId("dark-theme");
     darkTheme.setAccessibleText(messages.get("app.settings.dark"));
-    darkTheme.setSelected(dark);
-    darkTheme.selectedProperty().addListener((o, was, now) -> changeTheme.accept(now));
+    darkTheme.setSelected(current.dark());
+    darkTheme.selectedProperty().addListener((o, was, now) -> actions.changeTheme().accept(now));
 
-    Label chainLabel = new Label(chain);
+    ComboBox<String> type = new ComboBox<>();
+    type.setId("settings-type");
+    type.setAccessibleText(messages.get("app.settings.type"));
+    type.getItems().setAll("socks5", "wireguard");
+    type.setConverter(
+        new StringConverter<>() {
+          @Override
+          public String toString(String t) {
+            return t == null ? "" : messages.get("app.settings.type." + t);
+          }
+
+          @Override
+          public String fromString(String text) {
+            return null;
+          }
+        });
+    type.setValue(current.serviceType());
+    CheckBox killSwitch = new CheckBox(messages.get("app.settings.kill-switch"));
+    killSwitch.setId("settings-kill-switch");
+    killSwitch.setAccessibleText(killSwitch.getText());
+    killSwitch.setSelected(current.killSwitch());
+    killSwitch.disableProperty().bind(type.valueProperty().isNotEqualTo("wireguard"));
+    Label dns = new Label();
+    dns.setId("settings-dns");
+    dns.setWrapText(true);
+    dns.textProperty()
+        .bind(
+            javafx.beans.binding.Bindings.createStringBinding(
+                () -> messages.get("app.settings.dns." + type.getValue()), type.valueProperty()));
+    dns.accessibleTextProperty().bind(dns.textProperty());
+    Runnable saveConnection =
+        () ->
+            save(
+                store,
+                s -> s.withConnection(type.getValue(), killSwitch.isSelected()),
+                error,
+                messages);
+    type.valueProperty().addListener((o, was, now) -> saveConnection.run());
+    killSwitch.selectedProperty().addListener((o, was, now) -> saveConnection.run());
+
+    CheckBox login = new CheckBox(messages.get("app.settings.start-at-login"));
+    login.setId("settings-start-at-login");
+    login.setAccessibleText(login.getText());
+    login.setSelected(startAtLogin.enabled());
+    login
+        .selectedProperty()
+        .addListener(
+            (o, was, now) -> {
+              try {
+                startAtLogin.set(now);
+                save(store, s -> s.withStartAtLogin(now), error, messages);
+              } catch (java.io.IOException e) {
+                error.set(messages.get("app.settings.error.save", e.getMessage()));
+              }
+            });
+
+    Label chainLabel = new Label(current.rpc().toString());
     chainLabel.setId("settings-chain");
+    Label deployment = new Label(current.deploymentFile(store.dataDir()).toString());
+    deployment.setId("settings-deployment");
+    Label dataDir = new Label(store.dataDir().toString());
+    dataDir.setId("settings-data-dir");
+    Label dataDirHint = Views.label(messages, "app.settings.data-dir.hint");
+    dataDirHint.setWrapText(true);
     GridPane grid = new GridPane(16, 8);
     grid.addRow(0, Views.label(messages, "app.settings.language"), language);
     grid.addRow(1, Views.label(messages, "app.settings.theme"), darkTheme);
-    grid.addRow(2, Views.label(messages, "app.settings.chain"), chainLabel);
-    return Views.page(Views.heading(messages, "app.nav.settings"), grid);
+    grid.addRow(2, Views.label(messages, "app.settings.type"), type);
+    grid.addRow(3, new Label(), killSwitch);
+    grid.addRow(4, Views.label(messages, "app.settings.dns"), dns);
+    grid.addRow(5, Views.label(messages, "app.settings.login"), login);
+    grid.addRow(6, Views.label(messages, "app.settings.chain"), chainLabel);
+    grid.addRow(7, Views.label(messages, "app.settings.deployment"), deployment);
+    grid.addRow(8, Views.label(messages, "app.settings.data-dir"), dataDir);
+    return Views.page(
+        Views.heading(messages, "app.nav.settings"),
+        grid,
+        dataDirHint,
+        Views.error(error, "settings-error"));
+  }
+
+  private static void save(
+      SettingsStore store,
+      java.util.function.UnaryOperator<AppSettings> change,
+      StringProperty error,
+      Messages messages) {
+    try {
+      store.update(change);
+      error.set("");
+    } catch (java.io.IOException e) {
+      error.set(messages.get("app.settings.error.save", e.getMessage()));
+    }
   }
 }

@@ -72,7 +72,17 @@ public final class ConnectViewModel {
   private Instant connectedAt;
   private long lastChartBytes;
 
-  public ConnectViewModel(DesktopNode node, Background background, Messages messages) {
+  private final java.util.function.Supplier<DesktopNode.Connection> connection;
+
+  /**
+   * @param connection how to connect (SOCKS5 or the IP tunnel), read at each connect
+   */
+  public ConnectViewModel(
+      DesktopNode node,
+      Background background,
+      Messages messages,
+      java.util.function.Supplier<DesktopNode.Connection> connection) {
+    this.connection = connection;
     this.node = node;
     this.background = background;
     this.messages = messages;
@@ -94,7 +104,7 @@ public final class ConnectViewModel {
   public void refresh() {
     busy.set(true);
     background.run(
-        node::countries,
+        () -> node.countries(connection.get()),
         rows -> {
           allCountries.setAll(rows);
           busy.set(false);
@@ -112,7 +122,8 @@ public final class ConnectViewModel {
       error.set(messages.get("app.connect.error.pick-country"));
       return;
     }
-    open(country, () -> node.connect(country.country(), PAYMENT_STEP, events()));
+    DesktopNode.Connection how = connection.get();
+    open(country, () -> node.connect(country.country(), how, PAYMENT_STEP, events()));
   }
 
   /** Connects to one proposal the user chose (in the services table). */
@@ -120,7 +131,7 @@ public final class ConnectViewModel {
     open(
         new DesktopNode.CountryRow(
             listing.proposal().providedFrom().country(), 1, listing.proposal().pricePerUnit()),
-        () -> node.connectTo(listing, PAYMENT_STEP, events()));
+        () -> node.connectTo(listing, connection.get(), PAYMENT_STEP, events()));
   }
 
   private void open(DesktopNode.CountryRow country, Background.Work<ConsumerSession> connecting) {
@@ -146,13 +157,16 @@ public final class ConnectViewModel {
           lastChartBytes = 0;
           throughput.getData().clear();
           status.set(Status.CONNECTED);
-          proxyAddress.set("127.0.0.1:" + opened.socksAddress().getPort());
+          boolean tunnel =
+              !(opened.client() instanceof network.mysterium.service.socks.Socks5Client);
+          proxyAddress.set(
+              tunnel ? opened.client().describe() : "127.0.0.1:" + opened.socksAddress().getPort());
           statusText.set(
               messages.get(
                   "app.connect.status.connected",
                   opened.provider().toString(),
                   Countries.name(country.country(), messages),
-                  "SOCKS5",
+                  messages.get(tunnel ? "app.settings.type.wireguard" : "app.settings.type.socks5"),
                   proxyAddress.get()));
         },
         e -> {
@@ -163,6 +177,9 @@ public final class ConnectViewModel {
   }
 
   private String explain(Exception e, DesktopNode.CountryRow country) {
+    if (String.valueOf(e.getMessage()).contains("CAP_NET_ADMIN")) {
+      return messages.get("app.connect.error.admin");
+    }
     if (e instanceof Connector.NoProviderException no) {
       return no.getMessage().equals("no provider matches")
           ? messages.get(

@@ -1,0 +1,111 @@
+package network.mysterium.app.settings;
+
+import java.io.IOException;
+import java.io.Reader;
+import java.io.Writer;
+import java.net.URI;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Locale;
+import java.util.Optional;
+import java.util.Properties;
+
+/**
+ * What the user chose in the app, kept in {@code app.properties} in the data directory: the chain
+ * (RPC and deployment file), language, theme, how to connect (SOCKS5 or the IP tunnel, with or
+ * without the kill switch), and whether the app starts at login. No secret is kept here.
+ */
+public record AppSettings(
+    URI rpc,
+    Optional<Path> deployment,
+    Locale language,
+    boolean dark,
+    String serviceType,
+    boolean killSwitch,
+    boolean startAtLogin) {
+  public static final String FILE = "app.properties";
+  public static final URI DEFAULT_RPC = URI.create("http://127.0.0.1:8545");
+
+  public static AppSettings defaults() {
+    return new AppSettings(
+        DEFAULT_RPC, Optional.empty(), Locale.getDefault(), false, "socks5", true, false);
+  }
+
+  /** The deployment file: the one chosen, or {@code deployment.json} in the data directory. */
+  public Path deploymentFile(Path dataDir) {
+    return deployment.orElse(dataDir.resolve("deployment.json"));
+  }
+
+  /**
+   * The settings in a data directory; a missing file gives the defaults, and a value that cannot be
+   * read keeps its default (the app still opens, and the user fixes it in Settings).
+   */
+  public static AppSettings load(Path dataDir) throws IOException {
+    Path file = dataDir.resolve(FILE);
+    AppSettings d = defaults();
+    if (!Files.exists(file)) {
+      return d;
+    }
+    Properties p = new Properties();
+    try (Reader in = Files.newBufferedReader(file, StandardCharsets.UTF_8)) {
+      p.load(in);
+    }
+    URI rpc;
+    try {
+      rpc = URI.create(p.getProperty("rpc", d.rpc().toString()));
+    } catch (IllegalArgumentException e) {
+      rpc = d.rpc();
+    }
+    String type = p.getProperty("service-type", d.serviceType());
+    return new AppSettings(
+        rpc,
+        Optional.ofNullable(p.getProperty("deployment")).filter(s -> !s.isBlank()).map(Path::of),
+        Locale.forLanguageTag(p.getProperty("language", d.language().toLanguageTag())),
+        Boolean.parseBoolean(p.getProperty("dark", "false")),
+        type.equals("wireguard") ? type : "socks5",
+        Boolean.parseBoolean(p.getProperty("kill-switch", "true")),
+        Boolean.parseBoolean(p.getProperty("start-at-login", "false")));
+  }
+
+  /** Writes the settings into the data directory, replacing the file whole. */
+  public void save(Path dataDir) throws IOException {
+    Properties p = new Properties();
+    p.setProperty("rpc", rpc.toString());
+    deployment.ifPresent(d -> p.setProperty("deployment", d.toString()));
+    p.setProperty("language", language.toLanguageTag());
+    p.setProperty("dark", Boolean.toString(dark));
+    p.setProperty("service-type", serviceType);
+    p.setProperty("kill-switch", Boolean.toString(killSwitch));
+    p.setProperty("start-at-login", Boolean.toString(startAtLogin));
+    Path temporary = Files.createTempFile(dataDir, FILE, ".tmp");
+    try (Writer out = Files.newBufferedWriter(temporary, StandardCharsets.UTF_8)) {
+      p.store(out, "Mysterium app settings");
+    }
+    Files.move(
+        temporary,
+        dataDir.resolve(FILE),
+        java.nio.file.StandardCopyOption.REPLACE_EXISTING,
+        java.nio.file.StandardCopyOption.ATOMIC_MOVE);
+  }
+
+  public AppSettings withChain(URI rpc, Optional<Path> deployment) {
+    return new AppSettings(rpc, deployment, language, dark, serviceType, killSwitch, startAtLogin);
+  }
+
+  public AppSettings withLanguage(Locale language) {
+    return new AppSettings(rpc, deployment, language, dark, serviceType, killSwitch, startAtLogin);
+  }
+
+  public AppSettings withDark(boolean dark) {
+    return new AppSettings(rpc, deployment, language, dark, serviceType, killSwitch, startAtLogin);
+  }
+
+  public AppSettings withConnection(String serviceType, boolean killSwitch) {
+    return new AppSettings(rpc, deployment, language, dark, serviceType, killSwitch, startAtLogin);
+  }
+
+  public AppSettings withStartAtLogin(boolean startAtLogin) {
+    return new AppSettings(rpc, deployment, language, dark, serviceType, killSwitch, startAtLogin);
+  }
+}

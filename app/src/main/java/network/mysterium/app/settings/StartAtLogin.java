@@ -1,0 +1,110 @@
+package network.mysterium.app.settings;
+
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Locale;
+import java.util.Map;
+
+/**
+ * Starting the app when the user logs in, the way each desktop expects: an XDG autostart entry on
+ * Linux, a LaunchAgent on macOS, a command in the Startup folder on Windows. Only the user's own
+ * files are touched; no privilege is needed.
+ */
+public final class StartAtLogin {
+  private final Path entry;
+  private final String content;
+
+  private StartAtLogin(Path entry, String content) {
+    this.entry = entry;
+    this.content = content;
+  }
+
+  /**
+   * @param launcher the command that starts the app (the installed launcher, when installed)
+   */
+  public static StartAtLogin forSystem(
+      String osName, Map<String, String> env, Path home, String launcher) {
+    String os = osName.toLowerCase(Locale.ROOT);
+    if (os.contains("mac")) {
+      return new StartAtLogin(
+          home.resolve("Library/LaunchAgents/network.mysterium.app.plist"),
+          """
+          <?xml version="1.0" encoding="UTF-8"?>
+          <!DOCTYPE plist PUBLIC "-//Apple//DTD PLIST 1.0//EN" \
+          "http://www.apple.com/DTDs/PropertyList-1.0.dtd">
+          <plist version="1.0">
+          <dict>
+            <key>Label</key><string>network.mysterium.app</string>
+            <key>ProgramArguments</key><array><string>%s</string></array>
+            <key>RunAtLoad</key><true/>
+          </dict>
+          </plist>
+          """
+              .formatted(xml(launcher)));
+    }
+    if (os.contains("win")) {
+      Path appData =
+          env.containsKey("APPDATA")
+              ? Path.of(env.get("APPDATA"))
+              : home.resolve("AppData/Roaming");
+      return new StartAtLogin(
+          appData.resolve("Microsoft/Windows/Start Menu/Programs/Startup/Mysterium.cmd"),
+          "@start \"\" \"" + launcher + "\"\r\n");
+    }
+    Path config =
+        env.containsKey("XDG_CONFIG_HOME") && !env.get("XDG_CONFIG_HOME").isBlank()
+            ? Path.of(env.get("XDG_CONFIG_HOME"))
+            : home.resolve(".config");
+    return new StartAtLogin(
+        config.resolve("autostart/mysterium.desktop"),
+        """
+        [Desktop Entry]
+        Type=Application
+        Name=Mysterium VPN
+        Exec=%s
+        X-GNOME-Autostart-enabled=true
+        """
+            .formatted(launcher.contains(" ") ? "\"" + launcher + "\"" : launcher));
+  }
+
+  /** For this user on this system, starting the installed launcher (or the source checkout's). */
+  public static StartAtLogin forCurrentUser() {
+    String launcher = System.getProperty("jpackage.app-path");
+    if (launcher == null) {
+      launcher =
+          Path.of(System.getProperty("mysterium.root.dir", "."))
+                  .toAbsolutePath()
+                  .resolve("mysterium")
+                  .normalize()
+              + " gui";
+    }
+    return forSystem(
+        System.getProperty("os.name"),
+        System.getenv(),
+        Path.of(System.getProperty("user.home")),
+        launcher);
+  }
+
+  public Path entry() {
+    return entry;
+  }
+
+  public boolean enabled() {
+    return Files.exists(entry);
+  }
+
+  public void set(boolean on) throws IOException {
+    if (on) {
+      Files.createDirectories(entry.getParent());
+      Files.writeString(entry, content, StandardCharsets.UTF_8);
+    } else {
+      Files.deleteIfExists(entry);
+    }
+  }
+
+  private static String xml(String text) {
+    return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;");
+  }
+}

@@ -1,0 +1,239 @@
+package network.mysterium.app.viewmodel;
+
+import java.net.URI;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Optional;
+import java.util.function.Consumer;
+import javafx.beans.property.BooleanProperty;
+import javafx.beans.property.ObjectProperty;
+import javafx.beans.property.SimpleBooleanProperty;
+import javafx.beans.property.SimpleObjectProperty;
+import javafx.beans.property.SimpleStringProperty;
+import javafx.beans.property.StringProperty;
+import javafx.collections.FXCollections;
+import javafx.collections.ObservableList;
+import network.mysterium.app.node.DesktopNode;
+import network.mysterium.app.settings.SettingsStore;
+import network.mysterium.contracts.ChainException;
+import network.mysterium.contracts.Deployment;
+import network.mysterium.contracts.EthereumClient;
+import network.mysterium.crypto.Address;
+import network.mysterium.crypto.PrivateKey;
+import network.mysterium.i18n.Messages;
+import network.mysterium.identity.Keystore;
+import network.mysterium.identity.KeystoreException;
+
+/**
+ * The first screen of a real (not demo) start: which chain, and the identity to unlock with its
+ * passphrase, or a new identity when the keystore has none. Nothing starts until the passphrase
+ * opens the key and the chain answers; each failure says what to fix.
+ */
+public final class StartViewModel {
+  /** A passphrase shorter than this protects too little (scrypt slows guessing, not this). */
+  public static final int MIN_PASSPHRASE = 8;
+
+  private final Keystore keystore;
+  private final SettingsStore settings;
+  private final Background background;
+  private final Messages messages;
+  private final Consumer<DesktopNode> opened;
+  private final StringProperty rpc = new SimpleStringProperty("");
+  private final StringProperty deployment = new SimpleStringProperty("");
+  private final ObservableList<Address> identities = FXCollections.observableArrayList();
+  private final ObjectProperty<Address> identity = new SimpleObjectProperty<>();
+  private final StringProperty passphrase = new SimpleStringProperty("");
+  private final StringProperty repeat = new SimpleStringProperty("");
+  private final BooleanProperty creating = new SimpleBooleanProperty();
+  private final BooleanProperty busy = new SimpleBooleanProperty();
+  private final StringProperty status = new SimpleStringProperty("");
+  private final StringProperty error = new SimpleStringProperty("");
+
+  /**
+   * @param opened gets the started node, on the FX thread
+   */
+  public StartViewModel(
+      Keystore keystore,
+      SettingsStore settings,
+      Background background,
+      Messages messages,
+      Consumer<DesktopNode> opened) {
+    this.keystore = keystore;
+    this.settings = settings;
+    this.background = background;
+    this.messages = messages;
+    this.opened = opened;
+    rpc.set(settings.get().rpc().toString());
+    deployment.set(settings.get().deploymentFile(settings.dataDir()).toString());
+  }
+
+  /** Reads the keystore: its identities (the default first), or none, to create one. */
+  public void load() {
+    background.run(
+        keystore::list,
+        listing -> {
+          List<Address> found =
+              listing.identities().stream()
+                  .sorted((a, b) -> Boolean.compare(b.isDefault(), a.isDefault()))
+                  .map(Keystore.StoredIdentity::address)
+                  .toList();
+          identities.setAll(found);
+          identity.set(found.isEmpty() ? null : found.getFirst());
+          creating.set(found.isEmpty());
+        },
+        e -> error.set(messages.get("app.start.error.keystore", e.getMessage())));
+  }
+
+  /** Unlocks the chosen identity (or creates one first), connects the chain, starts the node. */
+  public void open() {
+    error.set("");
+    char[] secret = text(passphrase).toCharArray();
+    boolean create = creating.get();
+    if (create && secret.length < MIN_PASSPHRASE) {
+      error.set(messages.get("app.start.error.short", MIN_PASSPHRASE));
+      return;
+    }
+    if (create && !text(passphrase).equals(text(repeat))) {
+      error.set(messages.get("app.start.error.repeat"));
+      return;
+    }
+    if (!create && identity.get() == null) {
+      error.set(messages.get("app.start.error.pick"));
+      return;
+    }
+    URI rpcUri;
+    try {
+      rpcUri = URI.create(text(rpc).strip());
+      if (rpcUri.getScheme() == null || rpcUri.getHost() == null) {
+        throw new IllegalArgumentException("no scheme or host");
+      }
+    } catch (IllegalArgumentException e) {
+      error.set(messages.get("app.start.error.rpc", text(rpc)));
+      return;
+    }
+    Path deploymentFile = Path.of(text(deployment).strip());
+    Address chosen = identity.get();
+    passphrase.set("");
+    repeat.set("");
+    busy.set(true);
+    status.set(messages.get(create ? "app.start.creating" : "app.start.unlocking"));
+    background.run(
+        () -> start(create, chosen, secret, rpcUri, deploymentFile),
+        node -> {
+          busy.set(false);
+          status.set("");
+          opened.accept(node);
+        },
+        e -> {
+          busy.set(false);
+          status.set("");
+          error.set(explain(e, deploymentFile, rpcUri));
+          if (create) {
+            load(); // the identity may exist now: unlock it next time
+          }
+        });
+  }
+
+  private DesktopNode start(
+      boolean create, Address chosen, char[] secret, URI rpcUri, Path deploymentFile)
+      throws Exception {
+    try {
+      if (!Files.isRegularFile(deploymentFile)) {
+        throw new StartException(
+            messages.get("app.start.error.no-deployment", deploymentFile.toString()));
+      }
+      Deployment d = Deployment.read(deploymentFile);
+      Address address = create ? keystore.create(secret) : chosen;
+      background.onFxThread(() -> status.set(messages.get("app.start.unlocking")));
+      PrivateKey key = keystore.unlock(address, secret);
+      EthereumClient client;
+      try {
+        client = EthereumClient.connect(rpcUri, d.chainId());
+      } catch (ChainException e) {
+        key.close();
+        throw e;
+      }
+      background.onFxThread(() -> status.set(messages.get("app.start.following")));
+      if (client.chainId() == EthereumClient.DEV_CHAIN_ID
+          && client.etherBalance(address.toString()).signum() == 0) {
+        client.fundOnDevChain(address.toString(), java.math.BigInteger.TEN.pow(19)); // anvil only
+      }
+      settings.update(s -> s.withChain(rpcUri, Optional.of(deploymentFile)));
+      return DesktopNode.start(key, settings.dataDir(), client, d);
+    } finally {
+      java.util.Arrays.fill(secret, '\0');
+    }
+  }
+
+  private String explain(Exception e, Path deploymentFile, URI rpcUri) {
+    if (e instanceof StartException s) {
+      return s.getMessage();
+    }
+    if (e instanceof KeystoreException k) {
+      return k.reason() == KeystoreException.Reason.WRONG_PASSPHRASE
+          ? messages.get("app.start.error.passphrase")
+          : messages.get("app.start.error.keystore", k.getMessage());
+    }
+    if (e instanceof ChainException c) {
+      return messages.get("app.start.error.chain", rpcUri.toString(), c.getMessage());
+    }
+    return messages.get("app.error.start", e.getMessage());
+  }
+
+  /** A start that cannot go on, said in the user's language. */
+  private static final class StartException extends Exception {
+    StartException(String message) {
+      super(message);
+    }
+  }
+
+  private static String text(StringProperty property) {
+    return property.get() == null ? "" : property.get();
+  }
+
+  public StringProperty rpc() {
+    return rpc;
+  }
+
+  public StringProperty deployment() {
+    return deployment;
+  }
+
+  public ObservableList<Address> identities() {
+    return identities;
+  }
+
+  public ObjectProperty<Address> identity() {
+    return identity;
+  }
+
+  public StringProperty passphrase() {
+    return passphrase;
+  }
+
+  public StringProperty repeat() {
+    return repeat;
+  }
+
+  /** Whether the keystore is empty, so the start creates an identity. */
+  public BooleanProperty creating() {
+    return creating;
+  }
+
+  public BooleanProperty busy() {
+    return busy;
+  }
+
+  public StringProperty status() {
+    return status;
+  }
+
+  public StringProperty error() {
+    return error;
+  }
+
+  public Path dataDir() {
+    return settings.dataDir();
+  }
+}
