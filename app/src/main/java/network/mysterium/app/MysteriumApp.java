@@ -121,8 +121,15 @@ public final class MysteriumApp extends Application {
     MainWindow.style(scene, settings.get().dark());
     stage.setScene(scene);
     stage.show();
+    start
+        .loaded()
+        .addListener(
+            (o, was, now) -> {
+              if (now) {
+                firstFrame(args, scene);
+              }
+            });
     start.load();
-    firstFrame(args, scene);
   }
 
   private void startDemo(Stage stage, List<String> args) {

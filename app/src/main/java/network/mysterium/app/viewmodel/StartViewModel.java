@@ -47,6 +47,7 @@ public final class StartViewModel {
   private final StringProperty repeat = new SimpleStringProperty("");
   private final BooleanProperty creating = new SimpleBooleanProperty();
   private final BooleanProperty busy = new SimpleBooleanProperty();
+  private final BooleanProperty loaded = new SimpleBooleanProperty();
   private final StringProperty status = new SimpleStringProperty("");
   private final StringProperty error = new SimpleStringProperty("");
 
@@ -81,8 +82,12 @@ public final class StartViewModel {
           identities.setAll(found);
           identity.set(found.isEmpty() ? null : found.getFirst());
           creating.set(found.isEmpty());
+          loaded.set(true);
         },
-        e -> error.set(messages.get("app.start.error.keystore", e.getMessage())));
+        e -> {
+          error.set(messages.get("app.start.error.keystore", e.getMessage()));
+          loaded.set(true);
+        });
   }
 
   /** Unlocks the chosen identity (or creates one first), connects the chain, starts the node. */
@@ -219,6 +224,11 @@ public final class StartViewModel {
   /** Whether the keystore is empty, so the start creates an identity. */
   public BooleanProperty creating() {
     return creating;
+  }
+
+  /** Whether the keystore has been read (the screen then says unlock or create). */
+  public BooleanProperty loaded() {
+    return loaded;
   }
 
   public BooleanProperty busy() {
