@@ -3,7 +3,6 @@ package network.mysterium.app;
 import java.util.LinkedHashMap;
 import java.util.Locale;
 import java.util.Map;
-import java.util.function.Supplier;
 import javafx.geometry.NodeOrientation;
 import javafx.scene.Parent;
 import javafx.scene.Scene;
@@ -42,7 +41,7 @@ public final class MainWindow {
 
   private final DesktopNode node;
   private final Background background;
-  private final Supplier<ProviderNode.Config> providerConfig;
+  private final Sharing sharing;
   private final network.mysterium.app.viewmodel.Confirmation confirmation;
   private final SettingsStore settings;
   private final StartAtLogin startAtLogin;
@@ -56,16 +55,21 @@ public final class MainWindow {
   private ProviderViewModel provider;
   private final Map<String, Parent> views = new LinkedHashMap<>();
 
+  /** How "share my bandwidth" runs an offer, and finds where this node is. */
+  public record Sharing(
+      java.util.function.Function<ProviderViewModel.Offer, ProviderNode.Config> config,
+      ProviderViewModel.Locator locator) {}
+
   public MainWindow(
       DesktopNode node,
       Background background,
-      Supplier<ProviderNode.Config> providerConfig,
+      Sharing sharing,
       Confirmation confirmation,
       SettingsStore settings,
       StartAtLogin startAtLogin) {
     this.node = node;
     this.background = background;
-    this.providerConfig = providerConfig;
+    this.sharing = sharing;
     this.confirmation = confirmation;
     this.settings = settings;
     this.startAtLogin = startAtLogin;
@@ -113,11 +117,9 @@ public final class MainWindow {
                     settings.get().serviceType(), settings.get().killSwitch()));
     wallet = new WalletViewModel(node, background, messages);
     services = new ServicesViewModel(node, background, messages);
-    boolean sharing = provider != null && provider.sharing().get();
-    provider = new ProviderViewModel(node, background, messages, providerConfig);
-    if (sharing) {
-      provider.status().set(messages.get("app.provider.on-short"));
-    }
+    provider =
+        new ProviderViewModel(node, background, messages, sharing.config(), sharing.locator());
+    provider.showRunning();
     views.clear();
     views.put("connect", ConnectView.build(connect, messages));
     views.put("services", ServicesView.build(services, connect, () -> show("session"), messages));

@@ -22,16 +22,20 @@ import network.mysterium.app.settings.StartAtLogin;
 import network.mysterium.app.view.StartView;
 import network.mysterium.app.view.WalletView;
 import network.mysterium.app.viewmodel.Background;
+import network.mysterium.app.viewmodel.ProviderViewModel;
 import network.mysterium.app.viewmodel.StartViewModel;
 import network.mysterium.contracts.anvil.Anvil;
 import network.mysterium.crypto.PrivateKey;
 import network.mysterium.datadir.DataDirectory;
 import network.mysterium.demo.Demo;
 import network.mysterium.demo.LocalNetwork;
-import network.mysterium.discovery.ServiceProposal;
 import network.mysterium.i18n.Messages;
 import network.mysterium.identity.KdfParams;
 import network.mysterium.identity.Keystore;
+import network.mysterium.location.HttpPublicAddressSource;
+import network.mysterium.location.IpLocationDatabase;
+import network.mysterium.location.LocationDetector;
+import network.mysterium.location.PublicAddressSource;
 import network.mysterium.money.Myst;
 import network.mysterium.session.SessionEvents;
 
@@ -111,7 +115,7 @@ public final class MysteriumApp extends Application {
                   new MainWindow(
                       started,
                       background,
-                      () -> ProviderDefaults.loopbackSocks5(new ServiceProposal.Place("NL", 1136)),
+                      internetSharing(dataDir),
                       WalletView.dialog(),
                       settings,
                       StartAtLogin.forCurrentUser());
@@ -164,7 +168,7 @@ public final class MysteriumApp extends Application {
               new MainWindow(
                   node,
                   background,
-                  () -> ProviderDefaults.loopbackSocks5(new ServiceProposal.Place("NL", 1136)),
+                  new MainWindow.Sharing(ProviderDefaults::loopback, demoLocator()),
                   WalletView.dialog(),
                   settings,
                   StartAtLogin.forCurrentUser());
@@ -175,6 +179,57 @@ public final class MysteriumApp extends Application {
           progress.setVisible(false);
           step.setText(messages.get("app.error.start", e.getMessage()));
         });
+  }
+
+  /**
+   * Sharing from a user's computer: found by its public address (asked of a web service) in the
+   * open IP location data, announced at that address.
+   */
+  private static MainWindow.Sharing internetSharing(Path dataDir) {
+    PublicAddressSource publicAddress =
+        new HttpPublicAddressSource(HttpPublicAddressSource.DEFAULT);
+    return new MainWindow.Sharing(
+        offer -> {
+          try {
+            return ProviderDefaults.internet(offer, publicAddress.publicAddress().getHostAddress());
+          } catch (java.io.IOException e) {
+            throw new java.io.UncheckedIOException(
+                "could not learn this computer's public address: " + e.getMessage(), e);
+          }
+        },
+        () -> locate(publicAddress, geodata(dataDir)));
+  }
+
+  /**
+   * The demo's location: its providers run on loopback, which has no country, so the public address
+   * lookup (a boundary the local network cannot have) is stood in for by a fixed public address;
+   * the country and ASN come from the real IP location data when it is installed.
+   */
+  private static ProviderViewModel.Locator demoLocator() {
+    Path geodata =
+        Path.of(System.getProperty("mysterium.root.dir", "."))
+            .resolve("node-core/geodata/node_modules/@ip-location-db");
+    return () -> locate(() -> java.net.InetAddress.getByName("145.100.190.243"), geodata);
+  }
+
+  /**
+   * Where IP location data is: {@code -Dmysterium.geodata}, else {@code geodata} in the data dir.
+   */
+  private static Path geodata(Path dataDir) {
+    String configured = System.getProperty("mysterium.geodata");
+    return configured != null ? Path.of(configured) : dataDir.resolve("geodata");
+  }
+
+  /** Looks the public address up in the IP location data. */
+  public static ProviderViewModel.Located locate(PublicAddressSource publicAddress, Path geodata)
+      throws Exception {
+    try (IpLocationDatabase database = IpLocationDatabase.open(geodata)) {
+      LocationDetector.Detected found =
+          new LocationDetector(publicAddress, database)
+              .detect(Optional.empty(), java.util.OptionalLong.empty());
+      return new ProviderViewModel.Located(
+          found.place(), found.lookedUp().map(a -> a.getHostAddress()).orElse("-"));
+    }
   }
 
   private static Optional<String> option(List<String> args, String name) {

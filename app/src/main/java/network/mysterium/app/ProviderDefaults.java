@@ -3,34 +3,57 @@ package network.mysterium.app;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.time.Duration;
-import network.mysterium.discovery.ServiceProposal;
+import network.mysterium.app.viewmodel.ProviderViewModel;
 import network.mysterium.messaging.channel.Contact;
 import network.mysterium.money.Myst;
 import network.mysterium.provider.ProviderNode;
+import network.mysterium.service.tunnel.WireGuardBackend;
 
-/** How "Share my bandwidth" provides when the user has not changed anything. */
+/**
+ * How "Share my bandwidth" runs the offer the user chose: where it listens, and the limits the user
+ * is not asked about (promises from 0.01 MYST, at most 1 MYST uncleared per consumer).
+ */
 public final class ProviderDefaults {
   private ProviderDefaults() {}
 
+  /** On this machine's loopback: the local network of the demo and the tests. */
+  public static ProviderNode.Config loopback(ProviderViewModel.Offer offer) {
+    return config(offer, "127.0.0.1", true);
+  }
+
   /**
-   * SOCKS5 on this machine's loopback (the local network of the demo and the tests): 0.01 MYST per
-   * MB, promises from 0.01 MYST, at most 1 MYST uncleared per consumer.
+   * On every interface, announced at {@code advertisedHost} (the public address, as detected):
+   * consumers reach it from the Internet, and it refuses to carry them into private networks.
    */
-  public static ProviderNode.Config loopbackSocks5(ServiceProposal.Place place) {
+  public static ProviderNode.Config internet(ProviderViewModel.Offer offer, String advertisedHost) {
+    return config(offer, advertisedHost, false);
+  }
+
+  private static ProviderNode.Config config(
+      ProviderViewModel.Offer offer, String advertisedHost, boolean loopback) {
+    InetAddress bind = loopback ? InetAddress.getLoopbackAddress() : anyAddress();
     return new ProviderNode.Config(
-        "socks5",
-        null,
-        Contact.parse("udp://127.0.0.1:0"),
-        new InetSocketAddress(InetAddress.getLoopbackAddress(), 0),
-        "127.0.0.1",
-        place,
-        Myst.parse("0.01"),
+        offer.serviceType(),
+        WireGuardBackend.Settings.defaults(0, loopback),
+        Contact.parse("udp://" + bind.getHostAddress() + ":0"),
+        new InetSocketAddress(bind, 0),
+        advertisedHost,
+        offer.place(),
+        offer.pricePerMegabyte(),
         Myst.parse("0.01"),
         Myst.parse("1"),
         Myst.parse("0"),
         Duration.ofSeconds(1),
         Duration.ofSeconds(10),
-        true, // the local network's pages are on loopback
-        ProviderNode.ClearingPolicy.defaults());
+        loopback, // the local network's pages are on loopback
+        offer.clearing());
+  }
+
+  private static InetAddress anyAddress() {
+    try {
+      return InetAddress.getByName("0.0.0.0");
+    } catch (java.net.UnknownHostException e) {
+      throw new IllegalStateException(e);
+    }
   }
 }

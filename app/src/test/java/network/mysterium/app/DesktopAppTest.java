@@ -34,14 +34,15 @@ import network.mysterium.crypto.PrivateKey;
 import network.mysterium.datadir.DataDirectory;
 import network.mysterium.demo.LocalNetwork;
 import network.mysterium.discovery.ProposalIndex;
-import network.mysterium.discovery.ServiceProposal;
 import network.mysterium.i18n.Messages;
 import network.mysterium.identity.KdfParams;
 import network.mysterium.identity.Keystore;
+import network.mysterium.location.IpLocationDatabase;
 import network.mysterium.messaging.channel.Contact;
 import network.mysterium.money.Myst;
 import network.mysterium.session.SessionEvents;
 import network.mysterium.store.Database;
+import org.controlsfx.control.ToggleSwitch;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -66,6 +67,9 @@ class DesktopAppTest {
   private volatile boolean answer = true;
   private static final java.util.regex.Pattern FEE =
       java.util.regex.Pattern.compile("Network fee: at most 0\\.\\d+ ETH \\(\\d+ gas\\)");
+  private static final InetAddress SHARED_FROM = address("145.100.190.243");
+  private static final Path GEODATA =
+      Path.of("../node-core/geodata/node_modules/@ip-location-db").toAbsolutePath();
   private MainWindow window;
   private Path settingsDir;
   private SettingsStore settings;
@@ -131,7 +135,11 @@ class DesktopAppTest {
         new MainWindow(
             node,
             background,
-            () -> ProviderDefaults.loopbackSocks5(new ServiceProposal.Place("NL", 1136)),
+            new MainWindow.Sharing(
+                ProviderDefaults::loopback,
+                // a fixed address stands in for the public-address web service (no Internet here);
+                // its country and ASN come from the real IP location data
+                () -> MysteriumApp.locate(() -> SHARED_FROM, GEODATA)),
             question -> {
               questions.add(question); // the confirmation dialog
               return answer;
@@ -389,15 +397,48 @@ class DesktopAppTest {
 
   @Test
   void sharingMyBandwidthAnnouncesAProposalAnotherNodeFinds(FxRobot robot) throws Exception {
+    String country;
+    long asn;
+    try (var geodata = IpLocationDatabase.open(GEODATA)) {
+      country = geodata.country(SHARED_FROM).orElseThrow();
+      asn = geodata.asn(SHARED_FROM).orElseThrow();
+    }
     robot.clickOn("#nav-provider");
-    robot.clickOn(robot.lookup("#share-switch .thumb-area").queryAs(javafx.scene.Node.class));
     Label status = robot.lookup("#provider-status").queryAs(Label.class);
     Label error = robot.lookup("#provider-error").queryAs(Label.class);
+    // an offer that cannot be made says why, and nothing is announced
+    retype(robot, "#provider-price", "free");
+    robot.clickOn(robot.lookup("#share-switch .thumb-area").queryAs(javafx.scene.Node.class));
+    await(() -> !error.getText().isEmpty(), "the price error");
+    assertThat(error.getText())
+        .isEqualTo("\"free\" is not a price: type MYST per MB, such as 0.01.");
+    assertThat(robot.lookup("#share-switch").queryAs(ToggleSwitch.class).isSelected()).isFalse();
+    retype(robot, "#provider-price", "0.02");
+    robot.clickOn(robot.lookup("#share-switch .thumb-area").queryAs(javafx.scene.Node.class));
+    await(() -> error.getText().startsWith("\"\" is not a country code"), "the country error");
+
+    robot.clickOn("#provider-detect");
+    Label detected = robot.lookup("#provider-detected").queryAs(Label.class);
+    await(() -> detected.getText().contains("AS"), () -> "detected: " + error.getText());
+    assertThat(detected.getText()).endsWith(", AS" + asn + " (from 145.100.190.243)");
+    assertThat(
+            robot
+                .lookup("#provider-country")
+                .queryAs(javafx.scene.control.TextField.class)
+                .getText())
+        .isEqualTo(country);
+    robot.clickOn(robot.lookup("#share-switch .thumb-area").queryAs(javafx.scene.Node.class));
     await(
-        () -> status.getText().startsWith("Sharing from NL") || !error.getText().isEmpty(),
+        () -> status.getText().startsWith("Sharing from") || !error.getText().isEmpty(),
         () -> "sharing: " + status.getText());
     assertThat(error.getText()).isEmpty();
-    assertThat(status.getText()).isEqualTo("Sharing from NL at 0.01 MYST per MB");
+    assertThat(status.getText()).endsWith(" at 0.02 MYST per MB (SOCKS5 proxy (no admin rights))");
+    assertThat(
+            robot
+                .lookup("#provider-price")
+                .queryAs(javafx.scene.control.TextField.class)
+                .isDisabled())
+        .isTrue(); // the offer is fixed while it is announced
 
     try (PrivateKey other = network.newIdentity(Myst.parse("1"), Myst.parse("0.5"));
         Database database = Database.open(work.resolve("other.db"));
@@ -409,7 +450,7 @@ class DesktopAppTest {
                 network.deployment(),
                 Contact.parse("udp://127.0.0.1:0"))) {
       List<ProposalIndex.Listing> found =
-          second.search(ProposalIndex.Query.of(Optional.of("socks5"), Optional.of("NL"), 10));
+          second.search(ProposalIndex.Query.of(Optional.of("socks5"), Optional.of(country), 10));
       assertThat(found).extracting(l -> l.proposal().provider()).containsExactly(node.address());
       // and buys from it: the share view shows the promise held and the open session
       try (var session =
@@ -431,6 +472,11 @@ class DesktopAppTest {
             },
             () -> "the session in the share view: " + earnings.getText());
         assertThat(earnings.getText()).startsWith("Uncleared promises: 0.05 MYST.");
+        TableView<network.mysterium.session.ProviderSessions.ActiveSession> sessions =
+            robot.lookup("#provider-sessions").queryTableView();
+        assertThat(sessions.getItems())
+            .singleElement()
+            .satisfies(a -> assertThat(a.consumer()).isEqualTo(other.address()));
       }
     }
     robot.clickOn(robot.lookup("#share-switch .thumb-area").queryAs(javafx.scene.Node.class));
@@ -628,6 +674,14 @@ class DesktopAppTest {
       }
     }
     return colours.size();
+  }
+
+  private static InetAddress address(String text) {
+    try {
+      return InetAddress.getByName(text);
+    } catch (java.net.UnknownHostException e) {
+      throw new IllegalArgumentException(e);
+    }
   }
 
   /** Empties a text field, then types into it as a user would. */

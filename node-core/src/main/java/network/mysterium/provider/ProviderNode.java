@@ -274,6 +274,11 @@ public final class ProviderNode implements AutoCloseable {
     return sessions.openSessions().size();
   }
 
+  /** The sessions open now, with their metering. */
+  public List<ProviderSessions.ActiveSession> sessions() {
+    return sessions.active();
+  }
+
   public ConsumerAccounts accounts() {
     return accounts;
   }

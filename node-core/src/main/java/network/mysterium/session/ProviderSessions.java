@@ -110,6 +110,32 @@ public final class ProviderSessions implements AutoCloseable {
     return List.copyOf(sessions.keySet());
   }
 
+  /** An open session as the provider's user sees it: who, how much each way, what was billed. */
+  public record ActiveSession(
+      String id,
+      Address consumer,
+      long bytesToConsumer,
+      long bytesFromConsumer,
+      BigInteger billed,
+      java.time.Duration elapsed) {}
+
+  /** The sessions open now with their metering, the oldest first. */
+  public List<ActiveSession> active() {
+    return sessions.values().stream()
+        .filter(s -> s.state != State.CLOSED)
+        .sorted(java.util.Comparator.comparingLong((ProviderSession s) -> s.started))
+        .map(
+            s ->
+                new ActiveSession(
+                    s.key,
+                    s.consumer,
+                    s.meter.bytesToConsumer(),
+                    s.meter.bytesFromConsumer(),
+                    s.billed,
+                    java.time.Duration.ofMillis(s.elapsedMillis())))
+        .toList();
+  }
+
   /** The meter of an open session, by its id: the data channel's gate. */
   public java.util.Optional<Meter> meter(byte[] sessionId) {
     ProviderSession s = sessions.get(HEX.formatHex(sessionId));

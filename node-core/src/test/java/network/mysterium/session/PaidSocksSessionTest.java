@@ -340,6 +340,16 @@ class PaidSocksSessionTest {
     String url = "http://localhost:" + web.getAddress().getPort() + "/";
     assertThat(curl(first.socksAddress(), url)).isEqualTo(Integer.toString(PAGE.length));
     assertThat(curl(second.socksAddress(), url)).isEqualTo(Integer.toString(PAGE.length));
+    // what the provider's user sees: both sessions, each with the page's bytes metered
+    assertThat(sessions.active())
+        .extracting(ProviderSessions.ActiveSession::id)
+        .containsExactlyInAnyOrder(first.sessionId(), second.sessionId());
+    assertThat(sessions.active())
+        .allSatisfy(
+            a -> {
+              assertThat(a.bytesToConsumer()).isGreaterThanOrEqualTo(PAGE.length);
+              assertThat(a.bytesFromConsumer()).isPositive();
+            });
 
     first.close();
     assertThat(first.lastMetering().last()).isTrue();

@@ -434,6 +434,12 @@ public final class DesktopNode implements AutoCloseable {
         active);
   }
 
+  /** The sessions this node provides now, with their metering (none while not sharing). */
+  public synchronized List<network.mysterium.session.ProviderSessions.ActiveSession>
+      providerSessions() {
+    return provider == null ? List.of() : provider.sessions();
+  }
+
   public synchronized void stopProviding() {
     if (provider != null) {
       provider.close();

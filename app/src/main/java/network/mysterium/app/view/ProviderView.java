@@ -1,12 +1,24 @@
 package network.mysterium.app.view;
 
 import javafx.scene.Parent;
+import javafx.scene.control.Button;
+import javafx.scene.control.ComboBox;
 import javafx.scene.control.Label;
+import javafx.scene.control.TableView;
+import javafx.scene.control.TextField;
+import javafx.scene.layout.GridPane;
+import javafx.scene.layout.HBox;
+import javafx.util.StringConverter;
 import network.mysterium.app.viewmodel.ProviderViewModel;
 import network.mysterium.i18n.Messages;
+import network.mysterium.money.Myst;
+import network.mysterium.session.ProviderSessions;
 import org.controlsfx.control.ToggleSwitch;
 
-/** "Share my bandwidth": one switch, what it is doing, and the offer once announced. */
+/**
+ * "Share my bandwidth": the offer (type, price, location, clearing), one switch, what sharing
+ * earned, and the sessions open now with their metering. The offer is fixed while sharing.
+ */
 public final class ProviderView {
   private ProviderView() {}
 
@@ -20,21 +32,108 @@ public final class ProviderView {
     status.textProperty().bind(model.status());
     status.accessibleTextProperty().bind(model.status());
     status.setWrapText(true);
+
+    ComboBox<String> type = new ComboBox<>();
+    type.setId("provider-type");
+    type.setAccessibleText(messages.get("app.provider.type"));
+    type.getItems().setAll("socks5", "wireguard");
+    type.setConverter(
+        new StringConverter<>() {
+          @Override
+          public String toString(String t) {
+            return t == null ? "" : messages.get("app.settings.type." + t);
+          }
+
+          @Override
+          public String fromString(String text) {
+            return null;
+          }
+        });
+    type.valueProperty().bindBidirectional(model.serviceType());
+    TextField price = Views.field(messages, "provider-price", "app.provider.price", model.price());
+    TextField country =
+        Views.field(messages, "provider-country", "app.provider.country", model.country());
+    Button detect = Views.button(messages, "provider-detect", "app.provider.detect");
+    detect.setOnAction(e -> model.detect());
+    Label detected = new Label();
+    detected.setId("provider-detected");
+    detected.textProperty().bind(model.detected());
+    detected.accessibleTextProperty().bind(model.detected());
+    TextField clearAt =
+        Views.field(messages, "provider-clear-at", "app.provider.clear-at", model.clearAt());
+    TextField clearAfter =
+        Views.field(
+            messages, "provider-clear-after", "app.provider.clear-after", model.clearAfterHours());
+    for (javafx.scene.Node n :
+        new javafx.scene.Node[] {type, price, country, detect, clearAt, clearAfter}) {
+      n.disableProperty().bind(model.sharing());
+    }
+    GridPane offer = new GridPane(16, 8);
+    offer.addRow(0, Views.label(messages, "app.provider.type"), type);
+    offer.addRow(1, Views.label(messages, "app.provider.price"), price);
+    offer.addRow(
+        2, Views.label(messages, "app.provider.country"), new HBox(8, country, detect, detected));
+    offer.addRow(
+        3,
+        Views.label(messages, "app.provider.clearing"),
+        new HBox(
+            8,
+            clearAt,
+            Views.label(messages, "app.provider.clear-or"),
+            clearAfter,
+            Views.label(messages, "app.provider.clear-hours")));
+
     Label earnings = new Label();
     earnings.setId("provider-earnings");
     earnings.textProperty().bind(model.earnings());
     earnings.accessibleTextProperty().bind(model.earnings());
-    javafx.scene.control.Button refresh = Views.button(messages, "provider-refresh", "app.refresh");
+    Button refresh = Views.button(messages, "provider-refresh", "app.refresh");
     refresh.setOnAction(e -> model.refreshEarnings());
     Label explain = Views.label(messages, "app.provider.explain");
     explain.setWrapText(true);
+
+    TableView<ProviderSessions.ActiveSession> sessions = new TableView<>(model.sessions());
+    sessions.setId("provider-sessions");
+    sessions.setAccessibleText(messages.get("app.provider.sessions"));
+    sessions.setPlaceholder(Views.label(messages, "app.provider.no-sessions"));
+    sessions
+        .getColumns()
+        .add(Views.column(messages, "app.provider.col.consumer", s -> s.consumer().toString()));
+    sessions
+        .getColumns()
+        .add(
+            Views.column(
+                messages, "app.provider.col.down", s -> Views.megabytes(s.bytesToConsumer())));
+    sessions
+        .getColumns()
+        .add(
+            Views.column(
+                messages, "app.provider.col.up", s -> Views.megabytes(s.bytesFromConsumer())));
+    sessions
+        .getColumns()
+        .add(
+            Views.column(
+                messages, "app.provider.col.billed", s -> Myst.ofBaseUnits(s.billed()).toString()));
+    sessions
+        .getColumns()
+        .add(
+            Views.column(
+                messages,
+                "app.provider.col.duration",
+                s -> Long.toString(s.elapsed().toSeconds()) + " s"));
+    sessions.setColumnResizePolicy(TableView.CONSTRAINED_RESIZE_POLICY_FLEX_LAST_COLUMN);
+    sessions.setPrefHeight(140);
+
     return Views.page(
         Views.heading(messages, "app.nav.provider"),
         explain,
+        offer,
         share,
         status,
+        Views.error(model.error(), "provider-error"),
         earnings,
-        refresh,
-        Views.error(model.error(), "provider-error"));
+        Views.heading(messages, "app.provider.sessions"),
+        sessions,
+        refresh);
   }
 }

@@ -1,10 +1,8 @@
 package network.mysterium.app.view;
 
-import javafx.beans.property.ReadOnlyStringWrapper;
 import javafx.scene.Parent;
 import javafx.scene.control.Button;
 import javafx.scene.control.CheckBox;
-import javafx.scene.control.TableColumn;
 import javafx.scene.control.TableView;
 import javafx.scene.control.TextField;
 import javafx.scene.layout.HBox;
@@ -24,14 +22,15 @@ public final class ServicesView {
 
   public static Parent build(
       ServicesViewModel model, ConnectViewModel connect, Runnable showSession, Messages messages) {
-    TextField type = field(messages, "services-type", "app.services.type", model.type());
+    TextField type = Views.field(messages, "services-type", "app.services.type", model.type());
     TextField country =
-        field(messages, "services-country", "app.services.country", model.country());
+        Views.field(messages, "services-country", "app.services.country", model.country());
     TextField max =
-        field(messages, "services-max-price", "app.services.max-price", model.maxPrice());
-    TextField origin = field(messages, "services-origin", "app.services.origin", model.origin());
+        Views.field(messages, "services-max-price", "app.services.max-price", model.maxPrice());
+    TextField origin =
+        Views.field(messages, "services-origin", "app.services.origin", model.origin());
     TextField bandwidth =
-        field(
+        Views.field(
             messages, "services-min-bandwidth", "app.services.min-bandwidth", model.minBandwidth());
     CheckBox preferred = new CheckBox(messages.get("app.services.preferred-only"));
     preferred.setId("services-preferred-only");
@@ -48,14 +47,15 @@ public final class ServicesView {
     table
         .getColumns()
         .add(
-            column(messages, "app.services.col.provider", l -> l.proposal().provider().toString()));
+            Views.column(
+                messages, "app.services.col.provider", l -> l.proposal().provider().toString()));
     table
         .getColumns()
-        .add(column(messages, "app.services.col.type", l -> l.proposal().serviceType()));
+        .add(Views.column(messages, "app.services.col.type", l -> l.proposal().serviceType()));
     table
         .getColumns()
         .add(
-            column(
+            Views.column(
                 messages,
                 "app.services.col.country",
                 l ->
@@ -64,11 +64,11 @@ public final class ServicesView {
                         + Countries.name(l.proposal().providedFrom().country(), messages)));
     table
         .getColumns()
-        .add(column(messages, "app.services.col.price", l -> price(l.proposal(), messages)));
+        .add(Views.column(messages, "app.services.col.price", l -> price(l.proposal(), messages)));
     table
         .getColumns()
         .add(
-            column(
+            Views.column(
                 messages,
                 "app.services.col.bandwidth",
                 l ->
@@ -80,7 +80,7 @@ public final class ServicesView {
     table
         .getColumns()
         .add(
-            column(
+            Views.column(
                 messages,
                 "app.services.col.origin",
                 l -> Countries.name(l.proposal().origin().country(), messages)));
@@ -88,7 +88,8 @@ public final class ServicesView {
 
     table
         .getColumns()
-        .add(0, column(messages, "app.services.col.preferred", l -> l.preferred() ? "★" : ""));
+        .add(
+            0, Views.column(messages, "app.services.col.preferred", l -> l.preferred() ? "★" : ""));
     Button star = Views.button(messages, "services-prefer", "app.services.prefer");
     star.disableProperty().bind(table.getSelectionModel().selectedItemProperty().isNull());
     star.setOnAction(e -> model.prefer(table.getSelectionModel().getSelectedItem()));
@@ -128,24 +129,5 @@ public final class ServicesView {
         p.pricePerUnit().toPlainString(),
         messages.get(perMegabyte ? "app.services.per-mb" : "app.services.per-second"),
         messages.get(perMegabyte ? "app.services.per-gb" : "app.services.per-hour", readable));
-  }
-
-  private static TextField field(
-      Messages messages, String id, String key, javafx.beans.property.StringProperty value) {
-    TextField field = new TextField();
-    field.setId(id);
-    field.setPromptText(messages.get(key));
-    field.setAccessibleText(messages.get(key));
-    field.textProperty().bindBidirectional(value);
-    return field;
-  }
-
-  private static TableColumn<ProposalIndex.Listing, String> column(
-      Messages messages,
-      String key,
-      java.util.function.Function<ProposalIndex.Listing, String> value) {
-    TableColumn<ProposalIndex.Listing, String> column = new TableColumn<>(messages.get(key));
-    column.setCellValueFactory(c -> new ReadOnlyStringWrapper(value.apply(c.getValue())));
-    return column;
   }
 }

@@ -50,4 +50,25 @@ final class Views {
   static String megabytes(long bytes) {
     return String.format(java.util.Locale.ROOT, "%.2f MB", bytes / 1e6);
   }
+
+  /** A text field bound both ways to a property, its prompt and accessible name from i18n. */
+  static javafx.scene.control.TextField field(
+      Messages messages, String id, String key, javafx.beans.property.StringProperty value) {
+    javafx.scene.control.TextField field = new javafx.scene.control.TextField();
+    field.setId(id);
+    field.setPromptText(messages.get(key));
+    field.setAccessibleText(messages.get(key));
+    field.textProperty().bindBidirectional(value);
+    return field;
+  }
+
+  /** A table column of text computed from each row. */
+  static <T> javafx.scene.control.TableColumn<T, String> column(
+      Messages messages, String key, java.util.function.Function<T, String> value) {
+    javafx.scene.control.TableColumn<T, String> column =
+        new javafx.scene.control.TableColumn<>(messages.get(key));
+    column.setCellValueFactory(
+        c -> new javafx.beans.property.ReadOnlyStringWrapper(value.apply(c.getValue())));
+    return column;
+  }
 }

@@ -1,12 +1,10 @@
 package network.mysterium.app.view;
 
-import javafx.beans.property.ReadOnlyStringWrapper;
 import javafx.scene.Parent;
 import javafx.scene.control.Alert;
 import javafx.scene.control.Button;
 import javafx.scene.control.ButtonType;
 import javafx.scene.control.Label;
-import javafx.scene.control.TableColumn;
 import javafx.scene.control.TableView;
 import javafx.scene.control.TextField;
 import javafx.scene.input.Clipboard;
@@ -93,17 +91,17 @@ public final class WalletView {
     promises.setPlaceholder(Views.label(messages, "app.wallet.no-promises"));
     promises
         .getColumns()
-        .add(column(messages, "app.wallet.col.provider", r -> r.provider().toString()));
+        .add(Views.column(messages, "app.wallet.col.provider", r -> r.provider().toString()));
     promises
         .getColumns()
-        .add(column(messages, "app.wallet.col.serial", r -> Long.toString(r.serial())));
+        .add(Views.column(messages, "app.wallet.col.serial", r -> Long.toString(r.serial())));
     promises
         .getColumns()
-        .add(column(messages, "app.wallet.col.amount", r -> r.amount().toString()));
+        .add(Views.column(messages, "app.wallet.col.amount", r -> r.amount().toString()));
     promises
         .getColumns()
         .add(
-            column(
+            Views.column(
                 messages,
                 "app.wallet.col.status",
                 r -> messages.get(r.cleared() ? "app.wallet.cleared" : "app.wallet.held")));
@@ -130,12 +128,5 @@ public final class WalletView {
     label.textProperty().bind(text);
     label.accessibleTextProperty().bind(text);
     return label;
-  }
-
-  private static <T> TableColumn<T, String> column(
-      Messages messages, String key, java.util.function.Function<T, String> value) {
-    TableColumn<T, String> column = new TableColumn<>(messages.get(key));
-    column.setCellValueFactory(c -> new ReadOnlyStringWrapper(value.apply(c.getValue())));
-    return column;
   }
 }

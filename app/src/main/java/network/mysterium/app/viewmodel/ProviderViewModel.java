@@ -1,42 +1,79 @@
 package network.mysterium.app.viewmodel;
 
-import java.util.function.Supplier;
+import java.math.BigDecimal;
+import java.time.Duration;
+import java.util.function.Function;
 import javafx.beans.property.BooleanProperty;
 import javafx.beans.property.SimpleBooleanProperty;
 import javafx.beans.property.SimpleStringProperty;
 import javafx.beans.property.StringProperty;
+import javafx.collections.FXCollections;
+import javafx.collections.ObservableList;
 import network.mysterium.app.node.DesktopNode;
+import network.mysterium.discovery.ServiceProposal;
 import network.mysterium.i18n.Messages;
+import network.mysterium.money.Myst;
 import network.mysterium.provider.ProviderNode;
+import network.mysterium.session.ProviderSessions;
 
 /**
- * "Share my bandwidth": the toggle starts this node as a SOCKS5 provider (announced on chain) and
- * stops it; the status says which, and the proposal once announced.
+ * "Share my bandwidth": the offer (service type, price per MB, location detected or typed, when to
+ * clear promises), the toggle that announces it on chain and withdraws it, what sharing earned, and
+ * the sessions open now with their metering.
  */
 public final class ProviderViewModel {
+  /** What the user offers, as chosen in the view. */
+  public record Offer(
+      String serviceType,
+      Myst pricePerMegabyte,
+      ServiceProposal.Place place,
+      ProviderNode.ClearingPolicy clearing) {}
+
+  /** Finds where this node is (country and ASN) for the offer. */
+  @FunctionalInterface
+  public interface Locator {
+    Located locate() throws Exception;
+  }
+
+  /** A detected place, and the public address it was looked up for. */
+  public record Located(ServiceProposal.Place place, String address) {}
+
   private final DesktopNode node;
   private final Background background;
   private final Messages messages;
-  private final Supplier<ProviderNode.Config> config;
+  private final Function<Offer, ProviderNode.Config> config;
+  private final Locator locator;
   private final BooleanProperty sharing = new SimpleBooleanProperty();
   private final StringProperty status = new SimpleStringProperty();
   private final StringProperty error = new SimpleStringProperty("");
-  private final StringProperty price = new SimpleStringProperty("");
+  private final StringProperty price = new SimpleStringProperty("0.01");
+  private final StringProperty serviceType = new SimpleStringProperty("socks5");
+  private final StringProperty country = new SimpleStringProperty("");
+  private final StringProperty detected = new SimpleStringProperty("");
+  private final StringProperty clearAt = new SimpleStringProperty("1");
+  private final StringProperty clearAfterHours = new SimpleStringProperty("24");
   private final StringProperty earnings = new SimpleStringProperty("");
+  private final ObservableList<ProviderSessions.ActiveSession> sessions =
+      FXCollections.observableArrayList();
+  private long asn;
   private boolean applying;
 
   /**
-   * @param config how to provide (price, location, where to listen), read when sharing starts
+   * @param config how to run an offer (where to listen), called off the FX thread as sharing starts
+   *     (it may look up the public address)
+   * @param locator where this node is, for the offer's location
    */
   public ProviderViewModel(
       DesktopNode node,
       Background background,
       Messages messages,
-      Supplier<ProviderNode.Config> config) {
+      Function<Offer, ProviderNode.Config> config,
+      Locator locator) {
     this.node = node;
     this.background = background;
     this.messages = messages;
     this.config = config;
+    this.locator = locator;
     status.set(messages.get("app.provider.off"));
     sharing.addListener(
         (o, was, on) -> {
@@ -46,51 +83,153 @@ public final class ProviderViewModel {
         });
   }
 
+  /** Looks up this node's country and ASN (the user may still type another country). */
+  public void detect() {
+    error.set("");
+    detected.set(messages.get("app.provider.detecting"));
+    background.run(
+        locator::locate,
+        found -> {
+          country.set(found.place().country());
+          asn = found.place().asn();
+          detected.set(
+              messages.get(
+                  "app.provider.detected",
+                  Countries.name(found.place().country(), messages),
+                  Long.toString(found.place().asn()),
+                  found.address()));
+        },
+        e -> {
+          detected.set("");
+          error.set(messages.get("app.provider.error.detect", e.getMessage()));
+        });
+  }
+
+  /** The offer as typed, or a message key and the text that is wrong. */
+  private Offer offer() throws OfferException {
+    Myst perMegabyte;
+    try {
+      perMegabyte = Myst.parse(text(price));
+    } catch (RuntimeException e) {
+      throw new OfferException("app.provider.error.price", text(price));
+    }
+    if (perMegabyte.baseUnits().signum() <= 0) {
+      throw new OfferException("app.provider.error.price", text(price));
+    }
+    ServiceProposal.Place place;
+    try {
+      place = new ServiceProposal.Place(text(country).toUpperCase(java.util.Locale.ROOT), asn);
+    } catch (RuntimeException e) {
+      throw new OfferException("app.provider.error.country", text(country));
+    }
+    Myst atValue;
+    long hours;
+    try {
+      atValue = Myst.parse(text(clearAt));
+      hours = new BigDecimal(text(clearAfterHours)).longValueExact();
+      if (atValue.baseUnits().signum() <= 0 || hours <= 0) {
+        throw new IllegalArgumentException("not positive");
+      }
+    } catch (RuntimeException e) {
+      throw new OfferException("app.provider.error.clearing", text(clearAt));
+    }
+    return new Offer(
+        text(serviceType),
+        perMegabyte,
+        place,
+        new ProviderNode.ClearingPolicy(atValue, Duration.ofHours(hours), Duration.ofMinutes(1)));
+  }
+
+  private static final class OfferException extends Exception {
+    final String key;
+
+    OfferException(String key, String detail) {
+      super(detail);
+      this.key = key;
+    }
+  }
+
   private void apply(boolean on) {
     error.set("");
+    Offer chosen = null;
+    if (on) {
+      try {
+        chosen = offer();
+      } catch (OfferException e) {
+        // later, not inside this change: the switch's binding ignores changes made while it updates
+        background.onFxThread(this::revert);
+        error.set(messages.get(e.key, e.getMessage()));
+        return;
+      }
+    }
+    Offer starting = chosen;
     status.set(messages.get(on ? "app.provider.starting" : "app.provider.stopping"));
     background.run(
         () -> {
           if (on) {
-            return node.startProviding(config.get(), 40_000);
+            return node.startProviding(config.apply(starting), 40_000);
           }
           node.stopProviding();
           return null;
         },
         provider -> {
           if (provider != null) {
-            price.set(provider.proposal().pricePerUnit().toPlainString());
             refreshEarnings();
             status.set(
                 messages.get(
                     "app.provider.on",
-                    provider.proposal().providedFrom().country(),
-                    provider.proposal().pricePerUnit().toPlainString()));
+                    Countries.name(provider.proposal().providedFrom().country(), messages),
+                    provider.proposal().pricePerUnit().toPlainString(),
+                    messages.get("app.settings.type." + provider.proposal().serviceType())));
           } else {
+            sessions.clear();
             status.set(messages.get("app.provider.off"));
           }
         },
         e -> {
-          applying = true;
-          sharing.set(node.providing());
-          applying = false;
+          revert();
           status.set(messages.get(node.providing() ? "app.provider.on-short" : "app.provider.off"));
           error.set(messages.get("app.provider.error", e.getMessage()));
         });
   }
 
-  /** Reads what sharing has earned, and the sessions open now. */
+  /** Shows the node's sharing as it is (a new view of a node that may be sharing already). */
+  public void showRunning() {
+    revert();
+    if (node.providing()) {
+      status.set(messages.get("app.provider.on-short"));
+      refreshEarnings();
+    }
+  }
+
+  private void revert() {
+    applying = true;
+    sharing.set(node.providing());
+    applying = false;
+  }
+
+  /** Reads what sharing has earned, and the sessions open now with their metering. */
   public void refreshEarnings() {
     background.run(
-        node::earnings,
-        e ->
-            earnings.set(
-                messages.get(
-                    "app.provider.earnings",
-                    e.uncleared().toPlainString(),
-                    e.paymentsAccount().toPlainString(),
-                    Integer.toString(e.activeSessions()))),
+        () -> new Snapshot(node.earnings(), node.providerSessions()),
+        snapshot -> {
+          DesktopNode.Earnings e = snapshot.earnings();
+          earnings.set(
+              messages.get(
+                  "app.provider.earnings",
+                  e.uncleared().toPlainString(),
+                  e.paymentsAccount().toPlainString(),
+                  Integer.toString(e.activeSessions())));
+          sessions.setAll(snapshot.sessions());
+        },
         e -> error.set(messages.get("app.error.chain", e.getMessage())));
+  }
+
+  private record Snapshot(
+      DesktopNode.Earnings earnings, java.util.List<ProviderSessions.ActiveSession> sessions) {}
+
+  private static String text(StringProperty p) {
+    return p.get() == null ? "" : p.get().strip();
   }
 
   public StringProperty earnings() {
@@ -109,7 +248,36 @@ public final class ProviderViewModel {
     return error;
   }
 
+  /** The price per MB, as typed. */
   public StringProperty price() {
     return price;
+  }
+
+  /** {@code socks5} or {@code wireguard}. */
+  public StringProperty serviceType() {
+    return serviceType;
+  }
+
+  /** The country announced: detected, or typed by the user. */
+  public StringProperty country() {
+    return country;
+  }
+
+  public StringProperty detected() {
+    return detected;
+  }
+
+  /** Clear a consumer's promises once they reach this many MYST. */
+  public StringProperty clearAt() {
+    return clearAt;
+  }
+
+  /** Clear a consumer's promises once the oldest is this many hours old. */
+  public StringProperty clearAfterHours() {
+    return clearAfterHours;
+  }
+
+  public ObservableList<ProviderSessions.ActiveSession> sessions() {
+    return sessions;
   }
 }
