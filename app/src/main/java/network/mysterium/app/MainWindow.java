@@ -161,6 +161,7 @@ public final class MainWindow {
     scene.setRoot(root);
     show(shown);
     connect.refresh();
+    connect.loadHistory();
     wallet.refresh();
     services.refresh();
   }

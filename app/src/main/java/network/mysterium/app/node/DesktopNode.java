@@ -34,6 +34,7 @@ import network.mysterium.service.tunnel.WireGuardBackend;
 import network.mysterium.service.tunnel.WireGuardClient;
 import network.mysterium.session.ConsumerSession;
 import network.mysterium.session.SessionEvents;
+import network.mysterium.session.SessionHistory;
 import network.mysterium.store.Database;
 import network.mysterium.store.StoreException;
 
@@ -84,6 +85,7 @@ public final class DesktopNode implements AutoCloseable {
   private final ConsumerNode consumer;
   private final ChainWallet wallet;
   private final PaymentsContract payments;
+  private final SessionHistory history;
   private ProviderNode provider;
   private Database providerStore;
 
@@ -102,6 +104,17 @@ public final class DesktopNode implements AutoCloseable {
     this.consumer = consumer;
     this.wallet = new ChainWallet(client, deployment);
     this.payments = new PaymentsContract(client, deployment.payments());
+    this.history = new SessionHistory(database);
+  }
+
+  /** Keeps an ended session in the history. */
+  public void record(SessionHistory.Entry entry) throws StoreException {
+    history.add(entry);
+  }
+
+  /** The latest sessions, from this and earlier runs, newest first. */
+  public List<SessionHistory.Entry> history(int limit) throws StoreException {
+    return history.recent(limit);
   }
 
   /** Starts the consumer side (chain follower, index, dialogues) with its own database. */

@@ -24,6 +24,7 @@ import network.mysterium.i18n.Messages;
 import network.mysterium.money.Myst;
 import network.mysterium.session.ConsumerSession;
 import network.mysterium.session.SessionEvents;
+import network.mysterium.session.SessionHistory;
 
 /**
  * The home view's state: countries to pick from (filtered by the search box), one connect /
@@ -67,6 +68,7 @@ public final class ConnectViewModel {
   private final StringProperty leftover = new SimpleStringProperty("");
   private final ObservableList<HistoryRow> history = FXCollections.observableArrayList();
   private String currentCountry = "";
+  private String currentCountryCode = "";
   private final XYChart.Series<Number, Number> throughput = new XYChart.Series<>();
   private volatile ConsumerSession session;
   private Instant connectedAt;
@@ -91,6 +93,23 @@ public final class ConnectViewModel {
         (o, was, text) ->
             countries.setPredicate(
                 row -> text == null || text.isBlank() || matches(row, text.strip())));
+  }
+
+  /** Reads the sessions of earlier runs from the node's database, newest first. */
+  public void loadHistory() {
+    background.run(
+        () -> node.history(100),
+        entries -> history.setAll(entries.stream().map(this::row).toList()),
+        e -> error.set(messages.get("app.error.history", e.getMessage())));
+  }
+
+  private HistoryRow row(SessionHistory.Entry e) {
+    return new HistoryRow(
+        e.provider().toString(),
+        Countries.name(e.country(), messages),
+        e.seconds(),
+        e.bytes(),
+        e.cost());
   }
 
   private boolean matches(DesktopNode.CountryRow row, String text) {
@@ -140,6 +159,7 @@ public final class ConnectViewModel {
     }
     error.set("");
     currentCountry = Countries.name(country.country(), messages);
+    currentCountryCode = country.country();
     bytesDown.set(0);
     bytesUp.set(0);
     cost.set(Myst.ofBaseUnits(java.math.BigInteger.ZERO));
@@ -210,13 +230,24 @@ public final class ConnectViewModel {
   private void ended(String text) {
     ConsumerSession was = session;
     if (was != null) {
-      history.addFirst(
-          new HistoryRow(
-              was.provider().toString(),
-              currentCountry,
+      SessionHistory.Entry entry =
+          new SessionHistory.Entry(
+              Instant.now(),
+              was.provider(),
+              currentCountryCode,
+              was.client().serviceType(),
               durationSeconds.get(),
-              bytesDown.get() + bytesUp.get(),
-              cost.get()));
+              bytesDown.get(),
+              bytesUp.get(),
+              cost.get());
+      history.addFirst(row(entry));
+      background.run(
+          () -> {
+            node.record(entry);
+            return entry;
+          },
+          saved -> {},
+          e -> error.set(messages.get("app.error.history", e.getMessage())));
     }
     session = null;
     proxyAddress.set("");
