@@ -138,7 +138,8 @@ public final class MainWindow {
                   remember(s -> s.withLanguage(language));
                   rebuild("settings");
                 },
-                this::setDark)));
+                this::setDark,
+                connect.status().isNotEqualTo(ConnectViewModel.Status.DISCONNECTED))));
     ToggleGroup group = new ToggleGroup();
     VBox nav = new VBox(4);
     nav.getStyleClass().add("nav-bar");

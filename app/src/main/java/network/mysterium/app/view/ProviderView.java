@@ -66,9 +66,12 @@ public final class ProviderView {
             messages, "provider-clear-after", "app.provider.clear-after", model.clearAfterHours());
     for (javafx.scene.Node n :
         new javafx.scene.Node[] {type, price, country, detect, clearAt, clearAfter}) {
+      if (n instanceof TextField field) {
+        field.setPrefColumnCount(6);
+      }
       n.disableProperty().bind(model.sharing());
     }
-    GridPane offer = new GridPane(16, 8);
+    GridPane offer = Views.form();
     offer.addRow(0, Views.label(messages, "app.provider.type"), type);
     offer.addRow(1, Views.label(messages, "app.provider.price"), price);
     offer.addRow(
@@ -79,9 +82,9 @@ public final class ProviderView {
         new HBox(
             8,
             clearAt,
-            Views.label(messages, "app.provider.clear-or"),
+            Views.inline(messages, "app.provider.clear-or"),
             clearAfter,
-            Views.label(messages, "app.provider.clear-hours")));
+            Views.inline(messages, "app.provider.clear-hours")));
 
     Label earnings = new Label();
     earnings.setId("provider-earnings");

@@ -35,7 +35,10 @@ public final class SettingsView {
   private SettingsView() {}
 
   /** What the settings view changes besides itself: the language and theme of the window. */
-  public record Actions(Consumer<Locale> changeLanguage, Consumer<Boolean> changeTheme) {}
+  public record Actions(
+      Consumer<Locale> changeLanguage,
+      Consumer<Boolean> changeTheme,
+      javafx.beans.value.ObservableBooleanValue connected) {}
 
   public static Parent build(
       Messages messages, SettingsStore store, StartAtLogin startAtLogin, Actions actions) {
@@ -65,6 +68,11 @@ public final class SettingsView {
                 .findFirst()
                 .orElse(Locale.ENGLISH));
     language.valueProperty().addListener((o, was, now) -> actions.changeLanguage().accept(now));
+    // a new language rebuilds the views: not while a session is open (its state lives in them)
+    language.disableProperty().bind(actions.connected());
+    Label languageHint = Views.label(messages, "app.settings.language.connected");
+    languageHint.visibleProperty().bind(actions.connected());
+    languageHint.managedProperty().bind(actions.connected());
 
     CheckBox darkTheme = new CheckBox(messages.get("app.settings.dark"));
     darkTheme.setId("dark-theme");
@@ -136,8 +144,11 @@ public final class SettingsView {
     dataDir.setId("settings-data-dir");
     Label dataDirHint = Views.label(messages, "app.settings.data-dir.hint");
     dataDirHint.setWrapText(true);
-    GridPane grid = new GridPane(16, 8);
-    grid.addRow(0, Views.label(messages, "app.settings.language"), language);
+    GridPane grid = Views.form();
+    grid.addRow(
+        0,
+        Views.label(messages, "app.settings.language"),
+        new javafx.scene.layout.HBox(8, language, languageHint));
     grid.addRow(1, Views.label(messages, "app.settings.theme"), darkTheme);
     grid.addRow(2, Views.label(messages, "app.settings.type"), type);
     grid.addRow(3, new Label(), killSwitch);

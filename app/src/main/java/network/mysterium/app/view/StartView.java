@@ -77,7 +77,7 @@ public final class StartView {
     status.textProperty().bind(model.status());
     status.accessibleTextProperty().bind(model.status());
 
-    GridPane grid = new GridPane(16, 8);
+    GridPane grid = Views.form();
     grid.addRow(0, Views.label(messages, "app.settings.rpc"), rpc);
     grid.addRow(1, Views.label(messages, "app.settings.deployment"), deployment);
     grid.addRow(2, identityLabel, identity);

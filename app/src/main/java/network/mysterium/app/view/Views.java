@@ -71,4 +71,20 @@ final class Views {
         c -> new javafx.beans.property.ReadOnlyStringWrapper(value.apply(c.getValue())));
     return column;
   }
+
+  /** A label/field grid whose labels are never cut: the first column keeps its full width. */
+  static javafx.scene.layout.GridPane form() {
+    javafx.scene.layout.GridPane grid = new javafx.scene.layout.GridPane(16, 8);
+    javafx.scene.layout.ColumnConstraints labels = new javafx.scene.layout.ColumnConstraints();
+    labels.setMinWidth(javafx.scene.layout.Region.USE_PREF_SIZE);
+    grid.getColumnConstraints().add(labels);
+    return grid;
+  }
+
+  /** A short label inside a row that must not be cut. */
+  static Label inline(Messages messages, String key) {
+    Label label = label(messages, key);
+    label.setMinWidth(javafx.scene.layout.Region.USE_PREF_SIZE);
+    return label;
+  }
 }

@@ -49,7 +49,7 @@ public final class WalletView {
     Label wallet = bound(model.walletBalance(), "wallet-balance");
     Label payments = bound(model.paymentsBalance(), "wallet-payments");
 
-    GridPane grid = new GridPane(16, 8);
+    GridPane grid = Views.form();
     grid.addRow(0, Views.label(messages, "app.wallet.identity"), new HBox(8, address, copy));
     Button register = Views.button(messages, "register-button", "app.wallet.register");
     register.visibleProperty().bind(model.registered().not());
