@@ -253,7 +253,14 @@ public final class MysteriumApp extends Application {
                 javafx.embed.swing.SwingFXUtils.fromFXImage(scene.snapshot(null), null),
                 "png",
                 Path.of(file.get()).toFile());
-            System.out.println("first frame: " + file.get());
+            System.out.println(
+                "first frame: "
+                    + file.get()
+                    + " (IP tunnel: "
+                    + (network.mysterium.service.tunnel.HostNetwork.mayManageNetwork()
+                        ? "allowed"
+                        : "needs CAP_NET_ADMIN")
+                    + ")");
           } catch (java.io.IOException e) {
             System.err.println("cannot write " + file.get() + ": " + e.getMessage());
           }

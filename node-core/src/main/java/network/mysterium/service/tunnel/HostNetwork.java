@@ -22,6 +22,33 @@ public final class HostNetwork {
   /** Where a packet to an address leaves now: the gateway (if any) and the device. */
   public record Route(Optional<String> via, String device) {}
 
+  /** CAP_NET_ADMIN's bit in the capability sets (linux/capability.h). */
+  private static final int CAP_NET_ADMIN = 12;
+
+  /**
+   * Whether this process may manage network interfaces: CAP_NET_ADMIN in its effective set (root,
+   * or a launcher given the capability). False where /proc says nothing (not Linux).
+   */
+  public static boolean mayManageNetwork() {
+    try {
+      return netAdminIn(
+          java.nio.file.Files.readAllLines(java.nio.file.Path.of("/proc/self/status")));
+    } catch (IOException | RuntimeException e) {
+      return false; // not Linux, or /proc unreadable: the tunnel's own error explains on use
+    }
+  }
+
+  /** Whether the CapEff line of a /proc status holds CAP_NET_ADMIN. */
+  static boolean netAdminIn(List<String> status) {
+    for (String line : status) {
+      if (line.startsWith("CapEff:")) {
+        long effective = Long.parseUnsignedLong(line.substring(7).strip(), 16);
+        return (effective & (1L << CAP_NET_ADMIN)) != 0;
+      }
+    }
+    return false;
+  }
+
   /**
    * Opens a TUN device, or says plainly that the IP tunnel needs root (or CAP_NET_ADMIN) and
    * /dev/net/tun, and that the SOCKS5 service needs neither.
