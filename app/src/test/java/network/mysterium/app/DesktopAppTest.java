@@ -597,6 +597,43 @@ class DesktopAppTest {
   }
 
   @Test
+  void everyControlHasAnAccessibleNameAndTheKeyboardReachesIt(FxRobot robot) throws Exception {
+    for (String view : MainWindow.VIEWS) {
+      robot.interact(() -> window.show(view));
+      WaitForAsyncUtils.waitForFxEvents();
+      var controls =
+          robot
+              .lookup(
+                  n ->
+                      n instanceof javafx.scene.control.ButtonBase
+                          || n instanceof javafx.scene.control.TextInputControl
+                          || n instanceof javafx.scene.control.ComboBoxBase
+                          || n instanceof javafx.scene.control.TableView
+                          || n instanceof javafx.scene.control.ListView
+                          || n instanceof ToggleSwitch)
+              .queryAll();
+      assertThat(controls).as(view).isNotEmpty();
+      for (javafx.scene.Node control : controls) {
+        if (control.getParent() instanceof javafx.scene.control.ComboBoxBase<?>
+            || !control.isVisible()) {
+          continue; // a combo box's own button, or a control hidden in this state
+        }
+        assertThat(control.getAccessibleText())
+            .as(view + ": " + control.getId() + " " + control.getClass().getSimpleName())
+            .isNotBlank();
+      }
+    }
+    // Tab moves the focus through the connect view to the connect button
+    robot.interact(() -> window.show("connect"));
+    robot.clickOn("#country-search");
+    javafx.scene.Node connect = robot.lookup("#connect-button").query();
+    for (int i = 0; i < 10 && !connect.isFocused(); i++) {
+      robot.type(javafx.scene.input.KeyCode.TAB);
+    }
+    assertThat(connect.isFocused()).as("the connect button is reachable with Tab").isTrue();
+  }
+
+  @Test
   void persianTurnsTheWholeLayoutRightToLeft(FxRobot robot) throws Exception {
     robot.clickOn("#nav-settings");
     ComboBox<Locale> language = robot.lookup("#language").queryComboBox();
