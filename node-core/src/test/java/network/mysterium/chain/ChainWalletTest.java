@@ -6,7 +6,6 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import java.math.BigInteger;
 import java.security.SecureRandom;
 import network.mysterium.contracts.ChainException;
-import network.mysterium.contracts.Deployer;
 import network.mysterium.contracts.Deployment;
 import network.mysterium.contracts.EthereumClient;
 import network.mysterium.contracts.MystTokenContract;
@@ -39,12 +38,7 @@ class ChainWalletTest {
     this.anvil = anvil;
     client = EthereumClient.connect(anvil.rpcUrl());
     deployer = Credentials.create(Anvil.DEV_PRIVATE_KEYS.getFirst());
-    deployment =
-        Deployer.deploy(
-            client,
-            deployer,
-            new Deployer.Parameters(
-                ETHER.multiply(BigInteger.valueOf(1_000_000)), ETHER, deployer.getAddress(), 100));
+    deployment = TestContracts.deploy(client, deployer);
   }
 
   private PrivateKey funded(BigInteger wei, BigInteger myst) throws Exception {

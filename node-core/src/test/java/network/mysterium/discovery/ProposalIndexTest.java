@@ -16,7 +16,7 @@ import network.mysterium.chain.ChainFollower;
 import network.mysterium.chain.ChainIndex;
 import network.mysterium.chain.ChainWallet;
 import network.mysterium.chain.ContractAddresses;
-import network.mysterium.contracts.Deployer;
+import network.mysterium.chain.TestContracts;
 import network.mysterium.contracts.Deployment;
 import network.mysterium.contracts.EthereumClient;
 import network.mysterium.contracts.MystTokenContract;
@@ -53,12 +53,7 @@ class ProposalIndexTest {
     this.anvil = anvil;
     client = EthereumClient.connect(anvil.rpcUrl());
     Credentials deployer = Credentials.create(Anvil.DEV_PRIVATE_KEYS.getFirst());
-    deployment =
-        Deployer.deploy(
-            client,
-            deployer,
-            new Deployer.Parameters(
-                ETHER.multiply(BigInteger.valueOf(1_000_000)), ETHER, deployer.getAddress(), 100));
+    deployment = TestContracts.deploy(client, deployer);
     services = new ServiceRegistryContract(client, deployment.serviceRegistry());
     signer = SignedProposals.of(deployment);
     database = Database.open(temp.resolve("node.db"));

@@ -9,8 +9,8 @@ import java.security.SecureRandom;
 import java.time.Clock;
 import network.mysterium.chain.ChainAccounts;
 import network.mysterium.chain.ChainWallet;
+import network.mysterium.chain.TestContracts;
 import network.mysterium.contracts.ContractRevertException;
-import network.mysterium.contracts.Deployer;
 import network.mysterium.contracts.Deployment;
 import network.mysterium.contracts.EthereumClient;
 import network.mysterium.contracts.MystTokenContract;
@@ -55,12 +55,7 @@ class PromisesTest {
     this.anvil = anvil;
     client = EthereumClient.connect(anvil.rpcUrl());
     Credentials deployer = Credentials.create(Anvil.DEV_PRIVATE_KEYS.getFirst());
-    deployment =
-        Deployer.deploy(
-            client,
-            deployer,
-            new Deployer.Parameters(
-                ETHER.multiply(BigInteger.valueOf(1_000_000)), ETHER, deployer.getAddress(), 100));
+    deployment = TestContracts.deploy(client, deployer);
     promises = Promises.of(deployment);
     consumer = PrivateKey.generate(random);
     provider = PrivateKey.generate(random);

@@ -8,7 +8,6 @@ import javafx.scene.control.TableView;
 import javafx.scene.control.TextField;
 import javafx.scene.layout.GridPane;
 import javafx.scene.layout.HBox;
-import javafx.util.StringConverter;
 import network.mysterium.app.viewmodel.ProviderViewModel;
 import network.mysterium.i18n.Messages;
 import network.mysterium.money.Myst;
@@ -33,22 +32,7 @@ public final class ProviderView {
     status.accessibleTextProperty().bind(model.status());
     status.setWrapText(true);
 
-    ComboBox<String> type = new ComboBox<>();
-    type.setId("provider-type");
-    type.setAccessibleText(messages.get("app.provider.type"));
-    type.getItems().setAll("socks5", "wireguard");
-    type.setConverter(
-        new StringConverter<>() {
-          @Override
-          public String toString(String t) {
-            return t == null ? "" : messages.get("app.settings.type." + t);
-          }
-
-          @Override
-          public String fromString(String text) {
-            return null;
-          }
-        });
+    ComboBox<String> type = Views.serviceTypes(messages, "provider-type", "app.provider.type");
     type.valueProperty().bindBidirectional(model.serviceType());
     TextField price = Views.field(messages, "provider-price", "app.provider.price", model.price());
     TextField country =

@@ -80,22 +80,7 @@ public final class SettingsView {
     darkTheme.setSelected(current.dark());
     darkTheme.selectedProperty().addListener((o, was, now) -> actions.changeTheme().accept(now));
 
-    ComboBox<String> type = new ComboBox<>();
-    type.setId("settings-type");
-    type.setAccessibleText(messages.get("app.settings.type"));
-    type.getItems().setAll("socks5", "wireguard");
-    type.setConverter(
-        new StringConverter<>() {
-          @Override
-          public String toString(String t) {
-            return t == null ? "" : messages.get("app.settings.type." + t);
-          }
-
-          @Override
-          public String fromString(String text) {
-            return null;
-          }
-        });
+    ComboBox<String> type = Views.serviceTypes(messages, "settings-type", "app.settings.type");
     type.setValue(current.serviceType());
     CheckBox killSwitch = new CheckBox(messages.get("app.settings.kill-switch"));
     killSwitch.setId("settings-kill-switch");

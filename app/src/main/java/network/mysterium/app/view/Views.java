@@ -87,4 +87,26 @@ final class Views {
     label.setMinWidth(javafx.scene.layout.Region.USE_PREF_SIZE);
     return label;
   }
+
+  /** A choice of service type (SOCKS5 or the IP tunnel), each shown in words. */
+  static javafx.scene.control.ComboBox<String> serviceTypes(
+      Messages messages, String id, String key) {
+    javafx.scene.control.ComboBox<String> type = new javafx.scene.control.ComboBox<>();
+    type.setId(id);
+    type.setAccessibleText(messages.get(key));
+    type.getItems().setAll("socks5", "wireguard");
+    type.setConverter(
+        new javafx.util.StringConverter<>() {
+          @Override
+          public String toString(String t) {
+            return t == null ? "" : messages.get("app.settings.type." + t);
+          }
+
+          @Override
+          public String fromString(String text) {
+            return null;
+          }
+        });
+    return type;
+  }
 }
