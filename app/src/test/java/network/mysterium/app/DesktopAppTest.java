@@ -21,6 +21,7 @@ import javafx.scene.control.ListView;
 import javafx.scene.control.TableView;
 import javafx.stage.Stage;
 import network.mysterium.app.node.DesktopNode;
+import network.mysterium.app.node.DesktopWallet;
 import network.mysterium.app.settings.AppSettings;
 import network.mysterium.app.settings.SettingsStore;
 import network.mysterium.app.settings.StartAtLogin;
@@ -207,20 +208,20 @@ class DesktopAppTest {
         .isEqualTo(window.connectModel().history().getFirst());
 
     robot.clickOn("#nav-wallet");
-    TableView<DesktopNode.PromiseRow> promises = robot.lookup("#promises").queryTableView();
+    TableView<DesktopWallet.PromiseRow> promises = robot.lookup("#promises").queryTableView();
     await(
         () -> {
           robot.clickOn("#wallet-refresh");
           Thread.sleep(500);
-          return promises.getItems().stream().anyMatch(DesktopNode.PromiseRow::cleared);
+          return promises.getItems().stream().anyMatch(DesktopWallet.PromiseRow::cleared);
         },
         "the provider's clearing of the promise");
-    DesktopNode.PromiseRow cleared =
-        promises.getItems().stream().filter(DesktopNode.PromiseRow::cleared).findFirst().get();
+    DesktopWallet.PromiseRow cleared =
+        promises.getItems().stream().filter(DesktopWallet.PromiseRow::cleared).findFirst().get();
     assertThat(cleared.amount()).isEqualTo(Myst.parse("0.05")); // one payment step, in advance
     // the wallet shows what the chain holds (other tests' sessions may have paid too)
     assertThat(robot.lookup("#wallet-payments").queryAs(Label.class).getText())
-        .isEqualTo(node.balances().paymentsAccount().toString());
+        .isEqualTo(node.wallet().balances().paymentsAccount().toString());
   }
 
   @Test
@@ -250,7 +251,7 @@ class DesktopAppTest {
       throws Exception {
     robot.clickOn("#nav-wallet");
     Label notice = robot.lookup("#wallet-notice").queryAs(Label.class);
-    Myst before = node.balances().paymentsAccount();
+    Myst before = node.wallet().balances().paymentsAccount();
     answer = false;
     robot.clickOn("#deposit-amount").write("0.5");
     robot.clickOn("#deposit-button");
@@ -262,7 +263,7 @@ class DesktopAppTest {
               assertThat(q).startsWith("Allow the payments contract to take 0.5 MYST");
               assertThat(FEE.matcher(q).find()).as(q).isTrue();
             });
-    assertThat(node.balances().paymentsAccount()).isEqualTo(before);
+    assertThat(node.wallet().balances().paymentsAccount()).isEqualTo(before);
 
     questions.clear();
     answer = true;
@@ -273,7 +274,8 @@ class DesktopAppTest {
     assertThat(questions.get(1))
         .startsWith("Deposit 0.5 MYST from your wallet into your payments account?");
     assertThat(FEE.matcher(questions.get(1)).find()).as(questions.get(1)).isTrue();
-    assertThat(node.balances().paymentsAccount()).isEqualTo(before.plus(Myst.parse("0.5")));
+    assertThat(node.wallet().balances().paymentsAccount())
+        .isEqualTo(before.plus(Myst.parse("0.5")));
     assertThat(robot.lookup("#wallet-ether").queryAs(Label.class).getText()).endsWith(" ETH");
   }
 
@@ -305,7 +307,7 @@ class DesktopAppTest {
       assertThat(questions.get(1)).startsWith("Register your identity for a stake of 10 MYST?");
       assertThat(FEE.matcher(questions.get(1)).find()).isTrue();
       assertThat(model.notice().get()).isEqualTo("Your identity is registered.");
-      assertThat(other.balances().registered()).isTrue();
+      assertThat(other.wallet().balances().registered()).isTrue();
     }
   }
 
@@ -591,7 +593,7 @@ class DesktopAppTest {
     await(() -> !opened.isEmpty(), () -> "opened: " + model.error().get());
     try (DesktopNode started = opened.getFirst()) {
       assertThat(started.address()).isEqualTo(model.identity().get());
-      assertThat(started.balances().etherWei()).isPositive(); // gas, on the dev chain only
+      assertThat(started.wallet().balances().etherWei()).isPositive(); // gas, on the dev chain only
       assertThat(AppSettings.load(data).rpc().toString()).isEqualTo(network.rpcUrl());
     }
   }

@@ -1,7 +1,6 @@
 package network.mysterium.app.node;
 
 import java.io.IOException;
-import java.math.BigInteger;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.nio.file.Path;
@@ -25,8 +24,6 @@ import network.mysterium.discovery.ProposalIndex;
 import network.mysterium.discovery.ServiceProposal;
 import network.mysterium.messaging.channel.Contact;
 import network.mysterium.money.Myst;
-import network.mysterium.payments.SignedPromise;
-import network.mysterium.provider.ProviderNode;
 import network.mysterium.service.ServiceClient;
 import network.mysterium.service.socks.Socks5Client;
 import network.mysterium.service.tunnel.HostNetwork;
@@ -40,42 +37,12 @@ import network.mysterium.store.StoreException;
 
 /**
  * The node as the desktop app sees it, in-process: search (countries and proposals), connect and
- * disconnect, the wallet (balances, deposit, promises and whether they were cleared), and sharing
- * bandwidth as a provider. Blocking calls: the app runs them off the FX thread.
+ * disconnect, the session history; its wallet ({@link #wallet}) and sharing ({@link #sharing}).
+ * Blocking calls: the app runs them off the FX thread.
  */
 public final class DesktopNode implements AutoCloseable {
   /** A country in the connect list: how many providers, and the lowest price per MB. */
   public record CountryRow(String country, int providers, Myst lowestPricePerMegabyte) {}
-
-  /**
-   * What sharing earned: promises held but not yet cleared, the payments account (where cleared
-   * promises arrive, less the fee), and the sessions open now.
-   */
-  public record Earnings(Myst uncleared, Myst paymentsAccount, int activeSessions) {}
-
-  /** One promise this node made, and whether the provider cleared it on chain. */
-  public record PromiseRow(Address provider, long serial, Myst amount, boolean cleared) {}
-
-  /**
-   * The identity's money: ETH for gas, wallet (MYST held), payments account (deposited), and
-   * registration.
-   */
-  public record Balances(
-      BigInteger etherWei, Myst wallet, Myst paymentsAccount, boolean registered) {}
-
-  /** A deposit that cannot be made; the message key says why, for the user. */
-  public static final class DepositException extends Exception {
-    private final String messageKey;
-
-    public DepositException(String messageKey, String detail) {
-      super(detail);
-      this.messageKey = messageKey;
-    }
-
-    public String messageKey() {
-      return messageKey;
-    }
-  }
 
   private final PrivateKey key;
   private final Path dataDir;
@@ -83,11 +50,9 @@ public final class DesktopNode implements AutoCloseable {
   private final EthereumClient client;
   private final Deployment deployment;
   private final ConsumerNode consumer;
-  private final ChainWallet wallet;
-  private final PaymentsContract payments;
   private final SessionHistory history;
-  private ProviderNode provider;
-  private Database providerStore;
+  private final DesktopWallet wallet;
+  private final DesktopSharing sharing;
 
   private DesktopNode(
       PrivateKey key,
@@ -102,9 +67,20 @@ public final class DesktopNode implements AutoCloseable {
     this.client = client;
     this.deployment = deployment;
     this.consumer = consumer;
-    this.wallet = new ChainWallet(client, deployment);
-    this.payments = new PaymentsContract(client, deployment.payments());
+    PaymentsContract payments = new PaymentsContract(client, deployment.payments());
+    this.wallet = new DesktopWallet(key, consumer, new ChainWallet(client, deployment), payments);
+    this.sharing = new DesktopSharing(key, dataDir, client, deployment, payments);
     this.history = new SessionHistory(database);
+  }
+
+  /** The identity's money: balances, deposits, withdrawals, registration, promises. */
+  public DesktopWallet wallet() {
+    return wallet;
+  }
+
+  /** Sharing bandwidth as a provider. */
+  public DesktopSharing sharing() {
+    return sharing;
   }
 
   /** Keeps an ended session in the history. */
@@ -294,188 +270,13 @@ public final class DesktopNode implements AutoCloseable {
     return consumer.totalPromised(provider);
   }
 
-  public Balances balances() throws ChainException {
-    ChainWallet.Balances b = wallet.balances(key.address());
-    return new Balances(b.etherWei(), b.wallet(), b.paymentsAccount(), b.registered());
-  }
-
-  /**
-   * The next transaction of a deposit into this identity's payments account (an approval first when
-   * the payments contract may not yet take the amount), with its fee estimated.
-   *
-   * @throws DepositException when the amount is not a positive MYST amount or more than the wallet
-   *     holds (checked before any transaction), or the chain refuses
-   */
-  public ChainWallet.Step nextDepositStep(String amountText) throws DepositException {
-    Myst amount = positive(amountText);
-    try {
-      if (amount.compareTo(wallet.balances(key.address()).wallet()) > 0) {
-        throw new DepositException("app.wallet.error.too-much", amountText);
-      }
-      return wallet.nextDepositStep(key, key.address(), amount);
-    } catch (ChainException e) {
-      throw new DepositException("app.wallet.error.chain", e.getMessage());
-    }
-  }
-
-  /**
-   * The transaction sending MYST from the payments account to an address (signed by this identity),
-   * with its fee estimated.
-   *
-   * @throws DepositException when the address or amount is not valid or more than the account holds
-   *     (checked before any transaction), or the chain refuses
-   */
-  public ChainWallet.Step withdrawalStep(String toText, String amountText) throws DepositException {
-    Address to;
-    try {
-      to = Address.parse(toText.strip());
-    } catch (RuntimeException e) {
-      throw new DepositException("app.wallet.error.address", toText);
-    }
-    Myst amount = positive(amountText);
-    try {
-      if (amount.compareTo(wallet.balances(key.address()).paymentsAccount()) > 0) {
-        throw new DepositException("app.wallet.error.too-much-account", amountText);
-      }
-      return wallet.withdrawalStep(key, to, amount);
-    } catch (ChainException e) {
-      throw new DepositException("app.wallet.error.chain", e.getMessage());
-    }
-  }
-
-  /**
-   * The next transaction of registering this identity (the stake's approval first), with its fee.
-   *
-   * @throws DepositException when the wallet holds less than the stake, or the chain refuses
-   */
-  public ChainWallet.Step nextRegistrationStep() throws DepositException {
-    try {
-      ChainWallet.Balances b = wallet.balances(key.address());
-      if (b.registered()) {
-        throw new DepositException("app.wallet.error.registered", key.address().toString());
-      }
-      return wallet.nextRegistrationStep(key);
-    } catch (ChainException e) {
-      throw new DepositException("app.wallet.error.chain", e.getMessage());
-    }
-  }
-
-  /** Sends a step the user confirmed, and waits until it is mined. */
-  public void send(ChainWallet.Step step) throws DepositException {
-    try {
-      wallet.send(key, step);
-    } catch (ChainException e) {
-      throw new DepositException("app.wallet.error.chain", e.getMessage());
-    }
-  }
-
-  private static Myst positive(String amountText) throws DepositException {
-    Myst amount;
-    try {
-      amount = Myst.parse(amountText.strip());
-    } catch (RuntimeException e) {
-      throw new DepositException("app.wallet.error.amount", amountText);
-    }
-    if (amount.baseUnits().signum() <= 0) {
-      throw new DepositException("app.wallet.error.amount", amountText);
-    }
-    return amount;
-  }
-
-  /** Every promise made, with whether its provider has cleared it on chain. */
-  public List<PromiseRow> promises() throws StoreException, ChainException {
-    List<PromiseRow> rows = new ArrayList<>();
-    Map<Address, Long> lastCleared = new java.util.HashMap<>(); // one chain call per provider
-    for (SignedPromise p : consumer.promisesIssued()) {
-      Address benefiter = p.promise().benefiter();
-      Long cleared = lastCleared.get(benefiter);
-      if (cleared == null) {
-        cleared =
-            payments
-                .lastClearedSerial(key.address().toString(), benefiter.toString())
-                .longValueExact();
-        lastCleared.put(benefiter, cleared);
-      }
-      rows.add(
-          new PromiseRow(
-              benefiter,
-              p.promise().serial(),
-              p.promise().amount(),
-              cleared >= p.promise().serial()));
-    }
-    return rows;
-  }
-
-  /** Shares bandwidth: a SOCKS5 provider announced on chain from this identity. */
-  public synchronized ProviderNode startProviding(ProviderNode.Config config, long reannounce)
-      throws IOException, StoreException, ChainException {
-    if (provider == null) {
-      // a database of its own: the provider follows the chain with its own follower
-      Database providerDatabase = Database.open(dataDir.resolve("provider.db"));
-      try {
-        provider =
-            ProviderNode.start(
-                config,
-                key,
-                providerDatabase,
-                client,
-                deployment,
-                reannounce,
-                SessionEvents.none());
-        providerStore = providerDatabase;
-      } catch (IOException | StoreException | ChainException | RuntimeException e) {
-        providerDatabase.close();
-        throw e;
-      }
-    }
-    return provider;
-  }
-
-  /** What sharing has earned so far (nothing while not sharing). */
-  public synchronized Earnings earnings() throws StoreException, ChainException {
-    BigInteger uncleared = BigInteger.ZERO;
-    int active = 0;
-    if (provider != null) {
-      for (var exposure : provider.promises().exposures()) {
-        uncleared = uncleared.add(exposure.uncleared().baseUnits());
-      }
-      active = provider.activeSessions();
-    }
-    return new Earnings(
-        Myst.ofBaseUnits(uncleared),
-        Myst.ofBaseUnits(payments.balanceOf(key.address().toString())),
-        active);
-  }
-
-  /** The sessions this node provides now, with their metering (none while not sharing). */
-  public synchronized List<network.mysterium.session.ProviderSessions.ActiveSession>
-      providerSessions() {
-    return provider == null ? List.of() : provider.sessions();
-  }
-
-  public synchronized void stopProviding() {
-    if (provider != null) {
-      provider.close();
-      provider = null;
-      try {
-        providerStore.close();
-      } catch (Exception e) {
-        // closing anyway
-      }
-    }
-  }
-
-  public synchronized boolean providing() {
-    return provider != null;
-  }
-
   public Path dataDir() {
     return dataDir;
   }
 
   @Override
   public void close() throws Exception {
-    stopProviding();
+    sharing.stopProviding();
     consumer.close();
     database.close();
   }

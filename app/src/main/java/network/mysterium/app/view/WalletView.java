@@ -11,7 +11,7 @@ import javafx.scene.input.Clipboard;
 import javafx.scene.input.ClipboardContent;
 import javafx.scene.layout.GridPane;
 import javafx.scene.layout.HBox;
-import network.mysterium.app.node.DesktopNode;
+import network.mysterium.app.node.DesktopWallet;
 import network.mysterium.app.viewmodel.Confirmation;
 import network.mysterium.app.viewmodel.WalletViewModel;
 import network.mysterium.i18n.Messages;
@@ -85,7 +85,7 @@ public final class WalletView {
     withdraw.setOnAction(e -> model.withdraw(confirmation));
     Label notice = bound(model.notice(), "wallet-notice");
 
-    TableView<DesktopNode.PromiseRow> promises = new TableView<>(model.promises());
+    TableView<DesktopWallet.PromiseRow> promises = new TableView<>(model.promises());
     promises.setId("promises");
     promises.setAccessibleText(messages.get("app.wallet.promises"));
     promises.setPlaceholder(Views.label(messages, "app.wallet.no-promises"));

@@ -10,6 +10,7 @@ import javafx.beans.property.StringProperty;
 import javafx.collections.FXCollections;
 import javafx.collections.ObservableList;
 import network.mysterium.app.node.DesktopNode;
+import network.mysterium.app.node.DesktopSharing;
 import network.mysterium.discovery.ServiceProposal;
 import network.mysterium.i18n.Messages;
 import network.mysterium.money.Myst;
@@ -167,9 +168,9 @@ public final class ProviderViewModel {
     background.run(
         () -> {
           if (on) {
-            return node.startProviding(config.apply(starting), 40_000);
+            return node.sharing().startProviding(config.apply(starting), 40_000);
           }
-          node.stopProviding();
+          node.sharing().stopProviding();
           return null;
         },
         provider -> {
@@ -188,7 +189,9 @@ public final class ProviderViewModel {
         },
         e -> {
           revert();
-          status.set(messages.get(node.providing() ? "app.provider.on-short" : "app.provider.off"));
+          status.set(
+              messages.get(
+                  node.sharing().providing() ? "app.provider.on-short" : "app.provider.off"));
           error.set(messages.get("app.provider.error", e.getMessage()));
         });
   }
@@ -196,7 +199,7 @@ public final class ProviderViewModel {
   /** Shows the node's sharing as it is (a new view of a node that may be sharing already). */
   public void showRunning() {
     revert();
-    if (node.providing()) {
+    if (node.sharing().providing()) {
       status.set(messages.get("app.provider.on-short"));
       refreshEarnings();
     }
@@ -204,16 +207,16 @@ public final class ProviderViewModel {
 
   private void revert() {
     applying = true;
-    sharing.set(node.providing());
+    sharing.set(node.sharing().providing());
     applying = false;
   }
 
   /** Reads what sharing has earned, and the sessions open now with their metering. */
   public void refreshEarnings() {
     background.run(
-        () -> new Snapshot(node.earnings(), node.providerSessions()),
+        () -> new Snapshot(node.sharing().earnings(), node.sharing().providerSessions()),
         snapshot -> {
-          DesktopNode.Earnings e = snapshot.earnings();
+          DesktopSharing.Earnings e = snapshot.earnings();
           earnings.set(
               messages.get(
                   "app.provider.earnings",
@@ -226,7 +229,7 @@ public final class ProviderViewModel {
   }
 
   private record Snapshot(
-      DesktopNode.Earnings earnings, java.util.List<ProviderSessions.ActiveSession> sessions) {}
+      DesktopSharing.Earnings earnings, java.util.List<ProviderSessions.ActiveSession> sessions) {}
 
   private static String text(StringProperty p) {
     return p.get() == null ? "" : p.get().strip();

@@ -7,6 +7,7 @@ import javafx.beans.property.StringProperty;
 import javafx.collections.FXCollections;
 import javafx.collections.ObservableList;
 import network.mysterium.app.node.DesktopNode;
+import network.mysterium.app.node.DesktopWallet;
 import network.mysterium.chain.ChainWallet;
 import network.mysterium.i18n.Messages;
 
@@ -30,7 +31,7 @@ public final class WalletViewModel {
   private final StringProperty error = new SimpleStringProperty("");
   private final StringProperty notice = new SimpleStringProperty("");
   private final BooleanProperty busy = new SimpleBooleanProperty();
-  private final ObservableList<DesktopNode.PromiseRow> promises =
+  private final ObservableList<DesktopWallet.PromiseRow> promises =
       FXCollections.observableArrayList();
 
   public WalletViewModel(DesktopNode node, Background background, Messages messages) {
@@ -44,7 +45,7 @@ public final class WalletViewModel {
   public void refresh() {
     busy.set(true);
     background.run(
-        () -> new Snapshot(node.balances(), node.promises()),
+        () -> new Snapshot(node.wallet().balances(), node.wallet().promises()),
         snapshot -> {
           walletBalance.set(snapshot.balances().wallet().toString());
           etherBalance.set(ether(snapshot.balances().etherWei()) + " ETH");
@@ -65,7 +66,7 @@ public final class WalletViewModel {
   }
 
   private record Snapshot(
-      DesktopNode.Balances balances, java.util.List<DesktopNode.PromiseRow> promises) {}
+      DesktopWallet.Balances balances, java.util.List<DesktopWallet.PromiseRow> promises) {}
 
   /**
    * Deposits the amount typed: each transaction (an approval, then the deposit) is estimated, shown
@@ -74,7 +75,7 @@ public final class WalletViewModel {
   public void deposit(Confirmation confirmation) {
     String amount = text(depositAmount);
     steps(
-        () -> node.nextDepositStep(amount),
+        () -> node.wallet().nextDepositStep(amount),
         confirmation,
         () -> {
           notice.set(messages.get("app.wallet.deposited", amount.strip()));
@@ -87,7 +88,7 @@ public final class WalletViewModel {
     String to = text(withdrawTo);
     String amount = text(withdrawAmount);
     steps(
-        () -> node.withdrawalStep(to, amount),
+        () -> node.wallet().withdrawalStep(to, amount),
         confirmation,
         () -> {
           notice.set(messages.get("app.wallet.withdrawn", amount.strip(), to.strip()));
@@ -98,7 +99,7 @@ public final class WalletViewModel {
   /** Registers this identity (the stake's approval, then the registration), each step confirmed. */
   public void register(Confirmation confirmation) {
     steps(
-        node::nextRegistrationStep,
+        node.wallet()::nextRegistrationStep,
         confirmation,
         () -> notice.set(messages.get("app.wallet.registered-now")));
   }
@@ -123,7 +124,7 @@ public final class WalletViewModel {
           notice.set(messages.get("app.wallet.sending"));
           background.run(
               () -> {
-                node.send(step);
+                node.wallet().send(step);
                 return step;
               },
               sent -> {
@@ -162,7 +163,7 @@ public final class WalletViewModel {
     busy.set(false);
     notice.set("");
     error.set(
-        e instanceof DesktopNode.DepositException d
+        e instanceof DesktopWallet.DepositException d
             ? messages.get(d.messageKey(), d.getMessage())
             : messages.get("app.error.chain", e.getMessage()));
   }
@@ -216,7 +217,7 @@ public final class WalletViewModel {
     return busy;
   }
 
-  public ObservableList<DesktopNode.PromiseRow> promises() {
+  public ObservableList<DesktopWallet.PromiseRow> promises() {
     return promises;
   }
 }
