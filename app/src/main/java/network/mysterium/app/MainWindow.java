@@ -139,7 +139,8 @@ public final class MainWindow {
                   rebuild("settings");
                 },
                 this::setDark,
-                connect.status().isNotEqualTo(ConnectViewModel.Status.DISCONNECTED))));
+                connect.status().isNotEqualTo(ConnectViewModel.Status.DISCONNECTED),
+                network.mysterium.service.tunnel.HostNetwork.mayManageNetwork())));
     ToggleGroup group = new ToggleGroup();
     VBox nav = new VBox(4);
     nav.getStyleClass().add("nav-bar");

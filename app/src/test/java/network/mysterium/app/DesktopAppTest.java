@@ -41,6 +41,7 @@ import network.mysterium.identity.Keystore;
 import network.mysterium.location.IpLocationDatabase;
 import network.mysterium.messaging.channel.Contact;
 import network.mysterium.money.Myst;
+import network.mysterium.service.tunnel.HostNetwork;
 import network.mysterium.session.SessionEvents;
 import network.mysterium.store.Database;
 import org.controlsfx.control.ToggleSwitch;
@@ -505,6 +506,9 @@ class DesktopAppTest {
     ComboBox<String> type = robot.lookup("#settings-type").queryComboBox();
     robot.interact(() -> type.setValue("wireguard"));
     assertThat(killSwitch.isDisabled()).isFalse();
+    // the warning about rights shows exactly when this process may not open the tunnel
+    assertThat(robot.lookup("#settings-tunnel-rights").query().isVisible())
+        .isEqualTo(!HostNetwork.mayManageNetwork());
     assertThat(robot.lookup("#settings-dns").queryAs(Label.class).getText())
         .isEqualTo("Every DNS query goes through the tunnel to the provider's resolver.");
     robot.clickOn(killSwitch);

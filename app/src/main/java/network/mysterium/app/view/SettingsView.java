@@ -38,7 +38,8 @@ public final class SettingsView {
   public record Actions(
       Consumer<Locale> changeLanguage,
       Consumer<Boolean> changeTheme,
-      javafx.beans.value.ObservableBooleanValue connected) {}
+      javafx.beans.value.ObservableBooleanValue connected,
+      boolean tunnelAllowed) {}
 
   public static Parent build(
       Messages messages, SettingsStore store, StartAtLogin startAtLogin, Actions actions) {
@@ -95,6 +96,18 @@ public final class SettingsView {
             javafx.beans.binding.Bindings.createStringBinding(
                 () -> messages.get("app.settings.dns." + type.getValue()), type.valueProperty()));
     dns.accessibleTextProperty().bind(dns.textProperty());
+    // said before connecting, not as a failed connection: this process may not open the tunnel
+    Label tunnelRights = Views.label(messages, "app.settings.tunnel-needs-rights");
+    tunnelRights.setId("settings-tunnel-rights");
+    tunnelRights.setWrapText(true);
+    tunnelRights.getStyleClass().add("error");
+    tunnelRights
+        .visibleProperty()
+        .bind(
+            type.valueProperty()
+                .isEqualTo("wireguard")
+                .and(new javafx.beans.property.SimpleBooleanProperty(!actions.tunnelAllowed())));
+    tunnelRights.managedProperty().bind(tunnelRights.visibleProperty());
     Runnable saveConnection =
         () ->
             save(
@@ -136,7 +149,7 @@ public final class SettingsView {
         new javafx.scene.layout.HBox(8, language, languageHint));
     grid.addRow(1, Views.label(messages, "app.settings.theme"), darkTheme);
     grid.addRow(2, Views.label(messages, "app.settings.type"), type);
-    grid.addRow(3, new Label(), killSwitch);
+    grid.addRow(3, new Label(), new javafx.scene.layout.VBox(4, killSwitch, tunnelRights));
     grid.addRow(4, Views.label(messages, "app.settings.dns"), dns);
     grid.addRow(5, Views.label(messages, "app.settings.login"), login);
     grid.addRow(6, Views.label(messages, "app.settings.chain"), chainLabel);
