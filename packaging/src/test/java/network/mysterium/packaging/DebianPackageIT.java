@@ -23,9 +23,11 @@ import org.junit.jupiter.api.TestMethodOrder;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * The .deb this build made, as a user gets it: installed with dpkg, the CLI run from the PATH, the
- * desktop app started headless (Xvfb) as an unprivileged member of group mysterium until its first
- * frame, and removed again without leftovers. Needs root (dpkg); the package is always removed.
+ * The .deb this build made, as a user gets it (and the .rpm, checked for the same contents and
+ * set-up, since it cannot be installed on this Debian machine): installed with dpkg, the CLI run
+ * from the PATH, the desktop app started headless (Xvfb) as an unprivileged member of group
+ * mysterium until its first frame, and removed again without leftovers. Needs root (dpkg); the
+ * package is always removed.
  */
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
 class DebianPackageIT {
@@ -119,6 +121,31 @@ class DebianPackageIT {
 
   @Test
   @Order(5)
+  void theRpmCarriesTheSameLaunchersAndSetUp() throws Exception {
+    Path rpm;
+    try (Stream<Path> files = Files.list(DIR)) {
+      rpm = files.filter(p -> p.toString().endsWith(".rpm")).findFirst().orElseThrow();
+    }
+    System.out.printf("installer: %s, %.1f MB%n", rpm.getFileName(), Files.size(rpm) / 1e6);
+    Run files = run(Map.of(), "rpm", "-qpl", rpm.toString());
+    assertThat(files.output().lines())
+        .contains("/opt/mysterium/bin/mysterium", "/opt/mysterium/bin/mysterium-cli");
+    Run scripts = run(Map.of(), "rpm", "-qp", "--scripts", rpm.toString());
+    assertThat(scripts.output())
+        .contains("setcap cap_net_admin+ep /opt/mysterium/bin/mysterium")
+        .contains("chmod 0750 /opt/mysterium/bin/mysterium")
+        .contains("ln -sf /opt/mysterium/bin/mysterium-cli /usr/bin/mysterium");
+    Run requires = run(Map.of(), "rpm", "-qp", "--requires", rpm.toString());
+    assertThat(requires.output().lines()).contains("libsecp256k1", "gtk3", "libcap");
+    assertThat(
+            run(Map.of(), "rpm", "-qp", "--qf", "%{VERSION}-%{RELEASE}", rpm.toString()).output())
+        .isEqualTo(
+            VERSION.replace("-SNAPSHOT", "")
+                + (VERSION.endsWith("-SNAPSHOT") ? "-0.snapshot" : "-1"));
+  }
+
+  @Test
+  @Order(6)
   void removingThePackageLeavesNothingBehind() throws Exception {
     Run removed = run(Map.of(), "dpkg", "--purge", "mysterium");
     assertThat(removed.exit()).as(removed.output()).isZero();
