@@ -51,6 +51,7 @@ public final class DesktopNode implements AutoCloseable {
   private final Deployment deployment;
   private final ConsumerNode consumer;
   private final SessionHistory history;
+  private final List<AutoCloseable> alsoClosed = new java.util.concurrent.CopyOnWriteArrayList<>();
   private final DesktopWallet wallet;
   private final DesktopSharing sharing;
 
@@ -93,7 +94,10 @@ public final class DesktopNode implements AutoCloseable {
     return history.recent(limit);
   }
 
-  /** Starts the consumer side (chain follower, index, dialogues) with its own database. */
+  /**
+   * Starts the consumer side (chain follower, index, dialogues) with its own database. The node
+   * owns the key from now on: closing the node wipes it.
+   */
   public static DesktopNode start(
       PrivateKey key, Path dataDir, EthereumClient client, Deployment deployment)
       throws IOException, StoreException {
@@ -279,5 +283,15 @@ public final class DesktopNode implements AutoCloseable {
     sharing.stopProviding();
     consumer.close();
     database.close();
+    key.close(); // the node owned the unlocked key: wiped now
+    for (AutoCloseable resource : alsoClosed) {
+      resource.close();
+    }
+  }
+
+  /** Something the node's owner handed over with it (the chain client), closed with the node. */
+  public DesktopNode closesAlso(AutoCloseable resource) {
+    alsoClosed.add(resource);
+    return this;
   }
 }

@@ -160,12 +160,18 @@ public final class StartViewModel {
         throw e;
       }
       background.onFxThread(() -> status.set(messages.get("app.start.following")));
-      if (client.chainId() == EthereumClient.DEV_CHAIN_ID
-          && client.etherBalance(address.toString()).signum() == 0) {
-        client.fundOnDevChain(address.toString(), java.math.BigInteger.TEN.pow(19)); // anvil only
+      try {
+        if (client.chainId() == EthereumClient.DEV_CHAIN_ID
+            && client.etherBalance(address.toString()).signum() == 0) {
+          client.fundOnDevChain(address.toString(), java.math.BigInteger.TEN.pow(19)); // anvil only
+        }
+        settings.update(s -> s.withChain(rpcUri, Optional.of(deploymentFile)));
+        return DesktopNode.start(key, settings.dataDir(), client, d).closesAlso(client);
+      } catch (Exception e) {
+        key.close(); // nothing started: the key is wiped, the connection closed
+        client.close();
+        throw e;
       }
-      settings.update(s -> s.withChain(rpcUri, Optional.of(deploymentFile)));
-      return DesktopNode.start(key, settings.dataDir(), client, d);
     } finally {
       java.util.Arrays.fill(secret, '\0');
     }
