@@ -132,7 +132,7 @@ class DesktopAppTest {
             "Linux",
             java.util.Map.of("XDG_CONFIG_HOME", settingsDir.resolve("xdg").toString()),
             settingsDir,
-            "/opt/mysterium/bin/Mysterium");
+            List.of("/opt/mysterium/bin/mysterium"));
     window =
         new MainWindow(
             node,
@@ -520,7 +520,7 @@ class DesktopAppTest {
     assertThat(entry).doesNotExist();
     robot.clickOn("#settings-start-at-login");
     assertThat(entry).exists();
-    assertThat(Files.readString(entry)).contains("Exec=/opt/mysterium/bin/Mysterium\n");
+    assertThat(Files.readString(entry)).contains("Exec=/opt/mysterium/bin/mysterium\n");
     assertThat(AppSettings.load(settingsDir).startAtLogin()).isTrue();
     robot.clickOn("#settings-start-at-login");
     assertThat(entry).doesNotExist();

@@ -4,8 +4,10 @@ import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.stream.Collectors;
 
 /**
  * Starting the app when the user logs in, the way each desktop expects: an XDG autostart entry on
@@ -22,10 +24,11 @@ public final class StartAtLogin {
   }
 
   /**
-   * @param launcher the command that starts the app (the installed launcher, when installed)
+   * @param command the program that starts the app (the installed launcher, when installed) and its
+   *     arguments
    */
   public static StartAtLogin forSystem(
-      String osName, Map<String, String> env, Path home, String launcher) {
+      String osName, Map<String, String> env, Path home, List<String> command) {
     String os = osName.toLowerCase(Locale.ROOT);
     if (os.contains("mac")) {
       return new StartAtLogin(
@@ -37,12 +40,15 @@ public final class StartAtLogin {
           <plist version="1.0">
           <dict>
             <key>Label</key><string>network.mysterium.app</string>
-            <key>ProgramArguments</key><array><string>%s</string></array>
+            <key>ProgramArguments</key><array>%s</array>
             <key>RunAtLoad</key><true/>
           </dict>
           </plist>
           """
-              .formatted(xml(launcher)));
+              .formatted(
+                  command.stream()
+                      .map(a -> "<string>" + xml(a) + "</string>")
+                      .collect(Collectors.joining())));
     }
     if (os.contains("win")) {
       Path appData =
@@ -51,7 +57,9 @@ public final class StartAtLogin {
               : home.resolve("AppData/Roaming");
       return new StartAtLogin(
           appData.resolve("Microsoft/Windows/Start Menu/Programs/Startup/Mysterium.cmd"),
-          "@start \"\" \"" + launcher + "\"\r\n");
+          "@start \"\" "
+              + command.stream().map(a -> "\"" + a + "\"").collect(Collectors.joining(" "))
+              + "\r\n");
     }
     Path config =
         env.containsKey("XDG_CONFIG_HOME") && !env.get("XDG_CONFIG_HOME").isBlank()
@@ -66,25 +74,30 @@ public final class StartAtLogin {
         Exec=%s
         X-GNOME-Autostart-enabled=true
         """
-            .formatted(launcher.contains(" ") ? "\"" + launcher + "\"" : launcher));
+            .formatted(
+                command.stream()
+                    .map(a -> a.contains(" ") ? "\"" + a + "\"" : a)
+                    .collect(Collectors.joining(" "))));
   }
 
   /** For this user on this system, starting the installed launcher (or the source checkout's). */
   public static StartAtLogin forCurrentUser() {
-    String launcher = System.getProperty("jpackage.app-path");
-    if (launcher == null) {
-      launcher =
-          Path.of(System.getProperty("mysterium.root.dir", "."))
-                  .toAbsolutePath()
-                  .resolve("mysterium")
-                  .normalize()
-              + " gui";
-    }
+    String installed = System.getProperty("jpackage.app-path");
+    List<String> command =
+        installed != null
+            ? List.of(installed)
+            : List.of(
+                Path.of(System.getProperty("mysterium.root.dir", "."))
+                    .toAbsolutePath()
+                    .resolve("mysterium")
+                    .normalize()
+                    .toString(),
+                "gui");
     return forSystem(
         System.getProperty("os.name"),
         System.getenv(),
         Path.of(System.getProperty("user.home")),
-        launcher);
+        command);
   }
 
   public Path entry() {
