@@ -64,6 +64,11 @@ public final class MysteriumApp extends Application {
   @Override
   public void start(Stage stage) {
     List<String> args = getParameters().getRaw();
+    stage
+        .getIcons()
+        .add(
+            new javafx.scene.image.Image(
+                MysteriumApp.class.getResource("icon.png").toExternalForm()));
     background = new Background(Platform::runLater);
     try {
       if (args.contains("--demo")) {
