@@ -9,7 +9,7 @@ import picocli.CommandLine.Option;
 
 /** Which chain and which deployment of the contracts a command talks to. */
 public final class ChainOptions {
-  public static final String DEFAULT_RPC = "http://127.0.0.1:8545";
+  public static final String DEFAULT_RPC = EthereumClient.LOCAL_RPC;
 
   @Option(names = "--rpc", paramLabel = "URL", defaultValue = DEFAULT_RPC, descriptionKey = "rpc")
   private URI rpc;
@@ -30,19 +30,10 @@ public final class ChainOptions {
     return Deployment.read(deploymentFile(root));
   }
 
-  /** ETH given for gas to an identity that has none, on a local development chain only. */
-  private static final java.math.BigInteger DEV_ETHER =
-      java.math.BigInteger.TEN.pow(21); // 1,000 ETH
-
-  /**
-   * On anvil's chain, gives an identity without ETH enough for gas and says so; elsewhere does
-   * nothing (the identity must be funded by its owner).
-   */
+  /** On anvil's chain, gives an identity without ETH enough for gas and says so. */
   public static void fundGasOnDevChain(EthereumClient client, String address, MysteriumCommand root)
       throws ChainException {
-    if (client.chainId() == EthereumClient.DEV_CHAIN_ID
-        && client.etherBalance(address).signum() == 0) {
-      client.fundOnDevChain(address, DEV_ETHER);
+    if (client.fundGasOnDevChain(address)) {
       root.say("chain.funded", address);
     }
   }

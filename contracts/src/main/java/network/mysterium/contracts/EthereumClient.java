@@ -33,6 +33,12 @@ public final class EthereumClient implements AutoCloseable {
   /** Anvil's chain id: the only chain where {@link #fundOnDevChain} works. */
   public static final long DEV_CHAIN_ID = 31337;
 
+  /** Where a local development chain (anvil) answers unless told otherwise. */
+  public static final String LOCAL_RPC = "http://127.0.0.1:8545";
+
+  /** ETH given for gas to an identity that has none, on a development chain only (1,000 ETH). */
+  private static final BigInteger DEV_GAS = BigInteger.TEN.pow(21);
+
   private final URI rpc;
   private final HttpService service;
   private final Web3j web3;
@@ -106,6 +112,20 @@ public final class EthereumClient implements AutoCloseable {
    * Gives an account ETH for gas on a local development chain (anvil's {@code anvil_setBalance});
    * refused on any other chain.
    */
+  /**
+   * On anvil's chain, gives an identity without ETH enough for gas; elsewhere does nothing (the
+   * identity must be funded by its owner).
+   *
+   * @return whether ETH was given
+   */
+  public boolean fundGasOnDevChain(String address) throws ChainException {
+    if (chainId != DEV_CHAIN_ID || etherBalance(address).signum() != 0) {
+      return false;
+    }
+    fundOnDevChain(address, DEV_GAS);
+    return true;
+  }
+
   public void fundOnDevChain(String address, BigInteger wei) throws ChainException {
     if (chainId != DEV_CHAIN_ID) {
       throw new ChainException(

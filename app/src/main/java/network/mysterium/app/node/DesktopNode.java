@@ -185,11 +185,6 @@ public final class DesktopNode implements AutoCloseable {
     }
   }
 
-  /** Countries with SOCKS5 providers, by name order of their codes. */
-  public List<CountryRow> countries() throws IOException, StoreException, ChainException {
-    return countries(Connection.socks5());
-  }
-
   /** Countries with providers of the connection's service type. */
   public List<CountryRow> countries(Connection connection)
       throws IOException, StoreException, ChainException {

@@ -25,7 +25,8 @@ public record AppSettings(
     boolean killSwitch,
     boolean startAtLogin) {
   public static final String FILE = "app.properties";
-  public static final URI DEFAULT_RPC = URI.create("http://127.0.0.1:8545");
+  public static final URI DEFAULT_RPC =
+      URI.create(network.mysterium.contracts.EthereumClient.LOCAL_RPC);
 
   public static AppSettings defaults() {
     return new AppSettings(

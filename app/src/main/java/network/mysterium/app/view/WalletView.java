@@ -62,24 +62,15 @@ public final class WalletView {
     grid.addRow(3, Views.label(messages, "app.wallet.payments"), payments);
     grid.addRow(4, Views.label(messages, "app.wallet.gas"), ether);
 
-    TextField amount = new TextField();
-    amount.setId("deposit-amount");
-    amount.setPromptText(messages.get("app.wallet.amount"));
-    amount.setAccessibleText(messages.get("app.wallet.amount"));
-    amount.textProperty().bindBidirectional(model.depositAmount());
+    TextField amount =
+        Views.field(messages, "deposit-amount", "app.wallet.amount", model.depositAmount());
     Button deposit = Views.button(messages, "deposit-button", "app.wallet.deposit");
     deposit.disableProperty().bind(model.busy());
     deposit.setOnAction(e -> model.deposit(confirmation));
-    TextField to = new TextField();
-    to.setId("withdraw-to");
-    to.setPromptText(messages.get("app.wallet.to"));
-    to.setAccessibleText(messages.get("app.wallet.to"));
-    to.textProperty().bindBidirectional(model.withdrawTo());
-    TextField withdrawAmount = new TextField();
-    withdrawAmount.setId("withdraw-amount");
-    withdrawAmount.setPromptText(messages.get("app.wallet.withdraw-amount"));
-    withdrawAmount.setAccessibleText(messages.get("app.wallet.withdraw-amount"));
-    withdrawAmount.textProperty().bindBidirectional(model.withdrawAmount());
+    TextField to = Views.field(messages, "withdraw-to", "app.wallet.to", model.withdrawTo());
+    TextField withdrawAmount =
+        Views.field(
+            messages, "withdraw-amount", "app.wallet.withdraw-amount", model.withdrawAmount());
     Button withdraw = Views.button(messages, "withdraw-button", "app.wallet.withdraw");
     withdraw.disableProperty().bind(model.busy());
     withdraw.setOnAction(e -> model.withdraw(confirmation));

@@ -161,10 +161,7 @@ public final class StartViewModel {
       }
       background.onFxThread(() -> status.set(messages.get("app.start.following")));
       try {
-        if (client.chainId() == EthereumClient.DEV_CHAIN_ID
-            && client.etherBalance(address.toString()).signum() == 0) {
-          client.fundOnDevChain(address.toString(), java.math.BigInteger.TEN.pow(19)); // anvil only
-        }
+        client.fundGasOnDevChain(address.toString()); // anvil only: gas for a new identity
         settings.update(s -> s.withChain(rpcUri, Optional.of(deploymentFile)));
         return DesktopNode.start(key, settings.dataDir(), client, d).closesAlso(client);
       } catch (Exception e) {
