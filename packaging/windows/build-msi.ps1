@@ -23,7 +23,8 @@ Copy-Item $WintunDll "$work\content\wintun.dll"
 
 $modules = & "$jdk\bin\jdeps.exe" --print-module-deps --ignore-missing-deps --multi-release 25 -q `
   --class-path "$work\app\*" "$work\app\mysterium-app.jar" "$work\app\mysterium-cli.jar"
-$modules = "$modules,java.desktop,jdk.localedata,jdk.charsets,jdk.crypto.cryptoki,jdk.zipfs"
+$extra = (Get-Content "$root\packaging\runtime-modules" | Where-Object { $_ -notmatch '^#' }) -join ","
+$modules = "$modules,$extra"
 & "$jdk\bin\jlink.exe" --add-modules $modules --include-locales=en,de,es,ru,zh,fa `
   --strip-debug --no-header-files --no-man-pages --compress=zip-9 --output "$work\runtime"
 
