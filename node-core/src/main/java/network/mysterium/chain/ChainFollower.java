@@ -61,6 +61,8 @@ public final class ChainFollower implements AutoCloseable {
       Executors.newSingleThreadScheduledExecutor(
           Thread.ofPlatform().name("chain-follower").daemon().factory());
   private int range;
+  private final Map<EventRefusal, java.util.concurrent.atomic.AtomicLong> refusals =
+      new java.util.EnumMap<>(EventRefusal.class);
 
   /**
    * The follower of a deployment's contracts into a node database: no confirmations on a local
@@ -87,6 +89,9 @@ public final class ChainFollower implements AutoCloseable {
     this.config = config;
     this.decoder = new EventDecoder(config.contracts());
     this.range = Math.min(500, config.maxRange());
+    for (EventRefusal reason : EventRefusal.values()) {
+      refusals.put(reason, new java.util.concurrent.atomic.AtomicLong());
+    }
   }
 
   /** Polls every {@code pollInterval} in the background until closed; failures are retried. */
@@ -175,16 +180,49 @@ public final class ChainFollower implements AutoCloseable {
       List<ChainEvent> events = new ArrayList<>();
       Map<Long, ChainIndex.BlockRef> blocks = new LinkedHashMap<>();
       for (EthLog.LogResult<?> result : response.getLogs()) {
-        Log log = (Log) result.get();
-        blocks.put(
-            log.getBlockNumber().longValueExact(),
-            new ChainIndex.BlockRef(log.getBlockNumber().longValueExact(), log.getBlockHash()));
-        decoder.decode(log).ifPresent(events::add);
+        if (!(result.get() instanceof Log log)
+            || log.getBlockNumber() == null
+            || log.getBlockNumber().bitLength() > 62) {
+          refused(EventRefusal.MALFORMED, "a log without a block number", null);
+          continue;
+        }
+        long block = log.getBlockNumber().longValue();
+        blocks.put(block, new ChainIndex.BlockRef(block, log.getBlockHash()));
+        try {
+          decoder.decode(log).ifPresent(events::add);
+        } catch (RefusedEventException e) {
+          refused(e.reason(), e.getMessage(), log);
+        }
       }
       ChainIndex.BlockRef end = new ChainIndex.BlockRef(to, before);
       blocks.put(to, end);
       return Optional.of(new Chunk(events, List.copyOf(blocks.values()), end));
     }
+  }
+
+  /**
+   * A skipped log: counted by reason; the first of each reason is a warning, the rest are debug
+   * lines, so a flood of bad events cannot flood the log.
+   */
+  private void refused(EventRefusal reason, String detail, Log log) {
+    long count = refusals.get(reason).incrementAndGet();
+    String at =
+        log == null
+            ? ""
+            : " (block " + log.getBlockNumber() + ", tx " + log.getTransactionHash() + ")";
+    if (count == 1) {
+      LOG.warn(
+          "chain follower: skipped an event{}: {}; later ones are logged at debug", at, detail);
+    } else {
+      LOG.debug("chain follower: skipped an event{}: {}", at, detail);
+    }
+  }
+
+  /** How many logs of followed events were skipped since start, per reason. */
+  public Map<EventRefusal, Long> refusals() {
+    Map<EventRefusal, Long> counts = new java.util.EnumMap<>(EventRefusal.class);
+    refusals.forEach((reason, count) -> counts.put(reason, count.get()));
+    return counts;
   }
 
   /** The newest processed block that is still on the chain, or empty if none is. */

@@ -60,6 +60,10 @@ final class EventDecoder {
   private static final Map<String, Kind> BY_TOPIC =
       Arrays.stream(Kind.values()).collect(Collectors.toMap(k -> k.topic, Function.identity()));
 
+  /** The most proposal bytes the service registry accepts in one announcement. */
+  static final int MAX_PROPOSAL_BYTES =
+      network.mysterium.contracts.ServiceRegistryContract.MAX_PROPOSAL_BYTES;
+
   private final Map<Kind, Address> emitter;
 
   EventDecoder(ContractAddresses contracts) {
@@ -73,15 +77,49 @@ final class EventDecoder {
             Kind.FEES_COLLECTED, contracts.payments());
   }
 
-  /** The event, or empty for logs of other events (token transfers, owner changes...). */
-  Optional<ChainEvent> decode(Log log) {
+  /**
+   * The event, or empty for logs of other events (token transfers, owner changes...).
+   *
+   * @throws RefusedEventException for a log of a followed event that does not hold what the event
+   *     promises (whoever sent the transaction chose its content)
+   */
+  Optional<ChainEvent> decode(Log log) throws RefusedEventException {
     List<String> topics = log.getTopics();
-    if (topics.isEmpty() || log.isRemoved()) {
+    if (topics == null || topics.isEmpty() || log.isRemoved()) {
       return Optional.empty();
     }
-    Kind kind = BY_TOPIC.get(topics.getFirst().toLowerCase(java.util.Locale.ROOT));
-    if (kind == null || !Address.parse(log.getAddress()).equals(emitter.get(kind))) {
+    Kind kind = BY_TOPIC.get(String.valueOf(topics.getFirst()).toLowerCase(java.util.Locale.ROOT));
+    if (kind == null || !emitter.get(kind).equals(emitterOf(log))) {
       return Optional.empty();
+    }
+    try {
+      return Optional.of(decode(kind, log, topics));
+    } catch (RuntimeException e) { // web3j's ABI decoder and hex parsing throw unchecked
+      throw new RefusedEventException(
+          EventRefusal.MALFORMED, kind + ": " + e.getClass().getSimpleName());
+    }
+  }
+
+  private static Address emitterOf(Log log) {
+    try {
+      return Address.parse(log.getAddress());
+    } catch (IllegalArgumentException e) {
+      return null;
+    }
+  }
+
+  private static ChainEvent decode(Kind kind, Log log, List<String> topics)
+      throws RefusedEventException {
+    int indexed = kind == Kind.FEES_COLLECTED ? 2 : 3;
+    if (topics.size() != indexed) {
+      throw new RefusedEventException(
+          EventRefusal.MALFORMED, kind + " with " + topics.size() + " topics");
+    }
+    // Cheap before expensive: an oversized announcement is refused before its data is decoded.
+    if (kind == Kind.PROPOSAL_ANNOUNCED
+        && log.getData() != null
+        && log.getData().length() > 2 + 2 * (3 * 32 + MAX_PROPOSAL_BYTES)) {
+      throw new RefusedEventException(EventRefusal.OVERSIZED, "announcement data too long");
     }
     ChainEvent.Position at =
         new ChainEvent.Position(
@@ -90,38 +128,71 @@ final class EventDecoder {
             log.getLogIndex().intValueExact(),
             log.getTransactionHash());
     List<Type> data = FunctionReturnDecoder.decode(log.getData(), kind.data);
+    if (data.size() != kind.data.size()) {
+      throw new RefusedEventException(EventRefusal.MALFORMED, kind + " data too short");
+    }
     Address first = indexedAddress(topics, 1);
-    return Optional.of(
-        switch (kind) {
-          case IDENTITY_REGISTERED ->
-              new ChainEvent.IdentityRegistered(
-                  at, first, indexedAddress(topics, 2), bytes(data, 0), uint(data, 1));
-          case PROPOSAL_ANNOUNCED ->
-              new ChainEvent.ProposalAnnounced(
-                  at,
-                  first,
-                  new BigInteger(1, Hex.decode(topics.get(2), 32)).longValueExact(),
-                  bytes(data, 0));
-          case DEPOSITED ->
-              new ChainEvent.Deposited(at, first, indexedAddress(topics, 2), uint(data, 0));
-          case PROMISE_CLEARED ->
-              new ChainEvent.PromiseCleared(
-                  at,
-                  first,
-                  indexedAddress(topics, 2),
-                  uint(data, 0),
-                  uint(data, 1),
-                  uint(data, 2),
-                  uint(data, 3));
-          case FEES_COLLECTED -> new ChainEvent.FeesCollected(at, first, uint(data, 0));
-          case WITHDRAWN ->
-              new ChainEvent.Withdrawn(
-                  at, first, indexedAddress(topics, 2), uint(data, 0), uint(data, 1));
-        });
+    return switch (kind) {
+      case IDENTITY_REGISTERED -> registration(at, first, indexedAddress(topics, 2), data);
+      case PROPOSAL_ANNOUNCED -> announcement(at, first, topics.get(2), bytes(data, 0));
+      case DEPOSITED ->
+          new ChainEvent.Deposited(at, first, indexedAddress(topics, 2), uint(data, 0));
+      case PROMISE_CLEARED ->
+          new ChainEvent.PromiseCleared(
+              at,
+              first,
+              indexedAddress(topics, 2),
+              uint(data, 0),
+              uint(data, 1),
+              uint(data, 2),
+              uint(data, 3));
+      case FEES_COLLECTED -> new ChainEvent.FeesCollected(at, first, uint(data, 0));
+      case WITHDRAWN ->
+          new ChainEvent.Withdrawn(
+              at, first, indexedAddress(topics, 2), uint(data, 0), uint(data, 1));
+    };
   }
 
-  private static Address indexedAddress(List<String> topics, int index) {
-    return Address.of(Arrays.copyOfRange(Hex.decode(topics.get(index), 32), 12, 32));
+  /**
+   * The registry derives the identity from the key, but the key is what messages to the peer are
+   * encrypted to: checked here too, so a look-alike log (or a lying RPC) cannot plant a key.
+   */
+  private static ChainEvent.IdentityRegistered registration(
+      ChainEvent.Position at, Address identity, Address payer, List<Type> data)
+      throws RefusedEventException {
+    byte[] publicKey = bytes(data, 0);
+    if (publicKey.length != 64 || !Address.ofPublicKey(publicKey).equals(identity)) {
+      throw new RefusedEventException(
+          EventRefusal.PUBLIC_KEY_MISMATCH, "key does not hash to " + identity);
+    }
+    return new ChainEvent.IdentityRegistered(at, identity, payer, publicKey, uint(data, 1));
+  }
+
+  /** Serials are uint64 on chain; a proposal's serial is a positive signed 64-bit number. */
+  private static ChainEvent.ProposalAnnounced announcement(
+      ChainEvent.Position at, Address provider, String serialTopic, byte[] proposal)
+      throws RefusedEventException {
+    BigInteger serial = new BigInteger(1, Hex.decode(serialTopic, 32));
+    if (serial.signum() == 0 || serial.bitLength() > 63) {
+      throw new RefusedEventException(EventRefusal.SERIAL_OUT_OF_RANGE, "serial " + serial);
+    }
+    if (proposal.length > MAX_PROPOSAL_BYTES) {
+      throw new RefusedEventException(EventRefusal.OVERSIZED, proposal.length + " bytes");
+    }
+    return new ChainEvent.ProposalAnnounced(at, provider, serial.longValue(), proposal);
+  }
+
+  /** An ABI address topic: 12 zero bytes, then the address. */
+  private static Address indexedAddress(List<String> topics, int index)
+      throws RefusedEventException {
+    byte[] word = Hex.decode(topics.get(index), 32);
+    for (int i = 0; i < 12; i++) {
+      if (word[i] != 0) {
+        throw new RefusedEventException(
+            EventRefusal.MALFORMED, "topic " + index + " not an address");
+      }
+    }
+    return Address.of(Arrays.copyOfRange(word, 12, 32));
   }
 
   private static byte[] bytes(List<Type> data, int index) {

@@ -59,14 +59,22 @@ class ChainFollowerTest {
             contracts, startBlock, confirmations, 1000, Duration.ofMillis(100)));
   }
 
+  /** The public key of the private key {@code n} (ALICE is 1, BOB is 2). */
+  static byte[] publicKeyOf(int n) {
+    byte[] secret = new byte[32];
+    secret[31] = (byte) n;
+    try (network.mysterium.crypto.PrivateKey key = network.mysterium.crypto.PrivateKey.of(secret)) {
+      return key.publicKey().toUncompressedXy();
+    }
+  }
+
   private static BigInteger units(long n) {
     return BigInteger.valueOf(n);
   }
 
   @Test
   void indexesRegistrationsAnnouncementsAndPayments() throws Exception {
-    byte[] key = new byte[64];
-    key[0] = 7;
+    byte[] key = publicKeyOf(1);
     fixture.register(ALICE, key, units(100));
     fixture.announce(3, new byte[] {1, 2, 3});
     fixture.deposit(ALICE, units(50));
@@ -108,7 +116,7 @@ class ChainFollowerTest {
     fixture.deposit(ALICE, units(1));
     String beforeFork = anvil.snapshot();
     fixture.deposit(ALICE, units(10));
-    fixture.register(BOB, new byte[64], units(5));
+    fixture.register(BOB, publicKeyOf(2), units(5));
     ChainIndex index = new ChainIndex(database);
     try (ChainFollower follower = follower(0)) {
       follower.pollOnce();

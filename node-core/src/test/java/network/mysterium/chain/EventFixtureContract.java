@@ -100,7 +100,22 @@ final class EventFixtureContract {
   }
 
   TransactionReceipt announce(long serial, byte[] proposal) throws Exception {
+    return announce(BigInteger.valueOf(serial), proposal);
+  }
+
+  /** Any uint64 serial, as the event's type allows (2^64 - 1 included). */
+  TransactionReceipt announce(BigInteger serial, byte[] proposal) throws Exception {
     return call("announce", new Uint64(serial), new DynamicBytes(proposal));
+  }
+
+  /** A log with exactly these topics (32 bytes each) and data. */
+  TransactionReceipt rawLog(List<byte[]> topics, byte[] data) throws Exception {
+    return call(
+        "rawLog",
+        new org.web3j.abi.datatypes.DynamicArray<>(
+            org.web3j.abi.datatypes.generated.Bytes32.class,
+            topics.stream().map(org.web3j.abi.datatypes.generated.Bytes32::new).toList()),
+        new DynamicBytes(data));
   }
 
   TransactionReceipt deposit(Address identity, BigInteger amount) throws Exception {
