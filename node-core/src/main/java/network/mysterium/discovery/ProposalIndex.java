@@ -226,6 +226,10 @@ public final class ProposalIndex {
           : SignedProposals.Rejection.UNREGISTERED;
     } catch (SignedProposals.RejectedProposalException e) {
       return e.reason();
+    } catch (RuntimeException e) {
+      // Announcements are anyone's bytes: whatever slipped past the decoder's checks is refused
+      // here, never thrown through sync (which would stop the index at this announcement).
+      return SignedProposals.Rejection.MALFORMED;
     }
   }
 

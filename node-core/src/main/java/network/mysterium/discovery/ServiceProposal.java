@@ -52,7 +52,9 @@ public record ServiceProposal(
   }
 
   public ServiceProposal {
-    if (formatVersion != FORMAT_VERSION) {
+    // A newer format only adds fields (docs/protocol.md), so its proposal is read as far as this
+    // node understands it; 0 means the field is missing.
+    if (formatVersion < FORMAT_VERSION) {
       throw new IllegalArgumentException("unknown proposal format version " + formatVersion);
     }
     if (serial < 1) {
@@ -97,7 +99,8 @@ public record ServiceProposal(
   }
 
   /**
-   * Decodes and validates.
+   * Decodes and validates. Contacts of channel types this node does not know (a newer node's) are
+   * left out; the proposal is kept while at least one contact is usable.
    *
    * @throws IllegalArgumentException naming what is wrong
    */
@@ -132,7 +135,28 @@ public record ServiceProposal(
         p.getBandwidthKbps(),
         metering,
         Myst.ofBaseUnits(new BigInteger(1, p.getPricePerUnit().toByteArray())),
-        p.getContactsList());
+        usable(p.getContactsList()));
+  }
+
+  private static List<String> usable(List<String> contacts) {
+    List<String> usable =
+        contacts.stream()
+            .filter(
+                c -> {
+                  try {
+                    Contact.parse(c);
+                    return true;
+                  } catch (IllegalArgumentException e) {
+                    return false;
+                  }
+                })
+            .limit(8)
+            .toList();
+    if (usable.isEmpty()) {
+      throw new IllegalArgumentException(
+          "none of the " + contacts.size() + " contacts is of a known channel type");
+    }
+    return usable;
   }
 
   private static Location location(Place place) {

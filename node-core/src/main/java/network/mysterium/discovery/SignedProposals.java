@@ -37,6 +37,10 @@ public final class SignedProposals {
     }
   }
 
+  /** The most bytes a signed proposal may have: what the service registry accepts. */
+  public static final int MAX_BYTES =
+      network.mysterium.contracts.ServiceRegistryContract.MAX_PROPOSAL_BYTES;
+
   private final ContractMessages.Domain domain;
 
   public SignedProposals(ContractMessages.Domain serviceRegistryDomain) {
@@ -83,6 +87,10 @@ public final class SignedProposals {
    * valid, and signed by the provider they name.
    */
   public ServiceProposal verifySigned(byte[] announced) throws RejectedProposalException {
+    if (announced.length > MAX_BYTES) { // cheap before parsing and signature recovery
+      throw new RejectedProposalException(
+          Rejection.MALFORMED, announced.length + " bytes, above " + MAX_BYTES);
+    }
     SignedProposal signed;
     try {
       signed = SignedProposal.parseFrom(announced);
