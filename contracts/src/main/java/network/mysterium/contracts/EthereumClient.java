@@ -43,6 +43,8 @@ public final class EthereumClient implements AutoCloseable {
   private final HttpService service;
   private final Web3j web3;
   private final long chainId;
+  private final java.util.concurrent.ConcurrentMap<String, Nonces> senders =
+      new java.util.concurrent.ConcurrentHashMap<>();
   private final RevertDecoder reverts =
       new RevertDecoder(
           List.of("MystToken", "IdentityRegistry", "ServiceRegistry", "Payments").stream()
@@ -198,20 +200,56 @@ public final class EthereumClient implements AutoCloseable {
    * runs the transaction: if it would revert, nothing is sent and the error is named.
    */
   public TransactionReceipt send(Credentials from, String to, String data) throws ChainException {
-    BigInteger nonce = pendingNonce(from.getAddress());
-    BigInteger gasLimit = gasLimit(from.getAddress(), nonce, to, data);
-    RawTransaction raw = transaction(nonce, gasLimit, to, data);
-    String signed = Numeric.toHexString(TransactionEncoder.signMessage(raw, chainId, from));
-    EthSendTransaction sent = io(() -> web3.ethSendRawTransaction(signed).send());
-    if (sent.hasError()) {
-      throw new ChainException(
-          "the chain refused the transaction: " + sent.getError().getMessage());
-    }
-    TransactionReceipt receipt = awaitReceipt(sent.getTransactionHash());
+    BigInteger gasLimit = gasLimit(from.getAddress(), null, to, data);
+    String hash = signAndSend(from, gasLimit, to, data);
+    TransactionReceipt receipt = awaitReceipt(from.getAddress(), hash);
     if (!receipt.isStatusOK()) {
       throw replayedRevert(from, to, data, receipt);
     }
     return receipt;
+  }
+
+  /**
+   * Takes the sender's next nonce and sends, under the sender's lock: concurrent sends from one
+   * account (e.g. clearings of several sessions) get consecutive nonces instead of the same pending
+   * count. The receipt is awaited outside the lock, so they are mined together.
+   */
+  private String signAndSend(Credentials from, BigInteger gasLimit, String to, String data)
+      throws ChainException {
+    Nonces nonces = senders.computeIfAbsent(key(from.getAddress()), k -> new Nonces());
+    nonces.lock.lock();
+    try {
+      BigInteger pending = pendingNonce(from.getAddress());
+      // The node's pending count may lag what was just sent (a load-balanced RPC): never reuse.
+      BigInteger nonce =
+          nonces.next == null || nonces.next.compareTo(pending) < 0 ? pending : nonces.next;
+      RawTransaction raw = transaction(nonce, gasLimit, to, data);
+      String signed = Numeric.toHexString(TransactionEncoder.signMessage(raw, chainId, from));
+      EthSendTransaction sent = io(() -> web3.ethSendRawTransaction(signed).send());
+      if (sent.hasError()) {
+        nonces.next = null; // learn the nonce from the chain again
+        throw new ChainException(
+            "the chain refused the transaction: " + sent.getError().getMessage());
+      }
+      nonces.next = nonce.add(BigInteger.ONE);
+      return sent.getTransactionHash();
+    } catch (ChainException | RuntimeException e) {
+      nonces.next = null;
+      throw e;
+    } finally {
+      nonces.lock.unlock();
+    }
+  }
+
+  /** One sender's nonce: the next one to use, once a transaction of this client took one. */
+  private static final class Nonces {
+    final java.util.concurrent.locks.ReentrantLock lock =
+        new java.util.concurrent.locks.ReentrantLock();
+    BigInteger next; // guarded by lock
+  }
+
+  private static String key(String address) {
+    return address.toLowerCase(java.util.Locale.ROOT);
   }
 
   private BigInteger pendingNonce(String from) throws ChainException {
@@ -276,7 +314,7 @@ public final class EthereumClient implements AutoCloseable {
         fees.maxFeePerGas());
   }
 
-  private TransactionReceipt awaitReceipt(String hash) throws ChainException {
+  private TransactionReceipt awaitReceipt(String sender, String hash) throws ChainException {
     long deadline = System.nanoTime() + RECEIPT_TIMEOUT.toNanos();
     while (System.nanoTime() < deadline) {
       Optional<TransactionReceipt> receipt =
@@ -289,6 +327,16 @@ public final class EthereumClient implements AutoCloseable {
       } catch (InterruptedException e) {
         Thread.currentThread().interrupt();
         throw new ChainException("interrupted while waiting for transaction " + hash);
+      }
+    }
+    // Perhaps dropped: the sender's next nonce is learnt from the chain again.
+    Nonces nonces = senders.get(key(sender));
+    if (nonces != null) {
+      nonces.lock.lock();
+      try {
+        nonces.next = null;
+      } finally {
+        nonces.lock.unlock();
       }
     }
     throw new ChainException(

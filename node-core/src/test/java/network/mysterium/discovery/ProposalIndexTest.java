@@ -198,36 +198,87 @@ class ProposalIndexTest {
   }
 
   @Test
-  void forgedUnregisteredAndMalformedProposalsAreDroppedAndCounted() throws Exception {
+  void forgedAndMalformedProposalsAreDroppedAndCountedByReason() throws Exception {
     PrivateKey honest = provider(true);
     PrivateKey forger = provider(true);
-    // the forger announces a proposal in the honest provider's name, signed by itself
+    Credentials forgerAccount = ChainAccounts.credentials(forger);
+    ServiceProposal own =
+        proposal(forger.address(), 1, "DE", "0.0000001", List.of("udp://198.51.100.1:1"));
+    byte[] valid = signer.sign(own, forger);
+    services.announce(forgerAccount, 1, valid); // valid, the forger's own
+    // the signature of one proposal on the bytes of another (a lower price): BAD_SIGNATURE
+    byte[] otherBytes =
+        proposal(forger.address(), 1, "DE", "0.00000001", List.of("udp://198.51.100.1:1")).encode();
+    byte[] swapped =
+        network.mysterium.discovery.proto.SignedProposal.parseFrom(valid).toBuilder()
+            .setProposal(com.google.protobuf.ByteString.copyFrom(otherBytes))
+            .build()
+            .toByteArray();
+    services.announce(forgerAccount, 1, swapped);
+    // the honest provider's proposal, signed by it, announced by the forger: WRONG_PROVIDER
     ServiceProposal inHonestName =
         proposal(honest.address(), 1, "DE", "0.0000001", List.of("udp://198.51.100.1:1"));
-    byte[] forged =
-        SignedProposals.of(deployment)
-            .sign(
-                proposal(forger.address(), 1, "DE", "0.0000001", List.of("udp://198.51.100.1:1")),
-                forger);
-    services.announce(ChainAccounts.credentials(forger), 1, forged); // valid, the forger's own
-    byte[] tampered = forged.clone();
-    tampered[tampered.length - 70] ^= 1; // inside the proposal: the signature no longer matches
-    services.announce(ChainAccounts.credentials(forger), 1, tampered);
-    services.announce(
-        ChainAccounts.credentials(forger), 1, signer.sign(inHonestName, honest)); // not the sender
-    services.announce(
-        ChainAccounts.credentials(forger), 1, new byte[] {0x0a, (byte) 0xff, 0x01}); // malformed
+    services.announce(forgerAccount, 1, signer.sign(inHonestName, honest));
+    // not a SignedProposal: MALFORMED
+    services.announce(forgerAccount, 1, new byte[] {0x0a, (byte) 0xff, 0x01});
     assertThat(search(inCountry("DE")))
-        .extracting(l -> l.proposal().provider())
-        .containsExactly(forger.address());
+        .singleElement()
+        .satisfies(
+            l -> {
+              assertThat(l.proposal().provider()).isEqualTo(forger.address());
+              assertThat(l.proposal().pricePerUnit()).isEqualTo(own.pricePerUnit());
+            });
     assertThat(index.rejections())
-        .containsEntry(SignedProposals.Rejection.WRONG_PROVIDER, 1L)
-        .containsKey(SignedProposals.Rejection.MALFORMED);
-    assertThat(
-            index.rejections().getOrDefault(SignedProposals.Rejection.BAD_SIGNATURE, 0L)
-                + index.rejections().getOrDefault(SignedProposals.Rejection.INVALID, 0L)
-                + index.rejections().getOrDefault(SignedProposals.Rejection.MALFORMED, 0L))
-        .isGreaterThanOrEqualTo(2);
+        .isEqualTo(
+            java.util.Map.of(
+                SignedProposals.Rejection.BAD_SIGNATURE, 1L,
+                SignedProposals.Rejection.WRONG_PROVIDER, 1L,
+                SignedProposals.Rejection.MALFORMED, 1L));
+  }
+
+  /**
+   * The real ServiceRegistry only takes registered senders, so an unregistered announcement is one
+   * whose registration this index never saw: here, a follower of another deployment's identity
+   * registry. Once the provider registers there too, its next announcement is taken.
+   */
+  @Test
+  void announcementsOfIdentitiesTheIndexDoesNotKnowAreUnregistered() throws Exception {
+    PrivateKey p = provider(true);
+    Credentials deployer = Credentials.create(Anvil.DEV_PRIVATE_KEYS.getFirst());
+    Deployment other = TestContracts.deploy(client, deployer);
+    ChainIndex chain = new ChainIndex(database);
+    ProposalIndex elsewhereIndex = new ProposalIndex(database, chain, chain, signer, 20);
+    try (ChainFollower elsewhere =
+        new ChainFollower(
+            client.web3(),
+            chain,
+            new ChainFollower.Config(
+                new ContractAddresses(
+                    deployment.chainId(),
+                    network.mysterium.crypto.Address.parse(other.identityRegistry()),
+                    network.mysterium.crypto.Address.parse(deployment.serviceRegistry()),
+                    network.mysterium.crypto.Address.parse(deployment.payments())),
+                deployment.startBlock(),
+                0,
+                1000,
+                Duration.ofSeconds(1)))) {
+      announce(p, proposal(p.address(), 1, "DE", "0.001", List.of("udp://203.0.113.1:5000")));
+      elsewhere.pollOnce();
+      assertThat(elsewhereIndex.sync()).isZero();
+      assertThat(elsewhereIndex.search(inCountry("DE"), anvil.blockNumber())).isEmpty();
+      assertThat(elsewhereIndex.rejections())
+          .isEqualTo(java.util.Map.of(SignedProposals.Rejection.UNREGISTERED, 1L));
+
+      new MystTokenContract(client, other.token())
+          .transfer(deployer, p.address().toString(), ETHER.multiply(BigInteger.TEN));
+      new ChainWallet(client, other).register(p);
+      announce(p, proposal(p.address(), 1, "DE", "0.001", List.of("udp://203.0.113.1:5000")));
+      elsewhere.pollOnce();
+      assertThat(elsewhereIndex.sync()).isEqualTo(1);
+      assertThat(elsewhereIndex.search(inCountry("DE"), anvil.blockNumber())).hasSize(1);
+      assertThat(elsewhereIndex.rejections())
+          .isEqualTo(java.util.Map.of(SignedProposals.Rejection.UNREGISTERED, 1L));
+    }
   }
 
   private ProviderAnnouncer announcer(PrivateKey provider) {
