@@ -123,6 +123,25 @@ final class EventFixtureContract {
         "deposit", new org.web3j.abi.datatypes.Address(identity.toString()), new Uint256(amount));
   }
 
+  TransactionReceipt clear(Address issuer, Address benefiter, long serial, long paid, long fee)
+      throws Exception {
+    return call(
+        "clear",
+        new org.web3j.abi.datatypes.Address(issuer.toString()),
+        new org.web3j.abi.datatypes.Address(benefiter.toString()),
+        new Uint256(serial),
+        new Uint256(paid),
+        new Uint256(fee));
+  }
+
+  TransactionReceipt withdraw(Address identity, Address to, long amount) throws Exception {
+    return call(
+        "withdraw",
+        new org.web3j.abi.datatypes.Address(identity.toString()),
+        new org.web3j.abi.datatypes.Address(to.toString()),
+        new Uint256(amount));
+  }
+
   TransactionReceipt depositMany(Address identity, int count) throws Exception {
     return call(
         "depositMany",
