@@ -19,6 +19,7 @@ import org.web3j.protocol.core.methods.response.Log;
  * RefusedEventException}, and what is decoded is stored and synced without an exception. Seeds: the
  * real logs {@link ChainLogCorpusTest} recorded from the contracts on anvil.
  */
+@Tag("fuzz-target-chain-logs") // its own fuzzing JVM (node-core/pom.xml)
 class ChainLogFuzzTest {
   private static final EventDecoder DECODER = new EventDecoder(FuzzedLogs.CONTRACTS);
   private static Path directory;

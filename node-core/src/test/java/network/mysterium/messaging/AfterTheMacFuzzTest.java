@@ -9,6 +9,7 @@ import org.junit.jupiter.api.Tag;
  * signed envelope, checks the signature, the recipient and the replay guard, and the payload goes
  * on through the inner decoders. Seeds: real sealed messages ({@link AfterTheMacCorpusTest}).
  */
+@Tag("fuzz-target-after-mac") // its own fuzzing JVM (node-core/pom.xml)
 class AfterTheMacFuzzTest {
   private static final Messenger RECEIVER = AfterTheMac.receiver();
 

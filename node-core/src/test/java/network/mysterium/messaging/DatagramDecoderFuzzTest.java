@@ -12,6 +12,7 @@ import org.junit.jupiter.api.Tag;
  * Fuzzes the datagram decoder with Jazzer: whatever the bytes, {@link Messenger#open} either
  * returns a message or throws its own {@link RejectedDatagramException}, nothing else.
  */
+@Tag("fuzz-target-datagram") // its own fuzzing JVM (node-core/pom.xml)
 class DatagramDecoderFuzzTest {
   private static final SecureRandom RANDOM = new SecureRandom();
   private static final PrivateKey ALICE = PrivateKey.generate(RANDOM);

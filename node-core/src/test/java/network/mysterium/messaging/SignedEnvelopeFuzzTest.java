@@ -9,6 +9,7 @@ import org.junit.jupiter.api.Tag;
  * freshness, replay) and the payload decoders see mutated input. Seeds: real envelopes ({@link
  * AfterTheMacCorpusTest}).
  */
+@Tag("fuzz-target-envelope") // its own fuzzing JVM (node-core/pom.xml)
 class SignedEnvelopeFuzzTest {
   private static final Messenger RECEIVER = AfterTheMac.receiver();
 
