@@ -16,9 +16,18 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
-import network.mysterium.chain.ChainEvent;
+import network.mysterium.chain.ChainAccounts;
+import network.mysterium.chain.ChainFollower;
 import network.mysterium.chain.ChainIndex;
-import network.mysterium.chain.ContractMessages;
+import network.mysterium.chain.ChainWallet;
+import network.mysterium.chain.ContractAddresses;
+import network.mysterium.chain.TestContracts;
+import network.mysterium.contracts.Deployment;
+import network.mysterium.contracts.EthereumClient;
+import network.mysterium.contracts.MystTokenContract;
+import network.mysterium.contracts.ServiceRegistryContract;
+import network.mysterium.contracts.anvil.Anvil;
+import network.mysterium.contracts.anvil.AnvilExtension;
 import network.mysterium.conversation.Conversation;
 import network.mysterium.conversation.proto.Exchange;
 import network.mysterium.crypto.Address;
@@ -36,30 +45,49 @@ import network.mysterium.store.Database;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.api.io.TempDir;
+import org.web3j.crypto.Credentials;
 
 /**
  * A consumer searches a trusted node's index over a real dialogue (UDP on loopback). The node's
- * index is a real SQLite index fed with signed announcements as the follower stores them.
+ * index is a real SQLite index, followed from providers' registrations and announcements on a real
+ * anvil chain.
  */
+@ExtendWith(AnvilExtension.class)
 class RemoteIndexTest {
-  private static final Address REGISTRY =
-      Address.parse("0x00000000000000000000000000000000000000aa");
-  private final SignedProposals signer =
-      new SignedProposals(ContractMessages.Domain.serviceRegistry(31337, REGISTRY));
+  private static final BigInteger ETHER = BigInteger.TEN.pow(18);
   private final SecureRandom random = new SecureRandom();
   private final Map<Address, PublicKey> directory = new ConcurrentHashMap<>();
   private final List<AutoCloseable> resources = new ArrayList<>();
-  private final List<ChainEvent> events = new ArrayList<>();
   @TempDir Path temp;
+  private Anvil anvil;
+  private EthereumClient client;
+  private Deployment deployment;
+  private SignedProposals signer;
   private Database database;
-  private ChainIndex chain;
+  private ChainFollower follower;
   private ProposalIndex index;
 
   @BeforeEach
-  void setUp() throws Exception {
+  void setUp(Anvil anvil) throws Exception {
+    this.anvil = anvil;
+    client = EthereumClient.connect(anvil.rpcUrl());
+    deployment =
+        TestContracts.deploy(client, Credentials.create(Anvil.DEV_PRIVATE_KEYS.getFirst()));
+    signer = SignedProposals.of(deployment);
     database = Database.open(temp.resolve("trusted.db"));
-    chain = new ChainIndex(database);
+    ChainIndex chain = new ChainIndex(database);
+    follower =
+        new ChainFollower(
+            client.web3(),
+            chain,
+            new ChainFollower.Config(
+                ContractAddresses.of(deployment),
+                deployment.startBlock(),
+                0,
+                1000,
+                Duration.ofSeconds(1)));
     index = new ProposalIndex(database, chain, chain, signer, 1000);
   }
 
@@ -68,7 +96,9 @@ class RemoteIndexTest {
     for (AutoCloseable r : resources.reversed()) {
       r.close();
     }
+    follower.close();
     database.close();
+    client.close();
   }
 
   private PrivateKey key() {
@@ -78,32 +108,32 @@ class RemoteIndexTest {
     return key;
   }
 
+  /** Registers the provider on chain (stake and gas given) and announces its signed proposal. */
   private void announce(PrivateKey provider, String country, String price) throws Exception {
-    events.add(
-        new ChainEvent.IdentityRegistered(
-            at(events.size()),
-            provider.address(),
-            provider.address(),
-            provider.publicKey().toUncompressedXy(),
-            BigInteger.ONE));
+    anvil.setBalance(provider.address().toString(), ETHER.multiply(BigInteger.TEN));
+    new MystTokenContract(client, deployment.token())
+        .transfer(
+            Credentials.create(Anvil.DEV_PRIVATE_KEYS.getFirst()),
+            provider.address().toString(),
+            ETHER.multiply(BigInteger.TEN));
+    new ChainWallet(client, deployment).register(provider);
     ServiceProposal p =
         proposal(provider.address(), 1, country, price, List.of("udp://203.0.113.1:5000"));
-    events.add(
-        new ChainEvent.ProposalAnnounced(
-            at(events.size()), provider.address(), 1, signer.sign(p, provider)));
-  }
-
-  private static ChainEvent.Position at(int log) {
-    return new ChainEvent.Position(1, "0x1", log, "0x1-" + log);
+    new ServiceRegistryContract(client, deployment.serviceRegistry())
+        .announce(ChainAccounts.credentials(provider), 1, signer.sign(p, provider));
   }
 
   private void indexAnnouncements() throws Exception {
-    chain.ingest(
-        31337,
-        events,
-        List.of(new ChainIndex.BlockRef(1, "0x1")),
-        new ChainIndex.BlockRef(1, "0x1"));
+    follower.pollOnce();
     index.sync();
+  }
+
+  private long head() {
+    try {
+      return client.blockNumber();
+    } catch (network.mysterium.contracts.ChainException e) {
+      throw new IllegalStateException(e);
+    }
   }
 
   /** A node on loopback UDP serving these services to every dialogue. */
@@ -163,7 +193,7 @@ class RemoteIndexTest {
     announce(d, "DE", "0.009"); // above the query's max price
     indexAnnouncements();
     Dialogues trusted =
-        node(key(), new IndexService(index, () -> 1).addTo(Conversation.Services.none()));
+        node(key(), new IndexService(index, this::head).addTo(Conversation.Services.none()));
     Dialogues consumer = node(key(), Conversation.Services.none());
 
     RemoteIndex.Answer answer = connect(consumer, trusted).search(inCountry("DE"));
@@ -172,7 +202,7 @@ class RemoteIndexTest {
         .extracting(l -> l.proposal().provider())
         .containsExactly(b.address(), a.address());
     assertThat(answer.dropped()).isZero();
-    assertThat(answer.headBlock()).isEqualTo(1);
+    assertThat(answer.headBlock()).isEqualTo(anvil.blockNumber());
     assertThat(answer.listings().getFirst().proposal().pricePerUnit().toString())
         .isEqualTo("0.001 MYST");
   }
