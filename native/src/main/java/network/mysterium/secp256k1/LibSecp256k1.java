@@ -51,6 +51,9 @@ public final class LibSecp256k1 {
   private final MethodHandle serializeRecoverable;
   private final MethodHandle createPublicKey;
   private final MethodHandle tweakMultiply;
+  private final MethodHandle ecdh;
+  // secp256k1_ecdh's hash callback: copies x, so the output is the raw x coordinate ECIES needs.
+  private final MemorySegment rawX;
 
   private LibSecp256k1(SymbolLookup library) throws Throwable {
     Linker linker = Linker.nativeLinker();
@@ -105,6 +108,25 @@ public final class LibSecp256k1 {
             library.findOrThrow("secp256k1_ec_pubkey_tweak_mul"),
             FunctionDescriptor.of(cint, ptr, ptr, ptr),
             critical);
+    // Not critical: secp256k1_ecdh calls back into Java (rawX), which critical calls may not do.
+    ecdh =
+        linker.downcallHandle(
+            library.findOrThrow("secp256k1_ecdh"),
+            FunctionDescriptor.of(cint, ptr, ptr, ptr, ptr, ptr, ptr));
+    rawX =
+        linker.upcallStub(
+            java.lang.invoke.MethodHandles.lookup()
+                .findStatic(
+                    LibSecp256k1.class,
+                    "copyX",
+                    java.lang.invoke.MethodType.methodType(
+                        int.class,
+                        MemorySegment.class,
+                        MemorySegment.class,
+                        MemorySegment.class,
+                        MemorySegment.class)),
+            FunctionDescriptor.of(cint, ptr, ptr, ptr, ptr),
+            Arena.global());
     // Never destroyed: one context lives as long as the process, as libsecp256k1 intends.
     context = (MemorySegment) create.invokeExact(CONTEXT_SIGN_AND_VERIFY);
     if (context.equals(MemorySegment.NULL)) {
@@ -269,6 +291,59 @@ public final class LibSecp256k1 {
     } catch (Throwable e) {
       throw new IllegalStateException("libsecp256k1 call failed", e);
     }
+  }
+
+  /**
+   * Constant-time ECDH (libsecp256k1's ecdh module, {@code secp256k1_ecmult_const}): the x
+   * coordinate (32 bytes) of a point times a 32-byte secret key. Unlike {@link #multiply}, whose
+   * tweak multiplication is variable-time in the library's older releases, this is safe with a
+   * long-term key and an attacker-chosen point. The secret key is copied into native memory for the
+   * call (a non-critical call cannot read the Java array) and zeroed before it is freed.
+   */
+  public byte[] ecdh(byte[] uncompressedPoint, byte[] secretKey) {
+    check(uncompressedPoint, 65, "public key");
+    check(secretKey, 32, "secret key");
+    byte[] publicKey = new byte[OPAQUE_PUBKEY];
+    try (Arena arena = Arena.ofConfined()) {
+      if ((int)
+              parsePublicKey.invokeExact(
+                  context,
+                  MemorySegment.ofArray(publicKey),
+                  MemorySegment.ofArray(uncompressedPoint),
+                  65L)
+          != 1) {
+        throw new IllegalArgumentException("public key is not a point on secp256k1");
+      }
+      MemorySegment nativePoint = arena.allocate(OPAQUE_PUBKEY);
+      MemorySegment.copy(publicKey, 0, nativePoint, ValueLayout.JAVA_BYTE, 0, OPAQUE_PUBKEY);
+      MemorySegment nativeSecret = arena.allocate(32);
+      MemorySegment output = arena.allocate(32);
+      try {
+        MemorySegment.copy(secretKey, 0, nativeSecret, ValueLayout.JAVA_BYTE, 0, 32);
+        int ok =
+            (int)
+                ecdh.invokeExact(
+                    context, output, nativePoint, nativeSecret, rawX, MemorySegment.NULL);
+        if (ok != 1) {
+          throw new IllegalArgumentException("secret key is out of range for secp256k1");
+        }
+        return output.toArray(ValueLayout.JAVA_BYTE);
+      } finally {
+        nativeSecret.fill((byte) 0);
+        output.fill((byte) 0);
+      }
+    } catch (RuntimeException e) {
+      throw e;
+    } catch (Throwable e) {
+      throw new IllegalStateException("libsecp256k1 call failed", e);
+    }
+  }
+
+  /** The ECDH "hash": the x coordinate itself (y and data unused). */
+  private static int copyX(
+      MemorySegment output, MemorySegment x, MemorySegment y, MemorySegment data) {
+    MemorySegment.copy(x.reinterpret(32), 0, output.reinterpret(32), 0, 32);
+    return 1;
   }
 
   private byte[] serialize(byte[] opaquePublicKey) throws Throwable {

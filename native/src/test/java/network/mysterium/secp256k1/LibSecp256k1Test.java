@@ -79,6 +79,32 @@ class LibSecp256k1Test {
   }
 
   @Test
+  void constantTimeEcdhGivesTheXOfTheTweakMultiplication() {
+    java.security.SecureRandom random = new java.security.SecureRandom();
+    for (int i = 0; i < 200; i++) {
+      byte[] a = new byte[32];
+      byte[] b = new byte[32];
+      random.nextBytes(a);
+      random.nextBytes(b);
+      a[0] &= 0x7f; // below the group order
+      b[0] &= 0x7f;
+      byte[] pointB = library.publicKey(b);
+      byte[] viaTweak = library.multiply(pointB, a);
+      assertThat(library.ecdh(pointB, a)).isEqualTo(Arrays.copyOfRange(viaTweak, 1, 33));
+      assertThat(library.ecdh(pointB, a)).isEqualTo(library.ecdh(library.publicKey(a), b));
+    }
+  }
+
+  @Test
+  void constantTimeEcdhRefusesBadPointsAndKeys() {
+    byte[] notAPoint = new byte[65];
+    notAPoint[0] = 4;
+    assertThatThrownBy(() -> library.ecdh(notAPoint, KEY)).hasMessageContaining("not a point");
+    assertThatThrownBy(() -> library.ecdh(library.publicKey(KEY), new byte[32]))
+        .hasMessageContaining("out of range");
+  }
+
+  @Test
   void aMissingOrForeignLibraryLoadsAsNothingSoCallersFallBack() {
     assertThat(LibSecp256k1.load(java.util.List.of("/nonexistent/libsecp256k1.so.1"))).isEmpty();
     assertThat(LibSecp256k1.load(java.util.List.of("libc.so.6"))).isEmpty(); // no secp symbols

@@ -67,7 +67,7 @@ public final class ConsumerNode implements AutoCloseable {
     follower.start();
     ChainIndex chain = new ChainIndex(database);
     ProposalIndex index = ProposalIndex.of(database, chain, deployment);
-    Messenger messenger = RegistryDirectory.messenger(key, chain);
+    Messenger messenger = RegistryDirectory.messenger(key, chain, database.file());
     Dialogues dialogues =
         new Dialogues(
                 messenger,

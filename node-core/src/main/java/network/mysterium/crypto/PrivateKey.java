@@ -114,15 +114,23 @@ public final class PrivateKey implements Destroyable, AutoCloseable {
     }
   }
 
-  /** ECDH: the x coordinate of this key times the peer's point (32 bytes). */
+  /**
+   * ECDH: the x coordinate of this key times the peer's point (32 bytes), in constant time on both
+   * paths (libsecp256k1's ecdh module, or the Java ladder): the node multiplies attacker-chosen
+   * points by its identity key for every datagram it opens.
+   */
   byte[] agree(PublicKey peer) {
+    checkLive();
     if (Secp256k1.NATIVE.isPresent()) {
-      checkLive();
-      byte[] shared = Secp256k1.NATIVE.get().multiply(peer.toUncompressed(), secret);
-      return java.util.Arrays.copyOfRange(shared, 1, 33);
+      return Secp256k1.NATIVE.get().ecdh(peer.toUncompressed(), secret);
     }
-    return Secp256k1.toBytes32(
-        peer.point().multiply(d()).normalize().getAffineXCoord().toBigInteger());
+    return agreeInJava(peer);
+  }
+
+  /** The Java fallback of {@link #agree}, and the reference the native path is tested on. */
+  byte[] agreeInJava(PublicKey peer) {
+    checkLive();
+    return MontgomeryLadder.x(Arrays.copyOf(peer.toUncompressedXy(), 32), secret);
   }
 
   /** The raw 32 key bytes: a copy the caller must zero. Used only to encrypt into a keystore. */

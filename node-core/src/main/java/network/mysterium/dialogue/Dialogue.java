@@ -78,7 +78,11 @@ public final class Dialogue {
   private final ReentrantLock lock = new ReentrantLock();
   private final Condition windowOpen = lock.newCondition();
   private final CompletableFuture<Dialogue> established = new CompletableFuture<>();
-  private final LinkedBlockingQueue<Object> inbox = new LinkedBlockingQueue<>();
+  // Bounded by config.inbox() (+1 for END): data is acknowledged only once it has a place here.
+  private final LinkedBlockingQueue<Object> inbox;
+  // Frames made under the lock, sent after it is released: sealing and the channel never run
+  // while the lock (or the timer thread that holds it) waits on them.
+  private List<DialogueFrame> outbox = new ArrayList<>();
   private static final Object END = new Object();
 
   private volatile Contact contact;
@@ -102,6 +106,7 @@ public final class Dialogue {
   private long lastSentNanos;
   private long lastEstablishNanos;
   private int establishTransmissions;
+  private long keepAlivesReceived;
 
   Dialogue(
       Address peer,
@@ -117,6 +122,7 @@ public final class Dialogue {
     this.config = config;
     this.sink = sink;
     this.handler = handler;
+    this.inbox = new LinkedBlockingQueue<>(config.inbox() + 1);
     this.createdNanos = System.nanoTime();
     this.lastReceivedNanos = createdNanos;
     this.state = initiator ? State.ESTABLISHING : State.OPEN;
@@ -157,7 +163,8 @@ public final class Dialogue {
   }
 
   /**
-   * Queues a message; blocks while the send window is full. The future completes when the peer
+   * Queues a message; blocks while the send window is full, at most the configured send timeout
+   * (then the future fails with {@link DialogueBusyException}). The future completes when the peer
    * acknowledged it, or fails if the dialogue closes first.
    */
   public CompletableFuture<Void> send(byte[] payload) throws InterruptedException {
@@ -168,8 +175,13 @@ public final class Dialogue {
     Outgoing outgoing;
     lock.lock();
     try {
+      long waitNanos = config.sendTimeout().toNanos();
       while (state != State.CLOSED && unsent.size() + inFlight.size() >= config.window()) {
-        windowOpen.await();
+        if (waitNanos <= 0) {
+          return CompletableFuture.failedFuture(
+              new DialogueBusyException(peer, config.sendTimeout()));
+        }
+        waitNanos = windowOpen.awaitNanos(waitNanos);
       }
       if (state == State.CLOSED || state == State.CLOSING) {
         return CompletableFuture.failedFuture(new DialogueClosedException(peer, closeReason));
@@ -184,6 +196,7 @@ public final class Dialogue {
     } finally {
       lock.unlock();
     }
+    flush();
     return outgoing.acknowledged;
   }
 
@@ -200,11 +213,22 @@ public final class Dialogue {
     } finally {
       lock.unlock();
     }
+    flush();
   }
 
   // ---- driven by Dialogues ----
 
   void sendEstablish(long now) {
+    lock.lock();
+    try {
+      queueEstablish(now);
+    } finally {
+      lock.unlock();
+    }
+    flush();
+  }
+
+  private void queueEstablish(long now) {
     lastEstablishNanos = now;
     establishTransmissions++;
     transmit(
@@ -214,15 +238,32 @@ public final class Dialogue {
 
   /** An Establish for this same dialogue arrived again (our acknowledgement was lost). */
   void acknowledgeEstablish(long now) {
-    transmit(
-        List.of(
-            DialogueFrame.newBuilder().setEstablishAck(EstablishAck.getDefaultInstance()).build()),
-        now);
+    lock.lock();
+    try {
+      transmit(
+          List.of(
+              DialogueFrame.newBuilder()
+                  .setEstablishAck(EstablishAck.getDefaultInstance())
+                  .build()),
+          now);
+    } finally {
+      lock.unlock();
+    }
+    flush();
   }
 
   void receive(List<DialogueFrame> frames, Contact from, long now) {
     lock.lock();
     try {
+      receiveLocked(frames, from, now);
+    } finally {
+      lock.unlock();
+    }
+    flush();
+  }
+
+  private void receiveLocked(List<DialogueFrame> frames, Contact from, long now) {
+    {
       if (state == State.CLOSED) {
         return;
       }
@@ -242,12 +283,11 @@ public final class Dialogue {
             finish("closed by the peer: " + frame.getClose().getReason(), false);
             return;
           }
-          default -> {} // Establish is handled by Dialogues; KeepAlive only refreshes the timer
+          case KEEP_ALIVE -> keepAlivesReceived++; // it only refreshes the silence timer
+          default -> {} // Establish is handled by Dialogues
         }
       }
       pump(now);
-    } finally {
-      lock.unlock();
     }
   }
 
@@ -255,6 +295,15 @@ public final class Dialogue {
   void tick(long now) {
     lock.lock();
     try {
+      tickLocked(now);
+    } finally {
+      lock.unlock();
+    }
+    flush();
+  }
+
+  private void tickLocked(long now) {
+    {
       switch (state) {
         case CLOSED -> {
           return;
@@ -265,7 +314,7 @@ public final class Dialogue {
                 "the peer did not answer within " + config.establishTimeout().toSeconds() + " s",
                 false);
           } else if (now - lastEstablishNanos > backoff(rtoNanos, establishTransmissions)) {
-            sendEstablish(now);
+            queueEstablish(now);
           }
           return;
         }
@@ -282,8 +331,6 @@ public final class Dialogue {
                 DialogueFrame.newBuilder().setKeepAlive(KeepAlive.getDefaultInstance()).build()),
             now);
       }
-    } finally {
-      lock.unlock();
     }
   }
 
@@ -298,6 +345,7 @@ public final class Dialogue {
     } finally {
       lock.unlock();
     }
+    flush();
   }
 
   // ---- the protocol ----
@@ -308,8 +356,11 @@ public final class Dialogue {
     if (sequence <= delivered || reorder.containsKey(sequence)) {
       return; // duplicate: acknowledged again, delivered once
     }
-    if (sequence > delivered + 4L * config.window()) {
-      return; // far beyond any window: not from a well-behaved peer
+    // Taken (and so acknowledged) only if it will have a place in the inbox once in order: what
+    // waits for the application plus what waits for a gap stays within config.inbox(). Beyond,
+    // the peer gets no acknowledgement and retransmits later.
+    if (sequence - delivered + inbox.size() > config.inbox()) {
+      return;
     }
     reorder.put(sequence, data.getPayload().toByteArray());
     selectiveToAck.add(sequence);
@@ -384,6 +435,12 @@ public final class Dialogue {
     }
     for (Outgoing outgoing : inFlight.values()) {
       if (now - outgoing.lastSentNanos > backoff(rtoNanos, outgoing.transmissions)) {
+        if (outgoing.transmissions >= config.maxTransmissions()) {
+          finish(
+              "the peer acknowledged nothing after " + outgoing.transmissions + " transmissions",
+              true);
+          return;
+        }
         frames.add(data(outgoing, now));
       }
     }
@@ -410,6 +467,22 @@ public final class Dialogue {
 
   private void transmit(List<DialogueFrame> frames, long now) {
     lastSentNanos = now;
+    outbox.addAll(frames);
+  }
+
+  /** Sends what the locked part queued; called without the lock. */
+  private void flush() {
+    List<DialogueFrame> frames;
+    lock.lock();
+    try {
+      if (outbox.isEmpty()) {
+        return;
+      }
+      frames = outbox;
+      outbox = new ArrayList<>();
+    } finally {
+      lock.unlock();
+    }
     sink.send(this, frames);
   }
 
@@ -437,6 +510,16 @@ public final class Dialogue {
     unsent.clear();
     windowOpen.signalAll();
     inbox.add(END);
+  }
+
+  /** Keep-alives heard from the peer: lets tests wait on them instead of on the clock. */
+  long keepAlivesReceived() {
+    lock.lock();
+    try {
+      return keepAlivesReceived;
+    } finally {
+      lock.unlock();
+    }
   }
 
   public String closeReason() {

@@ -14,6 +14,7 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import network.mysterium.crypto.Address;
+import network.mysterium.messaging.DatagramIntake;
 import network.mysterium.messaging.Message;
 import network.mysterium.messaging.Messenger;
 import network.mysterium.messaging.RejectedDatagramException;
@@ -45,20 +46,36 @@ public final class Dialogues implements AutoCloseable {
   private final Acceptor acceptor;
   private final SecureRandom random = new SecureRandom();
   private final Map<Address, Dialogue> byPeer = new ConcurrentHashMap<>();
+  private final DatagramIntake.Limits limits;
+  private DatagramIntake intake;
   private final ScheduledExecutorService timers =
       Executors.newSingleThreadScheduledExecutor(
           Thread.ofPlatform().name("dialogue-timers").daemon().factory());
 
   public Dialogues(Messenger messenger, Channel channel, DialogueConfig config, Acceptor acceptor) {
+    this(messenger, channel, config, acceptor, DatagramIntake.Limits.DEFAULT);
+  }
+
+  /**
+   * @param limits how much unauthenticated work the receive path takes on (per source, queued)
+   */
+  public Dialogues(
+      Messenger messenger,
+      Channel channel,
+      DialogueConfig config,
+      Acceptor acceptor,
+      DatagramIntake.Limits limits) {
     this.messenger = messenger;
     this.channel = channel;
     this.config = config;
     this.acceptor = acceptor;
+    this.limits = limits;
   }
 
   /** Starts receiving and the timers. */
-  public Dialogues start() {
-    channel.start(this::receive);
+  public synchronized Dialogues start() {
+    intake = new DatagramIntake(messenger, this::receive, limits);
+    channel.start(intake);
     timers.scheduleWithFixedDelay(this::tick, TICK_MILLIS, TICK_MILLIS, TimeUnit.MILLISECONDS);
     return this;
   }
@@ -97,6 +114,7 @@ public final class Dialogues implements AutoCloseable {
     }
   }
 
+  /** On the intake's worker thread: the expensive part of receiving. */
   private void receive(byte[] datagram, Contact from) {
     Message message;
     try {
@@ -189,5 +207,10 @@ public final class Dialogues implements AutoCloseable {
     }
     byPeer.clear();
     channel.close();
+    synchronized (this) {
+      if (intake != null) {
+        intake.close();
+      }
+    }
   }
 }

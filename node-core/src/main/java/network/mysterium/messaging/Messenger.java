@@ -52,11 +52,31 @@ public final class Messenger {
       Duration freshness,
       Clock clock,
       SecureRandom random) {
+    this(identity, directory, requireKnownSender, freshness, clock, random, ReplayFloor.inMemory());
+  }
+
+  /**
+   * @param replayFloor where the replay guard keeps what must survive a restart
+   */
+  public Messenger(
+      PrivateKey identity,
+      PublicKeyDirectory directory,
+      boolean requireKnownSender,
+      Duration freshness,
+      Clock clock,
+      SecureRandom random,
+      ReplayFloor replayFloor) {
     this.identity = identity;
     this.address = identity.address();
     this.directory = directory;
     this.requireKnownSender = requireKnownSender;
-    this.replays = new ReplayGuard(clock, freshness);
+    this.replays =
+        new ReplayGuard(
+            clock,
+            freshness,
+            replayFloor,
+            ReplayGuard.DEFAULT_PER_SENDER,
+            ReplayGuard.DEFAULT_TOTAL);
     this.clock = clock;
     this.random = random;
   }
@@ -126,7 +146,26 @@ public final class Messenger {
     }
   }
 
-  private Message openUnchecked(byte[] bytes) throws RejectedDatagramException {
+  /**
+   * The cheap checks of {@link #open} (size, framing, version, recipient, ciphertext length), for
+   * the receive thread to run before it queues a datagram for the expensive ones (ECDH, signature
+   * recovery, registry lookup). Refusals are counted.
+   */
+  public void screen(byte[] datagram) throws RejectedDatagramException {
+    try {
+      screened(datagram);
+    } catch (RejectedDatagramException e) {
+      rejections.count(e.reason());
+      throw e;
+    }
+  }
+
+  /** Counts a datagram that the receive path dropped unopened (rate limit, full queue). */
+  public void countDropped(Rejection reason) {
+    rejections.count(reason);
+  }
+
+  private Datagram screened(byte[] bytes) throws RejectedDatagramException {
     if (bytes.length > MAX_DATAGRAM_BYTES) {
       throw new RejectedDatagramException(Rejection.OVERSIZE, bytes.length + " bytes");
     }
@@ -138,6 +177,16 @@ public final class Messenger {
     if (!Arrays.equals(datagram.getRecipient().toByteArray(), address.toBytes())) {
       throw new RejectedDatagramException(Rejection.WRONG_RECIPIENT, "addressed to someone else");
     }
+    // Shorter than an ephemeral key, IV, a minimal signed envelope and the tag: not worth an ECDH.
+    if (datagram.getSealed().size() < Ecies.OVERHEAD + 65 + 40
+        || datagram.getSealed().byteAt(0) != 0x04) {
+      throw new RejectedDatagramException(Rejection.MALFORMED, "sealed part too short");
+    }
+    return datagram;
+  }
+
+  private Message openUnchecked(byte[] bytes) throws RejectedDatagramException {
+    Datagram datagram = screened(bytes);
     byte[] signedBytes;
     try {
       signedBytes = Ecies.decrypt(identity, datagram.getSealed().toByteArray());
@@ -169,7 +218,7 @@ public final class Messenger {
     if (requireKnownSender && directory.publicKey(sender).isEmpty()) {
       throw new RejectedDatagramException(Rejection.UNKNOWN_SENDER, sender.toString());
     }
-    replays.check(envelope.getMessageId().toByteArray(), envelope.getTimestampMillis());
+    replays.check(sender, envelope.getMessageId().toByteArray(), envelope.getTimestampMillis());
     return new Message(
         sender,
         address,

@@ -17,5 +17,9 @@ public enum Rejection {
   /** Older or newer than the freshness window allows. */
   STALE,
   /** A message id already received within the freshness window. */
-  REPLAYED
+  REPLAYED,
+  /** Over a rate or memory limit (per source address or per sender): dropped before any work. */
+  RATE_LIMITED,
+  /** The node's receive queue was full: dropped unopened. */
+  OVERLOADED
 }

@@ -1,44 +1,90 @@
 package network.mysterium.messaging;
 
+import java.nio.ByteBuffer;
 import java.time.Clock;
 import java.time.Duration;
-import java.util.ArrayDeque;
-import java.util.Deque;
+import java.util.HashMap;
 import java.util.HashSet;
-import java.util.HexFormat;
+import java.util.Map;
+import java.util.PriorityQueue;
 import java.util.Set;
+import network.mysterium.crypto.Address;
 
 /**
- * Refuses stale messages and message ids seen before. Ids are remembered for twice the freshness
- * window, longer than any fresh message can arrive, so memory stays bounded by the traffic of one
- * window.
+ * Refuses stale messages and message ids seen before. An id is remembered only until its own
+ * (signed) timestamp leaves the freshness window, after which the freshness check refuses it
+ * anyway. Memory is bounded: at most {@code perSender} ids per sender and {@code total} in all; a
+ * sender over its share is refused ({@link Rejection#RATE_LIMITED}) until its ids expire. Across
+ * restarts a {@link ReplayFloor} refuses everything stamped before the last run stopped.
  */
 final class ReplayGuard {
-  private record Seen(String id, long expiresMillis) {}
+  static final int DEFAULT_PER_SENDER = 16_384;
+  static final int DEFAULT_TOTAL = 262_144;
+
+  /** How far ahead of the newest accepted timestamp the persisted floor is written. */
+  static final long LEASE_MILLIS = 10_000;
+
+  private record Id(long high, long low) {}
+
+  private record Seen(Id id, Address sender, long expiresMillis) {}
 
   private final Clock clock;
   private final long windowMillis;
-  private final Set<String> ids = new HashSet<>();
-  private final Deque<Seen> byExpiry = new ArrayDeque<>();
+  private final int perSender;
+  private final int total;
+  private final ReplayFloor floor;
+  private final long restartFloor;
+  private long persistedFloor;
+  private final Set<Id> ids = new HashSet<>();
+  private final Map<Address, Integer> bySender = new HashMap<>();
+  private final PriorityQueue<Seen> byExpiry =
+      new PriorityQueue<>((a, b) -> Long.compare(a.expiresMillis(), b.expiresMillis()));
 
-  ReplayGuard(Clock clock, Duration window) {
+  ReplayGuard(Clock clock, Duration window, ReplayFloor floor, int perSender, int total) {
     this.clock = clock;
     this.windowMillis = window.toMillis();
+    this.perSender = perSender;
+    this.total = total;
+    this.floor = floor;
+    this.restartFloor = floor.load();
+    this.persistedFloor = restartFloor;
   }
 
-  synchronized void check(byte[] messageId, long timestampMillis) throws RejectedDatagramException {
+  synchronized void check(Address sender, byte[] messageId, long timestampMillis)
+      throws RejectedDatagramException {
     long now = clock.millis();
     if (Math.abs(now - timestampMillis) > windowMillis) {
       throw new RejectedDatagramException(
           Rejection.STALE, "sent " + (now - timestampMillis) + " ms from now");
     }
-    while (!byExpiry.isEmpty() && byExpiry.peekFirst().expiresMillis() < now) {
-      ids.remove(byExpiry.removeFirst().id());
+    if (timestampMillis <= restartFloor) {
+      throw new RejectedDatagramException(Rejection.STALE, "sent before this node restarted");
     }
-    String id = HexFormat.of().formatHex(messageId);
-    if (!ids.add(id)) {
-      throw new RejectedDatagramException(Rejection.REPLAYED, "message id " + id);
+    while (!byExpiry.isEmpty() && byExpiry.peek().expiresMillis() < now) {
+      Seen expired = byExpiry.poll();
+      ids.remove(expired.id());
+      bySender.computeIfPresent(expired.sender(), (s, n) -> n == 1 ? null : n - 1);
     }
-    byExpiry.addLast(new Seen(id, now + 2 * windowMillis));
+    ByteBuffer bytes = ByteBuffer.wrap(messageId);
+    Id id = new Id(bytes.getLong(), bytes.getLong());
+    if (ids.contains(id)) {
+      throw new RejectedDatagramException(Rejection.REPLAYED, "message id seen before");
+    }
+    if (ids.size() >= total || bySender.getOrDefault(sender, 0) >= perSender) {
+      throw new RejectedDatagramException(
+          Rejection.RATE_LIMITED, "too many messages within the freshness window");
+    }
+    if (timestampMillis > persistedFloor) {
+      // Durable before accepting: a crash right after must not let this message in again.
+      persistedFloor = timestampMillis + LEASE_MILLIS;
+      floor.store(persistedFloor);
+    }
+    ids.add(id);
+    bySender.merge(sender, 1, Integer::sum);
+    byExpiry.add(new Seen(id, sender, timestampMillis + windowMillis));
+  }
+
+  synchronized int remembered() {
+    return ids.size();
   }
 }

@@ -172,7 +172,7 @@ public final class ProviderNode implements AutoCloseable {
               "unknown service type " + config.serviceType() + " (socks5 or wireguard)");
     }
     try {
-      Messenger messenger = RegistryDirectory.messenger(key, chain);
+      Messenger messenger = RegistryDirectory.messenger(key, chain, database.file());
       ProposalIndex index = ProposalIndex.of(database, chain, deployment);
       network.mysterium.messaging.channel.Channel channel = Channels.listen(config.listen());
       ServiceProposal wanted =

@@ -22,10 +22,17 @@ public final class Database implements AutoCloseable {
   }
 
   private final Connection connection;
+  private final Path file;
   private final ReentrantLock lock = new ReentrantLock();
 
-  private Database(Connection connection) {
+  private Database(Connection connection, Path file) {
     this.connection = connection;
+    this.file = file;
+  }
+
+  /** The database's file: small state that lives beside it (e.g. the replay floor) goes there. */
+  public Path file() {
+    return file;
   }
 
   /** Opens (or creates) the database file and applies the migrations it lacks. */
@@ -45,7 +52,7 @@ public final class Database implements AutoCloseable {
       Connection connection =
           DriverManager.getConnection(
               "jdbc:sqlite:" + file.toAbsolutePath(), config.toProperties());
-      Database database = new Database(connection);
+      Database database = new Database(connection, file.toAbsolutePath());
       try {
         Migrations.apply(database);
       } catch (StoreException e) {

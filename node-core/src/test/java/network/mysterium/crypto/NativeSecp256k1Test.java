@@ -50,11 +50,13 @@ class NativeSecp256k1Test {
   @Test
   void nativeAndJavaAgreeOnEcdh() {
     SecureRandom random = new SecureRandom();
-    for (int i = 0; i < 50; i++) {
+    for (int i = 0; i < 200; i++) {
       try (PrivateKey a = PrivateKey.generate(random);
           PrivateKey b = PrivateKey.generate(random)) {
         byte[] shared = a.agree(b.publicKey());
         assertThat(shared).isEqualTo(b.agree(a.publicKey()));
+        assertThat(a.agreeInJava(b.publicKey())).isEqualTo(shared);
+        assertThat(b.agreeInJava(a.publicKey())).isEqualTo(shared);
         assertThat(shared)
             .isEqualTo(
                 Secp256k1.toBytes32(
@@ -64,6 +66,32 @@ class NativeSecp256k1Test {
                         .normalize()
                         .getAffineXCoord()
                         .toBigInteger()));
+      }
+    }
+  }
+
+  @Test
+  void theJavaLadderAgreesWithBouncyCastleAtTheEdgesOfTheScalarRange() {
+    SecureRandom random = new SecureRandom();
+    PublicKey peer;
+    try (PrivateKey p = PrivateKey.generate(random)) {
+      peer = p.publicKey();
+    }
+    for (BigInteger d :
+        new BigInteger[] {
+          BigInteger.ONE,
+          BigInteger.TWO,
+          BigInteger.valueOf(3),
+          Secp256k1.HALF_N,
+          Secp256k1.N.subtract(BigInteger.TWO),
+          Secp256k1.N.subtract(BigInteger.ONE)
+        }) {
+      try (PrivateKey key = PrivateKey.of(Secp256k1.toBytes32(d))) {
+        byte[] expected =
+            Secp256k1.toBytes32(
+                peer.point().multiply(d).normalize().getAffineXCoord().toBigInteger());
+        assertThat(key.agreeInJava(peer)).as("d = %s", d).isEqualTo(expected);
+        assertThat(key.agree(peer)).as("native, d = %s", d).isEqualTo(expected);
       }
     }
   }

@@ -135,7 +135,18 @@ class DialogueTest {
             .get(5, TimeUnit.SECONDS);
     Dialogue toAlice = bob.dialogues().dialogueWith(alice.address()).orElseThrow();
 
-    Thread.sleep(FAST.silence().toMillis() * 2); // keep-alives keep an idle dialogue open
+    // Keep-alives keep an idle dialogue open: wait until each side heard enough of them to span
+    // twice the silence timeout (however slowly a loaded machine runs them), never closing.
+    long needed = 2 * FAST.silence().toMillis() / FAST.keepAlive().toMillis();
+    long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
+    while ((toBob.keepAlivesReceived() < needed || toAlice.keepAlivesReceived() < needed)
+        && System.nanoTime() < deadline) {
+      assertThat(toBob.state()).isEqualTo(Dialogue.State.OPEN);
+      assertThat(toAlice.state()).isEqualTo(Dialogue.State.OPEN);
+      Thread.sleep(10);
+    }
+    assertThat(toBob.keepAlivesReceived()).isGreaterThanOrEqualTo(needed);
+    assertThat(toAlice.keepAlivesReceived()).isGreaterThanOrEqualTo(needed);
     assertThat(toBob.state()).isEqualTo(Dialogue.State.OPEN);
     assertThat(toAlice.state()).isEqualTo(Dialogue.State.OPEN);
 

@@ -42,11 +42,16 @@ final class Peers implements AutoCloseable {
   private final List<Peer> peers = new ArrayList<>();
 
   Peer start(Channel channel, DialogueConfig config) {
+    return start(channel, config, null);
+  }
+
+  /** A node whose handler is given (null: record what arrives in the peer's lists). */
+  Peer start(Channel channel, DialogueConfig config, Dialogue.Handler given) {
     PrivateKey key = PrivateKey.generate(random);
     keys.put(key.address(), key.publicKey());
     List<byte[]> received = Collections.synchronizedList(new ArrayList<>());
     List<String> closed = Collections.synchronizedList(new ArrayList<>());
-    Dialogue.Handler handler = handler(received, closed);
+    Dialogue.Handler handler = given != null ? given : handler(received, closed);
     Messenger messenger =
         new Messenger(key, directory, true, Duration.ofSeconds(30), Clock.systemUTC(), random);
     Dialogues dialogues = new Dialogues(messenger, channel, config, peer -> handler).start();
@@ -67,6 +72,15 @@ final class Peers implements AutoCloseable {
         closed.add(reason);
       }
     };
+  }
+
+  /** Makes a key known to every peer's directory (for a hand-made peer). */
+  void register(PrivateKey key) {
+    keys.put(key.address(), key.publicKey());
+  }
+
+  PublicKeyDirectory directory() {
+    return directory;
   }
 
   @Override
