@@ -51,8 +51,34 @@ public final class Conversation implements Dialogue.Handler {
 
   /** A request the peer refused, or could not be asked. */
   public static final class RefusedException extends Exception {
+    private final String code;
+
     public RefusedException(String reason) {
-      super(reason);
+      this(reason, "", false);
+    }
+
+    /** A refusal with a code the peer's program acts on; the reason is for people. */
+    public RefusedException(String code, String reason) {
+      this(code + ": " + reason, code, false);
+    }
+
+    private RefusedException(String message, String code, boolean fromWire) {
+      super(message);
+      this.code = code;
+    }
+
+    /** A refusal with a code whose message already says it (e.g. "CODE: detail"). */
+    public static RefusedException withCode(String code, String message) {
+      return new RefusedException(message, code, true);
+    }
+
+    static RefusedException of(Refusal refusal) {
+      return new RefusedException(refusal.getReason(), refusal.getCode(), true);
+    }
+
+    /** The refusal code, or empty when the refusal has none. */
+    public String code() {
+      return code;
     }
   }
 
@@ -111,8 +137,7 @@ public final class Conversation implements Dialogue.Handler {
     return answer.thenCompose(
         response ->
             response.hasRefusal()
-                ? CompletableFuture.failedFuture(
-                    new RefusedException(response.getRefusal().getReason()))
+                ? CompletableFuture.failedFuture(RefusedException.of(response.getRefusal()))
                 : CompletableFuture.completedFuture(response));
   }
 
@@ -171,6 +196,7 @@ public final class Conversation implements Dialogue.Handler {
         response = service.handle(from, message);
       } catch (RefusedException e) {
         response = refusal(e.getMessage());
+        response.getRefusalBuilder().setCode(e.code());
       } catch (IllegalArgumentException e) {
         response = refusal("malformed " + message.getBodyCase() + ": " + e.getMessage());
       } catch (RuntimeException e) {

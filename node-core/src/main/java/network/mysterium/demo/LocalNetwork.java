@@ -136,6 +136,16 @@ public final class LocalNetwork implements AutoCloseable {
   public ProviderNode startProvider(
       ProviderSpec spec, SessionEvents events, ProviderNode.ClearingPolicy clearing)
       throws Exception {
+    return startProvider(spec, events, clearing, ProviderNode.Offering.defaults());
+  }
+
+  /** As above, offering what {@code offering} says (metering unit, origin, bandwidth, limits). */
+  public ProviderNode startProvider(
+      ProviderSpec spec,
+      SessionEvents events,
+      ProviderNode.ClearingPolicy clearing,
+      ProviderNode.Offering offering)
+      throws Exception {
     PrivateKey key = newIdentity(Myst.parse("0"), Myst.parse("0"));
     resources.add(key);
     Path dir = workDir.resolve("provider-" + (providers.size() + 1));
@@ -158,7 +168,8 @@ public final class LocalNetwork implements AutoCloseable {
                 Duration.ofMillis(500),
                 Duration.ofSeconds(5),
                 true, // the demo's web server is on loopback
-                clearing),
+                clearing,
+                offering),
             key,
             database,
             client,

@@ -6,6 +6,7 @@ import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.EnumMap;
 import java.util.List;
 import java.util.Map;
@@ -66,10 +67,20 @@ public final class ProposalIndex {
           && origin.map(p.origin().country()::equals).orElse(true)
           && asn.map(a -> a == p.providedFrom().asn() || a == p.origin().asn()).orElse(true)
           && metering.map(m -> m == p.metering()).orElse(true)
-          && maxPricePerUnit
-              .map(max -> p.pricePerUnit().baseUnits().compareTo(max) <= 0)
-              .orElse(true)
+          && maxPricePerUnit.map(max -> withinMaxPrice(p, max)).orElse(true)
           && minBandwidthKbps.map(min -> p.bandwidthKbps() >= min).orElse(true);
+    }
+
+    /**
+     * Within the maximum price: per unit when the query names a metering (all results have that
+     * unit), else as a price per MB against each proposal's {@link ComparablePrice} (hourly cost).
+     */
+    private boolean withinMaxPrice(ServiceProposal p, BigInteger max) {
+      return metering.isPresent()
+          ? p.pricePerUnit().baseUnits().compareTo(max) <= 0
+          : ComparablePrice.perHour(p)
+                  .compareTo(ComparablePrice.perHour(ServiceProposal.Metering.PER_MEGABYTE, max))
+              <= 0;
     }
 
     public static Query all() {
@@ -249,12 +260,23 @@ public final class ProposalIndex {
         .asn()
         .ifPresent(v -> add(sql, args, " AND (p.provided_asn = ? OR p.origin_asn = ?)", v, v));
     query.metering().ifPresent(v -> add(sql, args, " AND p.metering = ?", v.name()));
-    query.maxPricePerUnit().ifPresent(v -> add(sql, args, " AND p.price <= ?", padded(v)));
+    String hourly = ComparablePrice.sql("p.price", "p.metering");
+    if (query.maxPricePerUnit().isPresent()) {
+      BigInteger max = query.maxPricePerUnit().get();
+      if (query.metering().isPresent()) {
+        add(sql, args, " AND p.price <= ?", padded(max));
+      } else { // a coarse cut in floating point; the exact rule is applied to the rows below
+        double perHour =
+            ComparablePrice.perHour(ServiceProposal.Metering.PER_MEGABYTE, max).doubleValue();
+        add(sql, args, " AND " + hourly + " <= ?", perHour * (1 + 1e-9));
+      }
+    }
     query.minBandwidthKbps().ifPresent(v -> add(sql, args, " AND p.bandwidth_kbps >= ?", v));
+    // per-MB and per-second prices compared as the hourly cost at the reference usage (D7)
     sql.append(
         query.preferredFirst()
-            ? " ORDER BY pp.provider IS NULL, p.price, p.provider"
-            : " ORDER BY p.price, p.provider");
+            ? " ORDER BY pp.provider IS NULL, " + hourly + ", p.provider"
+            : " ORDER BY " + hourly + ", p.provider");
     sql.append(" LIMIT ").append(Math.max(1, query.limit()));
     return database.transaction(
         c -> {
@@ -274,6 +296,11 @@ public final class ProposalIndex {
               }
             }
           }
+          // the exact rule and order (floating point in SQL only narrowed and roughly ordered)
+          results.removeIf(l -> !query.matches(l.proposal()));
+          results.sort(
+              Comparator.comparing((Listing l) -> query.preferredFirst() && !l.preferred())
+                  .thenComparing(Listing::proposal, ComparablePrice.CHEAPEST_FIRST));
           return results;
         });
   }

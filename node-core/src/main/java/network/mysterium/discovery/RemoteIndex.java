@@ -62,10 +62,10 @@ public final class RemoteIndex {
         dropped++;
       }
     }
-    // Cheapest first, whatever order the node sent them in.
+    // Cheapest first (per-MB and per-second prices as their hourly cost), whatever order the node
+    // sent them in.
     listings.sort(
-        Comparator.comparing((ProposalIndex.Listing l) -> l.proposal().pricePerUnit().baseUnits())
-            .thenComparing(l -> l.proposal().provider().toString()));
+        Comparator.comparing(ProposalIndex.Listing::proposal, ComparablePrice.CHEAPEST_FIRST));
     return new Answer(List.copyOf(listings), result.getHeadBlock(), dropped);
   }
 }

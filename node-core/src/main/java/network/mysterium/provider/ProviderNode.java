@@ -60,7 +60,9 @@ public final class ProviderNode implements AutoCloseable {
 
   /**
    * How the provider runs its service: {@code serviceType} is {@code socks5} (through the exit at
-   * {@code exitListen}) or {@code wireguard} (with {@code wireGuard}'s settings).
+   * {@code exitListen}) or {@code wireguard} (with {@code wireGuard}'s settings); {@code place} is
+   * where it is provided from, {@code pricePerUnit} per megabyte or per second as {@code offering}
+   * meters it.
    */
   public record Config(
       String serviceType,
@@ -69,14 +71,79 @@ public final class ProviderNode implements AutoCloseable {
       InetSocketAddress exitListen,
       String advertisedHost,
       ServiceProposal.Place place,
-      Myst pricePerMegabyte,
+      Myst pricePerUnit,
       Myst minimumPromise,
       Myst exposureCap,
       Myst trial,
       Duration meteringInterval,
       Duration exhaustedGrace,
       boolean allowPrivateTargets,
-      ClearingPolicy clearing) {}
+      ClearingPolicy clearing,
+      Offering offering) {
+
+    /** A provider metered per megabyte, its origin where it is provided from. */
+    public Config(
+        String serviceType,
+        WireGuardBackend.Settings wireGuard,
+        Contact listen,
+        InetSocketAddress exitListen,
+        String advertisedHost,
+        ServiceProposal.Place place,
+        Myst pricePerMegabyte,
+        Myst minimumPromise,
+        Myst exposureCap,
+        Myst trial,
+        Duration meteringInterval,
+        Duration exhaustedGrace,
+        boolean allowPrivateTargets,
+        ClearingPolicy clearing) {
+      this(
+          serviceType,
+          wireGuard,
+          listen,
+          exitListen,
+          advertisedHost,
+          place,
+          pricePerMegabyte,
+          minimumPromise,
+          exposureCap,
+          trial,
+          meteringInterval,
+          exhaustedGrace,
+          allowPrivateTargets,
+          clearing,
+          Offering.defaults());
+    }
+
+    /** The origin the proposal announces: the offering's, else where it is provided from. */
+    public ServiceProposal.Place origin() {
+      return offering.origin().orElse(place);
+    }
+  }
+
+  /**
+   * What the proposal announces beyond place and price, and the session limits that protect it: the
+   * origin (where the traffic appears to come from, if not where it is provided from), the metering
+   * unit, the per-session bandwidth each way (enforced by the service), how many sessions one
+   * consumer may hold open, and how long an accepted session waits for its confirmation.
+   */
+  public record Offering(
+      java.util.Optional<ServiceProposal.Place> origin,
+      ServiceProposal.Metering metering,
+      long bandwidthKbps,
+      int sessionsPerConsumer,
+      Duration confirmationDeadline) {
+    public static final long DEFAULT_BANDWIDTH_KBPS = 100_000;
+
+    public static Offering defaults() {
+      return new Offering(
+          java.util.Optional.empty(),
+          ServiceProposal.Metering.PER_MEGABYTE,
+          DEFAULT_BANDWIDTH_KBPS,
+          ProviderSessions.Terms.DEFAULT_SESSIONS_PER_CONSUMER,
+          ProviderSessions.Terms.DEFAULT_CONFIRMATION_DEADLINE);
+    }
+  }
 
   /**
    * When the provider clears (whitepaper 6.5.6 leaves the trade-off to it): at every session end,
@@ -182,10 +249,10 @@ public final class ProviderNode implements AutoCloseable {
               1,
               config.serviceType(),
               config.place(),
-              config.place(),
-              100_000,
-              ServiceProposal.Metering.PER_MEGABYTE,
-              config.pricePerMegabyte(),
+              config.origin(),
+              config.offering().bandwidthKbps(),
+              config.offering().metering(),
+              config.pricePerUnit(),
               List.of(advertised(channel.localContact(), config.advertisedHost()).toString()));
       ProviderSessions sessions =
           new ProviderSessions(
@@ -194,7 +261,10 @@ public final class ProviderNode implements AutoCloseable {
                   config.minimumPromise(),
                   config.exposureCap(),
                   config.meteringInterval(),
-                  config.exhaustedGrace()),
+                  config.exhaustedGrace(),
+                  config.offering().sessionsPerConsumer(),
+                  config.offering().confirmationDeadline()),
+              promiseSigner,
               promises,
               accounts,
               backend,
@@ -211,11 +281,12 @@ public final class ProviderNode implements AutoCloseable {
                       new Conversation(
                           new IndexService(index, () -> blockNumber(client))
                               .addTo(sessions.addTo(Conversation.Services.none())),
-                          (d, reason) -> sessions.dialogueClosed(d.peer(), reason)))
+                          sessions::dialogueClosed))
               .start();
       ServiceProposal announced =
           ProviderAnnouncer.onChain(database, client, deployment, key, reannounceAfterBlocks)
               .offer(wanted, key);
+      sessions.announced(announced); // requests must name the serial consumers find on chain
       ProviderNode node =
           new ProviderNode(
               follower, dialogues, service, sessions, promises, accounts, clearer, announced,

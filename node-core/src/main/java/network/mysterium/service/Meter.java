@@ -7,14 +7,53 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicLong;
 
 /**
- * One session's traffic as a service carries it: bytes each way, and the connections open under it,
- * closed together when the session stops (so a stopped session carries nothing more).
+ * One session's traffic as a service carries it: bytes each way, the connections open under it,
+ * closed together when the session stops (so a stopped session carries nothing more), and the
+ * announced bandwidth, a token bucket per direction (none: unlimited, as on the consumer's side).
  */
 public final class Meter {
+  private final TokenBucket toConsumerRate;
+  private final TokenBucket fromConsumerRate;
   private final AtomicLong toConsumer = new AtomicLong();
   private final AtomicLong fromConsumer = new AtomicLong();
   private final Set<Closeable> open = ConcurrentHashMap.newKeySet();
   private volatile boolean stopped;
+
+  /** A meter without a bandwidth limit. */
+  public Meter() {
+    this.toConsumerRate = null;
+    this.fromConsumerRate = null;
+  }
+
+  /** A meter that holds each direction to {@code bandwidthKbps} kbit/s (0: unlimited). */
+  public Meter(long bandwidthKbps) {
+    this.toConsumerRate = bandwidthKbps > 0 ? TokenBucket.ofKbps(bandwidthKbps) : null;
+    this.fromConsumerRate = bandwidthKbps > 0 ? TokenBucket.ofKbps(bandwidthKbps) : null;
+  }
+
+  /** Waits until the bandwidth lets these bytes go to the consumer (stream services). */
+  public void paceToConsumer(long bytes) throws InterruptedException {
+    if (toConsumerRate != null) {
+      toConsumerRate.take(bytes);
+    }
+  }
+
+  /** Waits until the bandwidth lets these bytes from the consumer through (stream services). */
+  public void paceFromConsumer(long bytes) throws InterruptedException {
+    if (fromConsumerRate != null) {
+      fromConsumerRate.take(bytes);
+    }
+  }
+
+  /** Whether a packet of these bytes to the consumer fits the bandwidth now (else: drop it). */
+  public boolean admitToConsumer(long bytes) {
+    return toConsumerRate == null || toConsumerRate.tryTake(bytes);
+  }
+
+  /** Whether a packet of these bytes from the consumer fits the bandwidth now (else: drop it). */
+  public boolean admitFromConsumer(long bytes) {
+    return fromConsumerRate == null || fromConsumerRate.tryTake(bytes);
+  }
 
   public void countToConsumer(long bytes) {
     toConsumer.addAndGet(bytes);

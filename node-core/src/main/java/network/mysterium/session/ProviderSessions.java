@@ -4,9 +4,11 @@ import com.google.protobuf.ByteString;
 import java.math.BigInteger;
 import java.security.SecureRandom;
 import java.time.Duration;
+import java.util.Comparator;
 import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
@@ -20,11 +22,14 @@ import network.mysterium.money.Myst;
 import network.mysterium.payments.ConsumerAccounts;
 import network.mysterium.payments.PromiseMessages;
 import network.mysterium.payments.PromiseRefusedException;
+import network.mysterium.payments.Promises;
 import network.mysterium.payments.ReceivedPromises;
+import network.mysterium.payments.SignedPromise;
 import network.mysterium.payments.proto.PaymentAccepted;
 import network.mysterium.payments.proto.PaymentAdvice;
 import network.mysterium.service.Meter;
 import network.mysterium.service.ServiceBackend;
+import network.mysterium.session.ProviderSession.State;
 import network.mysterium.session.proto.MeteringMessage;
 import network.mysterium.session.proto.SessionAccepted;
 import network.mysterium.session.proto.SessionClose;
@@ -34,22 +39,60 @@ import org.slf4j.LoggerFactory;
 
 /**
  * The provider's side of payments and service sessions (whitepaper 6.6.2-6.6.3) over its dialogues:
- * takes promises by the rules and its policy, opens sessions for consumers with a leftover, meters
- * them on a fixed interval (metering messages, payment advice on the four triggers), stops a
- * session whose leftover stays exhausted past the grace period, closes every session of a dialogue
- * that ends, and hands consumers to the clearing policy.
+ * takes promises by the rules and its policy, opens sessions for consumers with a leftover under
+ * its current proposal, meters them from the consumer's confirmation on a fixed interval (metering
+ * messages, payment advice on the four triggers), expires sessions never confirmed, stops a session
+ * whose leftover stays exhausted past the grace period, closes the sessions of a dialogue that
+ * ends, and hands consumers to the clearing policy. Nothing is sent under a lock: each dialogue's
+ * notices go out on their own thread ({@link SessionNotices}), so a silent consumer stalls only
+ * itself.
  */
 public final class ProviderSessions implements AutoCloseable {
   private static final Logger LOG = LoggerFactory.getLogger(ProviderSessions.class);
   private static final HexFormat HEX = HexFormat.of();
 
-  /** The provider's terms for one offered service. */
+  /** How long shutdown waits for final notices to leave before giving up on silent consumers. */
+  private static final Duration FAREWELL = Duration.ofSeconds(2);
+
+  /**
+   * The provider's terms for one offered service: {@code sessionsPerConsumer} bounds what one
+   * consumer holds open (the tunnel's address pool is shared), {@code confirmationDeadline} how
+   * long an accepted session waits for the consumer's confirmation before it expires unbilled.
+   */
   public record Terms(
       ServiceProposal proposal,
       Myst minimumPromise,
       Myst exposureCap,
       Duration meteringInterval,
-      Duration exhaustedGrace) {}
+      Duration exhaustedGrace,
+      int sessionsPerConsumer,
+      Duration confirmationDeadline) {
+    public static final int DEFAULT_SESSIONS_PER_CONSUMER = 4;
+    public static final Duration DEFAULT_CONFIRMATION_DEADLINE = Duration.ofSeconds(30);
+
+    public Terms {
+      if (sessionsPerConsumer < 1) {
+        throw new IllegalArgumentException("at least one session per consumer");
+      }
+    }
+
+    /** Terms with the default session limits. */
+    public Terms(
+        ServiceProposal proposal,
+        Myst minimumPromise,
+        Myst exposureCap,
+        Duration meteringInterval,
+        Duration exhaustedGrace) {
+      this(
+          proposal,
+          minimumPromise,
+          exposureCap,
+          meteringInterval,
+          exhaustedGrace,
+          DEFAULT_SESSIONS_PER_CONSUMER,
+          DEFAULT_CONFIRMATION_DEADLINE);
+    }
+  }
 
   /** The consumer's balance in the payments contract, for risk checks. */
   @FunctionalInterface
@@ -64,6 +107,7 @@ public final class ProviderSessions implements AutoCloseable {
   }
 
   private final Terms terms;
+  private final Promises signatures;
   private final ReceivedPromises promises;
   private final ConsumerAccounts accounts;
   private final ServiceBackend backend;
@@ -72,13 +116,16 @@ public final class ProviderSessions implements AutoCloseable {
   private final SessionEvents events;
   private final SecureRandom random = new SecureRandom();
   private final Map<String, ProviderSession> sessions = new ConcurrentHashMap<>();
-  private final Map<Address, BigInteger> advisedLeftover = new ConcurrentHashMap<>();
+  // identity-keyed: a consumer's replaced dialogue keeps its own notices and advice
+  private final Map<Dialogue, Outbox> outboxes = new ConcurrentHashMap<>();
   private final ScheduledExecutorService ticks =
       Executors.newSingleThreadScheduledExecutor(
           Thread.ofPlatform().name("session-metering").daemon().factory());
+  private volatile ServiceProposal current;
 
   public ProviderSessions(
       Terms terms,
+      Promises signatures,
       ReceivedPromises promises,
       ConsumerAccounts accounts,
       ServiceBackend backend,
@@ -86,14 +133,24 @@ public final class ProviderSessions implements AutoCloseable {
       ClearingPolicy clearing,
       SessionEvents events) {
     this.terms = terms;
+    this.signatures = signatures;
     this.promises = promises;
     this.accounts = accounts;
     this.backend = backend;
     this.balances = balances;
     this.clearing = clearing;
     this.events = events;
+    this.current = terms.proposal();
     long interval = terms.meteringInterval().toMillis();
     ticks.scheduleWithFixedDelay(this::meterAll, interval, interval, TimeUnit.MILLISECONDS);
+  }
+
+  /**
+   * The proposal as announced now (its serial): new sessions must name it; open ones keep the
+   * proposal they were accepted under.
+   */
+  public void announced(ServiceProposal proposal) {
+    this.current = proposal;
   }
 
   /** These services with payments and sessions added. */
@@ -117,72 +174,89 @@ public final class ProviderSessions implements AutoCloseable {
       long bytesToConsumer,
       long bytesFromConsumer,
       BigInteger billed,
-      java.time.Duration elapsed) {}
+      Duration elapsed) {}
 
-  /** The sessions open now with their metering, the oldest first. */
+  /** The sessions open now with their metering (from confirmation on), the oldest first. */
   public List<ActiveSession> active() {
     return sessions.values().stream()
         .filter(s -> s.state != State.CLOSED)
-        .sorted(java.util.Comparator.comparingLong((ProviderSession s) -> s.started))
+        .sorted(Comparator.comparingLong((ProviderSession s) -> s.accepted))
         .map(
             s ->
                 new ActiveSession(
                     s.key,
                     s.consumer,
-                    s.meter.bytesToConsumer(),
-                    s.meter.bytesFromConsumer(),
+                    s.bytesToConsumer(),
+                    s.bytesFromConsumer(),
                     s.billed,
-                    java.time.Duration.ofMillis(s.elapsedMillis())))
+                    Duration.ofMillis(s.elapsedMillis())))
         .toList();
   }
 
-  /** The meter of an open session, by its id: the data channel's gate. */
-  public java.util.Optional<Meter> meter(byte[] sessionId) {
+  /**
+   * The meter of an open session, by its id: the data channel's gate. A data connection under an
+   * accepted session proves the consumer's channel works, so it confirms the session (billing
+   * starts) even if the confirmation notice is still on its way.
+   */
+  public Optional<Meter> meter(byte[] sessionId) {
     ProviderSession s = sessions.get(HEX.formatHex(sessionId));
-    return s == null || s.state == State.CLOSED
-        ? java.util.Optional.empty()
-        : java.util.Optional.of(s.meter);
+    if (s == null) {
+      return Optional.empty();
+    }
+    s.confirm();
+    return s.state == State.CONFIRMED ? Optional.of(s.meter) : Optional.empty();
   }
 
-  /** The dialogue with a consumer ended: its sessions end with it. */
-  public void dialogueClosed(Address consumer, String reason) {
+  /** A dialogue with a consumer ended: the sessions that ran on it end with it. */
+  public void dialogueClosed(Dialogue dialogue, String reason) {
     for (ProviderSession s : sessions.values()) {
-      if (s.consumer.equals(consumer)) {
+      if (s.dialogue == dialogue) {
         close(s, "dialogue closed: " + reason, false);
       }
     }
-    advisedLeftover.remove(consumer); // the next dialogue starts its advice afresh
+    Outbox gone = outboxes.remove(dialogue);
+    if (gone != null) {
+      gone.notices.close(System.nanoTime()); // nothing can reach a closed dialogue
+    }
   }
 
   private Exchange.Builder onPayment(Dialogue dialogue, Exchange message)
       throws Conversation.RefusedException {
-    network.mysterium.payments.SignedPromise signed;
+    SignedPromise signed;
     try {
       signed = PromiseMessages.decode(message.getPaymentProposal().getPromise());
     } catch (IllegalArgumentException e) {
-      throw new Conversation.RefusedException("MALFORMED: " + e.getMessage());
+      throw new Conversation.RefusedException("MALFORMED", e.getMessage());
     }
+    // cheap checks first: a stranger's promise costs no balance lookup on the chain
     if (!signed.promise().issuer().equals(dialogue.peer())) {
       throw new Conversation.RefusedException(
-          "WRONG_ISSUER: the promise is " + signed.promise().issuer() + "'s");
+          "WRONG_ISSUER", "the promise is " + signed.promise().issuer() + "'s");
+    }
+    if (!signed.promise().benefiter().equals(current.provider())) {
+      throw refused(
+          PromiseRefusedException.Reason.WRONG_BENEFITER,
+          "made out to " + signed.promise().benefiter());
+    }
+    if (!signatures.isSignedByIssuer(signed)) {
+      throw refused(PromiseRefusedException.Reason.BAD_SIGNATURE, "not signed by its issuer");
     }
     BigInteger balance;
     try {
       balance = balances.paymentsBalance(dialogue.peer());
     } catch (Exception e) {
-      throw new Conversation.RefusedException("the provider cannot check balances now");
+      throw new Conversation.RefusedException("BALANCE_UNAVAILABLE", "cannot check balances now");
     }
     // Risk (6.5.6): uncleared promises stay within the cap and within what the issuer holds.
     Myst cap = Myst.ofBaseUnits(terms.exposureCap().baseUnits().min(balance.max(BigInteger.ZERO)));
-    ReceivedPromises.Accepted accepted;
     BigInteger leftover;
     try {
-      accepted = promises.accept(signed, new ReceivedPromises.Policy(terms.minimumPromise(), cap));
+      promises.accept(signed, new ReceivedPromises.Policy(terms.minimumPromise(), cap));
       leftover = accounts.leftover(dialogue.peer());
     } catch (PromiseRefusedException e) {
-      throw new Conversation.RefusedException(e.getMessage());
+      throw Conversation.RefusedException.withCode(e.reason().name(), e.getMessage());
     } catch (StoreException e) {
-      throw new Conversation.RefusedException("the provider's ledger is unavailable");
+      throw SessionRefusal.LEDGER_UNAVAILABLE.because("the provider's ledger is unavailable");
     }
     events.promiseAccepted(dialogue.peer(), signed.promise(), leftover);
     advise(dialogue, PaymentAdvice.Trigger.PROMISE_ACCEPTED, leftover, false);
@@ -191,34 +265,55 @@ public final class ProviderSessions implements AutoCloseable {
             PaymentAccepted.newBuilder().setLeftover(PromiseMessages.amount(leftover)));
   }
 
+  private static Conversation.RefusedException refused(
+      PromiseRefusedException.Reason reason, String detail) {
+    return Conversation.RefusedException.withCode(
+        reason.name(), new PromiseRefusedException(reason, detail).getMessage());
+  }
+
   private Exchange.Builder onSessionRequest(Dialogue dialogue, Exchange message)
       throws Conversation.RefusedException {
     var request = message.getSessionRequest();
-    if (!request.getServiceType().equals(terms.proposal().serviceType())) {
-      throw new Conversation.RefusedException("no " + request.getServiceType() + " service here");
+    ServiceProposal proposal = current;
+    if (!request.getServiceType().equals(proposal.serviceType())) {
+      throw SessionRefusal.WRONG_SERVICE.because(
+          "no " + request.getServiceType() + " service here");
+    }
+    if (request.getProposalSerial() != proposal.serial()) {
+      throw SessionRefusal.PROPOSAL_OUTDATED.because(
+          "the current proposal is serial "
+              + proposal.serial()
+              + ", not "
+              + request.getProposalSerial());
+    }
+    Address consumer = dialogue.peer();
+    long open = sessions.values().stream().filter(s -> s.consumer.equals(consumer)).count();
+    if (open >= terms.sessionsPerConsumer()) {
+      throw SessionRefusal.TOO_MANY_SESSIONS.because(
+          "at most " + terms.sessionsPerConsumer() + " open sessions per consumer");
     }
     BigInteger leftover;
     try {
-      leftover = accounts.leftover(dialogue.peer());
+      leftover = accounts.leftover(consumer);
     } catch (StoreException e) {
-      throw new Conversation.RefusedException("the provider's ledger is unavailable");
+      throw SessionRefusal.LEDGER_UNAVAILABLE.because("the provider's ledger is unavailable");
     }
     if (leftover.signum() <= 0) {
-      throw new Conversation.RefusedException(
-          "LEFTOVER_EXHAUSTED: pay first (at least " + terms.minimumPromise() + ")");
+      throw SessionRefusal.LEFTOVER_EXHAUSTED.because(
+          "pay first (at least " + terms.minimumPromise() + ")");
     }
     byte[] id = new byte[16];
     random.nextBytes(id);
-    Meter meter = new Meter();
+    Meter meter = new Meter(proposal.bandwidthKbps());
     byte[] providerData;
     try {
       providerData = backend.open(id, request.getServiceData().toByteArray(), meter);
     } catch (ServiceBackend.RefusedException e) {
-      throw new Conversation.RefusedException(e.getMessage());
+      throw SessionRefusal.SERVICE_REFUSED.because(e.getMessage());
     }
-    ProviderSession session = new ProviderSession(HEX.formatHex(id), id, dialogue, meter);
+    ProviderSession session = new ProviderSession(HEX.formatHex(id), id, dialogue, meter, proposal);
     sessions.put(session.key, session);
-    events.sessionOpened(dialogue.peer(), session.key, terms.proposal().serviceType());
+    events.sessionOpened(consumer, session.key, proposal.serviceType());
     return Exchange.newBuilder()
         .setSessionAccepted(
             SessionAccepted.newBuilder()
@@ -231,7 +326,7 @@ public final class ProviderSessions implements AutoCloseable {
     ProviderSession s = owned(dialogue, confirmation.getSessionId().toByteArray());
     if (s != null) {
       if (confirmation.getSuccess()) {
-        s.state = State.CONFIRMED;
+        s.confirm(); // metering and billing start here (6.6.3)
       } else {
         close(s, "the consumer's data channel failed: " + confirmation.getFailure(), true);
       }
@@ -263,16 +358,31 @@ public final class ProviderSessions implements AutoCloseable {
   }
 
   /** Bills what the session used since the last tick, tells the consumer, and enforces payment. */
-  private synchronized SessionEvents.Metering meter(ProviderSession s) throws StoreException {
-    if (s.state == State.CLOSED) {
-      return s.last;
+  private void meter(ProviderSession s) throws StoreException {
+    BigInteger leftover;
+    SessionEvents.Metering metering;
+    synchronized (s) {
+      if (s.state == State.CLOSED) {
+        return;
+      }
+      if (s.state == State.ACCEPTED) {
+        if (System.nanoTime() - s.accepted >= terms.confirmationDeadline().toNanos()) {
+          expire(s);
+        }
+        return; // nothing is billed before the consumer confirms
+      }
+      metering = s.reading(false);
+      BigInteger cost = metering.cost();
+      // an idle session costs nothing: no ledger write (an fsync'd transaction) for it
+      leftover =
+          cost.equals(s.billed)
+              ? accounts.leftover(s.consumer)
+              : accounts.consume(s.consumer, cost.subtract(s.billed));
+      s.billed = cost;
+      s.last = metering;
     }
-    BigInteger cost = costOf(s);
-    BigInteger leftover = accounts.consume(s.consumer, cost.subtract(s.billed));
-    s.billed = cost;
-    s.last = metering(s, cost, false);
-    send(s, s.last);
-    events.metering(s.consumer, s.last);
+    post(s, metering);
+    events.metering(s.consumer, metering);
     if (leftover.signum() <= 0) {
       if (s.exhaustedSince == 0) {
         s.exhaustedSince = System.nanoTime();
@@ -282,56 +392,61 @@ public final class ProviderSessions implements AutoCloseable {
       }
     } else {
       s.exhaustedSince = 0;
-      BigInteger advised = advisedLeftover.getOrDefault(s.consumer, BigInteger.ZERO);
+      BigInteger advised = outbox(s.dialogue).advised;
       if (leftover.subtract(advised).abs().multiply(BigInteger.TEN).compareTo(advised) > 0) {
         advise(s.dialogue, PaymentAdvice.Trigger.LEFTOVER_CHANGED, leftover, false);
       }
     }
-    return s.last;
   }
 
-  private BigInteger costOf(ProviderSession s) {
-    BigInteger price = terms.proposal().pricePerUnit().baseUnits();
-    return switch (terms.proposal().metering()) {
+  private void expire(ProviderSession s) {
+    // runs on the metering thread, holding only this session: close sends nothing itself
+    Thread.ofVirtual()
+        .name("session-expiry")
+        .start(() -> close(s, "not confirmed within " + terms.confirmationDeadline(), true));
+  }
+
+  /** The cost of what was used since confirmation, by the proposal the session was accepted on. */
+  static BigInteger costOf(ServiceProposal proposal, long bytes, long millis) {
+    BigInteger price = proposal.pricePerUnit().baseUnits();
+    return switch (proposal.metering()) {
       case PER_MEGABYTE ->
-          price
-              .multiply(BigInteger.valueOf(s.meter.bytesToConsumer() + s.meter.bytesFromConsumer()))
-              .divide(BigInteger.valueOf(1_000_000));
+          price.multiply(BigInteger.valueOf(bytes)).divide(BigInteger.valueOf(1_000_000));
       case PER_SECOND ->
-          price.multiply(BigInteger.valueOf(s.elapsedMillis())).divide(BigInteger.valueOf(1000));
+          price.multiply(BigInteger.valueOf(millis)).divide(BigInteger.valueOf(1000));
     };
   }
 
-  private SessionEvents.Metering metering(ProviderSession s, BigInteger cost, boolean last) {
-    return new SessionEvents.Metering(
-        s.key,
-        cost,
-        s.meter.bytesToConsumer(),
-        s.meter.bytesFromConsumer(),
-        s.elapsedMillis(),
-        last);
+  private void post(ProviderSession s, SessionEvents.Metering m) {
+    outbox(s.dialogue)
+        .notices
+        .post(
+            "metering " + s.key,
+            Exchange.newBuilder()
+                .setMetering(
+                    MeteringMessage.newBuilder()
+                        .setSessionId(ByteString.copyFrom(s.id))
+                        .setCost(PromiseMessages.amount(m.cost()))
+                        .setBytesToConsumer(m.bytesToConsumer())
+                        .setBytesFromConsumer(m.bytesFromConsumer())
+                        .setDurationMillis(m.durationMillis())
+                        .setFinal(m.last())));
   }
 
-  private static void send(ProviderSession s, SessionEvents.Metering m) {
-    Conversation.notice(
-        s.dialogue,
-        Exchange.newBuilder()
-            .setMetering(
-                MeteringMessage.newBuilder()
-                    .setSessionId(ByteString.copyFrom(s.id))
-                    .setCost(PromiseMessages.amount(m.cost()))
-                    .setBytesToConsumer(m.bytesToConsumer())
-                    .setBytesFromConsumer(m.bytesFromConsumer())
-                    .setDurationMillis(m.durationMillis())
-                    .setFinal(m.last())));
+  private Outbox outbox(Dialogue dialogue) {
+    return outboxes.computeIfAbsent(dialogue, d -> new Outbox(new SessionNotices(d)));
   }
 
-  /** Sends payment advice (a notice) and remembers what was advised. */
+  /** Sends payment advice (a notice, never blocking) and remembers what was advised. */
   public void advise(
       Dialogue dialogue, PaymentAdvice.Trigger trigger, BigInteger leftover, boolean newPromise) {
-    advisedLeftover.put(dialogue.peer(), leftover);
-    Conversation.notice(
-        dialogue,
+    if (dialogue.state() == Dialogue.State.CLOSED) {
+      return;
+    }
+    Outbox outbox = outbox(dialogue);
+    outbox.advised = leftover;
+    outbox.notices.post(
+        "advice " + trigger,
         Exchange.newBuilder()
             .setPaymentAdvice(
                 PaymentAdvice.newBuilder()
@@ -344,15 +459,17 @@ public final class ProviderSessions implements AutoCloseable {
 
   /** Final metering, tells the consumer, stops the traffic, and hands over to clearing. */
   private void close(ProviderSession s, String reason, boolean tellConsumer) {
-    synchronized (this) {
+    synchronized (s) {
       if (s.state == State.CLOSED) {
         return;
       }
       try {
-        BigInteger cost = costOf(s);
-        accounts.consume(s.consumer, cost.subtract(s.billed));
-        s.billed = cost;
-        s.last = metering(s, cost, true);
+        SessionEvents.Metering last = s.reading(true);
+        if (!last.cost().equals(s.billed)) {
+          accounts.consume(s.consumer, last.cost().subtract(s.billed));
+        }
+        s.billed = last.cost();
+        s.last = last;
       } catch (StoreException e) {
         LOG.warn("final metering of {} failed: {}", s.key, e.getMessage());
       }
@@ -361,15 +478,17 @@ public final class ProviderSessions implements AutoCloseable {
     s.meter.stop();
     backend.closed(s.id);
     sessions.remove(s.key);
-    if (tellConsumer) {
-      send(s, s.last);
-      Conversation.notice(
-          s.dialogue,
-          Exchange.newBuilder()
-              .setSessionClose(
-                  SessionClose.newBuilder()
-                      .setSessionId(ByteString.copyFrom(s.id))
-                      .setReason(reason)));
+    if (tellConsumer && s.dialogue.state() != Dialogue.State.CLOSED) {
+      post(s, s.last);
+      outbox(s.dialogue)
+          .notices
+          .post(
+              "close " + s.key,
+              Exchange.newBuilder()
+                  .setSessionClose(
+                      SessionClose.newBuilder()
+                          .setSessionId(ByteString.copyFrom(s.id))
+                          .setReason(reason)));
     }
     events.sessionClosed(s.consumer, s.key, reason, s.last);
     clearing.sessionEnded(s.consumer);
@@ -380,44 +499,27 @@ public final class ProviderSessions implements AutoCloseable {
     meterAll();
   }
 
+  /** Ends every session, gives their final notices a moment to leave, and stops; never hangs. */
   @Override
   public void close() {
     ticks.shutdownNow();
     for (ProviderSession s : sessions.values()) {
       close(s, "the provider stopped", true);
     }
-  }
-
-  private enum State {
-    ACCEPTED,
-    CONFIRMED,
-    CLOSED
-  }
-
-  /** One session's state on the provider (mutable, guarded by the ProviderSessions lock). */
-  private static final class ProviderSession {
-    final String key;
-    final byte[] id;
-    final Dialogue dialogue;
-    final Address consumer;
-    final Meter meter;
-    final long started = System.nanoTime();
-    State state = State.ACCEPTED;
-    BigInteger billed = BigInteger.ZERO;
-    long exhaustedSince;
-    SessionEvents.Metering last;
-
-    ProviderSession(String key, byte[] id, Dialogue dialogue, Meter meter) {
-      this.key = key;
-      this.id = id;
-      this.dialogue = dialogue;
-      this.consumer = dialogue.peer();
-      this.meter = meter;
-      this.last = new SessionEvents.Metering(key, BigInteger.ZERO, 0, 0, 0, false);
+    long deadline = System.nanoTime() + FAREWELL.toNanos();
+    for (Outbox o : outboxes.values()) {
+      o.notices.close(deadline);
     }
+    outboxes.clear();
+  }
 
-    long elapsedMillis() {
-      return TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - started);
+  /** A dialogue's notices and the leftover last advised on it. */
+  private static final class Outbox {
+    final SessionNotices notices;
+    volatile BigInteger advised = BigInteger.ZERO;
+
+    Outbox(SessionNotices notices) {
+      this.notices = notices;
     }
   }
 }

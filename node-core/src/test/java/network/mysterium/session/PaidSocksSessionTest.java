@@ -86,6 +86,7 @@ class PaidSocksSessionTest {
   private Dialogues consumerNode;
   private Dialogues providerNode;
   private ServiceProposal proposal;
+  private long bandwidthKbps = 100_000;
 
   @BeforeEach
   void setUp(Anvil anvil) throws Exception {
@@ -181,7 +182,7 @@ class PaidSocksSessionTest {
             peer ->
                 new Conversation(
                     self[0].addTo(Conversation.Services.none()),
-                    (d, r) -> self[0].dialogueClosed(d.peer(), r)));
+                    (d, r) -> self[0].dialogueClosed(d, r)));
     proposal =
         new ServiceProposal(
             ServiceProposal.FORMAT_VERSION,
@@ -190,7 +191,7 @@ class PaidSocksSessionTest {
             "socks5",
             new ServiceProposal.Place("DE", 3320),
             new ServiceProposal.Place("DE", 3320),
-            100_000,
+            bandwidthKbps,
             ServiceProposal.Metering.PER_MEGABYTE,
             Myst.parse(pricePerMb),
             List.of(providerNode.contact().toString()));
@@ -198,6 +199,7 @@ class PaidSocksSessionTest {
         new ProviderSessions(
             new ProviderSessions.Terms(
                 proposal, Myst.parse("0.05"), Myst.parse("1"), Duration.ofMillis(200), grace),
+            promises,
             received,
             accounts,
             new Socks5Backend("127.0.0.1", exit.address(), tls.certificateSha256()),
@@ -244,6 +246,10 @@ class PaidSocksSessionTest {
   }
 
   private static String curl(InetSocketAddress socks, String url) throws Exception {
+    return curl(socks, url, "%{size_download}");
+  }
+
+  private static String curl(InetSocketAddress socks, String url, String format) throws Exception {
     Process p =
         new ProcessBuilder(
                 "curl",
@@ -255,7 +261,7 @@ class PaidSocksSessionTest {
                 "-o",
                 "/dev/null",
                 "-w",
-                "%{size_download}",
+                format,
                 url)
             .start();
     try {
@@ -404,5 +410,22 @@ class PaidSocksSessionTest {
                     SessionEvents.none(),
                     Duration.ofSeconds(2)))
         .isInstanceOf(ConsumerSession.SessionFailedException.class);
+  }
+
+  @Test
+  void aSessionAnnouncedAtTwoMegabitsASecondIsServedAtThatRateEachWay() throws Exception {
+    bandwidthKbps = 2_000; // 250,000 bytes a second each way
+    startProvider("0.001", Myst.parse("0"), Duration.ofSeconds(2));
+    ConsumerSession session = connect();
+    String url = "http://localhost:" + web.getAddress().getPort() + "/";
+    // curl's own measure over the real sockets: bytes downloaded and seconds taken
+    String[] measured =
+        curl(session.socksAddress(), url, "%{size_download} %{time_total}").split(" ");
+    long bytes = Long.parseLong(measured[0]);
+    double seconds = Double.parseDouble(measured[1]);
+    assertThat(bytes).isEqualTo(PAGE.length);
+    double rate = bytes / seconds;
+    // the burst (a quarter second) lets the first 62.5 kB pass at once: 1 MiB takes >= 3.9 s
+    assertThat(rate).isLessThanOrEqualTo(250_000 * 1.10).isGreaterThanOrEqualTo(250_000 * 0.7);
   }
 }

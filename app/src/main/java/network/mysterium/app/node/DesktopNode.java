@@ -20,6 +20,7 @@ import network.mysterium.contracts.EthereumClient;
 import network.mysterium.contracts.PaymentsContract;
 import network.mysterium.crypto.Address;
 import network.mysterium.crypto.PrivateKey;
+import network.mysterium.discovery.ComparablePrice;
 import network.mysterium.discovery.ProposalIndex;
 import network.mysterium.discovery.ServiceProposal;
 import network.mysterium.messaging.channel.Contact;
@@ -41,7 +42,10 @@ import network.mysterium.store.StoreException;
  * Blocking calls: the app runs them off the FX thread.
  */
 public final class DesktopNode implements AutoCloseable {
-  /** A country in the connect list: how many providers, and the lowest price per MB. */
+  /**
+   * A country in the connect list: how many providers, and the lowest price per MB (a per-second
+   * price counted as its per-MB equivalent at {@link ComparablePrice}'s 1 GB an hour).
+   */
   public record CountryRow(String country, int providers, Myst lowestPricePerMegabyte) {}
 
   private final PrivateKey key;
@@ -202,10 +206,14 @@ public final class DesktopNode implements AutoCloseable {
                 new CountryRow(
                     country,
                     list.size(),
-                    list.stream()
-                        .map(ServiceProposal::pricePerUnit)
-                        .min(Comparator.naturalOrder())
-                        .orElseThrow())));
+                    Myst.ofBaseUnits(
+                        list.stream()
+                            .map(ComparablePrice::perHour)
+                            .min(Comparator.naturalOrder())
+                            .orElseThrow()
+                            .divide(
+                                java.math.BigInteger.valueOf(
+                                    ComparablePrice.REFERENCE_MB_PER_HOUR))))));
     rows.sort(Comparator.comparing(CountryRow::country));
     return rows;
   }

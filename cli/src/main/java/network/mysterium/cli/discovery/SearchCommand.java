@@ -23,6 +23,7 @@ import network.mysterium.crypto.PrivateKey;
 import network.mysterium.datadir.DataDirectory;
 import network.mysterium.dialogue.DialogueConfig;
 import network.mysterium.dialogue.Dialogues;
+import network.mysterium.discovery.ComparablePrice;
 import network.mysterium.discovery.ProposalIndex;
 import network.mysterium.discovery.RemoteIndex;
 import network.mysterium.discovery.ServiceProposal;
@@ -108,22 +109,25 @@ public final class SearchCommand implements Callable<Integer> {
       root.environment()
           .out()
           .printf(
-              "%-42s  %-9s  %-4s  %-6s  %9s  %-22s  %s%n",
-              "PROVIDER", "TYPE", "FROM", "ORIGIN", "MBIT/S", "PRICE", "CONTACT");
+              "%-42s  %-9s  %-4s  %-6s  %9s  %-22s  %-12s  %s%n",
+              "PROVIDER", "TYPE", "FROM", "ORIGIN", "MBIT/S", "PRICE", "MYST/HOUR*", "CONTACT");
       for (ProposalIndex.Listing listing : found) {
         ServiceProposal p = listing.proposal();
         root.environment()
             .out()
             .printf(
-                "%-42s  %-9s  %-4s  %-6s  %9s  %-22s  %s%n",
+                "%-42s  %-9s  %-4s  %-6s  %9s  %-22s  %-12s  %s%n",
                 p.provider() + (listing.preferred() ? "*" : ""),
                 p.serviceType(),
                 p.providedFrom().country(),
                 p.origin().country(),
                 p.bandwidthKbps() / 1000,
                 readablePrice(p),
+                myst(ComparablePrice.perHour(p)),
                 p.contacts().getFirst());
       }
+      // per-MB and per-second prices are only comparable at a stated usage: say which
+      root.say("search.compared", Long.toString(ComparablePrice.REFERENCE_MB_PER_HOUR));
     }
     return 0;
   }
@@ -175,6 +179,13 @@ public final class SearchCommand implements Callable<Integer> {
       return target instanceof java.net.Inet6Address ? "[::1]" : "127.0.0.1";
     }
     return target instanceof java.net.Inet6Address ? "[::]" : "0.0.0.0";
+  }
+
+  private static String myst(BigInteger baseUnits) {
+    return new BigDecimal(baseUnits)
+        .movePointLeft(Myst.DECIMALS)
+        .stripTrailingZeros()
+        .toPlainString();
   }
 
   /** Price per GB or per hour, the units people think in. */

@@ -62,6 +62,9 @@ public final class ConnectCommand implements Callable<Integer> {
   @Option(names = "--max-price", paramLabel = "MYST", descriptionKey = "max-price")
   private String maxPrice;
 
+  @Option(names = "--metering", paramLabel = "HOW", descriptionKey = "metering-filter")
+  private ServiceProposal.Metering metering;
+
   @Option(names = "--preferred-first", descriptionKey = "preferred-first")
   private boolean preferredFirst;
 
@@ -132,7 +135,7 @@ public final class ConnectCommand implements Callable<Integer> {
                   Optional.ofNullable(country).map(c -> c.toUpperCase(Locale.ROOT)),
                   Optional.empty(),
                   Optional.empty(),
-                  Optional.empty(),
+                  Optional.ofNullable(metering),
                   Optional.ofNullable(maxPrice).map(p -> Myst.parse(p).baseUnits()),
                   Optional.empty(),
                   preferredFirst,
@@ -155,7 +158,8 @@ public final class ConnectCommand implements Callable<Integer> {
                         "connect.trying",
                         candidate.provider(),
                         candidate.providedFrom().country(),
-                        candidate.pricePerUnit());
+                        candidate.pricePerUnit(),
+                        root.environment().messages().get("unit." + candidate.metering()));
                   }
 
                   @Override

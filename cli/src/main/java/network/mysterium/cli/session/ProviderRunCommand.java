@@ -27,6 +27,7 @@ import network.mysterium.provider.ProviderNode;
 import network.mysterium.service.socks.Socks5Client;
 import network.mysterium.service.tunnel.WireGuardBackend;
 import network.mysterium.service.wireguard.IpPrefix;
+import network.mysterium.session.ProviderSessions;
 import network.mysterium.session.SessionEvents;
 import network.mysterium.store.Database;
 import picocli.CommandLine.Command;
@@ -53,8 +54,35 @@ public final class ProviderRunCommand implements Callable<Integer> {
       descriptionKey = "service-type")
   private String type;
 
-  @Option(names = "--price", required = true, paramLabel = "MYST", descriptionKey = "price-per-mb")
+  @Option(names = "--price", required = true, paramLabel = "MYST", descriptionKey = "price")
   private String price;
+
+  @Option(
+      names = "--metering",
+      defaultValue = "PER_MEGABYTE",
+      paramLabel = "UNIT",
+      descriptionKey = "metering")
+  private ServiceProposal.Metering metering;
+
+  @Option(
+      names = "--bandwidth-kbps",
+      defaultValue = "100000",
+      paramLabel = "KBPS",
+      descriptionKey = "bandwidth-kbps-served")
+  private long bandwidthKbps;
+
+  @Option(names = "--origin-country", paramLabel = "CC", descriptionKey = "origin-country-served")
+  private String originCountry;
+
+  @Option(names = "--origin-asn", paramLabel = "N", descriptionKey = "origin-asn-served")
+  private Long originAsn;
+
+  @Option(
+      names = "--sessions-per-consumer",
+      defaultValue = "4",
+      paramLabel = "N",
+      descriptionKey = "sessions-per-consumer")
+  private int sessionsPerConsumer;
 
   @Option(names = "--country", paramLabel = "CC", descriptionKey = "provider-country")
   private String country;
@@ -159,6 +187,7 @@ public final class ProviderRunCommand implements Callable<Integer> {
     DataDirectory dataDirectory = root.dataDirectory();
     DataDirectory.createPrivateDirectories(dataDirectory.root());
     ServiceProposal.Place place = location.detect(root, country, asn);
+    ProviderNode.Offering offering = offering(place);
     try (PrivateKey key = unlocking.unlock(root);
         EthereumClient client = chainOptions.connect(deployment);
         Database database = Database.open(dataDirectory.root().resolve("node.db"))) {
@@ -191,7 +220,8 @@ public final class ProviderRunCommand implements Callable<Integer> {
                     new ProviderNode.ClearingPolicy(
                         Myst.parse(clearAt),
                         Duration.ofHours(clearAfterHours),
-                        Duration.ofMinutes(1))),
+                        Duration.ofMinutes(1)),
+                    offering),
                 key,
                 database,
                 client,
@@ -225,7 +255,10 @@ public final class ProviderRunCommand implements Callable<Integer> {
             node.proposal().pricePerUnit(),
             node.proposal().contacts().getFirst(),
             Long.toString(node.proposal().serial()),
-            type);
+            type,
+            root.environment().messages().get("unit." + node.proposal().metering()),
+            node.proposal().origin().country(),
+            Long.toString(node.proposal().bandwidthKbps()));
         if (runForSeconds > 0) {
           Thread.sleep(TimeUnit.SECONDS.toMillis(runForSeconds));
         } else {
@@ -280,5 +313,34 @@ public final class ProviderRunCommand implements Callable<Integer> {
         }
       }
     };
+  }
+
+  /** Origin (where traffic appears to come from; default: where it is provided from) and limits. */
+  private ProviderNode.Offering offering(ServiceProposal.Place providedFrom) {
+    if (bandwidthKbps <= 0 || sessionsPerConsumer < 1) {
+      throw new UserError(
+          "error.invalid-input", "--bandwidth-kbps and --sessions-per-consumer must be positive");
+    }
+    if (originCountry == null && originAsn != null) {
+      throw new UserError("error.invalid-input", "--origin-asn needs --origin-country");
+    }
+    java.util.Optional<ServiceProposal.Place> origin;
+    try {
+      origin =
+          originCountry == null
+              ? java.util.Optional.empty()
+              : java.util.Optional.of(
+                  new ServiceProposal.Place(
+                      originCountry.toUpperCase(java.util.Locale.ROOT),
+                      originAsn != null ? originAsn : providedFrom.asn()));
+    } catch (IllegalArgumentException e) {
+      throw new UserError("error.invalid-input", e.getMessage());
+    }
+    return new ProviderNode.Offering(
+        origin,
+        metering,
+        bandwidthKbps,
+        sessionsPerConsumer,
+        ProviderSessions.Terms.DEFAULT_CONFIRMATION_DEADLINE);
   }
 }

@@ -4,11 +4,16 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
 import java.net.Socket;
-import java.util.function.LongConsumer;
 
-/** Copies bytes between two connected sockets, both ways, counting each way. */
+/** Copies bytes between two connected sockets, both ways, counting (and pacing) each way. */
 final class Relay {
   private static final int BUFFER = 64 * 1024;
+
+  /** One direction's accounting: may wait (a bandwidth limit) before the bytes are written. */
+  @FunctionalInterface
+  interface Leg {
+    void pass(long bytes) throws InterruptedException;
+  }
 
   private Relay() {}
 
@@ -16,7 +21,7 @@ final class Relay {
    * Relays until both directions end, then closes both sockets. {@code aToB} and {@code bToA} count
    * what each direction carried.
    */
-  static void run(Socket a, Socket b, LongConsumer aToB, LongConsumer bToA) {
+  static void run(Socket a, Socket b, Leg aToB, Leg bToA) {
     Thread back = Thread.ofVirtual().name("relay").start(() -> copy(b, a, bToA));
     copy(a, b, aToB);
     try {
@@ -28,18 +33,22 @@ final class Relay {
     closeQuietly(b);
   }
 
-  private static void copy(Socket from, Socket to, LongConsumer counter) {
+  private static void copy(Socket from, Socket to, Leg leg) {
     byte[] buffer = new byte[BUFFER];
     try {
       InputStream in = from.getInputStream();
       OutputStream out = to.getOutputStream();
       int n;
       while ((n = in.read(buffer)) >= 0) {
+        leg.pass(n);
         out.write(buffer, 0, n);
         out.flush();
-        counter.accept(n);
       }
       to.shutdownOutput(); // half-close: the other direction may still be talking
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      closeQuietly(from);
+      closeQuietly(to);
     } catch (IOException | UnsupportedOperationException e) {
       // one side went away: end both
       closeQuietly(from);

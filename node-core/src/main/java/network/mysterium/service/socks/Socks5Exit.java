@@ -125,7 +125,18 @@ public final class Socks5Exit implements AutoCloseable {
         return;
       }
       Meter counted = meter;
-      Relay.run(consumer, target, counted::countFromConsumer, counted::countToConsumer);
+      // the announced bandwidth: each direction waits for its share before the bytes go on
+      Relay.run(
+          consumer,
+          target,
+          n -> {
+            counted.paceFromConsumer(n);
+            counted.countFromConsumer(n);
+          },
+          n -> {
+            counted.paceToConsumer(n);
+            counted.countToConsumer(n);
+          });
     } catch (IOException e) {
       LOG.debug("data connection ended: {}", e.getMessage());
       Relay.closeQuietly(consumer);

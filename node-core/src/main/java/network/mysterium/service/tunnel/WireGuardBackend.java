@@ -16,7 +16,6 @@ import network.mysterium.service.ServiceBackend;
 import network.mysterium.service.proto.WireGuardOffer;
 import network.mysterium.service.proto.WireGuardRequest;
 import network.mysterium.service.wireguard.IpPrefix;
-import network.mysterium.service.wireguard.Peer;
 import network.mysterium.service.wireguard.WireGuardDevice;
 import network.mysterium.service.wireguard.WireGuardKeys;
 import network.mysterium.service.wireguard.WireGuardUapi;
@@ -174,7 +173,7 @@ public final class WireGuardBackend implements ServiceBackend, AutoCloseable {
         List.of(IpPrefix.host(address)),
         null, // learnt from the consumer's first initiation
         0,
-        Peer.Traffic.of(meter::countFromConsumer, meter::countToConsumer));
+        new MeteredTraffic(meter));
     if (!meter.open(() -> release(id))) {
       throw new RefusedException("the session has stopped");
     }

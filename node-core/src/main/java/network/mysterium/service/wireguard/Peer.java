@@ -22,6 +22,16 @@ public final class Peer {
     /** IP bytes that went from the device to the peer. */
     default void sent(long bytes) {}
 
+    /** Whether a packet of these IP bytes may go to the peer now (a bandwidth limit drops it). */
+    default boolean mayPass(long bytes) {
+      return true;
+    }
+
+    /** Whether a packet of these IP bytes from the peer may go into the device now. */
+    default boolean mayEnter(long bytes) {
+      return true;
+    }
+
     /** Counts with the two given functions (e.g. a session meter's two directions). */
     static Traffic of(LongConsumer received, LongConsumer sent) {
       return new Traffic() {

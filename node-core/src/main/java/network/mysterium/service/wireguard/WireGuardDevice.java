@@ -264,6 +264,9 @@ public final class WireGuardDevice implements AutoCloseable {
 
   /** Seals and sends the packet at {@code buffer[16..16+length)}, or stages it for a handshake. */
   private void sendData(Peer peer, byte[] buffer, int length, Cipher cipher) throws IOException {
+    if (length > 0 && !peer.traffic.mayPass(length)) {
+      return; // over the session's bandwidth: dropped, as a slower link would
+    }
     long now = options.clock().getAsLong();
     Peer.Keypair keypair = peer.current;
     if (keypair == null || now - keypair.createdNanos() >= REJECT_AFTER_TIME) {
@@ -573,6 +576,9 @@ public final class WireGuardDevice implements AutoCloseable {
       return;
     }
     peer.lastDataReceived = now;
+    if (!peer.traffic.mayEnter(ipLength)) {
+      return; // over the session's bandwidth: dropped, as a slower link would
+    }
     peer.traffic.received(ipLength);
     write.clear();
     write.put(buffer, 16, ipLength).flip();
