@@ -81,9 +81,11 @@ public final class NodeCommand implements Callable<Integer> {
       ChainIndex index = new ChainIndex(database);
       follower.pollOnce();
       follower.start();
-      Thread reannouncing = startReannouncing(client, database, deployment, key);
       Messenger messenger = RegistryDirectory.messenger(key, index);
-      ProposalIndex proposals = ProposalIndex.of(database, index, deployment);
+      ProposalIndex proposals =
+          ProposalIndex.of(
+              database, index, deployment, network.mysterium.discovery.BlockTimes.of(client));
+      Thread reannouncing = startReannouncing(client, database, deployment, key, proposals);
       Conversation.Services services =
           new IndexService(proposals, () -> headBlock(client))
               .addTo(Conversation.Services.none())
@@ -116,13 +118,16 @@ public final class NodeCommand implements Callable<Integer> {
 
   /**
    * Keeps this provider's proposals alive: checks every minute and re-announces those that are
-   * getting old (see {@link ProviderCommand#REANNOUNCE_AFTER_BLOCKS}).
+   * half-way to the deployment's expiry (see {@link ProviderCommand#REANNOUNCE_CHECK}).
    */
   private Thread startReannouncing(
-      EthereumClient client, Database database, Deployment deployment, PrivateKey key) {
+      EthereumClient client,
+      Database database,
+      Deployment deployment,
+      PrivateKey key,
+      ProposalIndex proposals) {
     ProviderAnnouncer announcer =
-        ProviderAnnouncer.onChain(
-            database, client, deployment, key, ProviderCommand.REANNOUNCE_AFTER_BLOCKS);
+        ProviderAnnouncer.onChain(database, client, deployment, key, proposals);
     return Thread.ofVirtual()
         .name("reannounce")
         .start(
@@ -133,7 +138,7 @@ public final class NodeCommand implements Callable<Integer> {
                   if (count > 0) {
                     root.say("node.reannounced", Integer.toString(count));
                   }
-                  Thread.sleep(60_000);
+                  Thread.sleep(ProviderCommand.REANNOUNCE_CHECK.toMillis());
                 } catch (InterruptedException e) {
                   return;
                 } catch (Exception e) {

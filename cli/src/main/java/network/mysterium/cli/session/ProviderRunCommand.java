@@ -196,7 +196,7 @@ public final class ProviderRunCommand implements Callable<Integer> {
                 database,
                 client,
                 deployment,
-                ProviderCommand.REANNOUNCE_AFTER_BLOCKS,
+                ProviderCommand.REANNOUNCE_CHECK,
                 printing(root));
       } catch (java.io.IOException e) {
         if (type.equals(WireGuardBackend.TYPE)) {
