@@ -89,6 +89,9 @@ public final class ProviderNode implements AutoCloseable {
     }
   }
 
+  /** How long a stop waits for clearings under way (under systemd's and the CLI's stop bound). */
+  private static final Duration CLOSING_CLEARINGS = Duration.ofSeconds(5);
+
   private final ChainFollower follower;
   private final Dialogues dialogues;
   private final AutoCloseable service;
@@ -403,10 +406,13 @@ public final class ProviderNode implements AutoCloseable {
     }
     sessions.close();
     try {
-      awaitClearings(Duration.ofSeconds(30));
+      // bounded, so a stop is quick also when the chain is unreachable: what is not cleared now
+      // is cleared at the next start (promises held from before it)
+      awaitClearings(CLOSING_CLEARINGS);
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
     }
+    clearing.shutdownNow();
     dialogues.close();
     try {
       service.close();

@@ -12,6 +12,7 @@ import network.mysterium.chain.RegistryDirectory;
 import network.mysterium.cli.ChainOptions;
 import network.mysterium.cli.MysteriumCommand;
 import network.mysterium.cli.Peer;
+import network.mysterium.cli.Stopping;
 import network.mysterium.cli.UnlockOptions;
 import network.mysterium.cli.UserError;
 import network.mysterium.cli.discovery.ProviderCommand;
@@ -74,7 +75,8 @@ public final class NodeCommand implements Callable<Integer> {
     Optional<Peer> peer = Optional.ofNullable(connect).map(c -> Peer.parse(c, "--connect"));
     DataDirectory dataDirectory = root.dataDirectory();
     DataDirectory.createPrivateDirectories(dataDirectory.root());
-    try (PrivateKey key = unlocking.unlock(root);
+    try (Stopping stopping = Stopping.onSignal(); // first: closed after everything below
+        PrivateKey key = unlocking.unlock(root);
         EthereumClient client = chainOptions.connect(deployment);
         Database database = Database.open(dataDirectory.root().resolve("node.db"));
         ChainFollower follower = ChainOptions.follower(client, database, deployment)) {
@@ -104,11 +106,8 @@ public final class NodeCommand implements Callable<Integer> {
         if (peer.isPresent()) {
           talk(dialogues, index, peer.get());
         }
-        if (runForSeconds > 0) {
-          Thread.sleep(TimeUnit.SECONDS.toMillis(runForSeconds));
-        } else {
-          Thread.currentThread().join(); // until the process is stopped
-        }
+        root.environment().out().flush();
+        stopping.await(java.time.Duration.ofSeconds(runForSeconds)); // zero: until a signal
       } finally {
         reannouncing.interrupt();
       }

@@ -6,9 +6,9 @@ import java.net.InetSocketAddress;
 import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.Callable;
-import java.util.concurrent.TimeUnit;
 import network.mysterium.cli.ChainOptions;
 import network.mysterium.cli.MysteriumCommand;
+import network.mysterium.cli.Stopping;
 import network.mysterium.cli.UnlockOptions;
 import network.mysterium.cli.UserError;
 import network.mysterium.cli.discovery.LocationOptions;
@@ -159,7 +159,10 @@ public final class ProviderRunCommand implements Callable<Integer> {
     DataDirectory dataDirectory = root.dataDirectory();
     DataDirectory.createPrivateDirectories(dataDirectory.root());
     ServiceProposal.Place place = location.detect(root, country, asn);
-    try (PrivateKey key = unlocking.unlock(root);
+    // opened first, closed last: SIGTERM (systemd stop) or Ctrl-C stops the provider the way the
+    // end of --run-for does (sessions end, promises clear within a bound, the host is restored)
+    try (Stopping stopping = Stopping.onSignal();
+        PrivateKey key = unlocking.unlock(root);
         EthereumClient client = chainOptions.connect(deployment);
         Database database = Database.open(dataDirectory.root().resolve("node.db"))) {
       // Risk (whitepaper 6.5.6): uncleared promises per consumer stay under half the stake.
@@ -204,19 +207,6 @@ public final class ProviderRunCommand implements Callable<Integer> {
         }
         throw e;
       }
-      // SIGTERM (systemd stop) or Ctrl-C: sessions end, promises clear, the host is restored
-      java.util.concurrent.atomic.AtomicBoolean stopped =
-          new java.util.concurrent.atomic.AtomicBoolean();
-      Runnable stop =
-          () -> {
-            if (stopped.compareAndSet(false, true)) {
-              node.close();
-              root.say("provider.stopped");
-              root.environment().out().flush();
-            }
-          };
-      Thread hook = new Thread(stop, "provider-stop");
-      Runtime.getRuntime().addShutdownHook(hook);
       try {
         root.say(
             "provider.running",
@@ -226,16 +216,12 @@ public final class ProviderRunCommand implements Callable<Integer> {
             node.proposal().contacts().getFirst(),
             Long.toString(node.proposal().serial()),
             type);
-        if (runForSeconds > 0) {
-          Thread.sleep(TimeUnit.SECONDS.toMillis(runForSeconds));
-        } else {
-          Thread.currentThread().join();
-        }
+        root.environment().out().flush();
+        stopping.await(Duration.ofSeconds(runForSeconds));
       } finally {
-        if (!stopped.get()) {
-          Runtime.getRuntime().removeShutdownHook(hook);
-        }
-        stop.run();
+        node.close();
+        root.say("provider.stopped");
+        root.environment().out().flush();
       }
     }
     return 0;
