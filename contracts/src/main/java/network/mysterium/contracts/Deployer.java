@@ -54,7 +54,13 @@ public final class Deployer {
                 new Address(owner))
             .getContractAddress();
     return new Deployment(
-        client.chainId(), token.getContractAddress(), registry, services, payments, startBlock);
+        client.chainId(),
+        token.getContractAddress(),
+        registry,
+        services,
+        payments,
+        startBlock,
+        ProposalExpiry.DEFAULT);
   }
 
   private static TransactionReceipt create(

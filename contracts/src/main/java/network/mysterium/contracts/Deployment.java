@@ -16,7 +16,8 @@ public record Deployment(
     String identityRegistry,
     String serviceRegistry,
     String payments,
-    long startBlock) {
+    long startBlock,
+    ProposalExpiry proposalExpiry) {
   private static final ObjectMapper JSON = new ObjectMapper();
 
   public static Deployment read(Path file) throws ChainException {
@@ -28,7 +29,8 @@ public record Deployment(
           required(root, "identityRegistry", file).asText(),
           required(root, "serviceRegistry", file).asText(),
           required(root, "payments", file).asText(),
-          required(root, "startBlock", file).asLong());
+          required(root, "startBlock", file).asLong(),
+          expiry(root.get("proposalExpiry"), file));
     } catch (java.nio.file.NoSuchFileException e) {
       throw new ChainException(
           "no deployment file "
@@ -49,6 +51,9 @@ public record Deployment(
     root.put("serviceRegistry", serviceRegistry);
     root.put("payments", payments);
     root.put("startBlock", startBlock);
+    ObjectNode expiry = root.putObject("proposalExpiry");
+    expiry.put("blocks", proposalExpiry.blocks());
+    expiry.put("seconds", proposalExpiry.time().toSeconds());
     Path parent = file.toAbsolutePath().getParent();
     Files.createDirectories(parent);
     Path temp = Files.createTempFile(parent, ".deployment-", ".part");
@@ -58,6 +63,32 @@ public record Deployment(
       Files.move(temp, file, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
     } finally {
       Files.deleteIfExists(temp);
+    }
+  }
+
+  /** The same deployment with another proposal expiry (a test chain, a short-lived network). */
+  public Deployment withProposalExpiry(ProposalExpiry expiry) {
+    return new Deployment(
+        chainId, token, identityRegistry, serviceRegistry, payments, startBlock, expiry);
+  }
+
+  private static ProposalExpiry expiry(JsonNode node, Path file) throws ChainException {
+    if (node == null || node.isNull()) {
+      return ProposalExpiry.DEFAULT; // written before deployments had one
+    }
+    JsonNode blocks = node.get("blocks");
+    JsonNode seconds = node.get("seconds");
+    if (blocks == null
+        || !blocks.canConvertToLong()
+        || seconds == null
+        || !seconds.canConvertToLong()) {
+      throw new ChainException(
+          "the deployment file " + file + " has a proposalExpiry without whole blocks and seconds");
+    }
+    try {
+      return new ProposalExpiry(blocks.asLong(), java.time.Duration.ofSeconds(seconds.asLong()));
+    } catch (IllegalArgumentException e) {
+      throw new ChainException("the deployment file " + file + ": " + e.getMessage());
     }
   }
 

@@ -60,7 +60,16 @@ public final class EthereumClient implements AutoCloseable {
 
   /** Connects and asks the chain id, so an unreachable endpoint fails here, clearly. */
   public static EthereumClient connect(URI rpc) throws ChainException {
-    HttpService service = new HttpService(rpc.toString());
+    // Bounded: an endpoint that accepts and never answers must not hold a node, or its stop, for
+    // longer than this per call.
+    HttpService service =
+        new HttpService(
+            rpc.toString(),
+            new okhttp3.OkHttpClient.Builder()
+                .connectTimeout(java.time.Duration.ofSeconds(5))
+                .readTimeout(java.time.Duration.ofSeconds(15))
+                .callTimeout(java.time.Duration.ofSeconds(20))
+                .build());
     Web3j web3 = Web3j.build(service);
     try {
       var response = web3.ethChainId().send();

@@ -66,7 +66,9 @@ public final class ConsumerNode implements AutoCloseable {
     follower.pollOnce();
     follower.start();
     ChainIndex chain = new ChainIndex(database);
-    ProposalIndex index = ProposalIndex.of(database, chain, deployment);
+    ProposalIndex index =
+        ProposalIndex.of(
+            database, chain, deployment, network.mysterium.discovery.BlockTimes.of(client));
     Messenger messenger = RegistryDirectory.messenger(key, chain, database.file());
     Dialogues dialogues =
         new Dialogues(

@@ -15,6 +15,7 @@ import network.mysterium.contracts.Deployer;
 import network.mysterium.contracts.Deployment;
 import network.mysterium.contracts.EthereumClient;
 import network.mysterium.contracts.MystTokenContract;
+import network.mysterium.contracts.ProposalExpiry;
 import network.mysterium.contracts.anvil.Anvil;
 import network.mysterium.crypto.PrivateKey;
 import network.mysterium.discovery.ServiceProposal;
@@ -75,6 +76,12 @@ public final class LocalNetwork implements AutoCloseable {
   /** Starts the chain and deploys the contracts. */
   public static LocalNetwork start(Path anvilBinary, Path workDir, Progress progress)
       throws Exception {
+    return start(anvilBinary, workDir, progress, ProposalExpiry.DEFAULT);
+  }
+
+  /** As above, proposals expiring by the given window (a test that wants to see them expire). */
+  public static LocalNetwork start(
+      Path anvilBinary, Path workDir, Progress progress, ProposalExpiry expiry) throws Exception {
     progress.step("demo.step.chain");
     Anvil anvil = Anvil.start(anvilBinary, EthereumClient.DEV_CHAIN_ID);
     try {
@@ -83,13 +90,14 @@ public final class LocalNetwork implements AutoCloseable {
       Credentials deployer = Credentials.create(Anvil.DEV_PRIVATE_KEYS.getFirst());
       Deployment deployment =
           Deployer.deploy(
-              client,
-              deployer,
-              new Deployer.Parameters(
-                  ETHER.multiply(BigInteger.valueOf(1_000_000)),
-                  STAKE.baseUnits(),
-                  deployer.getAddress(),
-                  FEE_BASIS_POINTS));
+                  client,
+                  deployer,
+                  new Deployer.Parameters(
+                      ETHER.multiply(BigInteger.valueOf(1_000_000)),
+                      STAKE.baseUnits(),
+                      deployer.getAddress(),
+                      FEE_BASIS_POINTS))
+              .withProposalExpiry(expiry);
       Files.createDirectories(workDir);
       Path deploymentFile = workDir.resolve("deployment.json");
       deployment.write(deploymentFile);
@@ -153,31 +161,66 @@ public final class LocalNetwork implements AutoCloseable {
     Database database = Database.open(dir.resolve("node.db"));
     resources.add(database);
     ProviderNode provider =
-        ProviderNode.start(
-            new ProviderNode.Config(
-                "socks5",
-                null,
-                Contact.parse("udp://127.0.0.1:0"),
-                new InetSocketAddress(InetAddress.getLoopbackAddress(), 0),
-                "127.0.0.1",
-                new ServiceProposal.Place(spec.country(), spec.asn()),
-                Myst.parse(spec.pricePerMegabyte()),
-                Myst.parse("0.01"),
-                Myst.parse("1"),
-                Myst.parse("0"),
-                Duration.ofMillis(500),
-                Duration.ofSeconds(5),
-                true, // the demo's web server is on loopback
-                clearing,
-                offering),
-            key,
-            database,
-            client,
-            deployment,
-            40_000,
-            events);
+        startProvider(
+            spec, events, clearing, offering, key, database, Contact.parse("udp://127.0.0.1:0"));
     providers.add(provider);
     return provider;
+  }
+
+  /**
+   * Starts a SOCKS5 provider on loopback with the caller's registered identity, database and
+   * dialogue contact (a restart, or an identity moved to a fresh database); the caller closes it,
+   * the key and the database.
+   */
+  public ProviderNode startProvider(
+      ProviderSpec spec,
+      SessionEvents events,
+      ProviderNode.ClearingPolicy clearing,
+      PrivateKey key,
+      Database database,
+      Contact listen)
+      throws Exception {
+    return startProvider(spec, events, clearing, ProviderNode.Offering.defaults(), key, database, listen);
+  }
+
+  /** As above, offering what {@code offering} says. */
+  public ProviderNode startProvider(
+      ProviderSpec spec,
+      SessionEvents events,
+      ProviderNode.ClearingPolicy clearing,
+      ProviderNode.Offering offering,
+      PrivateKey key,
+      Database database,
+      Contact listen)
+      throws Exception {
+    return ProviderNode.start(
+        new ProviderNode.Config(
+            "socks5",
+            null,
+            listen,
+            new InetSocketAddress(InetAddress.getLoopbackAddress(), 0),
+            "127.0.0.1",
+            new ServiceProposal.Place(spec.country(), spec.asn()),
+            Myst.parse(spec.pricePerMegabyte()),
+            Myst.parse("0.01"),
+            Myst.parse("1"),
+            Myst.parse("0"),
+            Duration.ofMillis(500),
+            Duration.ofSeconds(5),
+            true, // the demo's web server is on loopback
+            clearing,
+            offering),
+        key,
+        database,
+        client,
+        deployment,
+        Duration.ofSeconds(1), // a local chain mines fast; the check is one RPC call
+        events);
+  }
+
+  /** The local chain, for tests that mine blocks or move its clock. */
+  public Anvil anvil() {
+    return anvil;
   }
 
   public EthereumClient client() {

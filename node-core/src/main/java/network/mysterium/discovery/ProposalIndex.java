@@ -108,7 +108,7 @@ public final class ProposalIndex {
   private final ChainIndex chain;
   private final RegisteredIdentities registry;
   private final SignedProposals verifier;
-  private final long expiryBlocks;
+  private final ExpiryWindow expiry;
 
   public ProposalIndex(
       Database database,
@@ -116,18 +116,48 @@ public final class ProposalIndex {
       RegisteredIdentities registry,
       SignedProposals verifier,
       long expiryBlocks) {
+    this(database, chain, registry, verifier, ExpiryWindow.blocksOnly(expiryBlocks));
+  }
+
+  public ProposalIndex(
+      Database database,
+      ChainIndex chain,
+      RegisteredIdentities registry,
+      SignedProposals verifier,
+      ExpiryWindow expiry) {
     this.database = database;
     this.chain = chain;
     this.registry = registry;
     this.verifier = verifier;
-    this.expiryBlocks = expiryBlocks;
+    this.expiry = expiry;
   }
 
-  /** The index of a deployment's proposals in a node's database, with the default expiry. */
+  /**
+   * The index of a deployment's proposals in a node's database, expiring them by the deployment's
+   * window in blocks only (where no chain clock is at hand).
+   */
   public static ProposalIndex of(
       Database database, ChainIndex chain, network.mysterium.contracts.Deployment deployment) {
     return new ProposalIndex(
-        database, chain, chain, SignedProposals.of(deployment), DEFAULT_EXPIRY_BLOCKS);
+        database,
+        chain,
+        chain,
+        SignedProposals.of(deployment),
+        ExpiryWindow.blocksOnly(deployment.proposalExpiry().blocks()));
+  }
+
+  /** As above, expiring by the deployment's window in blocks and in the chain's time. */
+  public static ProposalIndex of(
+      Database database,
+      ChainIndex chain,
+      network.mysterium.contracts.Deployment deployment,
+      BlockTimes times) {
+    return new ProposalIndex(
+        database,
+        chain,
+        chain,
+        SignedProposals.of(deployment),
+        ExpiryWindow.of(deployment.proposalExpiry(), times));
   }
 
   /**
@@ -252,7 +282,7 @@ public final class ProposalIndex {
                 + " p LEFT JOIN preferred_providers pp ON pp.provider = p.provider WHERE"
                 + " p.announced_block >= ?");
     List<Object> args = new ArrayList<>();
-    args.add(headBlock - expiryBlocks);
+    args.add(expiry.oldestCurrent(headBlock));
     query.serviceType().ifPresent(v -> add(sql, args, " AND p.service_type = ?", v));
     query.providedFrom().ifPresent(v -> add(sql, args, " AND p.provided_country = ?", v));
     query.origin().ifPresent(v -> add(sql, args, " AND p.origin_country = ?", v));
@@ -302,6 +332,24 @@ public final class ProposalIndex {
               Comparator.comparing((Listing l) -> query.preferredFirst() && !l.preferred())
                   .thenComparing(Listing::proposal, ComparablePrice.CHEAPEST_FIRST));
           return results;
+        });
+  }
+
+  /**
+   * The highest serial the index holds from a provider, over its service types and whether expired
+   * or not (0 if none): where a provider whose own database is new continues counting.
+   */
+  public long highestSerialOf(Address provider) throws StoreException {
+    return database.transaction(
+        c -> {
+          try (PreparedStatement s =
+              c.prepareStatement(
+                  "SELECT COALESCE(MAX(serial), 0) FROM proposals WHERE provider = ?")) {
+            s.setString(1, provider.toString());
+            try (ResultSet rows = s.executeQuery()) {
+              return rows.getLong(1);
+            }
+          }
         });
   }
 

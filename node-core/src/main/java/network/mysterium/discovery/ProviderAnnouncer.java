@@ -17,7 +17,9 @@ import network.mysterium.store.StoreException;
 /**
  * The provider's side of discovery: keeps its own proposals durably, applies the serial rules (the
  * same serial when only contacts change, the next serial when the price or anything qualitative
- * changes), and re-announces each proposal before it expires.
+ * changes), and announces each proposal again once half the deployment's expiry window has passed,
+ * in blocks or in time, so consumers never drop it. Serials continue from the highest the chain
+ * shows for this provider, so an identity moved to a fresh database is not superseded by its past.
  */
 public final class ProviderAnnouncer {
   /** Sends a signed proposal to the service registry; returns the block it landed in. */
@@ -26,30 +28,46 @@ public final class ProviderAnnouncer {
     long announce(long serial, byte[] signedProposal) throws ChainException;
   }
 
+  /** What the announcer reads from the chain. */
+  public interface ChainView {
+    long head() throws ChainException;
+
+    /**
+     * The highest serial this provider announced, as the node's proposal index knows it (0: none).
+     */
+    long highestSerialAnnounced() throws StoreException;
+  }
+
   private final Database database;
   private final SignedProposals signer;
   private final Registry registry;
-  private final long reannounceAfterBlocks;
+  private final ExpiryWindow window;
+  private final ChainView chain;
 
-  /**
-   * @param reannounceAfterBlocks re-announce once a proposal is this old, comfortably below the
-   *     consumers' expiry window
-   */
   public ProviderAnnouncer(
-      Database database, SignedProposals signer, Registry registry, long reannounceAfterBlocks) {
+      Database database,
+      SignedProposals signer,
+      Registry registry,
+      ExpiryWindow window,
+      ChainView chain) {
     this.database = database;
     this.signer = signer;
     this.registry = registry;
-    this.reannounceAfterBlocks = reannounceAfterBlocks;
+    this.window = window;
+    this.chain = chain;
   }
 
-  /** Announces through the deployment's service registry, the provider paying its own gas. */
+  /**
+   * Announces through the deployment's service registry, the provider paying its own gas, by the
+   * deployment's expiry window; {@code index} is the node's proposal index, synced before a serial
+   * is taken.
+   */
   public static ProviderAnnouncer onChain(
       Database database,
       EthereumClient client,
       Deployment deployment,
       PrivateKey provider,
-      long reannounceAfterBlocks) {
+      ProposalIndex index) {
     ServiceRegistryContract registry =
         new ServiceRegistryContract(client, deployment.serviceRegistry());
     return new ProviderAnnouncer(
@@ -60,47 +78,76 @@ public final class ProviderAnnouncer {
                 .announce(ChainAccounts.credentials(provider), serial, signed)
                 .getBlockNumber()
                 .longValueExact(),
-        reannounceAfterBlocks);
+        ExpiryWindow.of(deployment.proposalExpiry(), BlockTimes.of(client)),
+        new ChainView() {
+          @Override
+          public long head() throws ChainException {
+            return client.blockNumber();
+          }
+
+          @Override
+          public long highestSerialAnnounced() throws StoreException {
+            index.sync();
+            return index.highestSerialOf(provider.address());
+          }
+        });
   }
 
   /**
    * Offers a service: the proposal is given a serial by the rules, stored, and announced if it is
-   * new or changed. Returns the proposal as announced (with its serial).
+   * new, changed, or half-way to expiry (a restart after a long pause). Returns the proposal as
+   * announced (with its serial).
    */
   public ServiceProposal offer(ServiceProposal wanted, PrivateKey provider)
       throws StoreException, ChainException {
     Optional<Stored> current = stored(wanted.serviceType());
     long serial;
-    if (current.isPresent() && sameOffer(current.get().proposal(), wanted)) {
+    if (current.isPresent()
+        && sameOffer(current.get().proposal(), wanted)
+        && !supersededOnChain(current.get())) {
       if (current.get().proposal().contacts().equals(wanted.contacts())
-          && current.get().isAnnounced()) {
-        return current.get().proposal(); // nothing changed
+          && current.get().isAnnounced()
+          && !window.dueAgain(current.get().announcedBlock(), chain.head())) {
+        return current.get().proposal(); // nothing changed, and consumers still list it
       }
-      serial = current.get().proposal().serial(); // contacts only (or not yet announced)
+      serial = current.get().proposal().serial(); // contacts only, not yet announced, or due
     } else {
       serial = nextSerial();
     }
-    ServiceProposal proposal = withSerial(wanted, serial);
-    // Kept before it is sent: if the announcement fails, the serial stays taken and the proposal
-    // is announced by the next offer or re-announcement, never reused for another offer.
-    save(proposal, PENDING);
-    save(proposal, registry.announce(serial, signer.sign(proposal, provider)));
-    return proposal;
+    return announce(withSerial(wanted, serial), provider);
   }
 
-  /** Re-announces the proposals that are getting old; returns how many. */
+  /**
+   * Re-announces the proposals that are half-way to expiry (or never made it); returns how many.
+   */
   public int reannounceDue(long headBlock, PrivateKey provider)
       throws StoreException, ChainException {
     int count = 0;
     for (Stored stored : all()) {
-      if (!stored.isAnnounced() || headBlock - stored.announcedBlock() >= reannounceAfterBlocks) {
-        long block =
-            registry.announce(stored.proposal().serial(), signer.sign(stored.proposal(), provider));
-        save(stored.proposal(), block);
+      if (!stored.isAnnounced() || window.dueAgain(stored.announcedBlock(), headBlock)) {
+        ServiceProposal proposal =
+            supersededOnChain(stored)
+                ? withSerial(stored.proposal(), nextSerial())
+                : stored.proposal();
+        announce(proposal, provider);
         count++;
       }
     }
     return count;
+  }
+
+  private ServiceProposal announce(ServiceProposal proposal, PrivateKey provider)
+      throws StoreException, ChainException {
+    // Kept before it is sent: if the announcement fails, the serial stays taken and the proposal
+    // is announced by the next offer or re-announcement, never reused for another offer.
+    save(proposal, PENDING);
+    save(proposal, registry.announce(proposal.serial(), signer.sign(proposal, provider)));
+    return proposal;
+  }
+
+  /** The chain holds a higher serial from this identity (announced from another database). */
+  private boolean supersededOnChain(Stored stored) throws StoreException {
+    return chain.highestSerialAnnounced() > stored.proposal().serial();
   }
 
   public Optional<ServiceProposal> own(String serviceType) throws StoreException {
@@ -144,15 +191,18 @@ public final class ProviderAnnouncer {
         p.contacts());
   }
 
+  /** Above every serial this database or the chain has seen from this provider. */
   private long nextSerial() throws StoreException {
-    return database.transaction(
-        c -> {
-          try (PreparedStatement s =
-                  c.prepareStatement("SELECT COALESCE(MAX(serial), 0) + 1 FROM own_proposals");
-              ResultSet rows = s.executeQuery()) {
-            return rows.getLong(1);
-          }
-        });
+    long local =
+        database.transaction(
+            c -> {
+              try (PreparedStatement s =
+                      c.prepareStatement("SELECT COALESCE(MAX(serial), 0) FROM own_proposals");
+                  ResultSet rows = s.executeQuery()) {
+                return rows.getLong(1);
+              }
+            });
+    return Math.addExact(Math.max(local, chain.highestSerialAnnounced()), 1);
   }
 
   private void save(ServiceProposal proposal, long block) throws StoreException {

@@ -156,6 +156,9 @@ public final class ProviderNode implements AutoCloseable {
     }
   }
 
+  /** How long a stop waits for clearings under way (under systemd's and the CLI's stop bound). */
+  private static final Duration CLOSING_CLEARINGS = Duration.ofSeconds(5);
+
   private final ChainFollower follower;
   private final Dialogues dialogues;
   private final AutoCloseable service;
@@ -168,7 +171,14 @@ public final class ProviderNode implements AutoCloseable {
   private final java.util.concurrent.ScheduledExecutorService policy =
       Executors.newSingleThreadScheduledExecutor(
           Thread.ofPlatform().name("clearing-policy").daemon().factory());
+  // its own thread: an announcement is a chain transaction, which must not hold up clearing
+  private final java.util.concurrent.ScheduledExecutorService announcing =
+      Executors.newSingleThreadScheduledExecutor(
+          Thread.ofPlatform().name("reannounce").daemon().factory());
   private final SessionEvents events;
+  private volatile boolean announceFailing;
+  private final java.util.concurrent.atomic.AtomicBoolean closed =
+      new java.util.concurrent.atomic.AtomicBoolean();
 
   private ProviderNode(
       ChainFollower follower,
@@ -191,14 +201,18 @@ public final class ProviderNode implements AutoCloseable {
     this.events = events;
   }
 
-  /** Starts everything and announces the proposal (a chain transaction). */
+  /**
+   * Starts everything and announces the proposal (a chain transaction) unless the chain already
+   * carries it and it is less than half-way to the deployment's expiry; then checks every {@code
+   * reannounceCheck} and announces it again when it gets there.
+   */
   public static ProviderNode start(
       Config config,
       PrivateKey key,
       Database database,
       EthereumClient client,
       Deployment deployment,
-      long reannounceAfterBlocks,
+      Duration reannounceCheck,
       SessionEvents events)
       throws IOException, StoreException, ChainException {
     ChainFollower follower = ChainFollower.forDeployment(client, database, deployment);
@@ -238,9 +252,12 @@ public final class ProviderNode implements AutoCloseable {
           throw new IllegalArgumentException(
               "unknown service type " + config.serviceType() + " (socks5 or wireguard)");
     }
+    Dialogues[] dialoguesRef = new Dialogues[1];
     try {
       Messenger messenger = RegistryDirectory.messenger(key, chain, database.file());
-      ProposalIndex index = ProposalIndex.of(database, chain, deployment);
+      ProposalIndex index =
+          ProposalIndex.of(
+              database, chain, deployment, network.mysterium.discovery.BlockTimes.of(client));
       network.mysterium.messaging.channel.Channel channel = Channels.listen(config.listen());
       ServiceProposal wanted =
           new ServiceProposal(
@@ -283,9 +300,10 @@ public final class ProviderNode implements AutoCloseable {
                               .addTo(sessions.addTo(Conversation.Services.none())),
                           sessions::dialogueClosed))
               .start();
-      ServiceProposal announced =
-          ProviderAnnouncer.onChain(database, client, deployment, key, reannounceAfterBlocks)
-              .offer(wanted, key);
+      dialoguesRef[0] = dialogues;
+      ProviderAnnouncer announcer =
+          ProviderAnnouncer.onChain(database, client, deployment, key, index);
+      ServiceProposal announced = announcer.offer(wanted, key);
       sessions.announced(announced); // requests must name the serial consumers find on chain
       ProviderNode node =
           new ProviderNode(
@@ -299,9 +317,15 @@ public final class ProviderNode implements AutoCloseable {
       long every = config.clearing().checkEvery().toMillis();
       node.policy.scheduleWithFixedDelay(
           () -> node.clearDue(config.clearing()), every, every, TimeUnit.MILLISECONDS);
+      long check = reannounceCheck.toMillis();
+      node.announcing.scheduleWithFixedDelay(
+          () -> node.reannounceDue(announcer, client, key), check, check, TimeUnit.MILLISECONDS);
       return node;
     } catch (IOException | StoreException | ChainException | RuntimeException e) {
       // nothing of a provider that did not start stays behind (the tunnel's host changes least)
+      if (dialoguesRef[0] != null) {
+        dialoguesRef[0].close();
+      }
       try {
         service.close();
       } catch (Exception closing) {
@@ -394,6 +418,24 @@ public final class ProviderNode implements AutoCloseable {
         });
   }
 
+  /** Announces the proposal again if it is half-way to expiry; a failure is retried next time. */
+  private void reannounceDue(ProviderAnnouncer announcer, EthereumClient client, PrivateKey key) {
+    try {
+      if (announcer.reannounceDue(client.blockNumber(), key) > 0) {
+        LOG.info("announced the proposal again before it expires");
+      }
+      if (announceFailing) {
+        LOG.info("announcing works again");
+        announceFailing = false;
+      }
+    } catch (ChainException | StoreException | RuntimeException e) {
+      if (!announceFailing) { // once per outage, not once a minute
+        LOG.warn("cannot announce the proposal again (will retry): {}", e.getMessage());
+        announceFailing = true;
+      }
+    }
+  }
+
   /** Clears the consumers whose uncleared promises reached the value or age threshold. */
   private void clearDue(ClearingPolicy rule) {
     try {
@@ -421,13 +463,27 @@ public final class ProviderNode implements AutoCloseable {
 
   @Override
   public void close() {
+    if (!closed.compareAndSet(false, true)) {
+      return; // a shutdown hook and a finally block may both get here
+    }
+    announcing.shutdownNow();
     policy.shutdownNow();
-    sessions.close();
     try {
-      awaitClearings(Duration.ofSeconds(30));
+      // an announcement under way signs with the key its owner wipes after this (bounded: the
+      // RPC has its own timeout, and the thread is a daemon)
+      announcing.awaitTermination(2, TimeUnit.SECONDS);
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
     }
+    sessions.close();
+    try {
+      // bounded, so a stop is quick also when the chain is unreachable: what is not cleared now
+      // is cleared at the next start (promises held from before it)
+      awaitClearings(CLOSING_CLEARINGS);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
+    clearing.shutdownNow();
     dialogues.close();
     try {
       service.close();

@@ -290,7 +290,32 @@ class ProposalIndexTest {
                 .announce(ChainAccounts.credentials(provider), serial, signed)
                 .getBlockNumber()
                 .longValueExact(),
-        10);
+        ExpiryWindow.blocksOnly(20),
+        chainView(provider));
+  }
+
+  private ProviderAnnouncer.ChainView chainView(PrivateKey provider) {
+    return new ProviderAnnouncer.ChainView() {
+      @Override
+      public long head() throws network.mysterium.contracts.ChainException {
+        try {
+          return anvil.blockNumber();
+        } catch (Exception e) {
+          throw new network.mysterium.contracts.ChainException(e.getMessage(), e);
+        }
+      }
+
+      @Override
+      public long highestSerialAnnounced() throws network.mysterium.store.StoreException {
+        try {
+          follower.pollOnce();
+        } catch (Exception e) {
+          throw new IllegalStateException(e);
+        }
+        index.sync();
+        return index.highestSerialOf(provider.address());
+      }
+    };
   }
 
   @Test
@@ -334,7 +359,8 @@ class ProposalIndexTest {
             (serial, signed) -> {
               throw new network.mysterium.contracts.ChainException("cannot reach the chain");
             },
-            10);
+            ExpiryWindow.blocksOnly(20),
+            chainView(p));
     ServiceProposal offer =
         proposal(p.address(), 1, "DE", "0.001", List.of("udp://203.0.113.1:5000"));
     assertThatThrownBy(() -> unreachable.offer(offer, p)).hasMessageContaining("cannot reach");

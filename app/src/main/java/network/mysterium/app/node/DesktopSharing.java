@@ -48,7 +48,8 @@ public final class DesktopSharing {
   public record Earnings(Myst uncleared, Myst paymentsAccount, int activeSessions) {}
 
   /** Shares bandwidth: a SOCKS5 provider announced on chain from this identity. */
-  public synchronized ProviderNode startProviding(ProviderNode.Config config, long reannounce)
+  public synchronized ProviderNode startProviding(
+      ProviderNode.Config config, java.time.Duration reannounceCheck)
       throws IOException, StoreException, ChainException {
     if (provider == null) {
       // a database of its own: the provider follows the chain with its own follower
@@ -61,7 +62,7 @@ public final class DesktopSharing {
                 providerDatabase,
                 client,
                 deployment,
-                reannounce,
+                reannounceCheck,
                 SessionEvents.none());
         providerStore = providerDatabase;
       } catch (IOException | StoreException | ChainException | RuntimeException e) {

@@ -168,7 +168,8 @@ public final class ProviderViewModel {
     background.run(
         () -> {
           if (on) {
-            return node.sharing().startProviding(config.apply(starting), 40_000);
+            return node.sharing()
+                .startProviding(config.apply(starting), java.time.Duration.ofMinutes(1));
           }
           node.sharing().stopProviding();
           return null;

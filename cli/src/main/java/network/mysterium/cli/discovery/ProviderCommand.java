@@ -9,6 +9,7 @@ import network.mysterium.contracts.Deployment;
 import network.mysterium.contracts.EthereumClient;
 import network.mysterium.crypto.PrivateKey;
 import network.mysterium.datadir.DataDirectory;
+import network.mysterium.discovery.ProposalIndex;
 import network.mysterium.discovery.ProviderAnnouncer;
 import network.mysterium.discovery.ServiceProposal;
 import network.mysterium.money.Myst;
@@ -30,8 +31,11 @@ public final class ProviderCommand {
     return root;
   }
 
-  /** Re-announce after 40,000 blocks, well inside consumers' 60,000-block expiry window. */
-  public static final long REANNOUNCE_AFTER_BLOCKS = 40_000;
+  /**
+   * How often a running provider checks whether its proposal is half-way to the deployment's expiry
+   * (and so due to be announced again).
+   */
+  public static final java.time.Duration REANNOUNCE_CHECK = java.time.Duration.ofMinutes(1);
 
   /** Signs a proposal and announces it through the service registry. */
   @Command(name = "announce", mixinStandardHelpOptions = true)
@@ -104,9 +108,21 @@ public final class ProviderCommand {
                 metering,
                 Myst.parse(price),
                 contacts);
-        ProviderAnnouncer announcer =
-            ProviderAnnouncer.onChain(database, client, deployment, key, REANNOUNCE_AFTER_BLOCKS);
-        ServiceProposal announced = announcer.offer(wanted, key);
+        ServiceProposal announced;
+        // the chain's view of this identity's serials first: its database may be new (D8)
+        try (network.mysterium.chain.ChainFollower follower =
+            ChainOptions.follower(client, database, deployment)) {
+          follower.pollOnce();
+          ProposalIndex index =
+              ProposalIndex.of(
+                  database,
+                  new network.mysterium.chain.ChainIndex(database),
+                  deployment,
+                  network.mysterium.discovery.BlockTimes.of(client));
+          announced =
+              ProviderAnnouncer.onChain(database, client, deployment, key, index)
+                  .offer(wanted, key);
+        }
         root.say(
             "provider.announced",
             type,

@@ -98,7 +98,9 @@ public final class SearchCommand implements Callable<Integer> {
       if (remote != null) {
         found = searchRemote(Peer.parse(remote, "--remote"), query, chain, deployment);
       } else {
-        ProposalIndex index = ProposalIndex.of(database, chain, deployment);
+        ProposalIndex index =
+            ProposalIndex.of(
+                database, chain, deployment, network.mysterium.discovery.BlockTimes.of(client));
         index.sync();
         found = index.search(query, client.blockNumber());
       }

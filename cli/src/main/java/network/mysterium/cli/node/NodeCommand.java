@@ -12,6 +12,7 @@ import network.mysterium.chain.RegistryDirectory;
 import network.mysterium.cli.ChainOptions;
 import network.mysterium.cli.MysteriumCommand;
 import network.mysterium.cli.Peer;
+import network.mysterium.cli.Stopping;
 import network.mysterium.cli.UnlockOptions;
 import network.mysterium.cli.UserError;
 import network.mysterium.cli.discovery.ProviderCommand;
@@ -74,16 +75,19 @@ public final class NodeCommand implements Callable<Integer> {
     Optional<Peer> peer = Optional.ofNullable(connect).map(c -> Peer.parse(c, "--connect"));
     DataDirectory dataDirectory = root.dataDirectory();
     DataDirectory.createPrivateDirectories(dataDirectory.root());
-    try (PrivateKey key = unlocking.unlock(root);
+    try (Stopping stopping = Stopping.onSignal(); // first: closed after everything below
+        PrivateKey key = unlocking.unlock(root);
         EthereumClient client = chainOptions.connect(deployment);
         Database database = Database.open(dataDirectory.root().resolve("node.db"));
         ChainFollower follower = ChainOptions.follower(client, database, deployment)) {
       ChainIndex index = new ChainIndex(database);
       follower.pollOnce();
       follower.start();
-      Thread reannouncing = startReannouncing(client, database, deployment, key);
       Messenger messenger = RegistryDirectory.messenger(key, index);
-      ProposalIndex proposals = ProposalIndex.of(database, index, deployment);
+      ProposalIndex proposals =
+          ProposalIndex.of(
+              database, index, deployment, network.mysterium.discovery.BlockTimes.of(client));
+      Thread reannouncing = startReannouncing(client, database, deployment, key, proposals);
       Conversation.Services services =
           new IndexService(proposals, () -> headBlock(client))
               .addTo(Conversation.Services.none())
@@ -102,11 +106,8 @@ public final class NodeCommand implements Callable<Integer> {
         if (peer.isPresent()) {
           talk(dialogues, index, peer.get());
         }
-        if (runForSeconds > 0) {
-          Thread.sleep(TimeUnit.SECONDS.toMillis(runForSeconds));
-        } else {
-          Thread.currentThread().join(); // until the process is stopped
-        }
+        root.environment().out().flush();
+        stopping.await(java.time.Duration.ofSeconds(runForSeconds)); // zero: until a signal
       } finally {
         reannouncing.interrupt();
       }
@@ -116,13 +117,16 @@ public final class NodeCommand implements Callable<Integer> {
 
   /**
    * Keeps this provider's proposals alive: checks every minute and re-announces those that are
-   * getting old (see {@link ProviderCommand#REANNOUNCE_AFTER_BLOCKS}).
+   * half-way to the deployment's expiry (see {@link ProviderCommand#REANNOUNCE_CHECK}).
    */
   private Thread startReannouncing(
-      EthereumClient client, Database database, Deployment deployment, PrivateKey key) {
+      EthereumClient client,
+      Database database,
+      Deployment deployment,
+      PrivateKey key,
+      ProposalIndex proposals) {
     ProviderAnnouncer announcer =
-        ProviderAnnouncer.onChain(
-            database, client, deployment, key, ProviderCommand.REANNOUNCE_AFTER_BLOCKS);
+        ProviderAnnouncer.onChain(database, client, deployment, key, proposals);
     return Thread.ofVirtual()
         .name("reannounce")
         .start(
@@ -133,7 +137,7 @@ public final class NodeCommand implements Callable<Integer> {
                   if (count > 0) {
                     root.say("node.reannounced", Integer.toString(count));
                   }
-                  Thread.sleep(60_000);
+                  Thread.sleep(ProviderCommand.REANNOUNCE_CHECK.toMillis());
                 } catch (InterruptedException e) {
                   return;
                 } catch (Exception e) {

@@ -13,6 +13,7 @@ import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import network.mysterium.cli.ChainOptions;
 import network.mysterium.cli.MysteriumCommand;
+import network.mysterium.cli.Stopping;
 import network.mysterium.cli.UnlockOptions;
 import network.mysterium.cli.UserError;
 import network.mysterium.consumer.Connector;
@@ -123,7 +124,9 @@ public final class ConnectCommand implements Callable<Integer> {
     Deployment deployment = chainOptions.deployment(root);
     DataDirectory dataDirectory = root.dataDirectory();
     DataDirectory.createPrivateDirectories(dataDirectory.root());
-    try (PrivateKey key = unlocking.unlock(root);
+    // opened first, closed last: a signal stops what follows in the order of a normal end
+    try (Stopping stopping = Stopping.onSignal();
+        PrivateKey key = unlocking.unlock(root);
         EthereumClient client = chainOptions.connect(deployment);
         Database database = Database.open(dataDirectory.root().resolve("node.db"));
         ConsumerNode node =
@@ -179,41 +182,32 @@ public final class ConnectCommand implements Callable<Integer> {
                             new InetSocketAddress(InetAddress.getLoopbackAddress(), socksPort)));
       } catch (Connector.NoProviderException e) {
         throw new UserError("error.connect", e.getMessage());
+      } catch (InterruptedException e) {
+        if (stopping.requested()) {
+          return 0; // stopped while connecting: nothing is open yet
+        }
+        throw e;
       }
       if (tunnel) {
         root.say("connect.tunnel", session.client().describe());
       } else {
         root.say("connect.connected", Integer.toString(session.socksAddress().getPort()));
       }
-      Thread disconnect =
-          new Thread(
-              () -> {
-                session.close();
-                root.say("connect.disconnected");
-                root.environment().out().flush();
-              },
-              "disconnect");
-      Runtime.getRuntime().addShutdownHook(disconnect);
       session.closedByProvider().thenRun(ended::countDown);
       long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(runForSeconds);
-      if (runForSeconds > 0) {
-        ended.await(runForSeconds, TimeUnit.SECONDS);
-      } else {
-        ended.await();
-      }
-      if (ended.getCount() == 0 && tunnel && !noKillSwitch) {
+      stopping.await(Duration.ofSeconds(runForSeconds), ended);
+      if (!stopping.requested() && ended.getCount() == 0 && tunnel && !noKillSwitch) {
         // lost, not disconnected: nothing may leave outside the tunnel until the user says so
         root.say("connect.kill-switch-holding");
         root.environment().out().flush();
-        if (runForSeconds > 0) {
-          TimeUnit.NANOSECONDS.sleep(Math.max(0, deadline - System.nanoTime()));
-        } else {
-          Thread.currentThread().join();
-        }
+        stopping.await(
+            runForSeconds > 0
+                ? Duration.ofNanos(Math.max(1, deadline - System.nanoTime()))
+                : Duration.ZERO);
       }
-      Runtime.getRuntime().removeShutdownHook(disconnect);
       session.close();
       root.say("connect.disconnected");
+      root.environment().out().flush();
     }
     return 0;
   }

@@ -6,6 +6,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.concurrent.Callable;
 import network.mysterium.cli.MysteriumCommand;
+import network.mysterium.cli.Stopping;
 import network.mysterium.cli.UserError;
 import network.mysterium.contracts.anvil.Anvil;
 import network.mysterium.crypto.Address;
@@ -51,23 +52,31 @@ public final class DemoCommand implements Callable<Integer> {
           step[0]++;
           root.say("demo.progress", Integer.toString(step[0]), text(key, args));
         };
-    LocalNetwork network = LocalNetwork.start(anvil, workDir, progress);
-    try {
-      Demo.Summary summary =
-          Demo.run(network, country.toUpperCase(java.util.Locale.ROOT), progress);
-      printSummary(summary);
-      if (keepRunning) {
-        keepRunning(network);
-        Thread.currentThread().join(); // until Ctrl-C; the shutdown hook stops anvil
-      }
-    } catch (IllegalStateException e) {
-      throw new UserError("error.demo", e.getMessage());
-    } finally {
-      if (!keepRunning) {
+    // a signal (Ctrl-C, SIGTERM) at any step stops the providers, then anvil, as the end does
+    try (Stopping stopping = Stopping.onSignal()) {
+      LocalNetwork network = LocalNetwork.start(anvil, workDir, progress);
+      try {
+        Demo.Summary summary =
+            Demo.run(network, country.toUpperCase(java.util.Locale.ROOT), progress);
+        printSummary(summary);
+        if (keepRunning) {
+          keepRunning(network);
+          root.environment().out().flush();
+          stopping.await(java.time.Duration.ZERO); // until Ctrl-C or SIGTERM
+        }
+      } catch (IllegalStateException e) {
+        if (stopping.requested()) {
+          return 0; // a step cut short by the signal
+        }
+        throw new UserError("error.demo", e.getMessage());
+      } finally {
         network.close();
         deleteQuietly(workDir);
         root.say("demo.stopped");
+        root.environment().out().flush();
       }
+    } finally {
+      deleteQuietly(workDir); // also when the chain never started
     }
     return 0;
   }

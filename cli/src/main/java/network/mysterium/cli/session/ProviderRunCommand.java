@@ -6,9 +6,9 @@ import java.net.InetSocketAddress;
 import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.Callable;
-import java.util.concurrent.TimeUnit;
 import network.mysterium.cli.ChainOptions;
 import network.mysterium.cli.MysteriumCommand;
+import network.mysterium.cli.Stopping;
 import network.mysterium.cli.UnlockOptions;
 import network.mysterium.cli.UserError;
 import network.mysterium.cli.discovery.LocationOptions;
@@ -188,7 +188,10 @@ public final class ProviderRunCommand implements Callable<Integer> {
     DataDirectory.createPrivateDirectories(dataDirectory.root());
     ServiceProposal.Place place = location.detect(root, country, asn);
     ProviderNode.Offering offering = offering(place);
-    try (PrivateKey key = unlocking.unlock(root);
+    // opened first, closed last: SIGTERM (systemd stop) or Ctrl-C stops the provider the way the
+    // end of --run-for does (sessions end, promises clear within a bound, the host is restored)
+    try (Stopping stopping = Stopping.onSignal();
+        PrivateKey key = unlocking.unlock(root);
         EthereumClient client = chainOptions.connect(deployment);
         Database database = Database.open(dataDirectory.root().resolve("node.db"))) {
       // Risk (whitepaper 6.5.6): uncleared promises per consumer stay under half the stake.
@@ -226,7 +229,7 @@ public final class ProviderRunCommand implements Callable<Integer> {
                 database,
                 client,
                 deployment,
-                ProviderCommand.REANNOUNCE_AFTER_BLOCKS,
+                ProviderCommand.REANNOUNCE_CHECK,
                 printing(root));
       } catch (java.io.IOException e) {
         if (type.equals(WireGuardBackend.TYPE)) {
@@ -234,19 +237,6 @@ public final class ProviderRunCommand implements Callable<Integer> {
         }
         throw e;
       }
-      // SIGTERM (systemd stop) or Ctrl-C: sessions end, promises clear, the host is restored
-      java.util.concurrent.atomic.AtomicBoolean stopped =
-          new java.util.concurrent.atomic.AtomicBoolean();
-      Runnable stop =
-          () -> {
-            if (stopped.compareAndSet(false, true)) {
-              node.close();
-              root.say("provider.stopped");
-              root.environment().out().flush();
-            }
-          };
-      Thread hook = new Thread(stop, "provider-stop");
-      Runtime.getRuntime().addShutdownHook(hook);
       try {
         root.say(
             "provider.running",
@@ -259,16 +249,12 @@ public final class ProviderRunCommand implements Callable<Integer> {
             root.environment().messages().get("unit." + node.proposal().metering()),
             node.proposal().origin().country(),
             Long.toString(node.proposal().bandwidthKbps()));
-        if (runForSeconds > 0) {
-          Thread.sleep(TimeUnit.SECONDS.toMillis(runForSeconds));
-        } else {
-          Thread.currentThread().join();
-        }
+        root.environment().out().flush();
+        stopping.await(Duration.ofSeconds(runForSeconds));
       } finally {
-        if (!stopped.get()) {
-          Runtime.getRuntime().removeShutdownHook(hook);
-        }
-        stop.run();
+        node.close();
+        root.say("provider.stopped");
+        root.environment().out().flush();
       }
     }
     return 0;

@@ -83,5 +83,18 @@ public final class UdpChannel implements Channel {
     } catch (IOException e) {
       LOG.debug("closing UDP {}: {}", local, e.toString());
     }
+    // A datagram read just before the close is still being handled (a registry lookup in the
+    // node's database): wait for it, so the node closes its database only after (bounded).
+    Thread running;
+    synchronized (this) {
+      running = reader;
+    }
+    if (running != null && running != Thread.currentThread()) {
+      try {
+        running.join(java.time.Duration.ofSeconds(2));
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+      }
+    }
   }
 }
