@@ -180,7 +180,8 @@ public final class LocalNetwork implements AutoCloseable {
       Database database,
       Contact listen)
       throws Exception {
-    return startProvider(spec, events, clearing, ProviderNode.Offering.defaults(), key, database, listen);
+    return startProvider(
+        spec, events, clearing, ProviderNode.Offering.defaults(), key, database, listen);
   }
 
   /** As above, offering what {@code offering} says. */
