@@ -182,8 +182,9 @@ public final class ChainFollower implements AutoCloseable {
       for (EthLog.LogResult<?> result : response.getLogs()) {
         if (!(result.get() instanceof Log log)
             || log.getBlockNumber() == null
-            || log.getBlockNumber().bitLength() > 62) {
-          refused(EventRefusal.MALFORMED, "a log without a block number", null);
+            || log.getBlockNumber().bitLength() > 62
+            || log.getBlockHash() == null) {
+          refused(EventRefusal.MALFORMED, "a log without its block", null);
           continue;
         }
         long block = log.getBlockNumber().longValue();
