@@ -1,0 +1,226 @@
+package network.mysterium.cli;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.math.BigInteger;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import network.mysterium.contracts.anvil.Anvil;
+import network.mysterium.contracts.anvil.AnvilExtension;
+import network.mysterium.money.Myst;
+import network.mysterium.store.Database;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * {@code provider run} and {@code connect} as a user runs them, each a process of its own (so it
+ * can be killed), on anvil: serving, paying, clearing, and coming back after a SIGKILL. Every wait
+ * is on what a process printed; every port is the system's choice, read from that output.
+ */
+@ExtendWith(AnvilExtension.class)
+class ProviderCliTest {
+  private static final Duration START = Duration.ofSeconds(120);
+  private static final Pattern SOCKS_PORT =
+      Pattern.compile("SOCKS5 proxy at 127\\.0\\.0\\.1:(\\d+)");
+
+  @TempDir Path temp;
+
+  private CliHarness consumer;
+  private String consumerAddress;
+  private String rpc;
+  private String deployment;
+  private String providerAddress;
+
+  /** Deploys (no stake); registers a consumer with 1 MYST deposited and a provider ("bob"). */
+  @BeforeEach
+  void deployAndRegister(Anvil anvil) {
+    rpc = anvil.rpcUrl().toString();
+    consumer = new CliHarness(temp.resolve("node"));
+    consumer.variables.put("MYSTERIUM_PASSPHRASE", "chain pass");
+    consumerAddress = address(consumer.run("identity", "new"));
+    ok(consumer, "chain", "deploy", "--rpc", rpc, "--stake", "0");
+    ok(consumer, "identity", "register", "--rpc", rpc);
+    ok(consumer, "wallet", "deposit", "1", "--rpc", rpc);
+    deployment = temp.resolve("node/deployment.json").toString();
+    CliHarness bob = new CliHarness(temp.resolve("bob"));
+    bob.variables.put("MYSTERIUM_PASSPHRASE", "bob pass");
+    providerAddress = address(bob.run("identity", "new"));
+    ok(bob, "identity", "register", "--rpc", rpc, "--deployment", deployment);
+  }
+
+  @Test
+  void aHeadlessProviderServesAConsumerThatConnectsAndCurlFetchesThroughItsProxy()
+      throws Exception {
+    com.sun.net.httpserver.HttpServer web =
+        com.sun.net.httpserver.HttpServer.create(
+            new java.net.InetSocketAddress(java.net.InetAddress.getLoopbackAddress(), 0), 0);
+    byte[] page = "paid page\n".repeat(10_000).getBytes(java.nio.charset.StandardCharsets.US_ASCII);
+    web.createContext(
+        "/",
+        exchange -> {
+          exchange.sendResponseHeaders(200, page.length);
+          exchange.getResponseBody().write(page);
+          exchange.close();
+        });
+    web.start();
+    try (CliProcess provider = provider()) {
+      provider.awaitOut("Providing socks5", START); // announced: a consumer can find it now
+      try (CliProcess connected = connect("--payment-step", "0.05")) {
+        String socksPort = connected.awaitMatch(SOCKS_PORT, START);
+        Process curl =
+            new ProcessBuilder(
+                    "curl",
+                    "-sS",
+                    "--max-time",
+                    "10",
+                    "--socks5-hostname",
+                    "127.0.0.1:" + socksPort,
+                    "http://localhost:" + web.getAddress().getPort() + "/")
+                .start();
+        byte[] body = curl.getInputStream().readAllBytes();
+        String curlErr = new String(curl.getErrorStream().readAllBytes());
+        assertThat(curl.waitFor()).as(curlErr + connected.out() + provider.out()).isZero();
+        assertThat(body).isEqualTo(page);
+
+        connected.terminate(); // Ctrl-C: disconnects
+        assertThat(connected.awaitExit(Duration.ofSeconds(10))).isTrue();
+        assertThat(connected.out())
+            .contains("Trying " + providerAddress + " (DE, 0.01 MYST per MB)")
+            .contains("Connected. SOCKS5 proxy at 127.0.0.1:" + socksPort)
+            .contains("Session: ")
+            .contains("Disconnected.");
+      }
+      provider.awaitOut("Cleared 1 promise(s) of " + consumerAddress + " on chain", START);
+      provider.terminate();
+      assertThat(provider.awaitExit(Duration.ofSeconds(10))).isTrue();
+      assertThat(provider.out())
+          .contains("Providing socks5 as " + providerAddress + " from DE at 0.01 MYST per MB")
+          .contains("Promise from " + consumerAddress)
+          .contains("closed by the consumer")
+          .contains("Provider stopped.");
+    } finally {
+      web.stop(0);
+    }
+  }
+
+  @Test
+  void aProviderKilledMidSessionClearsWhatItHeldAfterRestartAndTheLedgersAgreeWithTheChain()
+      throws Exception {
+    try (CliProcess first = provider()) {
+      first.awaitOut("Providing socks5", START);
+      try (CliProcess connected = connect("--payment-step", "0.3")) {
+        first.awaitOut("Promise from " + consumerAddress, START);
+        first.kill(); // SIGKILL: no goodbye, no clearing
+        assertThat(first.awaitExit(Duration.ofSeconds(10))).isTrue();
+        assertThat(first.exitValue()).isEqualTo(137);
+      }
+    }
+    try (CliProcess second = provider()) {
+      second.awaitOut("Cleared", START);
+      assertThat(second.out())
+          .contains("Cleared 1 promise(s) of " + consumerAddress + " on chain: 0.3 MYST");
+    }
+
+    // the consumer's ledger, the provider's clearing and the chain agree to the base unit
+    BigInteger promised;
+    try (Database consumerDb = Database.open(temp.resolve("node/node.db"))) {
+      promised =
+          consumerDb.transaction(
+              c -> {
+                BigInteger sum = BigInteger.ZERO;
+                try (var rows =
+                    c.prepareStatement("SELECT amount FROM issued_promises").executeQuery()) {
+                  while (rows.next()) {
+                    sum = sum.add(new BigInteger(rows.getString(1)));
+                  }
+                }
+                return sum;
+              });
+    }
+    assertThat(promised).isEqualTo(Myst.parse("0.3").baseUnits());
+    assertThat(ok(consumer, "wallet", "balance", "--rpc", rpc).out())
+        .contains("0.7 MYST"); // 1 deposited - 0.3 cleared
+    assertThat(ok(consumer, "wallet", "balance", providerAddress, "--rpc", rpc).out())
+        .contains("0.297 MYST"); // 0.3 less the 1% fee
+  }
+
+  @Test
+  void aConsumerKilledMidSessionIsChargedOnceTheProviderNoticesItsSilence() throws Exception {
+    try (CliProcess provider = provider()) {
+      provider.awaitOut("Providing socks5", START);
+      try (CliProcess connected = connect("--payment-step", "0.2")) {
+        connected.awaitOut("Connected.", START);
+        provider.awaitOut("Promise from", START);
+        connected.kill(); // SIGKILL: the session is never closed
+        assertThat(connected.awaitExit(Duration.ofSeconds(10))).isTrue();
+      }
+      // the provider hears nothing for the dialogue's silence timeout, ends the session, clears
+      String later = provider.awaitOut("Cleared", START);
+      assertThat(later)
+          .contains("dialogue closed")
+          .contains("Cleared 1 promise(s) of " + consumerAddress + " on chain: 0.2 MYST");
+    }
+    assertThat(ok(consumer, "wallet", "balance", "--rpc", rpc).out()).contains("0.8 MYST");
+  }
+
+  /** A SOCKS5 provider: DE, 0.01 MYST per MB, on loopback ports of the system's choice. */
+  private CliProcess provider() throws Exception {
+    return CliProcess.start(
+        temp.resolve("bob"),
+        "bob pass",
+        "provider",
+        "run",
+        "--rpc",
+        rpc,
+        "--deployment",
+        deployment,
+        "--price",
+        "0.01",
+        "--country",
+        "DE",
+        "--asn",
+        "3320",
+        "--listen",
+        "udp://127.0.0.1:0",
+        "--exit-port",
+        "0",
+        "--advertise",
+        "127.0.0.1",
+        "--exposure-cap",
+        "1",
+        "--allow-private-targets");
+  }
+
+  private CliProcess connect(String... more) throws Exception {
+    String[] args = {
+      "connect",
+      "--rpc",
+      rpc,
+      "--country",
+      "DE",
+      "--listen",
+      "udp://127.0.0.1:0",
+      "--socks-port",
+      "0"
+    };
+    String[] all = java.util.Arrays.copyOf(args, args.length + more.length);
+    System.arraycopy(more, 0, all, args.length, more.length);
+    return CliProcess.start(temp.resolve("node"), "chain pass", all);
+  }
+
+  private static String address(CliHarness.Run created) {
+    Matcher matcher = Pattern.compile("0x[0-9a-fA-F]{40}").matcher(created.out());
+    assertThat(matcher.find()).isTrue();
+    return matcher.group();
+  }
+
+  private static CliHarness.Run ok(CliHarness cli, String... args) {
+    CliHarness.Run run = cli.run(args);
+    assertThat(run.exitCode()).as("%s: %s", String.join(" ", args), run.err()).isZero();
+    return run;
+  }
+}
