@@ -59,9 +59,14 @@ public record DataDirectory(Path root) {
     return root.resolve("default-identity");
   }
 
-  /** Creates the directory (and the given child) readable by the owner only, where POSIX allows. */
+  /**
+   * Creates the directory (and the given child) readable by the owner only, where POSIX allows; an
+   * existing one (a {@code --data-dir} made earlier under another umask) loses what group and
+   * others may do with it.
+   */
   public static Path createPrivateDirectories(Path directory) throws IOException {
     if (Files.isDirectory(directory)) {
+      PrivateFiles.tighten(directory);
       return directory;
     }
     if (FileSystems.getDefault().supportedFileAttributeViews().contains("posix")) {

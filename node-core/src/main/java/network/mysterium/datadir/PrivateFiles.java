@@ -7,11 +7,15 @@ import java.nio.file.AtomicMoveNotSupportedException;
 import java.nio.file.FileAlreadyExistsException;
 import java.nio.file.FileSystems;
 import java.nio.file.Files;
+import java.nio.file.LinkOption;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
 import java.nio.file.attribute.FileAttribute;
+import java.nio.file.attribute.PosixFilePermission;
 import java.nio.file.attribute.PosixFilePermissions;
+import java.util.EnumSet;
+import java.util.Set;
 
 /**
  * Writes files that only their owner may read (mode 0600 on POSIX) so that a crash never leaves a
@@ -55,6 +59,37 @@ public final class PrivateFiles {
       syncDirectory(directory);
     } finally {
       Files.deleteIfExists(temp);
+    }
+  }
+
+  /**
+   * Takes group's and others' permissions away from an existing file or directory (POSIX only; the
+   * owner's stay as they are). Does nothing when it does not exist.
+   */
+  public static void tighten(Path path) throws IOException {
+    if (!FileSystems.getDefault().supportedFileAttributeViews().contains("posix")
+        || !Files.exists(path, LinkOption.NOFOLLOW_LINKS)) {
+      return;
+    }
+    Set<PosixFilePermission> permissions =
+        EnumSet.copyOf(Files.getPosixFilePermissions(path, LinkOption.NOFOLLOW_LINKS));
+    permissions.retainAll(
+        EnumSet.of(
+            PosixFilePermission.OWNER_READ,
+            PosixFilePermission.OWNER_WRITE,
+            PosixFilePermission.OWNER_EXECUTE));
+    Files.setPosixFilePermissions(path, permissions);
+  }
+
+  /**
+   * Creates an empty file readable by its owner only if it is missing, else tightens it (e.g. a
+   * database that SQLite will open; its -wal and -shm files take the database file's mode).
+   */
+  public static void ownerOnlyFile(Path file) throws IOException {
+    try {
+      Files.createFile(file, ownerOnly());
+    } catch (FileAlreadyExistsException e) {
+      tighten(file);
     }
   }
 

@@ -128,21 +128,21 @@ public final class Keystore {
 
   /**
    * Imports a V3 keystore file made by any Ethereum tool (scrypt or PBKDF2). The passphrase must
-   * open it; the file is stored as it came, with its address field added if it had none.
+   * open it; the key is stored encrypted again under this keystore's KDF, so a file made with a
+   * weak one (PBKDF2 with few rounds, scrypt with a small n) does not stay weak here.
    */
   public Address importFile(Path file, char[] passphrase) throws KeystoreException {
     String source = file.getFileName().toString();
     String json = read(file);
-    Address address;
     try (PrivateKey key = KeystoreV3.decrypt(json, passphrase, source)) {
-      address = key.address();
+      Address address = key.address();
+      if (list().find(address).isPresent()) {
+        throw new KeystoreException(ALREADY_EXISTS, address.toString(), "already in the keystore");
+      }
+      store(address, KeystoreV3.encrypt(key, passphrase, kdf, random), passphrase);
+      LOG.info("imported identity {} from {}", address, source);
+      return address;
     }
-    if (list().find(address).isPresent()) {
-      throw new KeystoreException(ALREADY_EXISTS, address.toString(), "already in the keystore");
-    }
-    store(address, KeystoreV3.withAddress(json, address, source), passphrase);
-    LOG.info("imported identity {} from {}", address, source);
-    return address;
   }
 
   /** The identity's encrypted keystore document, as stored: it opens with the same passphrase. */

@@ -134,13 +134,6 @@ public final class KeystoreV3 {
     return parse(json, source).address();
   }
 
-  /** The document with its address field set (added when missing, e.g. from cast). */
-  static String withAddress(String json, Address address, String source) throws KeystoreException {
-    ObjectNode root = (ObjectNode) readTree(json, source);
-    root.put("address", address.toLowerHex());
-    return root.toString();
-  }
-
   private record Parsed(
       Optional<Address> address,
       byte[] iv,

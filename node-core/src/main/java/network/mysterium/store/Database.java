@@ -1,5 +1,6 @@
 package network.mysterium.store;
 
+import java.io.IOException;
 import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.DriverManager;
@@ -30,6 +31,11 @@ public final class Database implements AutoCloseable {
   /** Opens (or creates) the database file and applies the migrations it lacks. */
   public static Database open(Path file) throws StoreException {
     try {
+      // promises and balances are private: 0600 before SQLite creates it (or after another umask)
+      network.mysterium.datadir.PrivateFiles.ownerOnlyFile(file);
+      for (String suffix : new String[] {"-wal", "-shm"}) {
+        network.mysterium.datadir.PrivateFiles.tighten(Path.of(file + suffix));
+      }
       SQLiteConfig config = new SQLiteConfig();
       config.setJournalMode(SQLiteConfig.JournalMode.WAL);
       // FULL: a commit is on disk before it returns; money and received promises depend on it.
@@ -47,7 +53,7 @@ public final class Database implements AutoCloseable {
         throw e;
       }
       return database;
-    } catch (SQLException e) {
+    } catch (SQLException | IOException e) {
       throw new StoreException("cannot open the database " + file + ": " + e.getMessage(), e);
     }
   }

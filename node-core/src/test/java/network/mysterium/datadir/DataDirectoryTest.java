@@ -40,6 +40,35 @@ class DataDirectoryTest {
   }
 
   @Test
+  void anExistingDirectoryAndDatabaseMadeUnderAnotherUmaskAreTightened() throws Exception {
+    Path existing = Files.createDirectories(temp.resolve("shared"));
+    Files.setPosixFilePermissions(existing, PosixFilePermissions.fromString("rwxr-xr-x"));
+    DataDirectory.createPrivateDirectories(existing);
+    assertThat(PosixFilePermissions.toString(Files.getPosixFilePermissions(existing)))
+        .isEqualTo("rwx------");
+
+    Path fresh = existing.resolve("fresh.db");
+    try (var db = network.mysterium.store.Database.open(fresh)) {
+      assertThat(PosixFilePermissions.toString(Files.getPosixFilePermissions(fresh)))
+          .isEqualTo("rw-------");
+    }
+    Files.setPosixFilePermissions(fresh, PosixFilePermissions.fromString("rw-rw-r--"));
+    try (var db = network.mysterium.store.Database.open(fresh)) {
+      assertThat(PosixFilePermissions.toString(Files.getPosixFilePermissions(fresh)))
+          .as("an existing database, reopened")
+          .isEqualTo("rw-------");
+      for (String suffix : new String[] {"-wal", "-shm"}) {
+        Path side = Path.of(fresh + suffix);
+        if (Files.exists(side)) {
+          assertThat(PosixFilePermissions.toString(Files.getPosixFilePermissions(side)))
+              .as(suffix)
+              .isEqualTo("rw-------");
+        }
+      }
+    }
+  }
+
+  @Test
   void atomicWriteIsPrivateAndAFailedCheckLeavesTheOldFile() throws Exception {
     Path target = temp.resolve("file");
     PrivateFiles.writeAtomically(target, bytes("one"), false, f -> {});

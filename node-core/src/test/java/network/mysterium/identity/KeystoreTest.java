@@ -116,6 +116,24 @@ class KeystoreTest {
   }
 
   @Test
+  void anImportedKeyIsEncryptedAgainUnderTheKeystoresKdfNotTheFilesWeakOne() throws Exception {
+    // the Web3 Secret Storage spec's PBKDF2 vector: a KDF this keystore never uses
+    Path file = temp.resolve("pbkdf2.json");
+    Files.writeString(file, KeystoreV3Test.resource("spec-pbkdf2.json"));
+    Keystore keystore = keystore("node");
+    Address address = keystore.importFile(file, "testpassword".toCharArray());
+    String stored = keystore.export(address);
+    assertThat(stored).doesNotContain("pbkdf2");
+    assertThat(stored.replaceAll("\\s", ""))
+        .contains("\"kdf\":\"scrypt\"")
+        .contains("\"n\":" + KdfParams.LIGHT.n() + ",");
+    assertThat(keystore.list().find(address)).isPresent();
+    try (PrivateKey key = keystore.unlock(address, "testpassword".toCharArray())) {
+      assertThat(key.address()).isEqualTo(address);
+    }
+  }
+
+  @Test
   void corruptedFileIsReportedByNameAndTheOthersStillLoad() throws Exception {
     Keystore keystore = keystore("node");
     Address good = keystore.create(PASS);

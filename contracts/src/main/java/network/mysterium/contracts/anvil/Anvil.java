@@ -91,12 +91,14 @@ public final class Anvil implements AutoCloseable {
               "--chain-id",
               Long.toString(chainId)));
       command.addAll(List.of(extraArgs));
-      Process process =
+      ProcessBuilder builder =
           new ProcessBuilder(command)
               .redirectErrorStream(true)
               .redirectOutput(log.toFile())
-              .redirectInput(ProcessBuilder.Redirect.from(nullDevice()))
-              .start();
+              .redirectInput(ProcessBuilder.Redirect.from(nullDevice()));
+      // none of our variables (a passphrase may be in one) beyond what anvil needs
+      builder.environment().keySet().retainAll(java.util.Set.of("PATH", "HOME", "TMPDIR", "LANG"));
+      Process process = builder.start();
       Anvil anvil = new Anvil(process, URI.create("http://" + host + ":" + port), log);
       try {
         anvil.awaitRpc();

@@ -6,10 +6,15 @@ import java.net.InetAddress;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 import network.mysterium.tun.LinuxTun;
 import network.mysterium.tun.TunDevice;
 
@@ -21,6 +26,17 @@ import network.mysterium.tun.TunDevice;
 public final class HostNetwork {
   /** Where a packet to an address leaves now: the gateway (if any) and the device. */
   public record Route(Optional<String> via, String device) {}
+
+  private final Duration timeout;
+
+  public HostNetwork() {
+    this(Duration.ofSeconds(10));
+  }
+
+  /** With another limit on how long one tool may run (tests). */
+  HostNetwork(Duration timeout) {
+    this.timeout = timeout;
+  }
 
   /** CAP_NET_ADMIN's bit in the capability sets (linux/capability.h). */
   private static final int CAP_NET_ADMIN = 12;
@@ -113,10 +129,21 @@ public final class HostNetwork {
     return Path.of("/proc/sys", name.replace('.', '/'));
   }
 
-  private String runWithInput(String input, String... command) throws IOException {
+  /**
+   * Runs a tool, feeding it {@code input}, and returns what it printed; a tool that has not
+   * finished after the timeout is killed (a hung nft or ip must not hang the tunnel's caller).
+   */
+  String runWithInput(String input, String... command) throws IOException {
+    ProcessBuilder builder = new ProcessBuilder(command).redirectErrorStream(true);
+    // the child gets no variable of ours: the passphrase may be in one (any name the user chose)
+    Map<String, String> environment = builder.environment();
+    String path = environment.getOrDefault("PATH", "/usr/sbin:/usr/bin:/sbin:/bin");
+    environment.clear();
+    environment.put("PATH", path);
+    environment.put("LC_ALL", "C"); // the output we parse is the untranslated one
     Process process;
     try {
-      process = new ProcessBuilder(command).redirectErrorStream(true).start();
+      process = builder.start();
     } catch (IOException e) {
       throw new IOException(
           command[0]
@@ -125,21 +152,46 @@ public final class HostNetwork {
               + ")",
           e);
     }
-    try (OutputStream stdin = process.getOutputStream()) {
-      if (input != null) {
-        stdin.write(input.getBytes(StandardCharsets.UTF_8));
-      }
-    }
-    String out = new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+    // stdin and stdout on their own threads: a tool that stops reading or writing cannot block us
+    Thread feeder =
+        Thread.ofVirtual()
+            .start(
+                () -> {
+                  try (OutputStream stdin = process.getOutputStream()) {
+                    if (input != null) {
+                      stdin.write(input.getBytes(StandardCharsets.UTF_8));
+                    }
+                  } catch (IOException e) {
+                    // the tool exited without reading: its exit code says why
+                  }
+                });
+    CompletableFuture<String> output = new CompletableFuture<>();
+    Thread.ofVirtual()
+        .start(
+            () -> {
+              try {
+                output.complete(
+                    new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8));
+              } catch (IOException e) {
+                output.complete("");
+              }
+            });
+    String out;
     try {
-      if (!process.waitFor(10, TimeUnit.SECONDS)) {
+      if (!process.waitFor(timeout.toMillis(), TimeUnit.MILLISECONDS)) {
         process.destroyForcibly();
-        throw new IOException(String.join(" ", command) + " did not finish");
+        throw new IOException(
+            String.join(" ", command) + " did not finish within " + timeout.toSeconds() + " s");
       }
+      out = output.get(timeout.toMillis(), TimeUnit.MILLISECONDS);
     } catch (InterruptedException e) {
       process.destroyForcibly();
       Thread.currentThread().interrupt();
       throw new IOException("interrupted while running " + command[0], e);
+    } catch (ExecutionException | TimeoutException e) {
+      throw new IOException(String.join(" ", command) + " left its output open", e);
+    } finally {
+      feeder.interrupt();
     }
     if (process.exitValue() != 0) {
       throw new IOException(String.join(" ", command) + " failed: " + out.strip());

@@ -77,6 +77,12 @@ final class Cookies {
         key, Arrays.copyOfRange(reply, 8, 32), Arrays.copyOfRange(reply, 32, 64), mac1);
   }
 
+  /** Keeps the cookie of a reply to the initiation pending with a peer (under its lock). */
+  static void accept(Peer peer, byte[] reply, long nowNanos) throws AEADBadTagException {
+    peer.cookie = openReply(reply, peer.publicKey, peer.lastMac1);
+    peer.cookieReceived = nowNanos;
+  }
+
   /** mac2 = MAC(cookie, message up to mac2). */
   static byte[] mac2(byte[] cookie, byte[] message, int macOffset) {
     return WireGuardCrypto.mac(cookie, message, macOffset);

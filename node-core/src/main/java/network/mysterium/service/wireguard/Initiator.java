@@ -88,43 +88,61 @@ public final class Initiator {
    */
   public Session consume(byte[] response) throws HandshakeException {
     if (response.length != RESPONSE_SIZE || response[0] != 2) {
-      throw new HandshakeException("not a handshake response");
+      throw new HandshakeException(HandshakeRefusal.MALFORMED, "not a handshake response");
     }
     ByteBuffer in = ByteBuffer.wrap(response).order(ByteOrder.LITTLE_ENDIAN);
     in.position(4);
     int peerIndex = in.getInt();
     int receiverIndex = in.getInt();
     if (receiverIndex != senderIndex) {
-      throw new HandshakeException("a response to another handshake");
+      throw new HandshakeException(
+          HandshakeRefusal.WRONG_HANDSHAKE, "a response to another handshake");
     }
     byte[] expectedMac1 =
         WireGuardCrypto.mac(
             WireGuardCrypto.hash(WireGuardCrypto.LABEL_MAC1, staticPublic), response, 60);
     if (!java.security.MessageDigest.isEqual(expectedMac1, Arrays.copyOfRange(response, 60, 76))) {
-      throw new HandshakeException("bad mac1");
+      throw new HandshakeException(HandshakeRefusal.BAD_MAC1, "bad mac1");
     }
     byte[] ephemeralPublic = Arrays.copyOfRange(response, 12, 44);
     byte[] encryptedNothing = Arrays.copyOfRange(response, 44, 60);
     byte[] c = WireGuardCrypto.kdf(1, chainingKey, ephemeralPublic)[0];
     byte[] h = WireGuardCrypto.hash(hash, ephemeralPublic);
-    c = WireGuardCrypto.kdf(1, c, WireGuardCrypto.dh(ephemeralPrivate, ephemeralPublic))[0];
-    c = WireGuardCrypto.kdf(1, c, WireGuardCrypto.dh(staticPrivate, ephemeralPublic))[0];
+    c = WireGuardCrypto.kdf(1, c, agree(ephemeralPrivate, ephemeralPublic))[0];
+    c = WireGuardCrypto.kdf(1, c, agree(staticPrivate, ephemeralPublic))[0];
     byte[][] ctk = WireGuardCrypto.kdf(3, c, presharedKey);
     h = WireGuardCrypto.hash(h, ctk[1]);
     try {
       WireGuardCrypto.aeadOpen(ctk[2], 0, encryptedNothing, h);
     } catch (AEADBadTagException e) {
-      throw new HandshakeException("the response does not authenticate");
+      throw new HandshakeException(
+          HandshakeRefusal.NOT_AUTHENTIC, "the response does not authenticate");
     }
     byte[][] keys = WireGuardCrypto.kdf(2, ctk[0], new byte[0]);
     Arrays.fill(ephemeralPrivate, (byte) 0);
     return new Session(senderIndex, peerIndex, keys[0], keys[1]);
   }
 
-  /** A handshake message that does not check out. */
+  /** X25519 with a key from the wire: a low-order point is a refusal, not a programming error. */
+  static byte[] agree(byte[] privateKey, byte[] publicKey) throws HandshakeException {
+    byte[] shared = WireGuardCrypto.dhOrNull(privateKey, publicKey);
+    if (shared == null) {
+      throw new HandshakeException(HandshakeRefusal.LOW_ORDER_POINT, "a low-order point");
+    }
+    return shared;
+  }
+
+  /** A handshake message that does not check out, with why. */
   public static final class HandshakeException extends Exception {
-    public HandshakeException(String message) {
+    private final HandshakeRefusal refusal;
+
+    public HandshakeException(HandshakeRefusal refusal, String message) {
       super(message);
+      this.refusal = refusal;
+    }
+
+    public HandshakeRefusal refusal() {
+      return refusal;
     }
   }
 }

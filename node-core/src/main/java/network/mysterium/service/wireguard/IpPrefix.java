@@ -58,6 +58,21 @@ public record IpPrefix(byte[] address, int bits) {
     }
   }
 
+  /** The IP packet's own length (padding removed), 0 for garbage. */
+  static int packetLength(byte[] packet, int offset, int available) {
+    if (available < 20) {
+      return 0;
+    }
+    int version = (packet[offset] >> 4) & 0xf;
+    int length =
+        version == 4
+            ? ((packet[offset + 2] & 0xff) << 8) | (packet[offset + 3] & 0xff)
+            : version == 6 && available >= 40
+                ? 40 + (((packet[offset + 4] & 0xff) << 8) | (packet[offset + 5] & 0xff))
+                : 0;
+    return length <= available ? length : 0;
+  }
+
   private static byte[] masked(byte[] address, int bits) {
     byte[] out = address.clone();
     for (int i = 0; i < out.length; i++) {

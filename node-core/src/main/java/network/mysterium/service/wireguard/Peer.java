@@ -63,6 +63,7 @@ public final class Peer {
   byte[] cookie;
   long cookieReceived;
   byte[] lastTimestamp = new byte[12];
+  long lastInitiationConsumed; // when we last took one of its initiations (flood limit)
   final Deque<byte[]> staged = new ArrayDeque<>();
 
   volatile long lastHandshakeEpochMillis;
@@ -87,6 +88,17 @@ public final class Peer {
     this.persistentKeepaliveSeconds = persistentKeepaliveSeconds;
     this.traffic = traffic;
     this.lastNewKeypair = now;
+    this.lastInitiationConsumed = now - WireGuardDevice.SECOND;
+  }
+
+  /** Keeps a packet for the handshake under way; the oldest goes when too many wait. */
+  void stage(byte[] packet) {
+    synchronized (this) {
+      if (staged.size() >= STAGED_LIMIT) {
+        staged.removeFirst();
+      }
+      staged.addLast(packet);
+    }
   }
 
   public byte[] publicKey() {

@@ -22,8 +22,16 @@ public final class Responder {
     this.staticPublic = WireGuardCrypto.publicKey(staticPrivate);
   }
 
-  /** What the responder knows of a peer: the newest timestamp it sent, the preshared key. */
-  public record KnownPeer(byte[] lastTimestamp, byte[] presharedKey) {
+  /**
+   * What the responder knows of a peer: the newest timestamp it sent, the preshared key, and
+   * whether its last initiation was taken less than 1/50 s ago (then a new one is refused before
+   * the two Diffie-Hellman operations of the response, as the kernel does).
+   */
+  public record KnownPeer(byte[] lastTimestamp, byte[] presharedKey, boolean flooding) {
+    public KnownPeer(byte[] lastTimestamp, byte[] presharedKey) {
+      this(lastTimestamp, presharedKey, false);
+    }
+
     /** A peer seen for the first time, without a preshared key. */
     public static KnownPeer fresh() {
       return new KnownPeer(new byte[12], new byte[32]);
@@ -44,13 +52,14 @@ public final class Responder {
       byte[] initiation, Function<byte[], KnownPeer> peers, int senderIndex, SecureRandom random)
       throws Initiator.HandshakeException {
     if (initiation.length != Initiator.INITIATION_SIZE || initiation[0] != 1) {
-      throw new Initiator.HandshakeException("not a handshake initiation");
+      throw new Initiator.HandshakeException(
+          HandshakeRefusal.MALFORMED, "not a handshake initiation");
     }
     byte[] mac1 =
         WireGuardCrypto.mac(
             WireGuardCrypto.hash(WireGuardCrypto.LABEL_MAC1, staticPublic), initiation, 116);
     if (!MessageDigest.isEqual(mac1, Arrays.copyOfRange(initiation, 116, 132))) {
-      throw new Initiator.HandshakeException("bad mac1");
+      throw new Initiator.HandshakeException(HandshakeRefusal.BAD_MAC1, "bad mac1");
     }
     ByteBuffer in = ByteBuffer.wrap(initiation).order(ByteOrder.LITTLE_ENDIAN);
     in.position(4);
@@ -64,29 +73,37 @@ public final class Responder {
     h = WireGuardCrypto.hash(h, staticPublic);
     c = WireGuardCrypto.kdf(1, c, ephemeral)[0];
     h = WireGuardCrypto.hash(h, ephemeral);
-    byte[][] ck = WireGuardCrypto.kdf(2, c, WireGuardCrypto.dh(staticPrivate, ephemeral));
+    byte[][] ck = WireGuardCrypto.kdf(2, c, Initiator.agree(staticPrivate, ephemeral));
     c = ck[0];
     byte[] peerPublic;
     try {
       peerPublic = WireGuardCrypto.aeadOpen(ck[1], 0, encryptedStatic, h);
     } catch (AEADBadTagException e) {
-      throw new Initiator.HandshakeException("the initiation does not authenticate");
+      throw new Initiator.HandshakeException(
+          HandshakeRefusal.NOT_AUTHENTIC, "the initiation does not authenticate");
     }
     KnownPeer known = peers.apply(peerPublic);
     if (known == null) {
-      throw new Initiator.HandshakeException("an initiation from an unknown peer");
+      throw new Initiator.HandshakeException(
+          HandshakeRefusal.UNKNOWN_PEER, "an initiation from an unknown peer");
     }
     h = WireGuardCrypto.hash(h, encryptedStatic);
-    ck = WireGuardCrypto.kdf(2, c, WireGuardCrypto.dh(staticPrivate, peerPublic));
+    ck = WireGuardCrypto.kdf(2, c, Initiator.agree(staticPrivate, peerPublic));
     c = ck[0];
     byte[] timestamp;
     try {
       timestamp = WireGuardCrypto.aeadOpen(ck[1], 0, encryptedTimestamp, h);
     } catch (AEADBadTagException e) {
-      throw new Initiator.HandshakeException("the initiation's timestamp does not authenticate");
+      throw new Initiator.HandshakeException(
+          HandshakeRefusal.NOT_AUTHENTIC, "the initiation's timestamp does not authenticate");
     }
     if (Arrays.compareUnsigned(timestamp, known.lastTimestamp()) <= 0) {
-      throw new Initiator.HandshakeException("a replayed initiation (timestamp not newer)");
+      throw new Initiator.HandshakeException(
+          HandshakeRefusal.REPLAY, "a replayed initiation (timestamp not newer)");
+    }
+    if (known.flooding()) {
+      throw new Initiator.HandshakeException(
+          HandshakeRefusal.FLOOD, "more than 50 initiations a second from one peer");
     }
     h = WireGuardCrypto.hash(h, encryptedTimestamp);
 
@@ -94,8 +111,8 @@ public final class Responder {
     byte[] ephemeralPublic = WireGuardCrypto.publicKey(ephemeralPrivate);
     c = WireGuardCrypto.kdf(1, c, ephemeralPublic)[0];
     h = WireGuardCrypto.hash(h, ephemeralPublic);
-    c = WireGuardCrypto.kdf(1, c, WireGuardCrypto.dh(ephemeralPrivate, ephemeral))[0];
-    c = WireGuardCrypto.kdf(1, c, WireGuardCrypto.dh(ephemeralPrivate, peerPublic))[0];
+    c = WireGuardCrypto.kdf(1, c, Initiator.agree(ephemeralPrivate, ephemeral))[0];
+    c = WireGuardCrypto.kdf(1, c, Initiator.agree(ephemeralPrivate, peerPublic))[0];
     byte[][] ctk = WireGuardCrypto.kdf(3, c, known.presharedKey());
     h = WireGuardCrypto.hash(h, ctk[1]);
     byte[] encryptedNothing = WireGuardCrypto.aeadSeal(ctk[2], 0, new byte[0], h);

@@ -197,6 +197,12 @@ final class WireGuardCrypto {
     return out;
   }
 
+  /** X25519, or null when {@code publicKey} is of low order (the result would be all zeros). */
+  static byte[] dhOrNull(byte[] privateKey, byte[] publicKey) {
+    byte[] out = new byte[32];
+    return X25519.calculateAgreement(privateKey, 0, publicKey, 0, out, 0) ? out : null;
+  }
+
   static byte[] dh(byte[] privateKey, byte[] publicKey) {
     byte[] out = new byte[32];
     if (!X25519.calculateAgreement(privateKey, 0, publicKey, 0, out, 0)) {

@@ -42,6 +42,9 @@ public final class WireGuardDevice implements AutoCloseable {
   static final long KEEPALIVE_TIMEOUT = 10 * SECOND;
   static final long COOKIE_LIFETIME = 120 * SECOND;
 
+  /** The kernel's INITIATIONS_PER_SECOND: a peer's initiations are taken at most this often. */
+  static final long INITIATION_INTERVAL = SECOND / 50;
+
   /** How the device behaves; the defaults are WireGuard's. */
   public record Options(int underLoadHandshakesPerSecond, LongSupplier clock) {
     public static Options defaults() {
@@ -54,19 +57,18 @@ public final class WireGuardDevice implements AutoCloseable {
   private final byte[] privateKey;
   private final byte[] publicKey;
   private final Responder responder;
-  private final Cookies cookies;
   private final Options options;
   private final SecureRandom random = new SecureRandom();
   private final Map<ByteKey, Peer> peers = new ConcurrentHashMap<>();
   private final AllowedIps<Peer> routes = new AllowedIps<>();
-  private final Map<Integer, Peer.Keypair> byIndex = new ConcurrentHashMap<>();
-  private final Map<Integer, Peer> pendingByIndex = new ConcurrentHashMap<>();
+  private final Keypairs keypairs = new Keypairs(random);
+  private final Refusals refusals;
+  private final InitiationGate gate;
+  private final DeviceTimers deviceTimers;
   private final Thread outbound;
   private final Thread inbound;
   private final Thread timers;
   private final Object sendLock = new Object();
-  private long loadWindowStart;
-  private int loadWindowCount;
   private volatile boolean closed;
 
   private WireGuardDevice(TunDevice tun, DatagramChannel udp, byte[] privateKey, Options options) {
@@ -75,14 +77,20 @@ public final class WireGuardDevice implements AutoCloseable {
     this.privateKey = privateKey.clone();
     this.publicKey = WireGuardCrypto.publicKey(privateKey);
     this.responder = new Responder(privateKey);
-    this.cookies = new Cookies(publicKey, random);
     this.options = options;
+    this.refusals = new Refusals(tun.name());
+    this.gate =
+        new InitiationGate(publicKey, options.underLoadHandshakesPerSecond(), random, refusals);
+    this.deviceTimers = new DeviceTimers(this, keypairs, options.clock(), random);
     this.outbound =
         Thread.ofPlatform().name("wg-out-" + tun.name()).daemon().unstarted(this::outbound);
     this.inbound =
         Thread.ofPlatform().name("wg-in-" + tun.name()).daemon().unstarted(this::inbound);
     this.timers =
-        Thread.ofPlatform().name("wg-timers-" + tun.name()).daemon().unstarted(this::timers);
+        Thread.ofPlatform()
+            .name("wg-timers-" + tun.name())
+            .daemon()
+            .unstarted(() -> deviceTimers.run(() -> closed));
   }
 
   /**
@@ -194,11 +202,23 @@ public final class WireGuardDevice implements AutoCloseable {
     }
     routes.removePeer(peer);
     synchronized (peer) {
-      dropKeypairs(peer);
+      keypairs.drop(peer);
       peer.pending = null;
-      pendingByIndex.remove(peer.pendingIndex);
+      keypairs.removePending(peer.pendingIndex);
       peer.staged.clear();
     }
+  }
+
+  /**
+   * How many handshake messages were not answered for {@code reason} (hostile input is counted).
+   */
+  public long refused(HandshakeRefusal reason) {
+    return refusals.count(reason);
+  }
+
+  /** Passes of the timer thread so far. */
+  long timerPasses() {
+    return deviceTimers.passes();
   }
 
   public Collection<Peer> peers() {
@@ -247,7 +267,7 @@ public final class WireGuardDevice implements AutoCloseable {
     long now = options.clock().getAsLong();
     Peer.Keypair keypair = peer.current;
     if (keypair == null || now - keypair.createdNanos() >= REJECT_AFTER_TIME) {
-      stage(peer, Arrays.copyOfRange(buffer, 16, 16 + length));
+      peer.stage(Arrays.copyOfRange(buffer, 16, 16 + length));
       if (peer.next == null) { // else: the peer's first data will confirm the session we answered
         initiate(peer, false);
       }
@@ -255,7 +275,7 @@ public final class WireGuardDevice implements AutoCloseable {
     }
     int messageLength = keypair.session().sealInPlace(buffer, length, cipher);
     if (messageLength < 0) {
-      stage(peer, Arrays.copyOfRange(buffer, 16, 16 + length));
+      peer.stage(Arrays.copyOfRange(buffer, 16, 16 + length));
       initiate(peer, false);
       return;
     }
@@ -273,16 +293,7 @@ public final class WireGuardDevice implements AutoCloseable {
     }
   }
 
-  private void stage(Peer peer, byte[] packet) {
-    synchronized (peer) {
-      if (peer.staged.size() >= Peer.STAGED_LIMIT) {
-        peer.staged.removeFirst();
-      }
-      peer.staged.addLast(packet);
-    }
-  }
-
-  private void sendKeepalive(Peer peer) {
+  void sendKeepalive(Peer peer) {
     Peer.Keypair keypair = peer.current;
     if (keypair == null) {
       return;
@@ -310,7 +321,7 @@ public final class WireGuardDevice implements AutoCloseable {
    * Sends a handshake initiation unless one went less than REKEY_TIMEOUT ago ({@code retry}: the
    * timer's retransmission, which keeps the attempt's start).
    */
-  private void initiate(Peer peer, boolean retry) {
+  void initiate(Peer peer, boolean retry) {
     byte[] message;
     synchronized (peer) {
       long now = options.clock().getAsLong();
@@ -323,8 +334,8 @@ public final class WireGuardDevice implements AutoCloseable {
       if (peer.pending == null) {
         peer.handshakeStarted = now;
       }
-      pendingByIndex.remove(peer.pendingIndex);
-      int index = freeIndex();
+      keypairs.removePending(peer.pendingIndex);
+      int index = keypairs.freeIndex();
       Initiator initiator = new Initiator(privateKey, peer.publicKey, peer.presharedKey, index);
       byte[] cookie =
           peer.cookie != null && now - peer.cookieReceived < COOKIE_LIFETIME ? peer.cookie : null;
@@ -333,21 +344,12 @@ public final class WireGuardDevice implements AutoCloseable {
       peer.pendingIndex = index;
       peer.lastInitiationSent = now;
       peer.lastMac1 = Arrays.copyOfRange(message, 116, 132);
-      pendingByIndex.put(index, peer);
+      keypairs.putPending(index, peer);
     }
     try {
       transmit(peer, ByteBuffer.wrap(message));
     } catch (IOException e) {
       LOG.debug("initiation to a peer failed: {}", e.getMessage());
-    }
-  }
-
-  private int freeIndex() {
-    while (true) {
-      int index = random.nextInt();
-      if (!byIndex.containsKey(index) && !pendingByIndex.containsKey(index)) {
-        return index;
-      }
     }
   }
 
@@ -369,7 +371,7 @@ public final class WireGuardDevice implements AutoCloseable {
         switch (length > 0 ? buffer[0] : 0) {
           case 1 -> handleInitiation(Arrays.copyOf(buffer, length), sender);
           case 2 -> handleResponse(Arrays.copyOf(buffer, length), sender);
-          case 3 -> handleCookieReply(Arrays.copyOf(buffer, length));
+          case 3 -> handleCookieReply(Arrays.copyOf(buffer, length), sender);
           case 4 -> handleData(buffer, length, sender, cipher, write);
           default -> LOG.debug("dropped a datagram of unknown type from {}", sender);
         }
@@ -385,20 +387,26 @@ public final class WireGuardDevice implements AutoCloseable {
 
   private void handleInitiation(byte[] message, InetSocketAddress sender) throws IOException {
     if (message.length != Initiator.INITIATION_SIZE) {
+      refusals.count(HandshakeRefusal.MALFORMED, sender);
       return;
     }
     long now = options.clock().getAsLong();
-    if (underLoad(now) && !cookies.mac2Valid(message, 132, sender, now)) {
-      // under load: no Diffie-Hellman for a sender that has not proven its address
-      int senderIndex = ByteBuffer.wrap(message, 4, 4).order(ByteOrder.LITTLE_ENDIAN).getInt();
-      byte[] reply = cookies.reply(senderIndex, Arrays.copyOfRange(message, 116, 132), sender, now);
-      synchronized (sendLock) {
-        udp.send(ByteBuffer.wrap(reply), sender);
+    switch (gate.check(message, sender, now)) {
+      case DROP -> {
+        return;
       }
-      return;
+      case COOKIE -> {
+        // under load: no Diffie-Hellman for a sender that has not proven its address
+        byte[] reply = gate.cookieReply(message, sender, now);
+        synchronized (sendLock) {
+          udp.send(ByteBuffer.wrap(reply), sender);
+        }
+        return;
+      }
+      case ANSWER -> {}
     }
     Responder.Answer answer;
-    int index = freeIndex();
+    int index = keypairs.freeIndex();
     try {
       answer =
           responder.answer(
@@ -409,13 +417,16 @@ public final class WireGuardDevice implements AutoCloseable {
                   return null;
                 }
                 synchronized (p) {
-                  return new Responder.KnownPeer(p.lastTimestamp.clone(), p.presharedKey);
+                  return new Responder.KnownPeer(
+                      p.lastTimestamp.clone(),
+                      p.presharedKey,
+                      now - p.lastInitiationConsumed < INITIATION_INTERVAL);
                 }
               },
               index,
               random);
     } catch (Initiator.HandshakeException e) {
-      LOG.debug("initiation from {} refused: {}", sender, e.getMessage());
+      refusals.count(e.refusal(), sender);
       return;
     }
     Peer peer = peers.get(new ByteKey(answer.peerPublic()));
@@ -424,15 +435,14 @@ public final class WireGuardDevice implements AutoCloseable {
     }
     synchronized (peer) {
       if (Arrays.compareUnsigned(answer.timestamp(), peer.lastTimestamp) <= 0) {
-        return; // a concurrent replay
+        refusals.count(HandshakeRefusal.REPLAY, sender); // a concurrent replay
+        return;
       }
       peer.lastTimestamp = answer.timestamp();
-      Peer.Keypair old = peer.next;
-      if (old != null) {
-        byIndex.remove(old.session().localIndex());
-      }
+      peer.lastInitiationConsumed = now;
+      keypairs.remove(peer.next);
       Peer.Keypair keypair = new Peer.Keypair(answer.session(), peer, false, now);
-      byIndex.put(index, keypair);
+      keypairs.put(index, keypair);
       peer.next = keypair; // used for sending once the initiator's first data confirms it
       peer.endpoint = sender;
       peer.lastNewKeypair = now;
@@ -441,43 +451,36 @@ public final class WireGuardDevice implements AutoCloseable {
     transmit(peer, ByteBuffer.wrap(answer.response()));
   }
 
-  /** More initiations in the last second than the device answers without cookies. */
-  private synchronized boolean underLoad(long now) {
-    if (now - loadWindowStart >= SECOND) {
-      loadWindowStart = now;
-      loadWindowCount = 0;
-    }
-    loadWindowCount++;
-    return loadWindowCount > options.underLoadHandshakesPerSecond();
-  }
-
   private void handleResponse(byte[] message, InetSocketAddress sender) {
     if (message.length != Initiator.RESPONSE_SIZE) {
+      refusals.count(HandshakeRefusal.MALFORMED, sender);
       return;
     }
     int receiver = ByteBuffer.wrap(message, 8, 4).order(ByteOrder.LITTLE_ENDIAN).getInt();
-    Peer peer = pendingByIndex.get(receiver);
+    Peer peer = keypairs.pending(receiver);
     if (peer == null) {
+      refusals.count(HandshakeRefusal.WRONG_HANDSHAKE, sender);
       return;
     }
     List<byte[]> flush;
     synchronized (peer) {
       if (peer.pending == null || peer.pendingIndex != receiver) {
+        refusals.count(HandshakeRefusal.WRONG_HANDSHAKE, sender);
         return;
       }
       Session session;
       try {
         session = peer.pending.consume(message);
       } catch (Initiator.HandshakeException e) {
-        LOG.debug("response from {} refused: {}", sender, e.getMessage());
+        refusals.count(e.refusal(), sender);
         return;
       }
       long now = options.clock().getAsLong();
-      pendingByIndex.remove(receiver);
+      keypairs.removePending(receiver);
       peer.pending = null;
       Peer.Keypair keypair = new Peer.Keypair(session, peer, true, now);
-      byIndex.put(receiver, keypair);
-      rotate(peer, keypair);
+      keypairs.put(receiver, keypair);
+      keypairs.rotate(peer, keypair);
       peer.endpoint = sender;
       peer.lastNewKeypair = now;
       peer.lastHandshakeEpochMillis = System.currentTimeMillis();
@@ -502,21 +505,22 @@ public final class WireGuardDevice implements AutoCloseable {
     }
   }
 
-  private void handleCookieReply(byte[] message) {
+  private void handleCookieReply(byte[] message, InetSocketAddress sender) {
     if (message.length != Initiator.COOKIE_REPLY_SIZE) {
+      refusals.count(HandshakeRefusal.MALFORMED, sender);
       return;
     }
     int receiver = ByteBuffer.wrap(message, 4, 4).order(ByteOrder.LITTLE_ENDIAN).getInt();
-    Peer peer = pendingByIndex.get(receiver);
+    Peer peer = keypairs.pending(receiver);
     if (peer == null) {
+      refusals.count(HandshakeRefusal.WRONG_HANDSHAKE, sender);
       return;
     }
     synchronized (peer) {
       try {
-        peer.cookie = Cookies.openReply(message, peer.publicKey, peer.lastMac1);
-        peer.cookieReceived = options.clock().getAsLong();
+        Cookies.accept(peer, message, options.clock().getAsLong());
       } catch (AEADBadTagException e) {
-        LOG.debug("a cookie reply that does not open: {}", e.getMessage());
+        refusals.count(HandshakeRefusal.NOT_AUTHENTIC, sender);
       }
     }
   }
@@ -528,7 +532,7 @@ public final class WireGuardDevice implements AutoCloseable {
       return;
     }
     int receiver = ByteBuffer.wrap(buffer, 4, 4).order(ByteOrder.LITTLE_ENDIAN).getInt();
-    Peer.Keypair keypair = byIndex.get(receiver);
+    Peer.Keypair keypair = keypairs.byIndex(receiver);
     long now = options.clock().getAsLong();
     if (keypair == null || now - keypair.createdNanos() >= REJECT_AFTER_TIME) {
       return;
@@ -546,7 +550,7 @@ public final class WireGuardDevice implements AutoCloseable {
       synchronized (peer) {
         if (peer.next == keypair) {
           peer.next = null;
-          rotate(peer, keypair);
+          keypairs.rotate(peer, keypair);
           flush = List.copyOf(peer.staged);
           peer.staged.clear();
         }
@@ -563,7 +567,7 @@ public final class WireGuardDevice implements AutoCloseable {
     if (opened == 0) {
       return; // a keepalive
     }
-    int ipLength = ipLength(buffer, 16, opened);
+    int ipLength = IpPrefix.packetLength(buffer, 16, opened);
     if (ipLength == 0 || routes.sourceOf(buffer, 16, ipLength) != peer) {
       LOG.debug("dropped a packet from a source not allowed for its peer");
       return;
@@ -573,111 +577,6 @@ public final class WireGuardDevice implements AutoCloseable {
     write.clear();
     write.put(buffer, 16, ipLength).flip();
     tun.write(write);
-  }
-
-  /** A new session becomes current; the old current stays to receive what is still in flight. */
-  private void rotate(Peer peer, Peer.Keypair keypair) {
-    Peer.Keypair old = peer.previous;
-    if (old != null) {
-      byIndex.remove(old.session().localIndex());
-    }
-    peer.previous = peer.current;
-    peer.current = keypair;
-  }
-
-  private void dropKeypairs(Peer peer) {
-    for (Peer.Keypair k : new Peer.Keypair[] {peer.current, peer.previous, peer.next}) {
-      if (k != null) {
-        byIndex.remove(k.session().localIndex());
-      }
-    }
-    peer.current = null;
-    peer.previous = null;
-    peer.next = null;
-  }
-
-  /** The IP packet's own length (padding removed), 0 for garbage. */
-  static int ipLength(byte[] packet, int offset, int available) {
-    if (available < 20) {
-      return 0;
-    }
-    int version = (packet[offset] >> 4) & 0xf;
-    int length =
-        version == 4
-            ? ((packet[offset + 2] & 0xff) << 8) | (packet[offset + 3] & 0xff)
-            : version == 6 && available >= 40
-                ? 40 + (((packet[offset + 4] & 0xff) << 8) | (packet[offset + 5] & 0xff))
-                : 0;
-    return length <= available ? length : 0;
-  }
-
-  // ---- timers --------------------------------------------------------------------------------
-
-  private void timers() {
-    while (!closed) {
-      try {
-        Thread.sleep(100);
-      } catch (InterruptedException e) {
-        return;
-      }
-      tick();
-    }
-  }
-
-  /** One pass of the timers over all peers (every 100 ms; tests call it with their own clock). */
-  void tick() {
-    long now = options.clock().getAsLong();
-    for (Peer peer : peers.values()) {
-      boolean retry = false;
-      boolean fresh = false;
-      synchronized (peer) {
-        if (peer.pending != null) {
-          if (now - peer.handshakeStarted >= REKEY_ATTEMPT_TIME) {
-            // give up: the peer is unreachable; what was staged for it is dropped
-            pendingByIndex.remove(peer.pendingIndex);
-            peer.pending = null;
-            peer.staged.clear();
-          } else if (now - peer.lastInitiationSent >= REKEY_TIMEOUT + jitter()) {
-            retry = true;
-          }
-        }
-        if (now - peer.lastNewKeypair >= 3 * REJECT_AFTER_TIME && peer.current != null) {
-          dropKeypairs(peer); // nothing new for long: the keys go
-        }
-        for (Peer.Keypair k : new Peer.Keypair[] {peer.previous, peer.next}) {
-          if (k != null && now - k.createdNanos() >= REJECT_AFTER_TIME) {
-            byIndex.remove(k.session().localIndex());
-          }
-        }
-      }
-      if (retry) {
-        initiate(peer, true);
-        continue;
-      }
-      Peer.Keypair current = peer.current;
-      if (current == null) {
-        continue;
-      }
-      // sent data, heard nothing back for KEEPALIVE + REKEY_TIMEOUT: the session may be dead
-      if (peer.lastDataSent > peer.lastReceived
-          && now - peer.lastDataSent >= KEEPALIVE_TIMEOUT + REKEY_TIMEOUT) {
-        fresh = true;
-      }
-      if (fresh) {
-        peer.lastDataSent = peer.lastReceived; // once per silence
-        initiate(peer, false);
-      } else if (peer.lastDataReceived > peer.lastSent
-          && now - peer.lastDataReceived >= KEEPALIVE_TIMEOUT) {
-        sendKeepalive(peer); // passive keepalive: the peer learns we are alive
-      } else if (peer.persistentKeepaliveSeconds > 0
-          && now - peer.lastSent >= peer.persistentKeepaliveSeconds * SECOND) {
-        sendKeepalive(peer);
-      }
-    }
-  }
-
-  private long jitter() {
-    return random.nextLong(SECOND / 3);
   }
 
   @Override
@@ -699,18 +598,5 @@ public final class WireGuardDevice implements AutoCloseable {
       removePeer(peer.publicKey);
     }
     Arrays.fill(privateKey, (byte) 0);
-  }
-
-  /** A byte array as a map key (by content). */
-  private record ByteKey(byte[] bytes) {
-    @Override
-    public boolean equals(Object o) {
-      return o instanceof ByteKey k && Arrays.equals(k.bytes, bytes);
-    }
-
-    @Override
-    public int hashCode() {
-      return Arrays.hashCode(bytes);
-    }
   }
 }

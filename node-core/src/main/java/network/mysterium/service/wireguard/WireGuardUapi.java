@@ -23,9 +23,10 @@ import org.slf4j.LoggerFactory;
 /**
  * The cross-platform WireGuard control protocol (UAPI) on {@code /var/run/wireguard/<iface>.sock},
  * so that the stock {@code wg show} and {@code wg set} work on our interfaces: {@code get=1} lists
- * the device and its peers, {@code set=1} adds, changes and removes peers. The device's private key
- * is never handed out (wg shows none), and changing it or the listen port is refused (EINVAL): both
- * are fixed for a device's life here. The socket is root's only (0600).
+ * the device and its peers, {@code set=1} adds, changes and removes peers. {@code get=1} hands out
+ * the device's private key, as wireguard-go and the kernel do ({@code wg showconf} prints it): the
+ * socket is root's only (0600), so only who could read the key anyway gets it. Changing the key or
+ * the listen port is refused (EINVAL): both are fixed for a device's life here.
  */
 public final class WireGuardUapi implements AutoCloseable {
   private static final Logger LOG = LoggerFactory.getLogger(WireGuardUapi.class);

@@ -66,20 +66,67 @@ class HandshakeTest {
             () ->
                 responder.answer(
                     initiation, key -> new Responder.KnownPeer(answer.timestamp(), psk), 2, random))
-        .hasMessageContaining("replayed initiation");
+        .extracting(e -> ((Initiator.HandshakeException) e).refusal())
+        .isEqualTo(HandshakeRefusal.REPLAY);
     // a stranger: mac1 is right (it knows bob's public key) but alice is not a peer
     assertThatThrownBy(() -> responder.answer(initiation, key -> null, 3, random))
-        .hasMessageContaining("unknown peer");
+        .extracting(e -> ((Initiator.HandshakeException) e).refusal())
+        .isEqualTo(HandshakeRefusal.UNKNOWN_PEER);
     byte[] badMac = initiation.clone();
     badMac[120] ^= 1;
-    assertThatThrownBy(() -> answer(badMac)).hasMessageContaining("mac1");
+    assertThatThrownBy(() -> answer(badMac))
+        .extracting(e -> ((Initiator.HandshakeException) e).refusal())
+        .isEqualTo(HandshakeRefusal.BAD_MAC1);
     // a response for another handshake, or forged
     byte[] forged = answer.response().clone();
     forged[50] ^= 1;
     Initiator again = new Initiator(alice, WireGuardCrypto.publicKey(bob), psk, 77 + 1);
     again.initiation(random, Instant.now());
     assertThatThrownBy(() -> again.consume(answer.response()))
-        .hasMessageContaining("another handshake");
+        .extracting(e -> ((Initiator.HandshakeException) e).refusal())
+        .isEqualTo(HandshakeRefusal.WRONG_HANDSHAKE);
+  }
+
+  @Test
+  void lowOrderPointsAndFloodingPeersAreTypedRefusalsNotExceptionsOfTheRuntime() throws Exception {
+    // an initiation whose ephemeral key is the point u=0 (low order), with a valid mac1: anyone
+    // who knows bob's public key can make it
+    byte[] initiation = new byte[Initiator.INITIATION_SIZE];
+    random.nextBytes(initiation);
+    initiation[0] = 1;
+    initiation[1] = initiation[2] = initiation[3] = 0;
+    Arrays.fill(initiation, 8, 40, (byte) 0);
+    byte[] mac1Key =
+        WireGuardCrypto.hash(WireGuardCrypto.LABEL_MAC1, WireGuardCrypto.publicKey(bob));
+    System.arraycopy(WireGuardCrypto.mac(mac1Key, initiation, 116), 0, initiation, 116, 16);
+    assertThatThrownBy(() -> answer(initiation))
+        .isInstanceOf(Initiator.HandshakeException.class)
+        .extracting(e -> ((Initiator.HandshakeException) e).refusal())
+        .isEqualTo(HandshakeRefusal.LOW_ORDER_POINT);
+
+    // a response whose ephemeral key is of low order
+    Initiator initiator = new Initiator(alice, WireGuardCrypto.publicKey(bob), psk, 9);
+    initiator.initiation(random, Instant.now());
+    byte[] response = new byte[Initiator.RESPONSE_SIZE];
+    response[0] = 2;
+    response[8] = 9;
+    byte[] responseMac1Key =
+        WireGuardCrypto.hash(WireGuardCrypto.LABEL_MAC1, WireGuardCrypto.publicKey(alice));
+    System.arraycopy(WireGuardCrypto.mac(responseMac1Key, response, 60), 0, response, 60, 16);
+    assertThatThrownBy(() -> initiator.consume(response))
+        .extracting(e -> ((Initiator.HandshakeException) e).refusal())
+        .isEqualTo(HandshakeRefusal.LOW_ORDER_POINT);
+
+    // a known peer whose last initiation was taken less than 1/50 s ago
+    byte[] fresh =
+        new Initiator(alice, WireGuardCrypto.publicKey(bob), psk, 10)
+            .initiation(random, Instant.now());
+    assertThatThrownBy(
+            () ->
+                responder.answer(
+                    fresh, key -> new Responder.KnownPeer(new byte[12], psk, true), 2, random))
+        .extracting(e -> ((Initiator.HandshakeException) e).refusal())
+        .isEqualTo(HandshakeRefusal.FLOOD);
   }
 
   @Test

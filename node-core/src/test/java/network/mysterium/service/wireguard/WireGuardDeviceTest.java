@@ -9,6 +9,7 @@ import java.net.DatagramSocket;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.security.SecureRandom;
+import java.time.Instant;
 import java.util.Arrays;
 import java.util.HexFormat;
 import java.util.List;
@@ -135,9 +136,11 @@ class WireGuardDeviceTest {
     long before = receivedByB.get();
     relay.inject(captured, true);
     relay.inject(captured, true);
-    Thread.sleep(500);
-    assertThat(receivedByB.get()).as("bytes B took in after the replays").isEqualTo(before);
+    // B reads its socket in order: once the next ping is through, the replays were handled
     assertThat(ping(nsA, addressB)).as("the tunnel still works").isTrue();
+    assertThat(receivedByB.get())
+        .as("bytes B took in: only the echo request (20 + 8 + ping's 56), not the replays")
+        .isEqualTo(before + 84);
   }
 
   @Test
@@ -145,7 +148,7 @@ class WireGuardDeviceTest {
     // B expects another key for the peer at A's addresses
     devices(WireGuardCrypto.publicKey(WireGuardCrypto.newPrivateKey(random)), 256);
     a.connect(bAtA);
-    Thread.sleep(1000);
+    await(() -> b.refused(HandshakeRefusal.UNKNOWN_PEER) >= 1, "B refusing the stranger");
     assertThat(relay.count(1, true)).isGreaterThanOrEqualTo(1);
     assertThat(relay.count(2, false)).as("responses from B").isZero();
     assertThat(bAtA.established()).isFalse();
@@ -174,15 +177,15 @@ class WireGuardDeviceTest {
     a.connect(bAtA);
     await(() -> relay.count(1, true) == 1, "the first initiation");
     clock.addAndGet(WireGuardDevice.REKEY_TIMEOUT - WireGuardDevice.SECOND);
-    Thread.sleep(300);
+    awaitTimerPasses(a);
     assertThat(relay.count(1, true)).as("no retry before REKEY_TIMEOUT").isEqualTo(1);
     clock.addAndGet(WireGuardDevice.SECOND + WireGuardDevice.SECOND / 3);
     await(() -> relay.count(1, true) == 2, "a retry after REKEY_TIMEOUT plus jitter");
     clock.addAndGet(WireGuardDevice.REKEY_ATTEMPT_TIME);
-    Thread.sleep(300);
+    awaitTimerPasses(a);
     int afterGivingUp = relay.count(1, true);
     clock.addAndGet(WireGuardDevice.REKEY_TIMEOUT * 2);
-    Thread.sleep(300);
+    awaitTimerPasses(a);
     assertThat(relay.count(1, true)).as("no retries after giving up").isEqualTo(afterGivingUp);
 
     relay.dropping.set(false);
@@ -199,6 +202,61 @@ class WireGuardDeviceTest {
     relay.dropping.set(false);
     assertThat(ping(nsA, addressB)).as("the packet waits for a new handshake").isTrue();
     await(() -> relay.count(1, true) > initiations + 1, "a new handshake after reject time");
+  }
+
+  @Test
+  void garbageAndLowOrderPointsAreCountedWithoutPuttingTheResponderUnderLoad() throws Exception {
+    devices(WireGuardCrypto.publicKey(keyA), 10); // cookies only above 10 valid initiations/s
+    for (int i = 0; i < 500; i++) {
+      byte[] garbage = new byte[Initiator.INITIATION_SIZE];
+      random.nextBytes(garbage);
+      garbage[0] = 1;
+      garbage[1] = garbage[2] = garbage[3] = 0;
+      relay.inject(garbage, true);
+    }
+    byte[] lowOrder = new byte[Initiator.INITIATION_SIZE];
+    random.nextBytes(lowOrder);
+    lowOrder[0] = 1;
+    lowOrder[1] = lowOrder[2] = lowOrder[3] = 0;
+    Arrays.fill(lowOrder, 8, 40, (byte) 0); // the ephemeral key u=0
+    byte[] mac1Key =
+        WireGuardCrypto.hash(WireGuardCrypto.LABEL_MAC1, WireGuardCrypto.publicKey(keyB));
+    System.arraycopy(WireGuardCrypto.mac(mac1Key, lowOrder, 116), 0, lowOrder, 116, 16);
+    relay.inject(lowOrder, true);
+    await(() -> b.refused(HandshakeRefusal.LOW_ORDER_POINT) == 1, "the low-order point refused");
+    // UDP on loopback may drop some of the burst; whatever arrived was refused at mac1
+    assertThat(b.refused(HandshakeRefusal.BAD_MAC1)).isBetween(1L, 500L);
+    assertThat(relay.count(3, false)).as("cookie replies to garbage").isZero();
+    assertThat(ping(nsA, addressB)).as("A's handshake is answered without a cookie").isTrue();
+    assertThat(relay.count(3, false)).isZero();
+    assertThat(b.refused(HandshakeRefusal.COOKIE_SENT)).isZero();
+  }
+
+  @Test
+  void aPeersInitiationsAreTakenAtMostFiftyTimesASecond() throws Exception {
+    devices(WireGuardCrypto.publicKey(keyA), 256);
+    int responsesBefore = relay.count(2, false);
+    for (int i = 0; i < 5; i++) { // A's key, new timestamps, within the same instant of B's clock
+      Initiator initiator =
+          new Initiator(keyA, WireGuardCrypto.publicKey(keyB), new byte[32], random.nextInt());
+      relay.inject(initiator.initiation(random, Instant.now().plusMillis(i)), true);
+    }
+    await(
+        () -> b.refused(HandshakeRefusal.FLOOD) + relay.count(2, false) - responsesBefore == 5,
+        "all five handled");
+    assertThat(relay.count(2, false) - responsesBefore).as("answered").isEqualTo(1);
+    assertThat(b.refused(HandshakeRefusal.FLOOD)).isEqualTo(4);
+    clock.addAndGet(WireGuardDevice.INITIATION_INTERVAL);
+    Initiator later =
+        new Initiator(keyA, WireGuardCrypto.publicKey(keyB), new byte[32], random.nextInt());
+    relay.inject(later.initiation(random, Instant.now().plusSeconds(1)), true);
+    await(() -> relay.count(2, false) - responsesBefore == 2, "one more after 1/50 s");
+  }
+
+  /** Two passes of the device's timer thread: at least one whole pass saw the clock as it is. */
+  private static void awaitTimerPasses(WireGuardDevice device) throws Exception {
+    long start = device.timerPasses();
+    await(() -> device.timerPasses() >= start + 2, "two timer passes");
   }
 
   private static void await(BooleanSupplier condition, String what) throws Exception {

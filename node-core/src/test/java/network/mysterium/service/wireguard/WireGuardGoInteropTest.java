@@ -205,6 +205,70 @@ class WireGuardGoInteropTest {
     }
   }
 
+  @Test
+  void underLoadOurCookieReplyOpensForWireGuardGoAndItsMac2ProvesItsAddress() throws Exception {
+    String ours = "mys-uc-" + suffix;
+    run("ip", "netns", "add", ours);
+    try {
+      byte[] ourPrivate = WireGuardCrypto.newPrivateKey(random);
+      byte[] theirPrivate = WireGuardCrypto.newPrivateKey(random);
+      startWireGuardGo(theirPrivate, ourPrivate, List.of("listen-port", "51820"), List.of());
+      try (network.mysterium.tun.LinuxTun tun =
+          network.mysterium.tun.LinuxTun.open("myuc" + suffix, 1420)) {
+        run("ip", "link", "set", tun.name(), "netns", ours);
+        run("ip", "-n", ours, "addr", "add", "10.97." + subnet + ".2/24", "dev", tun.name());
+        run("ip", "-n", ours, "link", "set", tun.name(), "up");
+        // a device always under load: every initiation without a valid mac2 gets a cookie reply
+        try (WireGuardDevice device =
+            WireGuardDevice.start(
+                tun,
+                new InetSocketAddress(InetAddress.getByName("10.98." + subnet + ".1"), 0),
+                ourPrivate,
+                new WireGuardDevice.Options(0, System::nanoTime))) {
+          Peer tunnel =
+              device.addPeer(
+                  WireGuardCrypto.publicKey(theirPrivate),
+                  new byte[32],
+                  List.of(IpPrefix.parse("10.97." + subnet + ".0/24")),
+                  null,
+                  0,
+                  Peer.Traffic.NONE);
+          run(
+              "ip",
+              "netns",
+              "exec",
+              namespace,
+              "wg",
+              "set",
+              wgInterface,
+              "peer",
+              Base64.getEncoder().encodeToString(WireGuardCrypto.publicKey(ourPrivate)),
+              "endpoint",
+              "10.98." + subnet + ".1:" + device.address().getPort());
+          // wireguard-go retries after REKEY_TIMEOUT (5 s) with mac2 made from our cookie
+          run(
+              "ip",
+              "netns",
+              "exec",
+              namespace,
+              "ping",
+              "-c",
+              "1",
+              "-w",
+              "20",
+              "10.97." + subnet + ".2");
+          assertThat(device.refused(HandshakeRefusal.COOKIE_SENT))
+              .as("cookie replies sent")
+              .isPositive();
+          assertThat(device.refused(HandshakeRefusal.BAD_MAC1)).isZero();
+          assertThat(tunnel.established()).as("answered once mac2 was valid").isTrue();
+        }
+      }
+    } finally {
+      run("ip", "netns", "del", ours);
+    }
+  }
+
   /** Three pings from a namespace; what ping printed. */
   private static String pingThrice(String namespace, String address) throws Exception {
     return run("ip", "netns", "exec", namespace, "ping", "-c", "3", "-W", "2", address);
