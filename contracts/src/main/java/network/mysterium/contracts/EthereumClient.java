@@ -235,8 +235,7 @@ public final class EthereumClient implements AutoCloseable {
       RawTransaction raw = transaction(nonce, gasLimit, to, data);
       String signed = Numeric.toHexString(TransactionEncoder.signMessage(raw, chainId, from));
       EthSendTransaction sent = io(() -> web3.ethSendRawTransaction(signed).send());
-      if (sent.hasError()) {
-        nonces.next = null; // learn the nonce from the chain again
+      if (sent.hasError()) { // the catch below learns the nonce from the chain again
         throw new ChainException(
             "the chain refused the transaction: " + sent.getError().getMessage());
       }

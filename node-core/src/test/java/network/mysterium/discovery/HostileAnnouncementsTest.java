@@ -9,22 +9,15 @@ import com.google.protobuf.UnknownFieldSet;
 import java.math.BigInteger;
 import java.nio.file.Path;
 import java.security.SecureRandom;
-import java.time.Duration;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import network.mysterium.chain.ChainAccounts;
 import network.mysterium.chain.ChainFollower;
-import network.mysterium.chain.ChainIndex;
-import network.mysterium.chain.ChainWallet;
-import network.mysterium.chain.ContractAddresses;
 import network.mysterium.chain.ContractMessages;
-import network.mysterium.chain.TestContracts;
 import network.mysterium.contracts.ContractRevertException;
 import network.mysterium.contracts.Deployment;
 import network.mysterium.contracts.EthereumClient;
-import network.mysterium.contracts.MystTokenContract;
 import network.mysterium.contracts.ServiceRegistryContract;
 import network.mysterium.contracts.anvil.Anvil;
 import network.mysterium.contracts.anvil.AnvilExtension;
@@ -42,7 +35,6 @@ import org.web3j.abi.FunctionEncoder;
 import org.web3j.abi.datatypes.DynamicBytes;
 import org.web3j.abi.datatypes.Function;
 import org.web3j.abi.datatypes.generated.Uint64;
-import org.web3j.crypto.Credentials;
 
 /**
  * What a registered identity can announce through the real ServiceRegistry on anvil, and what the
@@ -52,10 +44,9 @@ import org.web3j.crypto.Credentials;
  */
 @ExtendWith(AnvilExtension.class)
 class HostileAnnouncementsTest {
-  private static final BigInteger ETHER = BigInteger.TEN.pow(18);
   @TempDir Path temp;
   private final SecureRandom random = new SecureRandom();
-  private final List<PrivateKey> keys = new ArrayList<>();
+  private FollowedChain followed;
   private Anvil anvil;
   private EthereumClient client;
   private Deployment deployment;
@@ -67,44 +58,22 @@ class HostileAnnouncementsTest {
   @BeforeEach
   void setUp(Anvil anvil) throws Exception {
     this.anvil = anvil;
-    client = EthereumClient.connect(anvil.rpcUrl());
-    deployment =
-        TestContracts.deploy(client, Credentials.create(Anvil.DEV_PRIVATE_KEYS.getFirst()));
+    followed = new FollowedChain(anvil, temp.resolve("node.db"));
+    client = followed.client;
+    deployment = followed.deployment;
+    database = followed.database;
+    follower = followed.follower;
     services = new ServiceRegistryContract(client, deployment.serviceRegistry());
-    database = Database.open(temp.resolve("node.db"));
-    ChainIndex chain = new ChainIndex(database);
-    follower =
-        new ChainFollower(
-            client.web3(),
-            chain,
-            new ChainFollower.Config(
-                ContractAddresses.of(deployment),
-                deployment.startBlock(),
-                0,
-                1000,
-                Duration.ofSeconds(1)));
-    index = new ProposalIndex(database, chain, chain, SignedProposals.of(deployment), 1000);
+    index = followed.index(SignedProposals.of(deployment), 1000);
   }
 
   @AfterEach
   void close() {
-    follower.close();
-    database.close();
-    client.close();
-    keys.forEach(PrivateKey::destroy);
+    followed.close();
   }
 
   private PrivateKey registered() throws Exception {
-    PrivateKey key = PrivateKey.generate(random);
-    keys.add(key);
-    anvil.setBalance(key.address().toString(), ETHER.multiply(BigInteger.TEN));
-    new MystTokenContract(client, deployment.token())
-        .transfer(
-            Credentials.create(Anvil.DEV_PRIVATE_KEYS.getFirst()),
-            key.address().toString(),
-            ETHER.multiply(BigInteger.TEN));
-    new ChainWallet(client, deployment).register(key);
-    return key;
+    return followed.identity(true);
   }
 
   /** A SignedProposal over any inner bytes, signed like a real one. */

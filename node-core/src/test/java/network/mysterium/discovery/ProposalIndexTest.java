@@ -6,9 +6,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.math.BigInteger;
 import java.nio.file.Path;
-import java.security.SecureRandom;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 import network.mysterium.chain.ChainAccounts;
@@ -37,8 +35,7 @@ import org.web3j.crypto.Credentials;
 class ProposalIndexTest {
   private static final BigInteger ETHER = BigInteger.TEN.pow(18);
   @TempDir Path temp;
-  private final SecureRandom random = new SecureRandom();
-  private final List<PrivateKey> keys = new ArrayList<>();
+  private FollowedChain followed;
   private Anvil anvil;
   private EthereumClient client;
   private Deployment deployment;
@@ -51,47 +48,23 @@ class ProposalIndexTest {
   @BeforeEach
   void setUp(Anvil anvil) throws Exception {
     this.anvil = anvil;
-    client = EthereumClient.connect(anvil.rpcUrl());
-    Credentials deployer = Credentials.create(Anvil.DEV_PRIVATE_KEYS.getFirst());
-    deployment = TestContracts.deploy(client, deployer);
+    followed = new FollowedChain(anvil, temp.resolve("node.db"));
+    client = followed.client;
+    deployment = followed.deployment;
+    database = followed.database;
+    follower = followed.follower;
     services = new ServiceRegistryContract(client, deployment.serviceRegistry());
     signer = SignedProposals.of(deployment);
-    database = Database.open(temp.resolve("node.db"));
-    ChainIndex chain = new ChainIndex(database);
-    follower =
-        new ChainFollower(
-            client.web3(),
-            chain,
-            new ChainFollower.Config(
-                ContractAddresses.of(deployment),
-                deployment.startBlock(),
-                0,
-                1000,
-                Duration.ofSeconds(1)));
-    index = new ProposalIndex(database, chain, chain, signer, 20);
+    index = followed.index(signer, 20);
   }
 
   @AfterEach
   void close() {
-    follower.close();
-    database.close();
-    client.close();
-    keys.forEach(PrivateKey::destroy);
+    followed.close();
   }
 
   private PrivateKey provider(boolean registered) throws Exception {
-    PrivateKey key = PrivateKey.generate(random);
-    keys.add(key);
-    anvil.setBalance(key.address().toString(), ETHER.multiply(BigInteger.TEN));
-    if (registered) {
-      new MystTokenContract(client, deployment.token())
-          .transfer(
-              Credentials.create(Anvil.DEV_PRIVATE_KEYS.getFirst()),
-              key.address().toString(),
-              ETHER.multiply(BigInteger.TEN));
-      new ChainWallet(client, deployment).register(key);
-    }
-    return key;
+    return followed.identity(registered);
   }
 
   private void announce(PrivateKey provider, ServiceProposal proposal) throws Exception {

@@ -18,13 +18,8 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
 import network.mysterium.chain.ChainAccounts;
 import network.mysterium.chain.ChainFollower;
-import network.mysterium.chain.ChainIndex;
-import network.mysterium.chain.ChainWallet;
-import network.mysterium.chain.ContractAddresses;
-import network.mysterium.chain.TestContracts;
 import network.mysterium.contracts.Deployment;
 import network.mysterium.contracts.EthereumClient;
-import network.mysterium.contracts.MystTokenContract;
 import network.mysterium.contracts.ServiceRegistryContract;
 import network.mysterium.contracts.anvil.Anvil;
 import network.mysterium.contracts.anvil.AnvilExtension;
@@ -41,13 +36,11 @@ import network.mysterium.discovery.proto.SignedProposal;
 import network.mysterium.messaging.Messenger;
 import network.mysterium.messaging.channel.Channels;
 import network.mysterium.messaging.channel.Contact;
-import network.mysterium.store.Database;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.api.io.TempDir;
-import org.web3j.crypto.Credentials;
 
 /**
  * A consumer searches a trusted node's index over a real dialogue (UDP on loopback). The node's
@@ -56,39 +49,27 @@ import org.web3j.crypto.Credentials;
  */
 @ExtendWith(AnvilExtension.class)
 class RemoteIndexTest {
-  private static final BigInteger ETHER = BigInteger.TEN.pow(18);
   private final SecureRandom random = new SecureRandom();
   private final Map<Address, PublicKey> directory = new ConcurrentHashMap<>();
   private final List<AutoCloseable> resources = new ArrayList<>();
   @TempDir Path temp;
+  private FollowedChain followed;
   private Anvil anvil;
   private EthereumClient client;
   private Deployment deployment;
   private SignedProposals signer;
-  private Database database;
   private ChainFollower follower;
   private ProposalIndex index;
 
   @BeforeEach
   void setUp(Anvil anvil) throws Exception {
     this.anvil = anvil;
-    client = EthereumClient.connect(anvil.rpcUrl());
-    deployment =
-        TestContracts.deploy(client, Credentials.create(Anvil.DEV_PRIVATE_KEYS.getFirst()));
+    followed = new FollowedChain(anvil, temp.resolve("trusted.db"));
+    client = followed.client;
+    deployment = followed.deployment;
+    follower = followed.follower;
     signer = SignedProposals.of(deployment);
-    database = Database.open(temp.resolve("trusted.db"));
-    ChainIndex chain = new ChainIndex(database);
-    follower =
-        new ChainFollower(
-            client.web3(),
-            chain,
-            new ChainFollower.Config(
-                ContractAddresses.of(deployment),
-                deployment.startBlock(),
-                0,
-                1000,
-                Duration.ofSeconds(1)));
-    index = new ProposalIndex(database, chain, chain, signer, 1000);
+    index = followed.index(signer, 1000);
   }
 
   @AfterEach
@@ -96,9 +77,7 @@ class RemoteIndexTest {
     for (AutoCloseable r : resources.reversed()) {
       r.close();
     }
-    follower.close();
-    database.close();
-    client.close();
+    followed.close();
   }
 
   private PrivateKey key() {
@@ -110,13 +89,7 @@ class RemoteIndexTest {
 
   /** Registers the provider on chain (stake and gas given) and announces its signed proposal. */
   private void announce(PrivateKey provider, String country, String price) throws Exception {
-    anvil.setBalance(provider.address().toString(), ETHER.multiply(BigInteger.TEN));
-    new MystTokenContract(client, deployment.token())
-        .transfer(
-            Credentials.create(Anvil.DEV_PRIVATE_KEYS.getFirst()),
-            provider.address().toString(),
-            ETHER.multiply(BigInteger.TEN));
-    new ChainWallet(client, deployment).register(provider);
+    followed.register(provider);
     ServiceProposal p =
         proposal(provider.address(), 1, country, price, List.of("udp://203.0.113.1:5000"));
     new ServiceRegistryContract(client, deployment.serviceRegistry())

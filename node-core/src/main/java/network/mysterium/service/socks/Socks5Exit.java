@@ -7,7 +7,10 @@ import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.Socket;
 import java.time.Duration;
+import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 import javax.net.ssl.SSLServerSocket;
 import network.mysterium.net.InternetAddresses;
 import network.mysterium.service.Meter;
@@ -32,15 +35,27 @@ public final class Socks5Exit implements AutoCloseable {
   static final int HOST_UNREACHABLE = 4;
   static final int CONNECTION_REFUSED = 5;
 
+  /**
+   * What the exit refuses besides private targets: ports (SMTP by default: an open exit is a spam
+   * relay otherwise) and how many connections one session may hold open at once.
+   */
+  record Policy(Set<Integer> refusedPorts, int connectionsPerSession) {
+    static final Policy DEFAULT = new Policy(Set.of(25), 256);
+  }
+
   private final SSLServerSocket server;
   private final SessionGate sessions;
   private final boolean allowPrivateTargets;
+  private final Policy policy;
+  private final Map<Meter, Integer> connections = new ConcurrentHashMap<>();
   private final Thread acceptor;
 
-  private Socks5Exit(SSLServerSocket server, SessionGate sessions, boolean allowPrivateTargets) {
+  private Socks5Exit(
+      SSLServerSocket server, SessionGate sessions, boolean allowPrivateTargets, Policy policy) {
     this.server = server;
     this.sessions = sessions;
     this.allowPrivateTargets = allowPrivateTargets;
+    this.policy = policy;
     this.acceptor = Thread.ofVirtual().name("socks5-exit").unstarted(this::acceptLoop);
   }
 
@@ -51,7 +66,17 @@ public final class Socks5Exit implements AutoCloseable {
   public static Socks5Exit start(
       PinnedTls tls, InetSocketAddress address, SessionGate sessions, boolean allowPrivateTargets)
       throws IOException {
-    Socks5Exit exit = new Socks5Exit(tls.listen(address), sessions, allowPrivateTargets);
+    return start(tls, address, sessions, allowPrivateTargets, Policy.DEFAULT);
+  }
+
+  static Socks5Exit start(
+      PinnedTls tls,
+      InetSocketAddress address,
+      SessionGate sessions,
+      boolean allowPrivateTargets,
+      Policy policy)
+      throws IOException {
+    Socks5Exit exit = new Socks5Exit(tls.listen(address), sessions, allowPrivateTargets, policy);
     exit.acceptor.start();
     return exit;
   }
@@ -76,6 +101,7 @@ public final class Socks5Exit implements AutoCloseable {
   private void serve(Socket consumer) {
     Meter meter = null;
     Socket target = null;
+    boolean holding = false;
     try {
       consumer.setSoTimeout((int) Duration.ofSeconds(15).toMillis());
       DataInputStream in = new DataInputStream(consumer.getInputStream());
@@ -88,8 +114,21 @@ public final class Socks5Exit implements AutoCloseable {
         return;
       }
       meter = admitted.get();
+      // the target is read first: closing with unread input would reset the reply away
       Target destination = Target.read(in);
       meter.countFromConsumer(SESSION_ID_BYTES + 4L + destination.address().length);
+      holding = true;
+      if (connections.merge(meter, 1, Integer::sum) > policy.connectionsPerSession()) {
+        LOG.debug("a session holds {} connections already", policy.connectionsPerSession());
+        reply(out, NOT_ALLOWED);
+        consumer.close();
+        return;
+      }
+      if (policy.refusedPorts().contains(destination.port())) {
+        reply(out, NOT_ALLOWED);
+        consumer.close();
+        return;
+      }
       InetAddress[] candidates;
       try {
         candidates = destination.resolve();
@@ -144,6 +183,9 @@ public final class Socks5Exit implements AutoCloseable {
         Relay.closeQuietly(target);
       }
     } finally {
+      if (holding) { // a session without connections costs no entry
+        connections.computeIfPresent(meter, (m, n) -> n == 1 ? null : n - 1);
+      }
       if (meter != null) {
         meter.release(consumer);
         if (target != null) {

@@ -1,10 +1,10 @@
 package network.mysterium.service.wireguard;
 
-import static network.mysterium.service.wireguard.WireGuardDevice.KEEPALIVE_TIMEOUT;
-import static network.mysterium.service.wireguard.WireGuardDevice.REJECT_AFTER_TIME;
-import static network.mysterium.service.wireguard.WireGuardDevice.REKEY_ATTEMPT_TIME;
-import static network.mysterium.service.wireguard.WireGuardDevice.REKEY_TIMEOUT;
-import static network.mysterium.service.wireguard.WireGuardDevice.SECOND;
+import static network.mysterium.service.wireguard.WireGuardSpec.KEEPALIVE_TIMEOUT;
+import static network.mysterium.service.wireguard.WireGuardSpec.REJECT_AFTER_TIME;
+import static network.mysterium.service.wireguard.WireGuardSpec.REKEY_ATTEMPT_TIME;
+import static network.mysterium.service.wireguard.WireGuardSpec.REKEY_TIMEOUT;
+import static network.mysterium.service.wireguard.WireGuardSpec.SECOND;
 
 import java.security.SecureRandom;
 import java.util.concurrent.atomic.AtomicLong;

@@ -98,7 +98,7 @@ public final class Peer {
     this.persistentKeepaliveSeconds = persistentKeepaliveSeconds;
     this.traffic = traffic;
     this.lastNewKeypair = now;
-    this.lastInitiationConsumed = now - WireGuardDevice.SECOND;
+    this.lastInitiationConsumed = now - WireGuardSpec.SECOND;
   }
 
   /** Keeps a packet for the handshake under way; the oldest goes when too many wait. */

@@ -1,5 +1,13 @@
 package network.mysterium.service.wireguard;
 
+import static network.mysterium.service.wireguard.WireGuardSpec.COOKIE_LIFETIME;
+import static network.mysterium.service.wireguard.WireGuardSpec.INITIATION_INTERVAL;
+import static network.mysterium.service.wireguard.WireGuardSpec.KEEPALIVE_TIMEOUT;
+import static network.mysterium.service.wireguard.WireGuardSpec.REJECT_AFTER_TIME;
+import static network.mysterium.service.wireguard.WireGuardSpec.REKEY_AFTER_MESSAGES;
+import static network.mysterium.service.wireguard.WireGuardSpec.REKEY_AFTER_TIME;
+import static network.mysterium.service.wireguard.WireGuardSpec.REKEY_TIMEOUT;
+
 import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.net.SocketAddress;
@@ -32,18 +40,6 @@ import org.slf4j.LoggerFactory;
  */
 public final class WireGuardDevice implements AutoCloseable {
   private static final Logger LOG = LoggerFactory.getLogger(WireGuardDevice.class);
-
-  static final long SECOND = 1_000_000_000L;
-  static final long REKEY_AFTER_MESSAGES = 1L << 60;
-  static final long REKEY_AFTER_TIME = 120 * SECOND;
-  static final long REJECT_AFTER_TIME = 180 * SECOND;
-  static final long REKEY_ATTEMPT_TIME = 90 * SECOND;
-  static final long REKEY_TIMEOUT = 5 * SECOND;
-  static final long KEEPALIVE_TIMEOUT = 10 * SECOND;
-  static final long COOKIE_LIFETIME = 120 * SECOND;
-
-  /** The kernel's INITIATIONS_PER_SECOND: a peer's initiations are taken at most this often. */
-  static final long INITIATION_INTERVAL = SECOND / 50;
 
   /** How the device behaves; the defaults are WireGuard's. */
   public record Options(int underLoadHandshakesPerSecond, LongSupplier clock) {

@@ -145,6 +145,82 @@ class Socks5Test {
   }
 
   @Test
+  void smtpIsRefusedAndASessionHoldsAtMostItsShareOfConnections() throws Exception {
+    Socks5Exit exit =
+        Socks5Exit.start(
+            tls,
+            new InetSocketAddress(InetAddress.getLoopbackAddress(), 0),
+            gate(),
+            true,
+            new Socks5Exit.Policy(java.util.Set.of(25), 2));
+    resources.add(exit);
+    Socks5Proxy proxy =
+        Socks5Proxy.onLoopback(
+            new Socks5Proxy.Exit(exit.address(), tls.certificateSha256(), sessionId),
+            consumerMeter);
+    resources.add(proxy);
+    // a target that says nothing and hangs up when its client does: connections stay open
+    java.net.ServerSocket target =
+        new java.net.ServerSocket(0, 50, InetAddress.getLoopbackAddress());
+    resources.add(target);
+    Thread.ofVirtual()
+        .start(
+            () -> {
+              while (!target.isClosed()) {
+                try {
+                  java.net.Socket c = target.accept();
+                  Thread.ofVirtual()
+                      .start(
+                          () -> {
+                            try (c) {
+                              c.getInputStream().readAllBytes();
+                            } catch (IOException e) {
+                              // gone
+                            }
+                          });
+                } catch (IOException e) {
+                  return;
+                }
+              }
+            });
+    assertThat(socksConnect(proxy, 25, new java.net.Socket())).as("SMTP").isEqualTo(2);
+    java.net.Socket first = new java.net.Socket();
+    java.net.Socket second = new java.net.Socket();
+    java.net.Socket third = new java.net.Socket();
+    resources.add(first);
+    resources.add(second);
+    resources.add(third);
+    assertThat(socksConnect(proxy, target.getLocalPort(), first)).isZero();
+    assertThat(socksConnect(proxy, target.getLocalPort(), second)).isZero();
+    assertThat(socksConnect(proxy, target.getLocalPort(), third)).as("over the cap").isEqualTo(2);
+    first.close();
+    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+    int code;
+    do { // the exit notices the closed connection when its relay ends
+      java.net.Socket again = new java.net.Socket();
+      resources.add(again);
+      code = socksConnect(proxy, target.getLocalPort(), again);
+    } while (code != 0 && System.nanoTime() < deadline);
+    assertThat(code).as("a connection again once one closed").isZero();
+  }
+
+  /** A SOCKS5 CONNECT to 127.0.0.1:port through the consumer's proxy; the reply code. */
+  private static int socksConnect(Socks5Proxy proxy, int port, java.net.Socket socket)
+      throws IOException {
+    socket.connect(proxy.address(), 5000);
+    socket.setSoTimeout(15_000);
+    var out = socket.getOutputStream();
+    var in = new java.io.DataInputStream(socket.getInputStream());
+    out.write(new byte[] {5, 1, 0});
+    byte[] method = new byte[2];
+    in.readFully(method);
+    out.write(new byte[] {5, 1, 0, 1, 127, 0, 0, 1, (byte) (port >> 8), (byte) port});
+    byte[] reply = new byte[2];
+    in.readFully(reply);
+    return reply[1];
+  }
+
+  @Test
   void aWrongTokenOrAnotherCertificateGetsNothingThrough() throws Exception {
     byte[] wrongToken = sessionId.clone();
     wrongToken[0] ^= 1;

@@ -161,7 +161,7 @@ class WireGuardDeviceTest {
     a.connect(bAtA);
     await(() -> relay.count(3, false) >= 1, "a cookie reply from B");
     assertThat(relay.count(2, false)).as("no Diffie-Hellman for the unproven").isZero();
-    clock.addAndGet(WireGuardDevice.REKEY_TIMEOUT + WireGuardDevice.SECOND / 2);
+    clock.addAndGet(WireGuardSpec.REKEY_TIMEOUT + WireGuardSpec.SECOND / 2);
     await(bAtA::established, "the handshake with mac2");
     byte[] last =
         relay.seen.stream().filter(d -> d.fromA() && d.bytes()[0] == 1).toList().getLast().bytes();
@@ -176,29 +176,29 @@ class WireGuardDeviceTest {
     relay.dropping.set(true);
     a.connect(bAtA);
     await(() -> relay.count(1, true) == 1, "the first initiation");
-    clock.addAndGet(WireGuardDevice.REKEY_TIMEOUT - WireGuardDevice.SECOND);
+    clock.addAndGet(WireGuardSpec.REKEY_TIMEOUT - WireGuardSpec.SECOND);
     awaitTimerPasses(a);
     assertThat(relay.count(1, true)).as("no retry before REKEY_TIMEOUT").isEqualTo(1);
-    clock.addAndGet(WireGuardDevice.SECOND + WireGuardDevice.SECOND / 3);
+    clock.addAndGet(WireGuardSpec.SECOND + WireGuardSpec.SECOND / 3);
     await(() -> relay.count(1, true) == 2, "a retry after REKEY_TIMEOUT plus jitter");
-    clock.addAndGet(WireGuardDevice.REKEY_ATTEMPT_TIME);
+    clock.addAndGet(WireGuardSpec.REKEY_ATTEMPT_TIME);
     awaitTimerPasses(a);
     int afterGivingUp = relay.count(1, true);
-    clock.addAndGet(WireGuardDevice.REKEY_TIMEOUT * 2);
+    clock.addAndGet(WireGuardSpec.REKEY_TIMEOUT * 2);
     awaitTimerPasses(a);
     assertThat(relay.count(1, true)).as("no retries after giving up").isEqualTo(afterGivingUp);
 
     relay.dropping.set(false);
     assertThat(ping(nsA, addressB)).as("a packet starts a new handshake").isTrue();
     int initiations = relay.count(1, true);
-    clock.addAndGet(WireGuardDevice.REKEY_AFTER_TIME);
+    clock.addAndGet(WireGuardSpec.REKEY_AFTER_TIME);
     assertThat(ping(nsA, addressB)).isTrue();
     await(() -> relay.count(1, true) > initiations, "a rekey by the initiator");
     assertThat(ping(nsA, addressB)).as("traffic on the new session").isTrue();
 
     // no handshake for longer than REJECT_AFTER_TIME: the old keys carry nothing
     relay.dropping.set(true);
-    clock.addAndGet(WireGuardDevice.REJECT_AFTER_TIME);
+    clock.addAndGet(WireGuardSpec.REJECT_AFTER_TIME);
     relay.dropping.set(false);
     assertThat(ping(nsA, addressB)).as("the packet waits for a new handshake").isTrue();
     await(() -> relay.count(1, true) > initiations + 1, "a new handshake after reject time");
@@ -246,7 +246,7 @@ class WireGuardDeviceTest {
         "all five handled");
     assertThat(relay.count(2, false) - responsesBefore).as("answered").isEqualTo(1);
     assertThat(b.refused(HandshakeRefusal.FLOOD)).isEqualTo(4);
-    clock.addAndGet(WireGuardDevice.INITIATION_INTERVAL);
+    clock.addAndGet(WireGuardSpec.INITIATION_INTERVAL);
     Initiator later =
         new Initiator(keyA, WireGuardCrypto.publicKey(keyB), new byte[32], random.nextInt());
     relay.inject(later.initiation(random, Instant.now().plusSeconds(1)), true);
