@@ -275,8 +275,11 @@ class ChainCliTest {
             "--type",
             "wireguard");
     assertThat(search.exitCode()).as(search.err()).isZero();
-    List<String> rows = search.out().lines().skip(1).toList();
+    List<String> rows = search.out().lines().skip(1).filter(l -> !l.startsWith("*")).toList();
     assertThat(rows).hasSize(2);
+    // the hourly cost column all prices are compared by, and the note saying how
+    assertThat(rows.get(0)).contains(" 0.1 ");
+    assertThat(search.out()).contains("* What an hour of use costs at 1000 MB an hour");
     assertThat(rows.get(0)).startsWith(bobAddress).contains("0.1024 MYST/GB");
     assertThat(rows.get(1)).startsWith(address).contains("0.2048 MYST/GB");
 
@@ -314,7 +317,7 @@ class ChainCliTest {
       assertThat(remote.out())
           .contains("2 proposals from the index of " + bobAddress + " (0 dropped");
       List<String> remoteRows =
-          remote.out().lines().dropWhile(l -> !l.startsWith("PROVIDER")).skip(1).toList();
+          remote.out().lines().dropWhile(l -> !l.startsWith("PROVIDER")).skip(1).filter(l -> !l.startsWith("*")).toList();
       assertThat(remoteRows).hasSize(2);
       assertThat(remoteRows.get(0)).startsWith(bobAddress).contains("0.1024 MYST/GB");
       assertThat(remoteRows.get(1)).startsWith(address).contains("0.2048 MYST/GB");
