@@ -51,8 +51,21 @@ public final class Conversation implements Dialogue.Handler {
 
   /** A request the peer refused, or could not be asked. */
   public static final class RefusedException extends Exception {
+    private final transient Refusal refusal;
+
     public RefusedException(String reason) {
-      super(reason);
+      this(Refusal.newBuilder().setReason(reason).build());
+    }
+
+    /** A refusal with typed detail (e.g. a refused payment) beside its reason in words. */
+    public RefusedException(Refusal refusal) {
+      super(refusal.getReason());
+      this.refusal = refusal;
+    }
+
+    /** The refusal as sent: its typed detail is what code acts on, never the words. */
+    public Refusal refusal() {
+      return refusal;
     }
   }
 
@@ -111,8 +124,7 @@ public final class Conversation implements Dialogue.Handler {
     return answer.thenCompose(
         response ->
             response.hasRefusal()
-                ? CompletableFuture.failedFuture(
-                    new RefusedException(response.getRefusal().getReason()))
+                ? CompletableFuture.failedFuture(new RefusedException(response.getRefusal()))
                 : CompletableFuture.completedFuture(response));
   }
 
@@ -170,7 +182,7 @@ public final class Conversation implements Dialogue.Handler {
       try {
         response = service.handle(from, message);
       } catch (RefusedException e) {
-        response = refusal(e.getMessage());
+        response = Exchange.newBuilder().setRefusal(e.refusal());
       } catch (IllegalArgumentException e) {
         response = refusal("malformed " + message.getBodyCase() + ": " + e.getMessage());
       } catch (RuntimeException e) {

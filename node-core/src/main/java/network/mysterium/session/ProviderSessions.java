@@ -180,7 +180,11 @@ public final class ProviderSessions implements AutoCloseable {
       accepted = promises.accept(signed, new ReceivedPromises.Policy(terms.minimumPromise(), cap));
       leftover = accounts.leftover(dialogue.peer());
     } catch (PromiseRefusedException e) {
-      throw new Conversation.RefusedException(e.getMessage());
+      throw new Conversation.RefusedException(
+          network.mysterium.conversation.proto.Refusal.newBuilder()
+              .setReason(e.getMessage())
+              .setPayment(PromiseMessages.refused(e))
+              .build());
     } catch (StoreException e) {
       throw new Conversation.RefusedException("the provider's ledger is unavailable");
     }
@@ -326,11 +330,14 @@ public final class ProviderSessions implements AutoCloseable {
                     .setFinal(m.last())));
   }
 
-  /** Sends payment advice (a notice) and remembers what was advised. */
-  public void advise(
+  /**
+   * Sends payment advice (a notice) and remembers what was advised; completes when the consumer
+   * acknowledged it.
+   */
+  public java.util.concurrent.CompletableFuture<Void> advise(
       Dialogue dialogue, PaymentAdvice.Trigger trigger, BigInteger leftover, boolean newPromise) {
     advisedLeftover.put(dialogue.peer(), leftover);
-    Conversation.notice(
+    return Conversation.notice(
         dialogue,
         Exchange.newBuilder()
             .setPaymentAdvice(

@@ -32,6 +32,7 @@ import network.mysterium.service.tunnel.WireGuardBackend;
 import network.mysterium.service.tunnel.WireGuardClient;
 import network.mysterium.session.ConsumerSession;
 import network.mysterium.session.SessionEvents;
+import network.mysterium.session.SpendLimit;
 import network.mysterium.store.Database;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -71,6 +72,20 @@ public final class ConnectCommand implements Callable<Integer> {
       paramLabel = "MYST",
       descriptionKey = "payment-step")
   private String paymentStep;
+
+  @Option(
+      names = "--max-spend",
+      defaultValue = "1",
+      paramLabel = "MYST",
+      descriptionKey = "max-spend")
+  private String maxSpend;
+
+  @Option(
+      names = "--max-spend-per-provider",
+      defaultValue = "2",
+      paramLabel = "MYST",
+      descriptionKey = "max-spend-per-provider")
+  private String maxSpendPerProvider;
 
   @Option(
       names = "--socks-port",
@@ -140,6 +155,14 @@ public final class ConnectCommand implements Callable<Integer> {
       if (found.isEmpty()) {
         throw new UserError("error.no-provider", country == null ? "-" : country, type);
       }
+      SpendLimit limit;
+      try {
+        limit = new SpendLimit(Myst.parse(maxSpend), Myst.parse(maxSpendPerProvider));
+      } catch (IllegalArgumentException e) {
+        throw new UserError("error.max-spend", e.getMessage());
+      }
+      node.spendLimit(limit);
+      root.say("connect.limits", limit.perSession(), limit.perProvider());
       CountDownLatch ended = new CountDownLatch(1);
       ConsumerSession session;
       try {
