@@ -209,10 +209,8 @@ public final class ProviderLink {
         } catch (ConsumerSession.SessionFailedException e) {
           boolean voided = resync(e.paymentRefused(), before, sent);
           if (!voided) {
+            // no more payments: the provider ends the session when the leftover runs out
             atRisk = atRisk.add(amount.baseUnits());
-            endSessions(
-                ConsumerSession.Failure.REFUSED,
-                "the provider did not take a signed promise (" + e.getMessage() + ")");
             throw e;
           }
           if (attempt > 0) {
@@ -439,7 +437,7 @@ public final class ProviderLink {
       pay(paymentStep, null);
     } catch (ConsumerSession.SessionFailedException e) {
       LOG.warn("payment to {} refused: {}", provider, e.getMessage());
-      if (e.failure() == ConsumerSession.Failure.SPEND_LIMIT || atRiskNow()) {
+      if (e.failure() == ConsumerSession.Failure.SPEND_LIMIT) {
         endSessions(e.failure(), e.getMessage());
       }
     } catch (InterruptedException e) {
@@ -447,10 +445,6 @@ public final class ProviderLink {
     } finally {
       advisedPaymentRunning.set(false);
     }
-  }
-
-  private boolean atRiskNow() {
-    return atRisk.signum() > 0;
   }
 
   /** How many advices asking for more than our step were refused. */

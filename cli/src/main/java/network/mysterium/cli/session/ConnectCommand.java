@@ -11,6 +11,7 @@ import java.util.Optional;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicReference;
 import network.mysterium.cli.ChainOptions;
 import network.mysterium.cli.MysteriumCommand;
 import network.mysterium.cli.UnlockOptions;
@@ -163,62 +164,47 @@ public final class ConnectCommand implements Callable<Integer> {
       }
       node.spendLimit(limit);
       root.say("connect.limits", limit.perSession(), limit.perProvider());
-      CountDownLatch ended = new CountDownLatch(1);
-      ConsumerSession session;
-      try {
-        session =
-            node.connect(
-                found,
-                Myst.parse(paymentStep),
-                printing(ended),
-                new Connector.Attempts() {
-                  @Override
-                  public void trying(ServiceProposal candidate) {
-                    root.say(
-                        "connect.trying",
-                        candidate.provider(),
-                        candidate.providedFrom().country(),
-                        candidate.pricePerUnit());
-                  }
-
-                  @Override
-                  public void failed(ServiceProposal candidate, String reason) {
-                    root.say("connect.failed", candidate.provider(), reason);
-                  }
-                },
-                Duration.ofSeconds(15),
-                (serviceType, contact) ->
-                    tunnel
-                        ? new WireGuardClient(
-                            new WireGuardClient.Settings(
-                                tunnelInterface, !noKillSwitch, Duration.ofSeconds(10)),
-                            new HostNetwork(),
-                            contact)
-                        : new Socks5Client(
-                            new InetSocketAddress(InetAddress.getLoopbackAddress(), socksPort)));
-      } catch (Connector.NoProviderException e) {
-        throw new UserError("error.connect", e.getMessage());
-      }
-      if (tunnel) {
-        root.say("connect.tunnel", session.client().describe());
-      } else {
-        root.say("connect.connected", Integer.toString(session.socksAddress().getPort()));
-      }
-      Thread disconnect =
-          new Thread(
-              () -> {
-                session.close();
-                root.say("connect.disconnected");
-                root.environment().out().flush();
-              },
-              "disconnect");
-      Runtime.getRuntime().addShutdownHook(disconnect);
-      session.closedByProvider().thenRun(ended::countDown);
+      List<ProposalIndex.Listing> candidates = new java.util.ArrayList<>(found);
       long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(runForSeconds);
-      if (runForSeconds > 0) {
-        ended.await(runForSeconds, TimeUnit.SECONDS);
-      } else {
-        ended.await();
+      CountDownLatch ended;
+      ConsumerSession session;
+      Thread disconnect;
+      while (true) {
+        ended = new CountDownLatch(1);
+        session = open(node, candidates, ended, tunnel);
+        if (tunnel) {
+          root.say("connect.tunnel", session.client().describe());
+        } else {
+          root.say("connect.connected", Integer.toString(session.socksAddress().getPort()));
+        }
+        ConsumerSession current = session;
+        disconnect =
+            new Thread(
+                () -> {
+                  current.close();
+                  root.say("connect.disconnected");
+                  root.environment().out().flush();
+                },
+                "disconnect");
+        Runtime.getRuntime().addShutdownHook(disconnect);
+        session.closedByProvider().thenRun(ended::countDown);
+        if (runForSeconds > 0) {
+          ended.await(Math.max(0, deadline - System.nanoTime()), TimeUnit.NANOSECONDS);
+        } else {
+          ended.await();
+        }
+        if (ended.getCount() != 0 || session.endedBy() == null) {
+          break;
+        }
+        // this side left the provider (overbilled, advice above the step, the limit): the next
+        Runtime.getRuntime().removeShutdownHook(disconnect);
+        session.close();
+        Address left = session.provider();
+        candidates.removeIf(l -> l.proposal().provider().equals(left));
+        if (candidates.isEmpty()) {
+          throw new UserError("error.connect", session.closedByProvider().getNow("-"));
+        }
+        root.say("connect.failing-over", left);
       }
       if (ended.getCount() == 0 && tunnel && !noKillSwitch) {
         // lost, not disconnected: nothing may leave outside the tunnel until the user says so
@@ -237,7 +223,52 @@ public final class ConnectCommand implements Callable<Integer> {
     return 0;
   }
 
-  private SessionEvents printing(CountDownLatch ended) {
+  private ConsumerSession open(
+      ConsumerNode node,
+      List<ProposalIndex.Listing> candidates,
+      CountDownLatch ended,
+      boolean tunnel)
+      throws InterruptedException {
+    AtomicReference<ConsumerSession> opened = new AtomicReference<>();
+    try {
+      ConsumerSession session =
+          node.connect(
+              candidates,
+              Myst.parse(paymentStep),
+              printing(ended, opened),
+              new Connector.Attempts() {
+                @Override
+                public void trying(ServiceProposal candidate) {
+                  root.say(
+                      "connect.trying",
+                      candidate.provider(),
+                      candidate.providedFrom().country(),
+                      candidate.pricePerUnit());
+                }
+
+                @Override
+                public void failed(ServiceProposal candidate, String reason) {
+                  root.say("connect.failed", candidate.provider(), reason);
+                }
+              },
+              Duration.ofSeconds(15),
+              (serviceType, contact) ->
+                  tunnel
+                      ? new WireGuardClient(
+                          new WireGuardClient.Settings(
+                              tunnelInterface, !noKillSwitch, Duration.ofSeconds(10)),
+                          new HostNetwork(),
+                          contact)
+                      : new Socks5Client(
+                          new InetSocketAddress(InetAddress.getLoopbackAddress(), socksPort)));
+      opened.set(session);
+      return session;
+    } catch (Connector.NoProviderException e) {
+      throw new UserError("error.connect", e.getMessage());
+    }
+  }
+
+  private SessionEvents printing(CountDownLatch ended, AtomicReference<ConsumerSession> opened) {
     return new SessionEvents() {
       private long lastShown;
 
@@ -257,7 +288,9 @@ public final class ConnectCommand implements Callable<Integer> {
 
       @Override
       public void sessionClosed(Address peer, String sessionId, String reason, Metering last) {
-        root.say("connect.closed", reason);
+        ConsumerSession session = opened.get();
+        boolean ours = session != null && session.endedBy() != null;
+        root.say(ours ? "connect.left" : "connect.closed", reason);
         ended.countDown();
       }
     };
