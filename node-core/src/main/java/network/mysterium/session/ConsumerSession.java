@@ -217,7 +217,7 @@ public final class ConsumerSession implements AutoCloseable {
 
   /** Pays {@code amount} more to this session's provider. */
   public void pay(Myst amount) throws SessionFailedException, InterruptedException {
-    link.pay(amount);
+    link.pay(amount, this);
   }
 
   private void confirm(boolean success, String failure) {

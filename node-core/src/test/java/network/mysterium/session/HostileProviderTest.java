@@ -72,6 +72,7 @@ class HostileProviderTest {
 
   /** What the hostile provider does once the session is confirmed. */
   private enum Attack {
+    NONE,
     OVERBILL,
     INFLATE_ADVICE,
     REFUSE_RAISES
@@ -172,6 +173,23 @@ class HostileProviderTest {
     session.close();
   }
 
+  @Test
+  void paymentsStopAtTheSpendingLimitWithItsReason() throws Exception {
+    attack = Attack.NONE;
+    limit = new SpendLimit(Myst.parse("0.1"), Myst.parse("0.15"));
+    ConsumerSession session = open(); // 0.05 paid in advance
+    session.pay(STEP); // 0.1: the session's limit reached, not passed
+    assertThatThrownBy(() -> session.pay(STEP))
+        .isInstanceOf(ConsumerSession.SessionFailedException.class)
+        .extracting(e -> ((ConsumerSession.SessionFailedException) e).failure())
+        .isEqualTo(ConsumerSession.Failure.SPEND_LIMIT);
+    assertThat(session.spent()).isEqualTo(Myst.parse("0.1"));
+    assertThat(issued.totalPromised(provider.address())).isEqualTo(Myst.parse("0.1"));
+    session.close();
+  }
+
+  private SpendLimit limit = SpendLimit.defaults();
+
   private ConsumerSession open() throws Exception {
     ProviderLink link =
         ProviderLink.open(
@@ -182,7 +200,7 @@ class HostileProviderTest {
             STEP,
             Duration.ofSeconds(5),
             ClearedSerials.of(new PaymentsContract(client, deployment.payments())),
-            SpendLimit.defaults());
+            limit);
     ConsumerSession session =
         ConsumerSession.open(link, proposal, SessionEvents.none(), new NoTraffic());
     resources.add(session);
@@ -288,7 +306,7 @@ class HostileProviderTest {
           advise(d, BigInteger.ZERO, Myst.parse("10").baseUnits());
         }
       }
-      case REFUSE_RAISES -> {}
+      case NONE, REFUSE_RAISES -> {}
     }
   }
 
