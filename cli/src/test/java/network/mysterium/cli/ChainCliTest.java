@@ -317,7 +317,13 @@ class ChainCliTest {
       assertThat(remote.out())
           .contains("2 proposals from the index of " + bobAddress + " (0 dropped");
       List<String> remoteRows =
-          remote.out().lines().dropWhile(l -> !l.startsWith("PROVIDER")).skip(1).filter(l -> !l.startsWith("*")).toList();
+          remote
+              .out()
+              .lines()
+              .dropWhile(l -> !l.startsWith("PROVIDER"))
+              .skip(1)
+              .filter(l -> !l.startsWith("*"))
+              .toList();
       assertThat(remoteRows).hasSize(2);
       assertThat(remoteRows.get(0)).startsWith(bobAddress).contains("0.1024 MYST/GB");
       assertThat(remoteRows.get(1)).startsWith(address).contains("0.2048 MYST/GB");

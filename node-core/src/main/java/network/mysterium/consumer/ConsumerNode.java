@@ -10,6 +10,7 @@ import network.mysterium.chain.RegistryDirectory;
 import network.mysterium.contracts.ChainException;
 import network.mysterium.contracts.Deployment;
 import network.mysterium.contracts.EthereumClient;
+import network.mysterium.contracts.PaymentsContract;
 import network.mysterium.conversation.Conversation;
 import network.mysterium.crypto.Address;
 import network.mysterium.crypto.PrivateKey;
@@ -24,9 +25,11 @@ import network.mysterium.money.Myst;
 import network.mysterium.payments.IssuedPromises;
 import network.mysterium.payments.Promises;
 import network.mysterium.service.ServiceClient;
+import network.mysterium.session.ClearedSerials;
 import network.mysterium.session.ConsumerSession;
 import network.mysterium.session.ProviderLink;
 import network.mysterium.session.SessionEvents;
+import network.mysterium.session.SpendLimit;
 import network.mysterium.store.Database;
 import network.mysterium.store.StoreException;
 
@@ -40,6 +43,8 @@ public final class ConsumerNode implements AutoCloseable {
   private final EthereumClient client;
   private final Dialogues dialogues;
   private final IssuedPromises promises;
+  private final ClearedSerials cleared;
+  private volatile SpendLimit limit = SpendLimit.defaults();
   private final java.util.Map<Address, ProviderLink> links = new java.util.HashMap<>();
 
   private ConsumerNode(
@@ -47,12 +52,19 @@ public final class ConsumerNode implements AutoCloseable {
       ProposalIndex index,
       EthereumClient client,
       Dialogues dialogues,
-      IssuedPromises promises) {
+      IssuedPromises promises,
+      Deployment deployment) {
     this.follower = follower;
     this.index = index;
     this.client = client;
     this.dialogues = dialogues;
     this.promises = promises;
+    this.cleared = ClearedSerials.of(new PaymentsContract(client, deployment.payments()));
+  }
+
+  /** The spending limits for sessions from now on (the user's; defaults otherwise). */
+  public void spendLimit(SpendLimit limit) {
+    this.limit = limit;
   }
 
   public static ConsumerNode start(
@@ -79,7 +91,7 @@ public final class ConsumerNode implements AutoCloseable {
             .start();
     IssuedPromises promises =
         new IssuedPromises(database, Promises.of(deployment), key, Clock.systemUTC());
-    return new ConsumerNode(follower, index, client, dialogues, promises);
+    return new ConsumerNode(follower, index, client, dialogues, promises, deployment);
   }
 
   /** The index's matches, cheapest first, after taking in what the chain has now. */
@@ -121,7 +133,9 @@ public final class ConsumerNode implements AutoCloseable {
             ConsumerSession.contactOf(proposal),
             promises,
             paymentStep,
-            timeout);
+            timeout,
+            cleared,
+            limit);
     links.put(proposal.provider(), link);
     return link;
   }

@@ -51,34 +51,36 @@ public final class Conversation implements Dialogue.Handler {
 
   /** A request the peer refused, or could not be asked. */
   public static final class RefusedException extends Exception {
-    private final String code;
+    private final transient Refusal refusal;
 
     public RefusedException(String reason) {
-      this(reason, "", false);
+      this(Refusal.newBuilder().setReason(reason).build());
     }
 
     /** A refusal with a code the peer's program acts on; the reason is for people. */
     public RefusedException(String code, String reason) {
-      this(code + ": " + reason, code, false);
+      this(Refusal.newBuilder().setCode(code).setReason(code + ": " + reason).build());
     }
 
-    private RefusedException(String message, String code, boolean fromWire) {
-      super(message);
-      this.code = code;
+    /** A refusal with typed detail (a code, a refused payment) beside its reason in words. */
+    public RefusedException(Refusal refusal) {
+      super(refusal.getReason());
+      this.refusal = refusal;
     }
 
     /** A refusal with a code whose message already says it (e.g. "CODE: detail"). */
     public static RefusedException withCode(String code, String message) {
-      return new RefusedException(message, code, true);
+      return new RefusedException(Refusal.newBuilder().setCode(code).setReason(message).build());
     }
 
-    static RefusedException of(Refusal refusal) {
-      return new RefusedException(refusal.getReason(), refusal.getCode(), true);
+    /** The refusal as sent: its typed detail is what code acts on, never the words. */
+    public Refusal refusal() {
+      return refusal;
     }
 
     /** The refusal code, or empty when the refusal has none. */
     public String code() {
-      return code;
+      return refusal.getCode();
     }
   }
 
@@ -137,7 +139,7 @@ public final class Conversation implements Dialogue.Handler {
     return answer.thenCompose(
         response ->
             response.hasRefusal()
-                ? CompletableFuture.failedFuture(RefusedException.of(response.getRefusal()))
+                ? CompletableFuture.failedFuture(new RefusedException(response.getRefusal()))
                 : CompletableFuture.completedFuture(response));
   }
 
@@ -195,8 +197,7 @@ public final class Conversation implements Dialogue.Handler {
       try {
         response = service.handle(from, message);
       } catch (RefusedException e) {
-        response = refusal(e.getMessage());
-        response.getRefusalBuilder().setCode(e.code());
+        response = Exchange.newBuilder().setRefusal(e.refusal());
       } catch (IllegalArgumentException e) {
         response = refusal("malformed " + message.getBodyCase() + ": " + e.getMessage());
       } catch (RuntimeException e) {

@@ -25,12 +25,21 @@ public final class IssuedPromises {
   private final Promises promises;
   private final PrivateKey issuer;
   private final Clock clock;
+  // The last serial cleared per benefiter as the chain (or a checked refusal) said: the next
+  // promise starts above it. Not stored: it is read again from the chain at each dialogue.
+  private final java.util.Map<Address, Long> clearedFloor =
+      new java.util.concurrent.ConcurrentHashMap<>();
 
   public IssuedPromises(Database database, Promises promises, PrivateKey issuer, Clock clock) {
     this.database = database;
     this.promises = promises;
     this.issuer = issuer;
     this.clock = clock;
+  }
+
+  /** Whose ledger this is. */
+  public Address issuer() {
+    return issuer.address();
   }
 
   /** Pays {@code increment} more to the benefiter: the signed promise to send. */
@@ -42,8 +51,10 @@ public final class IssuedPromises {
         c -> {
           Optional<SignedPromise> current = current(c, benefiter);
           boolean newSerial = newSerialRequested(c, benefiter);
+          long floor = clearedFloor.getOrDefault(benefiter, 0L);
+          long currentSerial = current.map(s -> s.promise().serial()).orElse(0L);
           Promise next =
-              current.isPresent() && !newSerial
+              current.isPresent() && !newSerial && currentSerial > floor
                   ? current
                       .get()
                       .promise()
@@ -51,7 +62,7 @@ public final class IssuedPromises {
                   : new Promise(
                       issuer.address(),
                       benefiter,
-                      current.map(s -> s.promise().serial() + 1).orElse(1L),
+                      Math.addExact(Math.max(currentSerial, floor), 1),
                       increment);
           SignedPromise signed = promises.sign(next, issuer);
           try (PreparedStatement s =
@@ -72,6 +83,61 @@ public final class IssuedPromises {
             setNewSerialRequested(c, benefiter, false);
           }
           return signed;
+        });
+  }
+
+  /**
+   * Serials up to {@code serial} are cleared (or otherwise closed) for the benefiter: the next
+   * payment starts above it. Only ever moves up.
+   */
+  public void resync(Address benefiter, long serial) {
+    if (serial > 0) {
+      clearedFloor.merge(benefiter, serial, Math::max);
+    }
+  }
+
+  /**
+   * A raise the benefiter refused: the ledger goes back to the promise it holds, so the ledger says
+   * what an honest benefiter can clear (the refused signature is counted by the caller as at risk).
+   */
+  public void restore(SignedPromise previous) throws StoreException {
+    Promise p = previous.promise();
+    database.transaction(
+        c -> {
+          try (PreparedStatement s =
+              c.prepareStatement(
+                  "UPDATE issued_promises SET amount = ?, signature = ? WHERE issuer = ? AND"
+                      + " benefiter = ? AND serial = ?")) {
+            s.setString(1, p.amount().baseUnits().toString());
+            s.setBytes(2, previous.signature().toBytes());
+            s.setString(3, issuer.address().toString());
+            s.setString(4, p.benefiter().toString());
+            s.setLong(5, p.serial());
+            s.executeUpdate();
+          }
+          return null;
+        });
+  }
+
+  /**
+   * A refused new serial (nothing of it can be cleared: it was refused before it was held): the
+   * ledger forgets it.
+   */
+  public void forget(SignedPromise refused) throws StoreException {
+    Promise p = refused.promise();
+    database.transaction(
+        c -> {
+          try (PreparedStatement s =
+              c.prepareStatement(
+                  "DELETE FROM issued_promises WHERE issuer = ? AND benefiter = ? AND serial = ?"
+                      + " AND amount = ?")) {
+            s.setString(1, issuer.address().toString());
+            s.setString(2, p.benefiter().toString());
+            s.setLong(3, p.serial());
+            s.setString(4, p.amount().baseUnits().toString());
+            s.executeUpdate();
+          }
+          return null;
         });
   }
 

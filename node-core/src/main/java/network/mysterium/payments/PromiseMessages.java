@@ -50,4 +50,14 @@ public final class PromiseMessages {
     }
     return new BigInteger(1, bytes.toByteArray());
   }
+
+  /** A refusal on the wire, typed, with where the pair stands (for the issuer to resync). */
+  public static network.mysterium.payments.proto.PaymentRefused refused(PromiseRefusedException e) {
+    return network.mysterium.payments.proto.PaymentRefused.newBuilder()
+        .setReason(
+            network.mysterium.payments.proto.PaymentRefused.Reason.valueOf(e.reason().name()))
+        .setLastClearedSerial(e.lastClearedSerial())
+        .setHeldSerial(e.heldSerial())
+        .build();
+  }
 }

@@ -61,19 +61,24 @@ public final class ReceivedPromises {
         database.transaction(
             c -> {
               Pair pair = pair(c, p.issuer());
+              Optional<Held> current = highestHeld(c, p.issuer());
+              long heldSerial = current.map(Held::serial).orElse(0L);
               if (p.serial() <= pair.lastCleared()) {
                 return new PromiseRefusedException(
                     PromiseRefusedException.Reason.SERIAL_ALREADY_CLEARED,
-                    "serial " + p.serial() + " is not above the cleared " + pair.lastCleared());
+                    "serial " + p.serial() + " is not above the cleared " + pair.lastCleared(),
+                    pair.lastCleared(),
+                    heldSerial);
               }
-              Optional<Held> current = highestHeld(c, p.issuer());
               BigInteger increment = p.amount().baseUnits();
               if (current.isPresent()) {
                 Held held = current.get();
                 if (p.serial() < held.serial()) {
                   return new PromiseRefusedException(
                       PromiseRefusedException.Reason.LOWER_SERIAL,
-                      "serial " + p.serial() + " is below the held " + held.serial());
+                      "serial " + p.serial() + " is below the held " + held.serial(),
+                      pair.lastCleared(),
+                      heldSerial);
                 }
                 if (p.serial() == held.serial()) {
                   if (held.amount().equals(p.amount().baseUnits())
@@ -86,7 +91,9 @@ public final class ReceivedPromises {
                         "serial "
                             + p.serial()
                             + " was closed to updates: send serial "
-                            + (p.serial() + 1));
+                            + (p.serial() + 1),
+                        pair.lastCleared(),
+                        heldSerial);
                   }
                   if (p.amount().baseUnits().compareTo(held.amount()) <= 0) {
                     return new PromiseRefusedException(
@@ -94,7 +101,9 @@ public final class ReceivedPromises {
                         "serial "
                             + p.serial()
                             + " already holds "
-                            + Myst.ofBaseUnits(held.amount()));
+                            + Myst.ofBaseUnits(held.amount()),
+                        pair.lastCleared(),
+                        heldSerial);
                   }
                   increment = p.amount().baseUnits().subtract(held.amount());
                 }
@@ -105,7 +114,9 @@ public final class ReceivedPromises {
                     "adds "
                         + Myst.ofBaseUnits(increment)
                         + ", the minimum is "
-                        + policy.minimumPromise());
+                        + policy.minimumPromise(),
+                    pair.lastCleared(),
+                    heldSerial);
               }
               Myst owed = uncleared(c, p).plus(Myst.ofBaseUnits(increment));
               if (owed.compareTo(policy.exposureCap()) > 0) {
@@ -114,7 +125,9 @@ public final class ReceivedPromises {
                     "uncleared promises would reach "
                         + owed
                         + ", the cap is "
-                        + policy.exposureCap());
+                        + policy.exposureCap(),
+                    pair.lastCleared(),
+                    heldSerial);
               }
               try (PreparedStatement s =
                   c.prepareStatement(

@@ -7,9 +7,12 @@ import java.security.SecureRandom;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.List;
+import java.util.Optional;
+import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 import network.mysterium.chain.ChainFollower;
 import network.mysterium.chain.ChainIndex;
 import network.mysterium.chain.RegistryDirectory;
@@ -20,6 +23,7 @@ import network.mysterium.contracts.PaymentsContract;
 import network.mysterium.conversation.Conversation;
 import network.mysterium.crypto.Address;
 import network.mysterium.crypto.PrivateKey;
+import network.mysterium.dialogue.Dialogue;
 import network.mysterium.dialogue.DialogueConfig;
 import network.mysterium.dialogue.Dialogues;
 import network.mysterium.discovery.IndexService;
@@ -158,6 +162,9 @@ public final class ProviderNode implements AutoCloseable {
 
   /** How long a stop waits for clearings under way (under systemd's and the CLI's stop bound). */
   private static final Duration CLOSING_CLEARINGS = Duration.ofSeconds(5);
+
+  /** How long a clearing waits for the consumer to acknowledge its notice. */
+  static final Duration NOTICE_ACKNOWLEDGED_WITHIN = Duration.ofSeconds(5);
 
   private final ChainFollower follower;
   private final Dialogues dialogues;
@@ -383,22 +390,27 @@ public final class ProviderNode implements AutoCloseable {
   }
 
   /**
-   * Clears a consumer's promises now (notify-before-clear: the held serial is frozen and the
-   * consumer told first, so no update races the clearing).
+   * Clears a consumer's promises now (notify-before-clear): the held serial is frozen, and the
+   * consumer is told and acknowledges before the clearing is sent, or its dialogue is gone (then it
+   * learns the cleared serial from the chain at its next dialogue).
    */
   public PromiseClearer.Result clearNow(Address consumer) throws Exception {
     promises.freezeHeldSerial(consumer);
-    dialogues
-        .dialogueWith(consumer)
-        .ifPresent(
-            d -> {
-              try {
-                sessions.advise(
-                    d, PaymentAdvice.Trigger.ABOUT_TO_CLEAR, accounts.leftover(consumer), true);
-              } catch (StoreException e) {
-                LOG.warn("cannot advise {}: {}", consumer, e.getMessage());
-              }
-            });
+    Optional<Dialogue> dialogue = dialogues.dialogueWith(consumer);
+    if (dialogue.isPresent()) {
+      try {
+        sessions
+            .advise(
+                dialogue.get(),
+                PaymentAdvice.Trigger.ABOUT_TO_CLEAR,
+                accounts.leftover(consumer),
+                true)
+            .get(NOTICE_ACKNOWLEDGED_WITHIN.toMillis(), TimeUnit.MILLISECONDS);
+      } catch (ExecutionException | TimeoutException e) {
+        // closed or silent: the freeze stands, and the consumer resyncs from the chain
+        LOG.debug("{} did not acknowledge the clearing notice: {}", consumer, e.toString());
+      }
+    }
     PromiseClearer.Result result = clearer.clear(consumer);
     events.cleared(consumer, result.cleared(), result.deferred().orElse(null));
     return result;

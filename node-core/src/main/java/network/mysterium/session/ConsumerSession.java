@@ -10,6 +10,7 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicReference;
 import network.mysterium.conversation.proto.Exchange;
+import network.mysterium.conversation.proto.Refusal;
 import network.mysterium.crypto.Address;
 import network.mysterium.dialogue.Dialogues;
 import network.mysterium.discovery.ServiceProposal;
@@ -17,6 +18,7 @@ import network.mysterium.messaging.channel.Contact;
 import network.mysterium.money.Myst;
 import network.mysterium.payments.IssuedPromises;
 import network.mysterium.payments.PromiseMessages;
+import network.mysterium.payments.proto.PaymentRefused;
 import network.mysterium.service.Meter;
 import network.mysterium.service.ServiceClient;
 import network.mysterium.service.socks.Socks5Client;
@@ -35,9 +37,47 @@ import network.mysterium.session.proto.SessionRequest;
 public final class ConsumerSession implements AutoCloseable {
   /** A session could not be opened: why, in words for the user. */
   public static final class SessionFailedException extends Exception {
+    private final Failure failure;
+    private final transient PaymentRefused paymentRefused;
+
     public SessionFailedException(String message) {
-      super(message);
+      this(Failure.OTHER, message);
     }
+
+    public SessionFailedException(Failure failure, String message) {
+      super(message);
+      this.failure = failure;
+      this.paymentRefused = null;
+    }
+
+    /** The provider refused; a refused payment says why in its typed detail. */
+    public SessionFailedException(Refusal refusal) {
+      super(refusal.getReason());
+      this.failure = Failure.REFUSED;
+      this.paymentRefused = refusal.hasPayment() ? refusal.getPayment() : null;
+    }
+
+    public Failure failure() {
+      return failure;
+    }
+
+    /** The typed refusal of a payment, or null when this was not one. */
+    public PaymentRefused paymentRefused() {
+      return paymentRefused;
+    }
+  }
+
+  /** Why a session failed or the consumer ended it (for the user, and for failing over). */
+  public enum Failure {
+    /** The provider refused (its reason in words, a payment's also typed). */
+    REFUSED,
+    /** The provider billed more than this side counted, beyond the tolerance. */
+    OVERBILLED,
+    /** The provider's advice asked for payments above the consumer's own step. */
+    ADVICE_ABOVE_STEP,
+    /** Paying on would pass the user's spending limit. */
+    SPEND_LIMIT,
+    OTHER
   }
 
   private final ProviderLink link;
@@ -46,6 +86,11 @@ public final class ConsumerSession implements AutoCloseable {
   private final AtomicReference<SessionEvents.Metering> lastMetering = new AtomicReference<>();
   private final CompletableFuture<String> closedByProvider = new CompletableFuture<>();
   private final ServiceClient client;
+  private final AtomicReference<Myst> spent =
+      new AtomicReference<>(Myst.ofBaseUnits(java.math.BigInteger.ZERO));
+  private volatile BillCheck bills;
+  private volatile Failure endedBy;
+  private volatile String endReason;
   private volatile byte[] sessionId;
 
   private ConsumerSession(ProviderLink link, SessionEvents events, ServiceClient client) {
@@ -107,7 +152,7 @@ public final class ConsumerSession implements AutoCloseable {
       throw new SessionFailedException(
           "the proposal is for " + proposal.serviceType() + ", not " + client.serviceType());
     }
-    link.pay(link.paymentStep());
+    link.pay(link.paymentStep(), this);
     Exchange answer =
         link.ask(
             Exchange.newBuilder()
@@ -121,6 +166,7 @@ public final class ConsumerSession implements AutoCloseable {
     }
     SessionAccepted accepted = answer.getSessionAccepted();
     sessionId = accepted.getSessionId().toByteArray();
+    bills = new BillCheck(proposal, meter, System.nanoTime());
     link.add(this);
     try {
       client.start(accepted.getProviderData().toByteArray(), sessionId, meter);
@@ -171,7 +217,7 @@ public final class ConsumerSession implements AutoCloseable {
 
   /** Pays {@code amount} more to this session's provider. */
   public void pay(Myst amount) throws SessionFailedException, InterruptedException {
-    link.pay(amount);
+    link.pay(amount, this);
   }
 
   private void confirm(boolean success, String failure) {
@@ -195,9 +241,50 @@ public final class ConsumerSession implements AutoCloseable {
             m.getFinal());
     lastMetering.set(metering);
     events.metering(link.provider(), metering);
+    BillCheck check = bills;
+    if (check != null && endedBy == null) {
+      check
+          .overbilled(metering.cost(), System.nanoTime())
+          .ifPresent(why -> endedByConsumer(Failure.OVERBILLED, why));
+    }
   }
 
-  void providerGone(String reason) {
+  /** The most the provider may bill this session now, by this side's count and tolerance. */
+  java.math.BigInteger allowedCost() {
+    BillCheck check = bills;
+    return check == null ? java.math.BigInteger.ZERO : check.allowed(System.nanoTime());
+  }
+
+  /** What this session paid so far (its own payments and the advised ones while it ran). */
+  public Myst spent() {
+    return spent.get();
+  }
+
+  void spent(Myst amount) {
+    spent.accumulateAndGet(amount, Myst::plus);
+  }
+
+  /** Why the consumer ended this session itself, or null. */
+  public Failure endedBy() {
+    return endedBy;
+  }
+
+  /**
+   * The consumer stops this session (it pays no more): the provider is told, the data channel
+   * stops, and the user hears why. Not on the receiving thread's time: closing waits briefly.
+   */
+  void endedByConsumer(Failure failure, String reason) {
+    if (endedBy != null) {
+      return;
+    }
+    endedBy = failure;
+    String why = failure + ": " + reason;
+    endReason = why;
+    Thread.ofVirtual().name("end-session").start(() -> close(why));
+  }
+
+  void providerGone(String providerReason) {
+    String reason = endReason != null ? endReason : providerReason;
     meter.stop();
     client.lost();
     if (closedByProvider.complete(reason)) {
@@ -211,6 +298,10 @@ public final class ConsumerSession implements AutoCloseable {
    */
   @Override
   public void close() {
+    close("the consumer disconnected");
+  }
+
+  private void close(String reason) {
     client.close();
     meter.stop();
     if (sessionId != null && !closedByProvider.isDone()) {
@@ -219,12 +310,15 @@ public final class ConsumerSession implements AutoCloseable {
               .setSessionClose(
                   SessionClose.newBuilder()
                       .setSessionId(ByteString.copyFrom(sessionId))
-                      .setReason("the consumer disconnected")));
+                      .setReason(reason)));
       try {
         closedByProvider.get(Math.min(3000, link.timeout().toMillis()), TimeUnit.MILLISECONDS);
       } catch (Exception e) {
         // no final word from the provider: its own metering stands
       }
+    }
+    if (endedBy != null && closedByProvider.complete(reason)) {
+      events.sessionClosed(link.provider(), sessionId(), reason, lastMetering.get());
     }
     if (sessionId != null) {
       link.remove(this);

@@ -3,10 +3,14 @@ package network.mysterium.session;
 import java.math.BigInteger;
 import java.time.Duration;
 import java.util.HexFormat;
+import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicLong;
 import network.mysterium.conversation.Conversation;
 import network.mysterium.conversation.proto.Exchange;
 import network.mysterium.crypto.Address;
@@ -19,6 +23,7 @@ import network.mysterium.payments.PromiseMessages;
 import network.mysterium.payments.SignedPromise;
 import network.mysterium.payments.proto.PaymentAdvice;
 import network.mysterium.payments.proto.PaymentProposal;
+import network.mysterium.payments.proto.PaymentRefused;
 import network.mysterium.store.StoreException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -32,21 +37,40 @@ import org.slf4j.LoggerFactory;
 public final class ProviderLink {
   private static final Logger LOG = LoggerFactory.getLogger(ProviderLink.class);
 
+  /** How far a provider's (uncheckable) figures may move our serial in one refusal. */
+  static final long MAX_SERIAL_SKIP = 1000;
+
   private final Address provider;
   private final IssuedPromises promises;
   private final Duration timeout;
   private final Conversation conversation;
   private final Map<String, ConsumerSession> sessions = new ConcurrentHashMap<>();
-  private volatile Myst paymentStep;
+  private final Myst paymentStep;
+  private final ClearedSerials chain;
+  private final SpendLimit limit;
+  private final Object paying = new Object();
+  // One advice-driven payment at a time, however many advices come: the rest are dropped.
+  private final AtomicBoolean advisedPaymentRunning = new AtomicBoolean();
+  private final AtomicLong adviceRefused = new AtomicLong();
+  // Written under paying only; read without it (the receiving thread must never wait for it).
+  private volatile BigInteger paid = BigInteger.ZERO; // accepted on this dialogue
+  private volatile BigInteger atRisk = BigInteger.ZERO; // signed, not taken, maybe clearable
   private volatile Dialogue dialogue;
   private volatile boolean closed;
 
   private ProviderLink(
-      Address provider, IssuedPromises promises, Myst paymentStep, Duration timeout) {
+      Address provider,
+      IssuedPromises promises,
+      Myst paymentStep,
+      Duration timeout,
+      ClearedSerials chain,
+      SpendLimit limit) {
     this.provider = provider;
     this.promises = promises;
     this.paymentStep = paymentStep;
     this.timeout = timeout;
+    this.chain = chain;
+    this.limit = limit;
     this.conversation =
         new Conversation(
             Conversation.Services.none()
@@ -65,7 +89,32 @@ public final class ProviderLink {
       Myst paymentStep,
       Duration timeout)
       throws ConsumerSession.SessionFailedException, InterruptedException {
-    ProviderLink link = new ProviderLink(provider, promises, paymentStep, timeout);
+    return open(
+        dialogues,
+        provider,
+        contact,
+        promises,
+        paymentStep,
+        timeout,
+        ClearedSerials.unknown(),
+        SpendLimit.defaults());
+  }
+
+  /**
+   * Opens the dialogue; its first payment is a new serial above what the chain says was cleared, so
+   * a provider that cleared after the last dialogue (or a fresh ledger) never refuses it.
+   */
+  public static ProviderLink open(
+      Dialogues dialogues,
+      Address provider,
+      Contact contact,
+      IssuedPromises promises,
+      Myst paymentStep,
+      Duration timeout,
+      ClearedSerials chain,
+      SpendLimit limit)
+      throws ConsumerSession.SessionFailedException, InterruptedException {
+    ProviderLink link = new ProviderLink(provider, promises, paymentStep, timeout, chain, limit);
     try {
       link.dialogue =
           dialogues
@@ -76,7 +125,26 @@ public final class ProviderLink {
       throw new ConsumerSession.SessionFailedException("the provider did not answer at " + contact);
     }
     link.conversation.on(link.dialogue);
+    link.startSerialAboveCleared();
     return link;
+  }
+
+  private void startSerialAboveCleared() throws ConsumerSession.SessionFailedException {
+    // The provider clears at every session end, perhaps after we left: never raise a serial it may
+    // have frozen or cleared; a dialogue starts a serial of its own.
+    newSerialRequested();
+    long onChain = clearedOnChain();
+    promises.resync(provider, onChain);
+  }
+
+  /** The chain's last cleared serial to this provider, or -1 when the chain cannot say now. */
+  private long clearedOnChain() {
+    try {
+      return chain.lastCleared(promises.issuer(), provider);
+    } catch (Exception e) {
+      LOG.debug("cannot read the cleared serial for {}: {}", provider, e.getMessage());
+      return -1;
+    }
   }
 
   public Address provider() {
@@ -108,18 +176,122 @@ public final class ProviderLink {
     }
   }
 
-  /** Pays {@code amount} more: a new or raised promise, retried once on a new serial if asked. */
+  /** Pays {@code amount} more for {@code session} (null: for every open session). */
   public void pay(Myst amount) throws ConsumerSession.SessionFailedException, InterruptedException {
-    try {
-      ask(proposal(issue(amount)));
-    } catch (ConsumerSession.SessionFailedException e) {
-      if (e.getMessage().contains("UPDATE_AFTER_NEW_SERIAL_REQUESTED")) {
-        newSerialRequested();
-        ask(proposal(issue(amount)));
-        return;
+    pay(amount, null);
+  }
+
+  /**
+   * Pays {@code amount} more: a new or raised promise. A refusal for a serial the chain shows
+   * cleared is resynced and paid again, so the user never sees it. Any other payment not taken
+   * (refused, unanswered) leaves a signed promise the provider could still clear: it counts against
+   * the limit, and this dialogue pays no more, so a provider gets at most one step it did not earn.
+   */
+  void pay(Myst amount, ConsumerSession session)
+      throws ConsumerSession.SessionFailedException, InterruptedException {
+    synchronized (paying) {
+      if (atRisk.signum() > 0) {
+        throw new ConsumerSession.SessionFailedException(
+            ConsumerSession.Failure.REFUSED,
+            "the provider did not take a signed promise before: paying it no more");
       }
-      throw e;
+      withinLimit(amount, session);
+      for (int attempt = 0; ; attempt++) {
+        Optional<SignedPromise> before = current();
+        SignedPromise sent = issue(amount);
+        try {
+          ask(proposal(sent));
+          paid = paid.add(amount.baseUnits());
+          for (ConsumerSession s : payingSessions(session)) {
+            s.spent(amount);
+          }
+          return;
+        } catch (ConsumerSession.SessionFailedException e) {
+          boolean voided = resync(e.paymentRefused(), before, sent);
+          if (!voided) {
+            // no more payments: the provider ends the session when the leftover runs out
+            atRisk = atRisk.add(amount.baseUnits());
+            throw e;
+          }
+          if (attempt > 0) {
+            throw e;
+          }
+        }
+      }
     }
+  }
+
+  private java.util.Collection<ConsumerSession> payingSessions(ConsumerSession session) {
+    return session != null ? List.of(session) : sessions.values();
+  }
+
+  private void withinLimit(Myst amount, ConsumerSession session)
+      throws ConsumerSession.SessionFailedException {
+    BigInteger toProvider = paid.add(atRisk).add(amount.baseUnits());
+    if (toProvider.compareTo(limit.perProvider().baseUnits()) > 0) {
+      throw new ConsumerSession.SessionFailedException(
+          ConsumerSession.Failure.SPEND_LIMIT,
+          "paying "
+              + amount
+              + " more would pass the limit of "
+              + limit.perProvider()
+              + " per provider");
+    }
+    for (ConsumerSession s : payingSessions(session)) {
+      if (s.spent().plus(amount).compareTo(limit.perSession()) > 0) {
+        throw new ConsumerSession.SessionFailedException(
+            ConsumerSession.Failure.SPEND_LIMIT,
+            "paying "
+                + amount
+                + " more would pass the limit of "
+                + limit.perSession()
+                + " per session");
+      }
+    }
+  }
+
+  /**
+   * Moves the next serial past what a refusal says is taken; whether the refused promise is void
+   * (the chain cleared its serial, so nobody can clear it now). The chain is the truth for what was
+   * cleared; the provider's figures, which cannot be checked, move the serial up at most {@link
+   * #MAX_SERIAL_SKIP}.
+   */
+  private boolean resync(PaymentRefused refused, Optional<SignedPromise> before, SignedPromise sent)
+      throws ConsumerSession.SessionFailedException {
+    long serial = sent.promise().serial();
+    boolean raise = before.isPresent() && before.get().promise().serial() == serial;
+    if (raise) {
+      restore(before.get()); // the ledger says what an honest provider can clear
+    }
+    if (refused == null) {
+      return false; // unanswered: it may hold the promise
+    }
+    switch (refused.getReason()) {
+      case UPDATE_AFTER_NEW_SERIAL_REQUESTED -> newSerialRequested();
+      case SERIAL_ALREADY_CLEARED, LOWER_SERIAL, NOT_AN_INCREASE -> {
+        long onChain = clearedOnChain();
+        long claimed =
+            Math.min(
+                Math.max(refused.getLastClearedSerial(), refused.getHeldSerial()),
+                serial + MAX_SERIAL_SKIP);
+        long floor = Math.max(Math.max(onChain, claimed), serial);
+        promises.resync(provider, floor);
+        LOG.info(
+            "{} refused serial {} ({}); the next serial starts above {}",
+            provider,
+            serial,
+            refused.getReason(),
+            floor);
+        if (onChain >= serial) {
+          if (!raise) {
+            forget(sent);
+          }
+          return true;
+        }
+      }
+      default -> {}
+    }
+    return false;
   }
 
   Exchange ask(Exchange.Builder request)
@@ -127,10 +299,10 @@ public final class ProviderLink {
     try {
       return conversation.request(request, timeout).join();
     } catch (CompletionException e) {
-      throw new ConsumerSession.SessionFailedException(
-          e.getCause() instanceof Conversation.RefusedException refused
-              ? refused.getMessage()
-              : String.valueOf(e.getCause()));
+      if (e.getCause() instanceof Conversation.RefusedException refused) {
+        throw new ConsumerSession.SessionFailedException(refused.refusal());
+      }
+      throw new ConsumerSession.SessionFailedException(String.valueOf(e.getCause()));
     }
   }
 
@@ -144,6 +316,32 @@ public final class ProviderLink {
     } catch (StoreException e) {
       throw new ConsumerSession.SessionFailedException(
           "cannot record the promise: " + e.getMessage());
+    }
+  }
+
+  private Optional<SignedPromise> current() throws ConsumerSession.SessionFailedException {
+    try {
+      return promises.current(provider);
+    } catch (StoreException e) {
+      throw new ConsumerSession.SessionFailedException("cannot read the ledger: " + e.getMessage());
+    }
+  }
+
+  private void restore(SignedPromise previous) throws ConsumerSession.SessionFailedException {
+    try {
+      promises.restore(previous);
+    } catch (StoreException e) {
+      throw new ConsumerSession.SessionFailedException(
+          "cannot record the refusal: " + e.getMessage());
+    }
+  }
+
+  private void forget(SignedPromise refused) throws ConsumerSession.SessionFailedException {
+    try {
+      promises.forget(refused);
+    } catch (StoreException e) {
+      throw new ConsumerSession.SessionFailedException(
+          "cannot record the refusal: " + e.getMessage());
     }
   }
 
@@ -186,7 +384,21 @@ public final class ProviderLink {
     BigInteger leftover = PromiseMessages.amount(advice.getLeftover());
     BigInteger minimum = PromiseMessages.amount(advice.getMinimumPromisedAmount());
     if (minimum.compareTo(paymentStep.baseUnits()) > 0) {
-      paymentStep = Myst.ofBaseUnits(minimum);
+      // Our step is the user's: a provider asking for more is refused, never followed.
+      if (adviceRefused.getAndIncrement() == 0) {
+        LOG.warn(
+            "{} asks for payments of {}, above our step of {}: refused",
+            provider,
+            Myst.ofBaseUnits(minimum),
+            paymentStep);
+      }
+      endSessions(
+          ConsumerSession.Failure.ADVICE_ABOVE_STEP,
+          "the provider asked for payments of "
+              + Myst.ofBaseUnits(minimum)
+              + ", above our step of "
+              + paymentStep);
+      return null;
     }
     try {
       if (advice.getNewPromiseRequested()) {
@@ -195,24 +407,56 @@ public final class ProviderLink {
     } catch (ConsumerSession.SessionFailedException e) {
       LOG.warn("{}", e.getMessage());
     }
-    // Keep paid ahead of use while a session runs: pay a step when less than half a step is left.
+    // Keep paid ahead of use while a session runs: pay a step when less than half a step is left,
+    // one payment at a time (advice while one runs is dropped), never on the receiving thread,
+    // which delivers the answer the payment waits for.
     if (!sessions.isEmpty()
         && advice.getTrigger() != PaymentAdvice.Trigger.PROMISE_ACCEPTED
-        && leftover.shiftLeft(1).compareTo(paymentStep.baseUnits()) < 0) {
-      // Not on this thread: it delivers the answer the payment waits for.
-      Thread.ofVirtual()
-          .start(
-              () -> {
-                try {
-                  pay(paymentStep);
-                } catch (ConsumerSession.SessionFailedException e) {
-                  LOG.warn("payment to {} refused: {}", provider, e.getMessage());
-                } catch (InterruptedException e) {
-                  Thread.currentThread().interrupt();
-                }
-              });
+        && leftover.shiftLeft(1).compareTo(paymentStep.baseUnits()) < 0
+        && ownCountNeedsPayment()
+        && advisedPaymentRunning.compareAndSet(false, true)) {
+      Thread.ofVirtual().name("pay-" + provider).start(this::payAdvised);
     }
     return null;
+  }
+
+  /**
+   * Whether, by this side's own count (with the billing tolerance), less than half a step of what
+   * this dialogue paid is left: the provider's leftover alone never makes the consumer pay.
+   */
+  private boolean ownCountNeedsPayment() {
+    BigInteger used = BigInteger.ZERO;
+    for (ConsumerSession s : sessions.values()) {
+      used = used.add(s.allowedCost());
+    }
+    return paid.subtract(used).shiftLeft(1).compareTo(paymentStep.baseUnits()) < 0;
+  }
+
+  private void payAdvised() {
+    try {
+      pay(paymentStep, null);
+    } catch (ConsumerSession.SessionFailedException e) {
+      LOG.warn("payment to {} refused: {}", provider, e.getMessage());
+      if (e.failure() == ConsumerSession.Failure.SPEND_LIMIT) {
+        endSessions(e.failure(), e.getMessage());
+      }
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    } finally {
+      advisedPaymentRunning.set(false);
+    }
+  }
+
+  /** How many advices asking for more than our step were refused. */
+  public long adviceRefused() {
+    return adviceRefused.get();
+  }
+
+  /** The consumer ends its sessions with this provider, for a reason the user is told. */
+  void endSessions(ConsumerSession.Failure failure, String reason) {
+    for (ConsumerSession session : sessions.values()) {
+      session.endedByConsumer(failure, reason);
+    }
   }
 
   private void dialogueClosed(String reason) {

@@ -254,7 +254,12 @@ public final class ProviderSessions implements AutoCloseable {
       promises.accept(signed, new ReceivedPromises.Policy(terms.minimumPromise(), cap));
       leftover = accounts.leftover(dialogue.peer());
     } catch (PromiseRefusedException e) {
-      throw Conversation.RefusedException.withCode(e.reason().name(), e.getMessage());
+      throw new Conversation.RefusedException(
+          network.mysterium.conversation.proto.Refusal.newBuilder()
+              .setCode(e.reason().name())
+              .setReason(e.getMessage())
+              .setPayment(PromiseMessages.refused(e))
+              .build());
     } catch (StoreException e) {
       throw SessionRefusal.LEDGER_UNAVAILABLE.because("the provider's ledger is unavailable");
     }
@@ -437,15 +442,19 @@ public final class ProviderSessions implements AutoCloseable {
     return outboxes.computeIfAbsent(dialogue, d -> new Outbox(new SessionNotices(d)));
   }
 
-  /** Sends payment advice (a notice, never blocking) and remembers what was advised. */
-  public void advise(
+  /**
+   * Sends payment advice (a notice, never blocking) and remembers what was advised; the future
+   * completes when the consumer acknowledged it.
+   */
+  public java.util.concurrent.CompletableFuture<Void> advise(
       Dialogue dialogue, PaymentAdvice.Trigger trigger, BigInteger leftover, boolean newPromise) {
     if (dialogue.state() == Dialogue.State.CLOSED) {
-      return;
+      return java.util.concurrent.CompletableFuture.failedFuture(
+          new IllegalStateException("the dialogue is closed"));
     }
     Outbox outbox = outbox(dialogue);
     outbox.advised = leftover;
-    outbox.notices.post(
+    return outbox.notices.post(
         "advice " + trigger,
         Exchange.newBuilder()
             .setPaymentAdvice(

@@ -13,11 +13,20 @@ import network.mysterium.dialogue.Dialogue;
  * What the provider tells one dialogue's consumer (metering, advice, session ends), sent by a
  * thread of its own so that a consumer that stops acknowledging stalls only its own notices, never
  * the metering of others or a shutdown. Pending notices are coalesced by key (the newest metering
- * of a session replaces the older one in its place), so what waits is bounded by the sessions.
+ * of a session replaces the older one in its place), so what waits is bounded by the sessions. Each
+ * post returns when its notice (or the one that replaced it) was acknowledged, for the few callers
+ * that must wait for that (a clearing waits for the consumer to have heard the notice).
  */
 final class SessionNotices {
   private final Dialogue dialogue;
-  private final Map<String, Exchange.Builder> pending = new LinkedHashMap<>();
+
+  private record Pending(Exchange.Builder notice, CompletableFuture<Void> acknowledged) {}
+
+  private static java.util.concurrent.CancellationException dropped() {
+    return new java.util.concurrent.CancellationException("the notice was dropped: notices closed");
+  }
+
+  private final Map<String, Pending> pending = new LinkedHashMap<>();
   private Thread sender;
   private boolean closed;
 
@@ -29,22 +38,45 @@ final class SessionNotices {
     return dialogue;
   }
 
-  /** Queues a notice, replacing one not yet sent under the same key; never blocks. */
-  synchronized void post(String key, Exchange.Builder notice) {
+  /**
+   * Queues a notice, replacing one not yet sent under the same key; never blocks. The future
+   * completes when the peer acknowledged it, or fails when it was not delivered.
+   */
+  synchronized CompletableFuture<Void> post(String key, Exchange.Builder notice) {
     if (closed) {
-      return;
+      return CompletableFuture.failedFuture(dropped());
     }
-    pending.put(key, notice);
+    CompletableFuture<Void> acknowledged = new CompletableFuture<>();
+    Pending replaced = pending.put(key, new Pending(notice, acknowledged));
+    if (replaced != null) {
+      // the newer notice says what the older one said, and more
+      acknowledged.whenComplete(
+          (v, e) -> {
+            if (e == null) {
+              replaced.acknowledged().complete(null);
+            } else {
+              replaced.acknowledged().completeExceptionally(e);
+            }
+          });
+    }
     if (sender == null) {
       sender = Thread.ofVirtual().name("session-notices").start(this::drain);
     }
+    return acknowledged;
+  }
+
+  private void dropPending() {
+    for (Pending p : pending.values()) {
+      p.acknowledged().completeExceptionally(dropped());
+    }
+    pending.clear();
   }
 
   private void drain() {
     while (true) {
-      Exchange.Builder next;
+      Pending next;
       synchronized (this) {
-        Iterator<Exchange.Builder> it = pending.values().iterator();
+        Iterator<Pending> it = pending.values().iterator();
         if (!it.hasNext() || Thread.currentThread().isInterrupted()) {
           sender = null;
           notifyAll();
@@ -53,10 +85,18 @@ final class SessionNotices {
         next = it.next();
         it.remove();
       }
-      CompletableFuture<Void> sent = Conversation.notice(dialogue, next);
+      CompletableFuture<Void> sent = Conversation.notice(dialogue, next.notice());
+      sent.whenComplete(
+          (v, e) -> {
+            if (e == null) {
+              next.acknowledged().complete(null);
+            } else {
+              next.acknowledged().completeExceptionally(e);
+            }
+          });
       if (Thread.currentThread().isInterrupted()) {
         synchronized (this) {
-          pending.clear();
+          dropPending();
           sender = null;
           notifyAll();
         }
@@ -83,7 +123,7 @@ final class SessionNotices {
         }
       }
       running = sender;
-      pending.clear();
+      dropPending();
     }
     if (running != null) {
       running.interrupt(); // blocked on a full window of a silent peer

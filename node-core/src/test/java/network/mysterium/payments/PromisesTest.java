@@ -7,6 +7,7 @@ import java.math.BigInteger;
 import java.nio.file.Path;
 import java.security.SecureRandom;
 import java.time.Clock;
+import java.util.List;
 import network.mysterium.chain.ChainAccounts;
 import network.mysterium.chain.ChainWallet;
 import network.mysterium.chain.TestContracts;
@@ -17,6 +18,7 @@ import network.mysterium.contracts.MystTokenContract;
 import network.mysterium.contracts.PaymentsContract;
 import network.mysterium.contracts.anvil.Anvil;
 import network.mysterium.contracts.anvil.AnvilExtension;
+import network.mysterium.crypto.Address;
 import network.mysterium.crypto.PrivateKey;
 import network.mysterium.money.Myst;
 import network.mysterium.payments.PromiseRefusedException.Reason;
@@ -194,10 +196,11 @@ class PromisesTest {
   }
 
   @Test
-  void theSamePromiseAgainAfterACrashIsTakenOnceAndLedgersSurviveARestart() throws Exception {
+  void theSamePromiseAgainAfterARestartIsTakenOnceAndLedgersSurviveIt() throws Exception {
     SignedPromise promise = issued.pay(provider.address(), Myst.parse("0.02"));
     received.accept(promise, POLICY);
-    // the acknowledgement was lost: after a restart the consumer sends its current promise again
+    // the acknowledgement was lost: after a (clean) restart the consumer sends its current promise
+    // again (a real crash mid-write: the next test)
     consumerDb.close();
     providerDb.close();
     consumerDb = Database.open(temp.resolve("consumer.db"));
@@ -210,6 +213,86 @@ class PromisesTest {
     assertThat(taken.increment()).isEqualTo(Myst.ofBaseUnits(BigInteger.ZERO));
     assertThat(taken.uncleared()).isEqualTo(Myst.parse("0.02"));
     assertThat(pay("0.01").promise().promise().amount()).isEqualTo(Myst.parse("0.03"));
+  }
+
+  @Test
+  void ledgersKilledMidWriteReopenWithAtMostThePromiseInFlightNotYetTaken() throws Exception {
+    Path deploymentFile = temp.resolve("deployment.json");
+    deployment.write(deploymentFile);
+    Path consumerFile = temp.resolve("crash-consumer.db");
+    Path providerFile = temp.resolve("crash-provider.db");
+    List<String> command =
+        List.of(
+            ProcessHandle.current().info().command().orElse("java"),
+            "--enable-native-access=ALL-UNNAMED",
+            "--sun-misc-unsafe-memory-access=allow",
+            "-cp",
+            System.getProperty("java.class.path"),
+            PromiseLedgerCrashChild.class.getName(),
+            deploymentFile.toString(),
+            consumerFile.toString(),
+            providerFile.toString(),
+            provider.address().toString());
+    Process child = new ProcessBuilder(command).redirectErrorStream(true).start();
+    BigInteger lastTaken = BigInteger.ZERO;
+    String issuer;
+    try (java.io.BufferedReader lines =
+        new java.io.BufferedReader(
+            new java.io.InputStreamReader(
+                child.getInputStream(), java.nio.charset.StandardCharsets.UTF_8))) {
+      issuer = lines.readLine().substring("issuer ".length());
+      for (int taken = 0; taken < 300; taken++) {
+        String line = lines.readLine();
+        assertThat(line).startsWith("taken ");
+        lastTaken = new BigInteger(line.substring("taken ".length()));
+      }
+      child.destroyForcibly(); // SIGKILL while it writes the next promise
+      assertThat(child.waitFor(10, java.util.concurrent.TimeUnit.SECONDS)).isTrue();
+    } finally {
+      child.destroyForcibly();
+    }
+    assertThat(child.exitValue()).isEqualTo(137);
+    try (Database consumerAgain = Database.open(consumerFile);
+        Database providerAgain = Database.open(providerFile)) {
+      SignedPromise current = onlyIssued(consumerAgain, Address.parse(issuer));
+      assertThat(promises.isSignedByIssuer(current)).isTrue();
+      ReceivedPromises provider2 =
+          new ReceivedPromises(providerAgain, promises, provider.address(), Clock.systemUTC());
+      BigInteger held =
+          provider2.held(Address.parse(issuer)).getFirst().promise().amount().baseUnits();
+      BigInteger promised = current.promise().amount().baseUnits();
+      BigInteger step = Myst.parse("0.001").baseUnits();
+      // what was printed was committed on both sides; at most the one in flight is not yet taken
+      assertThat(held).isGreaterThanOrEqualTo(lastTaken).isLessThanOrEqualTo(promised);
+      assertThat(promised.subtract(held)).isIn(BigInteger.ZERO, step);
+      // the consumer sends its current promise again after the restart: taken, never twice
+      ReceivedPromises.Accepted again =
+          provider2.accept(
+              current, new ReceivedPromises.Policy(Myst.ofBaseUnits(step), Myst.parse("1000000")));
+      assertThat(again.increment().baseUnits()).isEqualTo(promised.subtract(held));
+      assertThat(again.uncleared().baseUnits()).isEqualTo(promised);
+    }
+  }
+
+  private static SignedPromise onlyIssued(Database db, Address issuer) throws Exception {
+    return db.transaction(
+        c -> {
+          try (var rows =
+              c.prepareStatement("SELECT benefiter, serial, amount, signature FROM issued_promises")
+                  .executeQuery()) {
+            assertThat(rows.next()).isTrue();
+            SignedPromise p =
+                new SignedPromise(
+                    new Promise(
+                        issuer,
+                        Address.parse(rows.getString(1)),
+                        rows.getLong(2),
+                        Myst.ofBaseUnits(new BigInteger(rows.getString(3)))),
+                    network.mysterium.crypto.Signature.parse(rows.getBytes(4)));
+            assertThat(rows.next()).isFalse();
+            return p;
+          }
+        });
   }
 
   private void assertRefused(SignedPromise promise, Reason reason) {

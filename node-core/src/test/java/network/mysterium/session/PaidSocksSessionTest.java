@@ -286,8 +286,11 @@ class PaidSocksSessionTest {
     for (int i = 0; i < 3; i++) {
       assertThat(curl(session.socksAddress(), url)).isEqualTo(Integer.toString(PAGE.length));
     }
-    Thread.sleep(600); // a few metering ticks
-    assertThat(session.lastMetering()).isNotNull();
+    // a metering tick after the traffic
+    await(
+        () ->
+            session.lastMetering() != null
+                && session.lastMetering().bytesToConsumer() >= 3L * PAGE.length);
     assertThat(session.lastMetering().bytesToConsumer()).isGreaterThanOrEqualTo(3L * PAGE.length);
     session.close();
 
@@ -362,7 +365,10 @@ class PaidSocksSessionTest {
     assertThat(sessions.openSessions()).containsExactly(second.sessionId());
     assertThat(link.isOpen()).isTrue();
     assertThat(curl(second.socksAddress(), url)).isEqualTo(Integer.toString(PAGE.length));
-    Thread.sleep(500);
+    await(
+        () ->
+            second.lastMetering() != null
+                && second.lastMetering().bytesToConsumer() >= 2L * PAGE.length);
     assertThat(second.lastMetering().sessionId()).isEqualTo(second.sessionId());
     assertThat(second.lastMetering().bytesToConsumer()).isGreaterThanOrEqualTo(2L * PAGE.length);
 
@@ -397,6 +403,31 @@ class PaidSocksSessionTest {
   @Test
   void aSessionWithoutPaymentIsRefusedAndAProviderThatVanishesEndsTheSession() throws Exception {
     startProvider("0.02", Myst.parse("0"), Duration.ofSeconds(2));
+    // a consumer that asks for a session without paying first (no trial here): refused
+    PrivateKey freeRiderKey = key();
+    Database freeRiderDb = Database.open(temp.resolve("free-rider.db"));
+    resources.add(freeRiderDb);
+    Dialogues unpaid = node(freeRiderKey, peer -> new Conversation(Conversation.Services.none()));
+    ProviderLink freeRider =
+        ProviderLink.open(
+            unpaid,
+            provider.address(),
+            ConsumerSession.contactOf(proposal),
+            new IssuedPromises(freeRiderDb, promises, freeRiderKey, Clock.systemUTC()),
+            Myst.parse("0.05"),
+            Duration.ofSeconds(10));
+    assertThatThrownBy(
+            () ->
+                freeRider.ask(
+                    network.mysterium.conversation.proto.Exchange.newBuilder()
+                        .setSessionRequest(
+                            network.mysterium.session.proto.SessionRequest.newBuilder()
+                                .setServiceType("socks5")
+                                .setProposalSerial(proposal.serial()))))
+        .isInstanceOf(ConsumerSession.SessionFailedException.class)
+        .hasMessageStartingWith("LEFTOVER_EXHAUSTED");
+    assertThat(sessions.openSessions()).isEmpty();
+    freeRider.close();
     ConsumerSession session = connect();
     providerNode.close(); // the provider goes away
     assertThat(session.closedByProvider().get(60, TimeUnit.SECONDS)).contains("closed");
@@ -427,5 +458,17 @@ class PaidSocksSessionTest {
     double rate = bytes / seconds;
     // the burst (a quarter second) lets the first 62.5 kB pass at once: 1 MiB takes >= 3.9 s
     assertThat(rate).isLessThanOrEqualTo(250_000 * 1.10).isGreaterThanOrEqualTo(250_000 * 0.7);
+  }
+
+  private interface Condition {
+    boolean holds() throws Exception;
+  }
+
+  private static void await(Condition condition) throws Exception {
+    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(20);
+    while (!condition.holds()) {
+      assertThat(System.nanoTime()).as("waited 20 s").isLessThan(deadline);
+      Thread.sleep(20);
+    }
   }
 }

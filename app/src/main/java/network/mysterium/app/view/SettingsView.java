@@ -134,6 +134,16 @@ public final class SettingsView {
               }
             });
 
+    // what a provider can take at most (issue 16 item 4): the limits every connection runs under
+    network.mysterium.session.SpendLimit limits = network.mysterium.session.SpendLimit.defaults();
+    Label spendLimit =
+        new Label(
+            messages.get(
+                "app.settings.spend-limit.value", limits.perSession(), limits.perProvider()));
+    spendLimit.setId("settings-spend-limit");
+    spendLimit.setWrapText(true);
+    spendLimit.setAccessibleText(spendLimit.getText());
+
     Label chainLabel = new Label(current.rpc().toString());
     chainLabel.setId("settings-chain");
     Label deployment = new Label(current.deploymentFile(store.dataDir()).toString());
@@ -152,9 +162,10 @@ public final class SettingsView {
     grid.addRow(3, new Label(), new javafx.scene.layout.VBox(4, killSwitch, tunnelRights));
     grid.addRow(4, Views.label(messages, "app.settings.dns"), dns);
     grid.addRow(5, Views.label(messages, "app.settings.login"), login);
-    grid.addRow(6, Views.label(messages, "app.settings.chain"), chainLabel);
-    grid.addRow(7, Views.label(messages, "app.settings.deployment"), deployment);
-    grid.addRow(8, Views.label(messages, "app.settings.data-dir"), dataDir);
+    grid.addRow(6, Views.label(messages, "app.settings.spend-limit"), spendLimit);
+    grid.addRow(7, Views.label(messages, "app.settings.chain"), chainLabel);
+    grid.addRow(8, Views.label(messages, "app.settings.deployment"), deployment);
+    grid.addRow(9, Views.label(messages, "app.settings.data-dir"), dataDir);
     return Views.page(
         Views.heading(messages, "app.nav.settings"),
         grid,

@@ -11,6 +11,7 @@ import java.util.Optional;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicReference;
 import network.mysterium.cli.ChainOptions;
 import network.mysterium.cli.MysteriumCommand;
 import network.mysterium.cli.Stopping;
@@ -33,6 +34,7 @@ import network.mysterium.service.tunnel.WireGuardBackend;
 import network.mysterium.service.tunnel.WireGuardClient;
 import network.mysterium.session.ConsumerSession;
 import network.mysterium.session.SessionEvents;
+import network.mysterium.session.SpendLimit;
 import network.mysterium.store.Database;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -75,6 +77,20 @@ public final class ConnectCommand implements Callable<Integer> {
       paramLabel = "MYST",
       descriptionKey = "payment-step")
   private String paymentStep;
+
+  @Option(
+      names = "--max-spend",
+      defaultValue = "1",
+      paramLabel = "MYST",
+      descriptionKey = "max-spend")
+  private String maxSpend;
+
+  @Option(
+      names = "--max-spend-per-provider",
+      defaultValue = "2",
+      paramLabel = "MYST",
+      descriptionKey = "max-spend-per-provider")
+  private String maxSpendPerProvider;
 
   @Option(
       names = "--socks-port",
@@ -146,56 +162,51 @@ public final class ConnectCommand implements Callable<Integer> {
       if (found.isEmpty()) {
         throw new UserError("error.no-provider", country == null ? "-" : country, type);
       }
-      CountDownLatch ended = new CountDownLatch(1);
-      ConsumerSession session;
+      SpendLimit limit;
       try {
-        session =
-            node.connect(
-                found,
-                Myst.parse(paymentStep),
-                printing(ended),
-                new Connector.Attempts() {
-                  @Override
-                  public void trying(ServiceProposal candidate) {
-                    root.say(
-                        "connect.trying",
-                        candidate.provider(),
-                        candidate.providedFrom().country(),
-                        candidate.pricePerUnit(),
-                        root.environment().messages().get("unit." + candidate.metering()));
-                  }
-
-                  @Override
-                  public void failed(ServiceProposal candidate, String reason) {
-                    root.say("connect.failed", candidate.provider(), reason);
-                  }
-                },
-                Duration.ofSeconds(15),
-                (serviceType, contact) ->
-                    tunnel
-                        ? new WireGuardClient(
-                            new WireGuardClient.Settings(
-                                tunnelInterface, !noKillSwitch, Duration.ofSeconds(10)),
-                            new HostNetwork(),
-                            contact)
-                        : new Socks5Client(
-                            new InetSocketAddress(InetAddress.getLoopbackAddress(), socksPort)));
-      } catch (Connector.NoProviderException e) {
-        throw new UserError("error.connect", e.getMessage());
-      } catch (InterruptedException e) {
-        if (stopping.requested()) {
-          return 0; // stopped while connecting: nothing is open yet
-        }
-        throw e;
+        limit = new SpendLimit(Myst.parse(maxSpend), Myst.parse(maxSpendPerProvider));
+      } catch (IllegalArgumentException e) {
+        throw new UserError("error.max-spend", e.getMessage());
       }
-      if (tunnel) {
-        root.say("connect.tunnel", session.client().describe());
-      } else {
-        root.say("connect.connected", Integer.toString(session.socksAddress().getPort()));
-      }
-      session.closedByProvider().thenRun(ended::countDown);
+      node.spendLimit(limit);
+      root.say("connect.limits", limit.perSession(), limit.perProvider());
+      List<ProposalIndex.Listing> candidates = new java.util.ArrayList<>(found);
       long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(runForSeconds);
-      stopping.await(Duration.ofSeconds(runForSeconds), ended);
+      CountDownLatch ended;
+      ConsumerSession session;
+      while (true) {
+        ended = new CountDownLatch(1);
+        try {
+          session = open(node, candidates, ended, tunnel);
+        } catch (InterruptedException e) {
+          if (stopping.requested()) {
+            return 0; // stopped while connecting: nothing is open yet
+          }
+          throw e;
+        }
+        if (tunnel) {
+          root.say("connect.tunnel", session.client().describe());
+        } else {
+          root.say("connect.connected", Integer.toString(session.socksAddress().getPort()));
+        }
+        session.closedByProvider().thenRun(ended::countDown);
+        stopping.await(
+            runForSeconds > 0
+                ? Duration.ofNanos(Math.max(1, deadline - System.nanoTime()))
+                : Duration.ZERO,
+            ended);
+        if (stopping.requested() || ended.getCount() != 0 || session.endedBy() == null) {
+          break;
+        }
+        // this side left the provider (overbilled, advice above the step, the limit): the next
+        session.close();
+        Address left = session.provider();
+        candidates.removeIf(l -> l.proposal().provider().equals(left));
+        if (candidates.isEmpty()) {
+          throw new UserError("error.connect", session.closedByProvider().getNow("-"));
+        }
+        root.say("connect.failing-over", left);
+      }
       if (!stopping.requested() && ended.getCount() == 0 && tunnel && !noKillSwitch) {
         // lost, not disconnected: nothing may leave outside the tunnel until the user says so
         root.say("connect.kill-switch-holding");
@@ -212,7 +223,53 @@ public final class ConnectCommand implements Callable<Integer> {
     return 0;
   }
 
-  private SessionEvents printing(CountDownLatch ended) {
+  private ConsumerSession open(
+      ConsumerNode node,
+      List<ProposalIndex.Listing> candidates,
+      CountDownLatch ended,
+      boolean tunnel)
+      throws InterruptedException {
+    AtomicReference<ConsumerSession> opened = new AtomicReference<>();
+    try {
+      ConsumerSession session =
+          node.connect(
+              candidates,
+              Myst.parse(paymentStep),
+              printing(ended, opened),
+              new Connector.Attempts() {
+                @Override
+                public void trying(ServiceProposal candidate) {
+                  root.say(
+                      "connect.trying",
+                      candidate.provider(),
+                      candidate.providedFrom().country(),
+                      candidate.pricePerUnit(),
+                      root.environment().messages().get("unit." + candidate.metering()));
+                }
+
+                @Override
+                public void failed(ServiceProposal candidate, String reason) {
+                  root.say("connect.failed", candidate.provider(), reason);
+                }
+              },
+              Duration.ofSeconds(15),
+              (serviceType, contact) ->
+                  tunnel
+                      ? new WireGuardClient(
+                          new WireGuardClient.Settings(
+                              tunnelInterface, !noKillSwitch, Duration.ofSeconds(10)),
+                          new HostNetwork(),
+                          contact)
+                      : new Socks5Client(
+                          new InetSocketAddress(InetAddress.getLoopbackAddress(), socksPort)));
+      opened.set(session);
+      return session;
+    } catch (Connector.NoProviderException e) {
+      throw new UserError("error.connect", e.getMessage());
+    }
+  }
+
+  private SessionEvents printing(CountDownLatch ended, AtomicReference<ConsumerSession> opened) {
     return new SessionEvents() {
       private long lastShown;
 
@@ -232,7 +289,9 @@ public final class ConnectCommand implements Callable<Integer> {
 
       @Override
       public void sessionClosed(Address peer, String sessionId, String reason, Metering last) {
-        root.say("connect.closed", reason);
+        ConsumerSession session = opened.get();
+        boolean ours = session != null && session.endedBy() != null;
+        root.say(ours ? "connect.left" : "connect.closed", reason);
         ended.countDown();
       }
     };
