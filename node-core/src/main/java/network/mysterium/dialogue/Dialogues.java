@@ -88,6 +88,11 @@ public final class Dialogues implements AutoCloseable {
     return channel.localContact();
   }
 
+  /** Datagrams refused before any dialogue saw them, by reason (floods, replays, strangers). */
+  public network.mysterium.messaging.RejectionCounters rejections() {
+    return messenger.rejections();
+  }
+
   /** The largest message a dialogue carries. */
   public static int maxMessageBytes() {
     return Messenger.maxPayloadBytes() - 64;
@@ -212,5 +217,6 @@ public final class Dialogues implements AutoCloseable {
         intake.close();
       }
     }
+    messenger.stop(); // after the intake: nothing is accepted once the floor is written
   }
 }

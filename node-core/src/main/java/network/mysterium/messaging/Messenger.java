@@ -85,6 +85,11 @@ public final class Messenger {
     return address;
   }
 
+  /** Stops: what the replay guard must remember across a restart is written exactly. */
+  public void stop() {
+    replays.stop();
+  }
+
   public RejectionCounters rejections() {
     return rejections;
   }

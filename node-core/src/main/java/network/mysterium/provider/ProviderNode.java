@@ -371,6 +371,11 @@ public final class ProviderNode implements AutoCloseable {
     return dialogues.contact();
   }
 
+  /** Datagrams refused on the messaging port, by reason. */
+  public network.mysterium.messaging.RejectionCounters datagramRejections() {
+    return dialogues.rejections();
+  }
+
   /** How many sessions are open now. */
   public int activeSessions() {
     return sessions.openSessions().size();
@@ -406,7 +411,9 @@ public final class ProviderNode implements AutoCloseable {
                 accounts.leftover(consumer),
                 true)
             .get(NOTICE_ACKNOWLEDGED_WITHIN.toMillis(), TimeUnit.MILLISECONDS);
-      } catch (ExecutionException | TimeoutException e) {
+      } catch (ExecutionException
+          | TimeoutException
+          | java.util.concurrent.CancellationException e) {
         // closed or silent: the freeze stands, and the consumer resyncs from the chain
         LOG.debug("{} did not acknowledge the clearing notice: {}", consumer, e.toString());
       }

@@ -22,8 +22,8 @@ final class SessionNotices {
 
   private record Pending(Exchange.Builder notice, CompletableFuture<Void> acknowledged) {}
 
-  private static java.util.concurrent.CancellationException dropped() {
-    return new java.util.concurrent.CancellationException("the notice was dropped: notices closed");
+  private static IllegalStateException dropped() {
+    return new IllegalStateException("the notice was dropped: the dialogue's notices are closed");
   }
 
   private final Map<String, Pending> pending = new LinkedHashMap<>();

@@ -82,6 +82,27 @@ class ReplayGuardTest {
   }
 
   @Test
+  void afterACleanStopPeersAreHeardAtOnceAndTheCapturedDatagramStillRefused() throws Exception {
+    MovingClock clock = new MovingClock();
+    Messenger aliceSide =
+        new Messenger(alice, everyone, true, Duration.ofSeconds(60), clock, random);
+    Path floorFile = dir.resolve("replay-floor");
+    byte[] captured = aliceSide.seal(bob.address(), "test", new byte[] {1});
+    Messenger first = bobWith(clock, ReplayFloor.file(floorFile));
+    first.open(captured);
+    first.stop(); // a clean stop writes the newest accepted timestamp, not the lease ahead of it
+
+    Messenger restarted = bobWith(clock, ReplayFloor.file(floorFile));
+    assertThatThrownBy(() -> restarted.open(captured))
+        .isInstanceOfSatisfying(
+            RejectedDatagramException.class,
+            e -> assertThat(e.reason()).isEqualTo(Rejection.STALE));
+    clock.millis += 1; // the consumer's next message, a millisecond later: no lease to wait out
+    Message fresh = restarted.open(aliceSide.seal(bob.address(), "test", new byte[] {2}));
+    assertThat(fresh.payload()).containsExactly(2);
+  }
+
+  @Test
   void oneSenderCannotGrowTheGuardPastItsShareAndIdsExpireWithTheirTimestamps() throws Exception {
     MovingClock clock = new MovingClock();
     ReplayGuard guard =
