@@ -58,9 +58,7 @@ public final class DatagramIntake implements Channel.Receiver, AutoCloseable {
   /** On the channel's thread: cheap checks, rate limit, queue. Never blocks. */
   @Override
   public void receive(byte[] datagram, Contact from) {
-    try {
-      messenger.screen(datagram);
-    } catch (RejectedDatagramException e) {
+    if (messenger.screen(datagram) != null) {
       return; // counted by the messenger
     }
     if (!admit(from.address().getAddress())) {

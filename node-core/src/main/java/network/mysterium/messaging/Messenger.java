@@ -32,6 +32,9 @@ public final class Messenger {
 
   static final int VERSION = 1;
 
+  /** An ephemeral key, IV, a minimal signed envelope and the tag: anything shorter is no ECDH. */
+  private static final int MIN_SEALED_BYTES = Ecies.OVERHEAD + 65 + 40;
+
   private final PrivateKey identity;
   private final Address address;
   private final PublicKeyDirectory directory;
@@ -152,17 +155,20 @@ public final class Messenger {
   }
 
   /**
-   * The cheap checks of {@link #open} (size, framing, version, recipient, ciphertext length), for
-   * the receive thread to run before it queues a datagram for the expensive ones (ECDH, signature
-   * recovery, registry lookup). Refusals are counted.
+   * The receive thread's check of an unauthenticated datagram: size, framing and recipient, read
+   * straight from the bytes, without parsing, allocating or throwing (a flood of garbage costs a
+   * few comparisons each). Senders write the three fields first and in field order, as every
+   * protobuf encoder does: version, recipient, sealed; later fields may follow. Counts what it
+   * refuses.
+   *
+   * @return null when the datagram is worth opening, else why not
    */
-  public void screen(byte[] datagram) throws RejectedDatagramException {
-    try {
-      screened(datagram);
-    } catch (RejectedDatagramException e) {
-      rejections.count(e.reason());
-      throw e;
+  public Rejection screen(byte[] datagram) {
+    Rejection refused = DatagramHeader.check(datagram, address.toBytes(), MIN_SEALED_BYTES);
+    if (refused != null) {
+      rejections.count(refused);
     }
+    return refused;
   }
 
   /** Counts a datagram that the receive path dropped unopened (rate limit, full queue). */
@@ -182,9 +188,7 @@ public final class Messenger {
     if (!Arrays.equals(datagram.getRecipient().toByteArray(), address.toBytes())) {
       throw new RejectedDatagramException(Rejection.WRONG_RECIPIENT, "addressed to someone else");
     }
-    // Shorter than an ephemeral key, IV, a minimal signed envelope and the tag: not worth an ECDH.
-    if (datagram.getSealed().size() < Ecies.OVERHEAD + 65 + 40
-        || datagram.getSealed().byteAt(0) != 0x04) {
+    if (datagram.getSealed().size() < MIN_SEALED_BYTES || datagram.getSealed().byteAt(0) != 0x04) {
       throw new RejectedDatagramException(Rejection.MALFORMED, "sealed part too short");
     }
     return datagram;

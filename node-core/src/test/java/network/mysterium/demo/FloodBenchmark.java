@@ -88,6 +88,9 @@ class FloodBenchmark {
         report.append(phase(network, web, provider, flood, file, port)).append('\n');
       }
       System.out.print(report);
+      System.out.println(
+          "BENCHMARK flood machine load average (1, 5, 15 min): "
+              + Files.readString(Path.of("/proc/loadavg")).strip());
     }
   }
 
@@ -110,7 +113,6 @@ class FloodBenchmark {
     long[] before = snapshot(counters);
     Process flooder = file == null ? null : startFlooder(port, file);
     String sent = "-";
-    double floodCpu = 0;
     double nodeCpuFlood;
     double nodeCpuIdle;
     try {
@@ -147,7 +149,6 @@ class FloodBenchmark {
           sent = String.valueOf(out.readLine());
         }
         flooder.waitFor();
-        floodCpu = flooder.info().totalCpuDuration().map(Duration::toMillis).orElse(0L) / 1000.0;
         flooder.destroyForcibly();
       }
     }
@@ -163,7 +164,7 @@ class FloodBenchmark {
     return String.format(
         "BENCHMARK flood %-8s at %d/s: connect to first byte median %.1f ms (max %.1f), bulk %d MiB"
             + " median %.0f MB/s (%d fresh consumers); node process %.2f cores with the flood on"
-            + " and nothing else running, %.2f cores after it; flooder %s, its CPU %.1f s;"
+            + " and nothing else running, %.2f cores after it; flooder %s;"
             + " refused:%s",
         flood,
         flood == Flood.NONE ? 0 : RATE,
@@ -175,7 +176,6 @@ class FloodBenchmark {
         nodeCpuFlood,
         nodeCpuIdle,
         sent,
-        floodCpu,
         refused);
   }
 

@@ -15,8 +15,8 @@ import java.util.List;
 /**
  * The flood for {@link FloodBenchmark}, in a process of its own so that its CPU is not the node's:
  * sends the datagrams of a file (each prefixed by its length), round robin, from 127.0.0.2 to a
- * port on 127.0.0.1 at a rate, until its standard input closes; then prints how many it sent.
- * {@code Flooder PORT PER_SECOND FILE}
+ * port on 127.0.0.1 at a rate, until its standard input closes; then prints how many it sent and
+ * the CPU it used. {@code Flooder PORT PER_SECOND FILE}
  */
 public final class Flooder {
   private Flooder() {}
@@ -61,7 +61,12 @@ public final class Flooder {
       }
     }
     double seconds = (System.nanoTime() - t0) / 1e9;
-    System.out.printf("sent %d in %.3f s%n", sent, seconds);
+    // Its own CPU, read while it runs: the parent cannot read a process's CPU after it exited.
+    var os =
+        (com.sun.management.OperatingSystemMXBean)
+            java.lang.management.ManagementFactory.getOperatingSystemMXBean();
+    System.out.printf(
+        "sent %d in %.3f s, using %.1f s of CPU%n", sent, seconds, os.getProcessCpuTime() / 1e9);
   }
 
   private static List<ByteBuffer> read(Path file) throws IOException {
