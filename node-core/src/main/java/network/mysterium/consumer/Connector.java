@@ -55,15 +55,16 @@ public final class Connector {
     for (ServiceProposal candidate : candidates) {
       attempts.trying(candidate);
       try {
+        ProviderLink link = links.linkTo(candidate);
         ServiceClient client;
         try {
-          client =
-              clients.create(
-                  candidate.serviceType(), ConsumerSession.contactOf(candidate).address());
+          // At the contact that answered: the service's data channel goes to the same host.
+          client = clients.create(candidate.serviceType(), link.contact().address());
         } catch (IOException e) {
+          link.closeIfIdle();
           throw new ConsumerSession.SessionFailedException(e.getMessage());
         }
-        return ConsumerSession.open(links.linkTo(candidate), candidate, events, client);
+        return ConsumerSession.open(link, candidate, events, client);
       } catch (ConsumerSession.SessionFailedException e) {
         attempts.failed(candidate, e.getMessage());
         reasons.add(candidate.provider() + ": " + e.getMessage());

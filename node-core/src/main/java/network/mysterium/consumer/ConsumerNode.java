@@ -130,7 +130,7 @@ public final class ConsumerNode implements AutoCloseable {
         ProviderLink.open(
             dialogues,
             proposal.provider(),
-            ConsumerSession.contactOf(proposal),
+            ConsumerSession.contactsOf(proposal, dialogues.contact()),
             promises,
             paymentStep,
             timeout,

@@ -107,6 +107,7 @@ public final class Conversation implements Dialogue.Handler {
   /** Binds the dialogue this conversation runs on (the one it handles). */
   public Conversation on(Dialogue dialogue) {
     this.dialogue = dialogue;
+    closedReason = null; // an attempt before it (another contact) may have closed
     return this;
   }
 
@@ -223,6 +224,10 @@ public final class Conversation implements Dialogue.Handler {
 
   @Override
   public void onClosed(Dialogue from, String reason) {
+    Dialogue bound = dialogue;
+    if (bound != null && from != bound) {
+      return; // an earlier attempt, replaced: this conversation runs on another dialogue
+    }
     closedReason = reason;
     for (CompletableFuture<Exchange> waiting : pending.values()) {
       waiting.completeExceptionally(new RefusedException("dialogue closed: " + reason));

@@ -9,8 +9,8 @@ import network.mysterium.discovery.proto.IndexQuery;
 final class IndexQueries {
   private IndexQueries() {}
 
-  static IndexQuery encode(ProposalIndex.Query query) {
-    IndexQuery.Builder b = IndexQuery.newBuilder();
+  static IndexQuery encode(ProposalIndex.Query query, int offset) {
+    IndexQuery.Builder b = IndexQuery.newBuilder().setOffset(offset);
     query.serviceType().ifPresent(b::setServiceType);
     query.providedFrom().ifPresent(b::setProvidedFrom);
     query.origin().ifPresent(b::setOrigin);

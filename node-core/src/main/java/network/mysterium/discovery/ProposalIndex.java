@@ -60,6 +60,20 @@ public final class ProposalIndex {
           limit);
     }
 
+    /** The same query for at most {@code limit} listings. */
+    public Query withLimit(int limit) {
+      return new Query(
+          serviceType,
+          providedFrom,
+          origin,
+          asn,
+          metering,
+          maxPricePerUnit,
+          minBandwidthKbps,
+          preferredFirst,
+          limit);
+    }
+
     /** Whether a proposal meets the query (what the SQL search selects, in Java). */
     public boolean matches(ServiceProposal p) {
       return serviceType.map(p.serviceType()::equals).orElse(true)

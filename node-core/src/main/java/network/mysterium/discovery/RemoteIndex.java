@@ -18,6 +18,9 @@ public final class RemoteIndex {
   /** What came back: the listings that passed, and how many did not. */
   public record Answer(List<ProposalIndex.Listing> listings, long headBlock, int dropped) {}
 
+  /** A search asks at most this many pages, whatever the node answers. */
+  static final int MAX_PAGES = 64;
+
   private final Conversation conversation;
   private final SignedProposals verifier;
   private final Duration timeout;
@@ -28,12 +31,55 @@ public final class RemoteIndex {
     this.timeout = timeout;
   }
 
+  /**
+   * Up to {@code query.limit()} listings, asked page by page (an answer holds what fits one
+   * message); stops when the node says there are no more, or when a page does not move on.
+   */
   public Answer search(ProposalIndex.Query query) throws Conversation.RefusedException {
+    List<ProposalIndex.Listing> listings = new ArrayList<>();
+    int dropped = 0;
+    long head = 0;
+    int offset = 0;
+    int received = 0;
+    for (int page = 0; page < MAX_PAGES && received < query.limit(); page++) {
+      IndexResult result = page(query.withLimit(query.limit() - received), offset);
+      head = Math.max(head, result.getHeadBlock());
+      received += result.getListingsCount();
+      for (IndexListing entry : result.getListingsList()) {
+        byte[] signed = entry.getSignedProposal().toByteArray();
+        try {
+          ServiceProposal proposal = verifier.verifySigned(signed);
+          if (query.matches(proposal) && listings.size() < query.limit()) {
+            listings.add(
+                new ProposalIndex.Listing(proposal, entry.getAnnouncedBlock(), false, signed));
+          } else {
+            dropped++;
+          }
+        } catch (SignedProposals.RejectedProposalException e) {
+          dropped++;
+        }
+      }
+      int next = result.getNextOffset();
+      if (next <= offset || result.getListingsCount() == 0) {
+        break; // no more, or a node that does not move on
+      }
+      offset = next;
+    }
+    // Cheapest first (per-MB and per-second prices as their hourly cost), whatever order the node
+    // sent them in.
+    listings.sort(
+        Comparator.comparing(ProposalIndex.Listing::proposal, ComparablePrice.CHEAPEST_FIRST));
+    return new Answer(List.copyOf(listings), head, dropped);
+  }
+
+  private IndexResult page(ProposalIndex.Query query, int offset)
+      throws Conversation.RefusedException {
     Exchange response;
     try {
       response =
           conversation
-              .request(Exchange.newBuilder().setIndexQuery(IndexQueries.encode(query)), timeout)
+              .request(
+                  Exchange.newBuilder().setIndexQuery(IndexQueries.encode(query, offset)), timeout)
               .join();
     } catch (java.util.concurrent.CompletionException e) {
       if (e.getCause() instanceof Conversation.RefusedException refused) {
@@ -45,27 +91,6 @@ public final class RemoteIndex {
       throw new Conversation.RefusedException(
           "expected an index result, got " + response.getBodyCase());
     }
-    IndexResult result = response.getIndexResult();
-    List<ProposalIndex.Listing> listings = new ArrayList<>();
-    int dropped = 0;
-    for (IndexListing entry : result.getListingsList()) {
-      byte[] signed = entry.getSignedProposal().toByteArray();
-      try {
-        ServiceProposal proposal = verifier.verifySigned(signed);
-        if (query.matches(proposal)) {
-          listings.add(
-              new ProposalIndex.Listing(proposal, entry.getAnnouncedBlock(), false, signed));
-        } else {
-          dropped++;
-        }
-      } catch (SignedProposals.RejectedProposalException e) {
-        dropped++;
-      }
-    }
-    // Cheapest first (per-MB and per-second prices as their hourly cost), whatever order the node
-    // sent them in.
-    listings.sort(
-        Comparator.comparing(ProposalIndex.Listing::proposal, ComparablePrice.CHEAPEST_FIRST));
-    return new Answer(List.copyOf(listings), result.getHeadBlock(), dropped);
+    return response.getIndexResult();
   }
 }

@@ -5,7 +5,9 @@ import java.io.IOException;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.HexFormat;
+import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicReference;
@@ -27,6 +29,8 @@ import network.mysterium.session.proto.SessionAccepted;
 import network.mysterium.session.proto.SessionClose;
 import network.mysterium.session.proto.SessionConfirmation;
 import network.mysterium.session.proto.SessionRequest;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * The consumer's side of one session (whitepaper 6.6.3), over a {@link ProviderLink} that it may
@@ -35,6 +39,8 @@ import network.mysterium.session.proto.SessionRequest;
  * metering, and closes cleanly.
  */
 public final class ConsumerSession implements AutoCloseable {
+  private static final Logger LOG = LoggerFactory.getLogger(ConsumerSession.class);
+
   /** A session could not be opened: why, in words for the user. */
   public static final class SessionFailedException extends Exception {
     private final Failure failure;
@@ -110,7 +116,12 @@ public final class ConsumerSession implements AutoCloseable {
       throws SessionFailedException, InterruptedException {
     ProviderLink link =
         ProviderLink.open(
-            dialogues, proposal.provider(), contactOf(proposal), promises, paymentStep, timeout);
+            dialogues,
+            proposal.provider(),
+            contactsOf(proposal, dialogues.contact()),
+            promises,
+            paymentStep,
+            timeout);
     return open(
         link,
         proposal,
@@ -147,12 +158,65 @@ public final class ConsumerSession implements AutoCloseable {
     }
   }
 
+  /**
+   * The contacts of a proposal that a node on {@code local} can use, in the provider's order: the
+   * same channel type, and an address family the local socket reaches (an IPv4 socket cannot send
+   * to IPv6, nor a socket bound to one IPv6 address to IPv4). Contacts this node cannot read (a
+   * newer scheme) are skipped, not fatal: another may work.
+   */
+  public static List<Contact> contactsOf(ServiceProposal proposal, Contact local)
+      throws SessionFailedException {
+    List<Contact> usable = new ArrayList<>();
+    for (String text : proposal.contacts()) {
+      Contact contact;
+      try {
+        contact = Contact.parse(text);
+      } catch (IllegalArgumentException e) {
+        continue;
+      }
+      if (contact.type().equals(local.type()) && reaches(local, contact)) {
+        usable.add(contact);
+      }
+    }
+    if (usable.isEmpty()) {
+      throw new SessionFailedException(
+          "none of the provider's contacts "
+              + proposal.contacts()
+              + " is reachable from this node's "
+              + local);
+    }
+    return usable;
+  }
+
+  private static boolean reaches(Contact local, Contact remote) {
+    InetAddress from = local.address().getAddress();
+    InetAddress to = remote.address().getAddress();
+    if (from instanceof java.net.Inet6Address && from.isAnyLocalAddress()) {
+      return true; // a dual-stack wildcard socket sends to both families
+    }
+    return from.getClass() == to.getClass();
+  }
+
+  private static boolean beyondDeposit(SessionFailedException e) {
+    return e.paymentRefused() != null
+        && e.paymentRefused().getReason() == PaymentRefused.Reason.EXPOSURE_CAP;
+  }
+
   private void start(ServiceProposal proposal) throws SessionFailedException, InterruptedException {
     if (!proposal.serviceType().equals(client.serviceType())) {
       throw new SessionFailedException(
           "the proposal is for " + proposal.serviceType() + ", not " + client.serviceType());
     }
-    link.pay(link.paymentStep(), this);
+    try {
+      link.pay(link.paymentStep(), this);
+    } catch (SessionFailedException e) {
+      if (!beyondDeposit(e)) {
+        throw e;
+      }
+      // Nothing deposited (or all of it promised elsewhere): a provider with a free trial serves
+      // until the trial is used up, and says so when it is not offering one.
+      LOG.info("the provider takes no promise above this identity's deposit: asking for its trial");
+    }
     Exchange answer =
         link.ask(
             Exchange.newBuilder()

@@ -37,6 +37,9 @@ import org.slf4j.LoggerFactory;
 public final class ProviderLink {
   private static final Logger LOG = LoggerFactory.getLogger(ProviderLink.class);
 
+  /** The least time a contact has to answer before the next is tried. */
+  static final Duration LEAST_PER_CONTACT = Duration.ofSeconds(3);
+
   /** How far a provider's (uncheckable) figures may move our serial in one refusal. */
   static final long MAX_SERIAL_SKIP = 1000;
 
@@ -56,6 +59,8 @@ public final class ProviderLink {
   private volatile BigInteger paid = BigInteger.ZERO; // accepted on this dialogue
   private volatile BigInteger atRisk = BigInteger.ZERO; // signed, not taken, maybe clearable
   private volatile Dialogue dialogue;
+  private volatile Contact contact;
+  private volatile boolean opening;
   private volatile boolean closed;
 
   private ProviderLink(
@@ -89,10 +94,22 @@ public final class ProviderLink {
       Myst paymentStep,
       Duration timeout)
       throws ConsumerSession.SessionFailedException, InterruptedException {
+    return open(dialogues, provider, List.of(contact), promises, paymentStep, timeout);
+  }
+
+  /** Opens the dialogue with the provider at the first of its contacts that answers. */
+  public static ProviderLink open(
+      Dialogues dialogues,
+      Address provider,
+      List<Contact> contacts,
+      IssuedPromises promises,
+      Myst paymentStep,
+      Duration timeout)
+      throws ConsumerSession.SessionFailedException, InterruptedException {
     return open(
         dialogues,
         provider,
-        contact,
+        contacts,
         promises,
         paymentStep,
         timeout,
@@ -101,28 +118,46 @@ public final class ProviderLink {
   }
 
   /**
-   * Opens the dialogue; its first payment is a new serial above what the chain says was cleared, so
-   * a provider that cleared after the last dialogue (or a fresh ledger) never refuses it.
+   * Opens the dialogue at the first of the provider's contacts that answers, in their order (each
+   * has an equal share of {@code timeout}, at least {@link #LEAST_PER_CONTACT}); its first payment
+   * is a new serial above what the chain says was cleared, so a provider that cleared after the
+   * last dialogue (or a fresh ledger) never refuses it.
    */
   public static ProviderLink open(
       Dialogues dialogues,
       Address provider,
-      Contact contact,
+      List<Contact> contacts,
       IssuedPromises promises,
       Myst paymentStep,
       Duration timeout,
       ClearedSerials chain,
       SpendLimit limit)
       throws ConsumerSession.SessionFailedException, InterruptedException {
+    if (contacts.isEmpty()) {
+      throw new ConsumerSession.SessionFailedException("the provider lists no usable contact");
+    }
     ProviderLink link = new ProviderLink(provider, promises, paymentStep, timeout, chain, limit);
-    try {
-      link.dialogue =
-          dialogues
-              .open(provider, contact, link.conversation)
-              .get(timeout.toMillis(), TimeUnit.MILLISECONDS);
-    } catch (java.util.concurrent.ExecutionException | java.util.concurrent.TimeoutException e) {
+    long each = Math.max(LEAST_PER_CONTACT.toMillis(), timeout.toMillis() / contacts.size());
+    link.opening = true;
+    for (Contact contact : contacts) {
+      try {
+        // A later attempt replaces the one before: its close is not this link's end (opening).
+        link.dialogue =
+            dialogues
+                .open(provider, contact, link.conversation)
+                .get(Math.min(each, timeout.toMillis()), TimeUnit.MILLISECONDS);
+        link.contact = contact;
+        break;
+      } catch (java.util.concurrent.ExecutionException | java.util.concurrent.TimeoutException e) {
+        LOG.debug("provider {} did not answer at {}", provider, contact);
+      }
+    }
+    link.opening = false;
+    if (link.dialogue == null) {
       link.closed = true;
-      throw new ConsumerSession.SessionFailedException("the provider did not answer at " + contact);
+      throw new ConsumerSession.SessionFailedException(
+          "the provider did not answer at "
+              + String.join(", ", contacts.stream().map(Contact::toString).toList()));
     }
     link.conversation.on(link.dialogue);
     link.startSerialAboveCleared();
@@ -149,6 +184,11 @@ public final class ProviderLink {
 
   public Address provider() {
     return provider;
+  }
+
+  /** The provider's contact that answered. */
+  public Contact contact() {
+    return contact;
   }
 
   /** Whether new sessions can still use this dialogue. */
@@ -460,13 +500,17 @@ public final class ProviderLink {
   }
 
   private void dialogueClosed(String reason) {
+    if (opening) {
+      return; // an attempt at an earlier contact, replaced by the next
+    }
     closed = true;
     for (ConsumerSession session : sessions.values()) {
       session.providerGone(reason);
     }
   }
 
-  void closeIfIdle() {
+  /** Closes the dialogue when no session uses it. */
+  public void closeIfIdle() {
     if (sessions.isEmpty()) {
       close();
     }

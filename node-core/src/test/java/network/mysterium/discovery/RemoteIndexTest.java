@@ -180,6 +180,33 @@ class RemoteIndexTest {
         .isEqualTo("0.001 MYST");
   }
 
+  /** Far more listings than one dialogue message holds (about four): the consumer pages. */
+  @Test
+  void moreListingsThanOneMessageHoldsArriveInPagesCheapestFirstUpToTheLimit() throws Exception {
+    List<Address> byPrice = new ArrayList<>();
+    for (int i = 1; i <= 13; i++) {
+      PrivateKey provider = key();
+      announce(provider, "DE", "0.000" + (i < 10 ? "0" + i : i)); // 0.00001 .. 0.00013
+      byPrice.add(provider.address());
+    }
+    indexAnnouncements();
+    Dialogues trusted =
+        node(key(), new IndexService(index, this::head).addTo(Conversation.Services.none()));
+    Dialogues consumer = node(key(), Conversation.Services.none());
+    RemoteIndex remote = connect(consumer, trusted);
+
+    RemoteIndex.Answer all = remote.search(inCountry("DE"));
+    RemoteIndex.Answer cheapest = remote.search(inCountry("DE").withLimit(6));
+
+    assertThat(all.listings())
+        .extracting(l -> l.proposal().provider())
+        .containsExactlyElementsOf(byPrice);
+    assertThat(all.dropped()).isZero();
+    assertThat(cheapest.listings())
+        .extracting(l -> l.proposal().provider())
+        .containsExactlyElementsOf(byPrice.subList(0, 6));
+  }
+
   @Test
   void forgedOrUnaskedListingsFromALyingNodeAreDropped() throws Exception {
     PrivateKey honest = key();

@@ -195,7 +195,7 @@ class HostileProviderTest {
         ProviderLink.open(
             consumerNode,
             provider.address(),
-            ConsumerSession.contactOf(proposal),
+            List.of(ConsumerSession.contactOf(proposal)),
             issued,
             STEP,
             Duration.ofSeconds(5),

@@ -460,6 +460,91 @@ class PaidSocksSessionTest {
     assertThat(rate).isLessThanOrEqualTo(250_000 * 1.10).isGreaterThanOrEqualTo(250_000 * 0.7);
   }
 
+  @Test
+  void aConsumerWithoutADepositIsServedFromTheFreeTrialAndOnlyFromIt() throws Exception {
+    startProvider("0.5", Myst.parse("0.1"), Duration.ofMillis(400));
+    PaymentsContract payments = new PaymentsContract(client, deployment.payments());
+    PrivateKey newcomer = key(); // registered in the directory, nothing deposited
+    Database db = Database.open(temp.resolve("newcomer.db"));
+    resources.add(db);
+    IssuedPromises ledger = new IssuedPromises(db, promises, newcomer, Clock.systemUTC());
+    Dialogues node = node(newcomer, peer -> new Conversation(Conversation.Services.none()));
+
+    ConsumerSession session =
+        ConsumerSession.open(
+            node,
+            proposal,
+            ledger,
+            Myst.parse("0.05"),
+            SessionEvents.none(),
+            Duration.ofSeconds(10));
+    resources.add(session);
+    String url = "http://localhost:" + web.getAddress().getPort() + "/";
+    curl(session.socksAddress(), url); // 1 MiB at 0.5 MYST/MB: five times the 0.1 trial
+
+    assertThat(session.closedByProvider().get(20, TimeUnit.SECONDS))
+        .isEqualTo("leftover exhausted");
+    assertThat(accounts.leftover(newcomer.address())).isNotPositive();
+    // the trial is once per consumer: the next session is refused, saying why
+    assertThatThrownBy(
+            () ->
+                ConsumerSession.open(
+                    node,
+                    proposal,
+                    ledger,
+                    Myst.parse("0.05"),
+                    SessionEvents.none(),
+                    Duration.ofSeconds(10)))
+        .isInstanceOf(ConsumerSession.SessionFailedException.class)
+        .hasMessageContaining("LEFTOVER_EXHAUSTED");
+    assertThat(payments.balanceOf(provider.address().toString())).isZero();
+    assertThat(payments.balanceOf(newcomer.address().toString())).isZero();
+  }
+
+  @Test
+  void aProviderIsReachedAtTheFirstOfItsContactsThatAnswers() throws Exception {
+    startProvider("0.02", Myst.parse("0"), Duration.ofSeconds(2));
+    startConsumer();
+    try (java.nio.channels.DatagramChannel silent = java.nio.channels.DatagramChannel.open()) {
+      silent.bind(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0)); // never answers
+      int silentPort = ((InetSocketAddress) silent.getLocalAddress()).getPort();
+      ServiceProposal twoContacts =
+          new ServiceProposal(
+              proposal.formatVersion(),
+              proposal.provider(),
+              proposal.serial(),
+              proposal.serviceType(),
+              proposal.providedFrom(),
+              proposal.origin(),
+              proposal.bandwidthKbps(),
+              proposal.metering(),
+              proposal.pricePerUnit(),
+              List.of(
+                  "tcp://127.0.0.1:" + silentPort, // another channel type: not for a UDP node
+                  "udp://[::1]:" + silentPort, // IPv6: not from an IPv4 socket
+                  "udp://127.0.0.1:" + silentPort,
+                  providerNode.contact().toString()));
+      assertThat(ConsumerSession.contactsOf(twoContacts, consumerNode.contact()))
+          .extracting(Contact::toString)
+          .containsExactly("udp://127.0.0.1:" + silentPort, providerNode.contact().toString());
+
+      ConsumerSession session =
+          ConsumerSession.open(
+              consumerNode,
+              twoContacts,
+              issued,
+              Myst.parse("0.05"),
+              SessionEvents.none(),
+              Duration.ofSeconds(10));
+      resources.add(session);
+
+      assertThat(session.link().contact()).isEqualTo(providerNode.contact());
+      String url = "http://localhost:" + web.getAddress().getPort() + "/";
+      assertThat(curl(session.socksAddress(), url)).isEqualTo(Integer.toString(PAGE.length));
+      assertThat(session.link().isOpen()).isTrue();
+    }
+  }
+
   private interface Condition {
     boolean holds() throws Exception;
   }
