@@ -36,18 +36,26 @@ import org.junit.jupiter.api.io.TempDir;
  * throughput against the same run without flood, and the CPU the flood costs the node's process.
  * Floods: random bytes (refused by the screen), datagrams that pass the screen but not the MAC (an
  * ECDH each, up to the per-source rate), and one valid datagram replayed (ECDH, MAC, signature,
- * then the replay guard). {@code ./mvnw -pl node-core -am test -Pbenchmarks -Dtest=FloodBenchmark
- * -Dsurefire.failIfNoSpecifiedTests=false}
+ * then the replay guard); and, as the reference for what CPU contention alone costs on a small
+ * machine, a process that only burns about as much CPU as a flood takes. {@code ./mvnw -pl
+ * node-core -am test -Pbenchmarks -Dtest=FloodBenchmark -Dsurefire.failIfNoSpecifiedTests=false}
  */
 @Tag("benchmark")
 class FloodBenchmark {
   private static final int BULK = 32 * 1024 * 1024;
   private static final long RATE = Long.getLong("flood.rate", 200_000);
+
+  /** What a flood took in the last measured runs: the flooder ~0.85 cores, the node ~0.55. */
+  private static final double BUSY_CORES =
+      Double.parseDouble(System.getProperty("flood.busyCores", "1.4"));
+
   private static final int CONNECTS = Integer.getInteger("flood.consumers", 9);
   @TempDir Path temp;
 
   private enum Flood {
     NONE,
+    /** No flood, but a process burning as much CPU as a flood costs (flooder and node). */
+    BUSY,
     RANDOM,
     TAMPERED,
     REPLAYED
@@ -76,7 +84,7 @@ class FloodBenchmark {
       datagrams(sender, providerKey, random, tampered);
       StringBuilder report = new StringBuilder();
       List<Flood> order =
-          List.of(Flood.NONE, Flood.RANDOM, Flood.TAMPERED, Flood.REPLAYED, Flood.NONE);
+          List.of(Flood.NONE, Flood.BUSY, Flood.RANDOM, Flood.TAMPERED, Flood.REPLAYED, Flood.NONE);
       for (Flood flood : order) {
         if (flood == Flood.REPLAYED) {
           // captured now, so it is inside the freshness window while it is replayed
@@ -88,7 +96,7 @@ class FloodBenchmark {
         }
         Path file =
             switch (flood) {
-              case NONE -> null;
+              case NONE, BUSY -> null;
               case RANDOM -> random;
               case TAMPERED -> tampered;
               case REPLAYED -> replayed;
@@ -119,7 +127,12 @@ class FloodBenchmark {
     }
     RejectionCounters counters = provider.datagramRejections();
     long[] before = snapshot(counters);
-    Process flooder = file == null ? null : startFlooder(port, file);
+    Process flooder =
+        flood == Flood.BUSY
+            ? startFlooder("busy", Double.toString(BUSY_CORES))
+            : file == null
+                ? null
+                : startFlooder(Integer.toString(port), Long.toString(RATE), file.toString());
     String sent = "-";
     double nodeCpuFlood;
     double nodeCpuIdle;
@@ -175,7 +188,7 @@ class FloodBenchmark {
             + " and nothing else running, %.2f cores after it; flooder %s;"
             + " refused:%s",
         flood,
-        flood == Flood.NONE ? 0 : RATE,
+        flood == Flood.NONE || flood == Flood.BUSY ? 0 : RATE,
         LoopbackWeb.median(connectMs),
         connectMs.stream().mapToDouble(Double::doubleValue).max().orElse(0),
         BULK / (1024 * 1024),
@@ -205,18 +218,14 @@ class FloodBenchmark {
     return (os.getProcessCpuTime() - cpu0) / (double) (System.nanoTime() - t0);
   }
 
-  private Process startFlooder(int port, Path file) throws Exception {
-    String java = ProcessHandle.current().info().command().orElse("java");
-    return new ProcessBuilder(
-            java,
-            "-cp",
-            System.getProperty("java.class.path"),
-            Flooder.class.getName(),
-            Integer.toString(port),
-            Long.toString(RATE),
-            file.toString())
-        .redirectError(ProcessBuilder.Redirect.INHERIT)
-        .start();
+  private Process startFlooder(String... args) throws Exception {
+    List<String> command = new ArrayList<>();
+    command.add(ProcessHandle.current().info().command().orElse("java"));
+    command.add("-cp");
+    command.add(System.getProperty("java.class.path"));
+    command.add(Flooder.class.getName());
+    command.addAll(List.of(args));
+    return new ProcessBuilder(command).redirectError(ProcessBuilder.Redirect.INHERIT).start();
   }
 
   /**

@@ -22,6 +22,10 @@ public final class Flooder {
   private Flooder() {}
 
   public static void main(String[] args) throws Exception {
+    if (args[0].equals("busy")) {
+      busy(Double.parseDouble(args[1]));
+      return;
+    }
     int port = Integer.parseInt(args[0]);
     long perSecond = Long.parseLong(args[1]);
     List<ByteBuffer> datagrams = read(Path.of(args[2]));
@@ -67,6 +71,56 @@ public final class Flooder {
             java.lang.management.ManagementFactory.getOperatingSystemMXBean();
     System.out.printf(
         "sent %d in %.3f s, using %.1f s of CPU%n", sent, seconds, os.getProcessCpuTime() / 1e9);
+  }
+
+  /**
+   * The reference for the floods: burns about {@code cores} of CPU (whole threads spinning, one
+   * more on a duty cycle) and sends nothing, so that a flood's cost to the consumers can be told
+   * apart from the CPU it takes away on a small machine. {@code Flooder busy CORES}
+   */
+  private static void busy(double cores) throws Exception {
+    long t0 = System.nanoTime();
+    java.util.concurrent.atomic.AtomicBoolean on =
+        new java.util.concurrent.atomic.AtomicBoolean(true);
+    List<Thread> spinners = new ArrayList<>();
+    for (double left = cores; left > 0; left -= 1) {
+      double duty = Math.min(1, left);
+      spinners.add(
+          Thread.ofPlatform()
+              .daemon()
+              .start(
+                  () -> {
+                    long x = 0;
+                    while (on.get()) {
+                      long start = System.nanoTime();
+                      while (System.nanoTime() - start < 10_000_000L * duty) {
+                        x += start ^ x; // work the JIT cannot drop
+                      }
+                      if (duty < 1) {
+                        java.util.concurrent.locks.LockSupport.parkNanos(
+                            (long) (10_000_000L * (1 - duty)));
+                      }
+                    }
+                    if (x == 42) {
+                      System.err.print("");
+                    }
+                  }));
+    }
+    try (InputStream in = System.in) {
+      while (in.read() >= 0) {
+        // until the benchmark closes it
+      }
+    }
+    on.set(false);
+    for (Thread t : spinners) {
+      t.join();
+    }
+    var os =
+        (com.sun.management.OperatingSystemMXBean)
+            java.lang.management.ManagementFactory.getOperatingSystemMXBean();
+    System.out.printf(
+        "busy for %.3f s, using %.1f s of CPU%n",
+        (System.nanoTime() - t0) / 1e9, os.getProcessCpuTime() / 1e9);
   }
 
   private static List<ByteBuffer> read(Path file) throws IOException {

@@ -78,15 +78,13 @@ public final class WireGuardDevice implements AutoCloseable {
     this.gate =
         new InitiationGate(publicKey, options.underLoadHandshakesPerSecond(), random, refusals);
     this.deviceTimers = new DeviceTimers(this, keypairs, options.clock(), random);
-    this.outbound =
-        Thread.ofPlatform().name("wg-out-" + tun.name()).daemon().unstarted(this::outbound);
-    this.inbound =
-        Thread.ofPlatform().name("wg-in-" + tun.name()).daemon().unstarted(this::inbound);
-    this.timers =
-        Thread.ofPlatform()
-            .name("wg-timers-" + tun.name())
-            .daemon()
-            .unstarted(() -> deviceTimers.run(() -> closed));
+    this.outbound = thread("out", this::outbound);
+    this.inbound = thread("in", this::inbound);
+    this.timers = thread("timers", () -> deviceTimers.run(() -> closed));
+  }
+
+  private Thread thread(String role, Runnable body) {
+    return Thread.ofPlatform().name("wg-" + role + "-" + tun.name()).daemon().unstarted(body);
   }
 
   /**
@@ -230,8 +228,6 @@ public final class WireGuardDevice implements AutoCloseable {
     initiate(peer, false);
   }
 
-  // ---- sending -------------------------------------------------------------------------------
-
   private void outbound() {
     ByteBuffer packet = ByteBuffer.allocateDirect(65_536);
     Cipher cipher = Session.newCipher();
@@ -351,8 +347,6 @@ public final class WireGuardDevice implements AutoCloseable {
       LOG.debug("initiation to a peer failed: {}", e.getMessage());
     }
   }
-
-  // ---- receiving -----------------------------------------------------------------------------
 
   private void inbound() {
     ByteBuffer datagram = ByteBuffer.allocateDirect(65_536);
@@ -596,9 +590,7 @@ public final class WireGuardDevice implements AutoCloseable {
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
     }
-    for (Peer peer : peers.values()) {
-      removePeer(peer.publicKey);
-    }
+    peers.values().forEach(peer -> removePeer(peer.publicKey));
     Arrays.fill(privateKey, (byte) 0);
   }
 }
