@@ -96,6 +96,13 @@ public final class DatagramIntake implements Channel.Receiver, AutoCloseable {
     }
   }
 
+  /** Source addresses with a bucket now (at most {@link Limits#sources}). */
+  public int sources() {
+    synchronized (buckets) {
+      return buckets.size();
+    }
+  }
+
   /** Datagrams waiting to be opened. */
   public int queued() {
     return queue.size();
