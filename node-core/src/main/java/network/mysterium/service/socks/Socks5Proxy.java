@@ -18,7 +18,9 @@ import org.slf4j.LoggerFactory;
  * The consumer's end of the SOCKS5 service: a local SOCKS5 server (RFC 1928, no authentication,
  * CONNECT; IPv4, IPv6 and domain names, which the provider resolves). Each connection is carried to
  * the provider over TLS 1.3 pinned to the certificate named in the signed session acceptance, and
- * opened with the session's token. Listens on loopback unless told otherwise.
+ * opened with the session's token. Listens on loopback unless told otherwise, and serves only the
+ * user running it: a connection from another account on the machine is closed at once ({@link
+ * network.mysterium.net.LocalPeers}); a web page cannot speak SOCKS5 to it.
  */
 public final class Socks5Proxy implements AutoCloseable {
   private static final Logger LOG = LoggerFactory.getLogger(Socks5Proxy.class);
@@ -40,6 +42,8 @@ public final class Socks5Proxy implements AutoCloseable {
   private final Exit exit;
   private final Meter meter;
   private final Thread acceptor;
+  private final java.util.concurrent.atomic.AtomicLong refusedOtherUsers =
+      new java.util.concurrent.atomic.AtomicLong();
 
   private Socks5Proxy(ServerSocket server, Exit exit, Meter meter) {
     this.server = server;
@@ -62,6 +66,11 @@ public final class Socks5Proxy implements AutoCloseable {
     return start(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), exit, meter);
   }
 
+  /** Connections refused because another local user opened them. */
+  public long refusedOtherUsers() {
+    return refusedOtherUsers.get();
+  }
+
   public InetSocketAddress address() {
     return (InetSocketAddress) server.getLocalSocketAddress();
   }
@@ -70,6 +79,12 @@ public final class Socks5Proxy implements AutoCloseable {
     while (!server.isClosed()) {
       try {
         Socket client = server.accept();
+        if (network.mysterium.net.LocalPeers.isAnotherUser(client)) {
+          // another account on this machine would spend this user's money
+          refusedOtherUsers.incrementAndGet();
+          client.close();
+          continue;
+        }
         Thread.ofVirtual().name("socks5-client").start(() -> serve(client));
       } catch (IOException e) {
         if (!server.isClosed()) {
