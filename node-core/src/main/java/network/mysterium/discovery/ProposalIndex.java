@@ -206,55 +206,60 @@ public final class ProposalIndex {
         registry.registeredAmong(
             unseen.stream().map(ChainEvent.ProposalAnnounced::provider).distinct().toList());
     ChainEvent.Position last = fresh.isEmpty() ? null : fresh.getLast().position();
-    // Signature recovery dominates: batches are verified on every core while this thread stores
-    // the batches before them, in announcement order, in one transaction.
-    // (Virtual threads: their carriers are one per core.)
+    // Signature recovery dominates: batches are verified on every core (virtual threads: their
+    // carriers are one per core), all before the transaction that stores them in announcement
+    // order, so the node's one database connection is never held while signatures are checked
+    // (every datagram of a stranger may need it for a registry lookup).
+    List<List<Object>> batches = new ArrayList<>();
     try (ExecutorService verifiers = Executors.newVirtualThreadPerTaskExecutor()) {
-      List<Future<List<Object>>> batches = new ArrayList<>();
+      List<Future<List<Object>>> pending = new ArrayList<>();
       for (int from = 0; from < unseen.size(); from += VERIFY_BATCH) {
         List<ChainEvent.ProposalAnnounced> batch =
             unseen.subList(from, Math.min(unseen.size(), from + VERIFY_BATCH));
-        batches.add(
+        pending.add(
             verifiers.submit(() -> batch.stream().map(a -> verify(a, registered)).toList()));
       }
-      return database.transaction(
-          c -> {
-            int stored = 0;
-            Map<SignedProposals.Rejection, Integer> rejected =
-                new EnumMap<>(SignedProposals.Rejection.class);
-            try (Statements statements = Statements.prepare(c)) {
-              for (int b = 0; b < batches.size(); b++) {
-                List<Object> outcomes = await(batches.get(b));
-                for (int i = 0; i < outcomes.size(); i++) {
-                  if (outcomes.get(i) instanceof Verified proposal) {
-                    long block = unseen.get(b * VERIFY_BATCH + i).position().blockNumber();
-                    if (store(statements, proposal, block)) {
-                      stored++;
-                    } else {
-                      rejected.merge(SignedProposals.Rejection.SUPERSEDED, 1, Integer::sum);
-                    }
+      for (Future<List<Object>> batch : pending) {
+        batches.add(await(batch));
+      }
+    }
+    return database.transaction(
+        c -> {
+          int stored = 0;
+          Map<SignedProposals.Rejection, Integer> rejected =
+              new EnumMap<>(SignedProposals.Rejection.class);
+          try (Statements statements = Statements.prepare(c)) {
+            for (int b = 0; b < batches.size(); b++) {
+              List<Object> outcomes = batches.get(b);
+              for (int i = 0; i < outcomes.size(); i++) {
+                if (outcomes.get(i) instanceof Verified proposal) {
+                  long block = unseen.get(b * VERIFY_BATCH + i).position().blockNumber();
+                  if (store(statements, proposal, block)) {
+                    stored++;
                   } else {
-                    rejected.merge((SignedProposals.Rejection) outcomes.get(i), 1, Integer::sum);
+                    rejected.merge(SignedProposals.Rejection.SUPERSEDED, 1, Integer::sum);
                   }
+                } else {
+                  rejected.merge((SignedProposals.Rejection) outcomes.get(i), 1, Integer::sum);
                 }
               }
             }
-            for (var entry : rejected.entrySet()) {
-              count(c, entry.getKey(), entry.getValue());
+          }
+          for (var entry : rejected.entrySet()) {
+            count(c, entry.getKey(), entry.getValue());
+          }
+          if (last != null) {
+            try (PreparedStatement s =
+                c.prepareStatement(
+                    "INSERT OR REPLACE INTO proposal_cursor (id, block_number, log_index)"
+                        + " VALUES (1, ?, ?)")) {
+              s.setLong(1, last.blockNumber());
+              s.setInt(2, last.logIndex());
+              s.executeUpdate();
             }
-            if (last != null) {
-              try (PreparedStatement s =
-                  c.prepareStatement(
-                      "INSERT OR REPLACE INTO proposal_cursor (id, block_number, log_index)"
-                          + " VALUES (1, ?, ?)")) {
-                s.setLong(1, last.blockNumber());
-                s.setInt(2, last.logIndex());
-                s.executeUpdate();
-              }
-            }
-            return stored;
-          });
-    }
+          }
+          return stored;
+        });
   }
 
   private static List<Object> await(Future<List<Object>> batch) {
