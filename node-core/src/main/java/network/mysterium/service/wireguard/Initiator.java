@@ -30,7 +30,8 @@ public final class Initiator {
    * @param presharedKey 32 bytes, all zero when the peers use none
    */
   public Initiator(byte[] staticPrivate, byte[] peerPublic, byte[] presharedKey, int senderIndex) {
-    this.staticPrivate = staticPrivate.clone();
+    // Not a copy: the device's own, which it wipes when it closes (no stray copies of the key).
+    this.staticPrivate = staticPrivate;
     this.staticPublic = WireGuardCrypto.publicKey(staticPrivate);
     this.peerPublic = peerPublic.clone();
     this.presharedKey = presharedKey.clone();

@@ -18,7 +18,8 @@ public final class Responder {
   private final byte[] staticPublic;
 
   public Responder(byte[] staticPrivate) {
-    this.staticPrivate = staticPrivate.clone();
+    // Not a copy: the device's own, which it wipes when it closes (no stray copies of the key).
+    this.staticPrivate = staticPrivate;
     this.staticPublic = WireGuardCrypto.publicKey(staticPrivate);
   }
 

@@ -72,7 +72,7 @@ public final class WireGuardDevice implements AutoCloseable {
     this.udp = udp;
     this.privateKey = privateKey.clone();
     this.publicKey = WireGuardCrypto.publicKey(privateKey);
-    this.responder = new Responder(privateKey);
+    this.responder = new Responder(this.privateKey);
     this.options = options;
     this.refusals = new Refusals(tun.name());
     this.gate =
