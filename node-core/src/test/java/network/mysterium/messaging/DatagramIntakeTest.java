@@ -103,10 +103,11 @@ class DatagramIntakeTest {
       }
       assertThat(receiver.rejections().get(Rejection.MALFORMED)).isEqualTo(1000);
       assertThat(intake.queued()).isZero();
-      for (int i = 0; i < 100; i++) {
+      intake.receive(datagram, from("192.0.2.1"));
+      await(() -> !opened.isEmpty()); // the worker holds it, stuck
+      for (int i = 1; i < 100; i++) {
         intake.receive(datagram, from("192.0.2.1"));
       }
-      await(() -> !opened.isEmpty());
       // one in the worker's hands, four queued, the rest dropped and counted
       assertThat(intake.queued()).isEqualTo(4);
       assertThat(receiver.rejections().get(Rejection.OVERLOADED)).isEqualTo(100 - 1 - 4);
