@@ -167,6 +167,59 @@ class ProviderCliTest {
     assertThat(ok(consumer, "wallet", "balance", "--rpc", rpc).out()).contains("0.8 MYST");
   }
 
+  @Test
+  void aConsumerStopsPayingAtItsSpendingLimitLeavesAndIsChargedNoMore() throws Exception {
+    com.sun.net.httpserver.HttpServer web =
+        com.sun.net.httpserver.HttpServer.create(
+            new java.net.InetSocketAddress(java.net.InetAddress.getLoopbackAddress(), 0), 0);
+    byte[] chunk = new byte[1 << 20];
+    web.createContext(
+        "/",
+        exchange -> {
+          exchange.sendResponseHeaders(200, 40L << 20); // 40 MiB: 0.42 MYST at 0.01 per MB
+          try (var body = exchange.getResponseBody()) {
+            for (int i = 0; i < 40; i++) {
+              body.write(chunk);
+            }
+          } catch (java.io.IOException e) {
+            // the session ended under it
+          }
+        });
+    web.start();
+    try (CliProcess provider = provider()) {
+      provider.awaitOut("Providing socks5", START);
+      try (CliProcess connected = connect("--payment-step", "0.05", "--max-spend", "0.1")) {
+        String socksPort = connected.awaitMatch(SOCKS_PORT, START);
+        assertThat(connected.out()).contains("Spending limits: 0.1 MYST a session, 2 MYST");
+        Process curl =
+            new ProcessBuilder(
+                    "curl",
+                    "-sS",
+                    "--max-time",
+                    "60",
+                    "--socks5-hostname",
+                    "127.0.0.1:" + socksPort,
+                    "-o",
+                    "/dev/null",
+                    "http://localhost:" + web.getAddress().getPort() + "/")
+                .start();
+        try {
+          String left = connected.awaitOut("This side left the provider", START);
+          assertThat(left).contains("0.1 MYST per session");
+          assertThat(curl.waitFor(60, java.util.concurrent.TimeUnit.SECONDS)).isTrue();
+          assertThat(curl.exitValue()).as("the download was cut with the session").isNotZero();
+        } finally {
+          curl.destroyForcibly();
+        }
+      }
+      provider.awaitOut("Cleared", START);
+    } finally {
+      web.stop(0);
+    }
+    // what the chain took from the deposit of 1 MYST: the two steps paid, never a third
+    assertThat(ok(consumer, "wallet", "balance", "--rpc", rpc).out()).contains("0.9 MYST");
+  }
+
   /** A SOCKS5 provider: DE, 0.01 MYST per MB, on loopback ports of the system's choice. */
   private CliProcess provider() throws Exception {
     return CliProcess.start(
