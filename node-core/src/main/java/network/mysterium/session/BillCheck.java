@@ -13,11 +13,27 @@ import network.mysterium.service.Meter;
  * #TOLERANCE_PERCENT} % more, plus {@value #SLACK_BYTES} bytes (per-megabyte prices) or {@value
  * #SLACK_MILLIS} ms (per-second prices), plus one base unit of rounding. Beyond that it is
  * overbilling.
+ *
+ * <p>A bill counts what the provider has sent, and on a fast path several megabytes of that are
+ * still in socket buffers when it arrives: a bill over the count now is held, and judged {@link
+ * #LAG_NANOS} later against the count then, when what was in flight has arrived. So an honest
+ * provider is never taken for a cheat, and one that inflates is found a few seconds later (a
+ * provider inflating by half on a steady download: within about eight seconds).
  */
 final class BillCheck {
   static final int TOLERANCE_PERCENT = 10;
   static final long SLACK_BYTES = 256 * 1024;
   static final long SLACK_MILLIS = 2_000;
+
+  /** How long a bill above the count waits for what was in flight (two metering periods). */
+  static final long LAG_NANOS = 2_000_000_000L;
+
+  /** Bills held at once: a provider sending many cannot grow the list. */
+  private static final int MAX_HELD = 16;
+
+  private record Held(BigInteger cost, long atNanos) {}
+
+  private final java.util.ArrayDeque<Held> held = new java.util.ArrayDeque<>();
 
   private final ServiceProposal proposal;
   private final Meter meter;
@@ -52,15 +68,46 @@ final class BillCheck {
         .add(BigInteger.ONE);
   }
 
-  /** Why a billed cost is too much, or empty when it is within the tolerance. */
-  Optional<String> overbilled(BigInteger cost, long nowNanos) {
+  /**
+   * Why a bill is too much, or empty while it is within the tolerance or still waiting for the
+   * bytes in flight: a bill above the count now is judged {@link #LAG_NANOS} later.
+   */
+  synchronized Optional<String> overbilled(BigInteger cost, long nowNanos) {
+    Optional<String> late = judgeHeld(nowNanos);
+    if (late.isPresent()) {
+      return late;
+    }
+    if (cost.compareTo(allowed(nowNanos)) <= 0) {
+      held.clear(); // bills are cumulative: this one covers every earlier one
+    } else {
+      if (held.size() == MAX_HELD) {
+        held.pollLast(); // keep the oldest, judged first; the newest replaces the last
+      }
+      held.addLast(new Held(cost, nowNanos));
+    }
+    return Optional.empty();
+  }
+
+  /** Whether a bill is held, waiting for its lag: then judge it once the lag has passed. */
+  synchronized boolean holding() {
+    return !held.isEmpty();
+  }
+
+  /** Judges the held bills whose lag has passed against the count now. */
+  synchronized Optional<String> judgeHeld(long nowNanos) {
     BigInteger allowed = allowed(nowNanos);
-    return cost.compareTo(allowed) > 0
-        ? Optional.of(
+    while (!held.isEmpty() && nowNanos - held.peekFirst().atNanos() >= LAG_NANOS) {
+      Held due = held.pollFirst();
+      if (due.cost().compareTo(allowed) > 0) {
+        held.clear();
+        return Optional.of(
             "billed "
-                + Myst.ofBaseUnits(cost)
+                + Myst.ofBaseUnits(due.cost())
                 + " where this side counted at most "
-                + Myst.ofBaseUnits(allowed))
-        : Optional.empty();
+                + Myst.ofBaseUnits(allowed)
+                + " two seconds later");
+      }
+    }
+    return Optional.empty();
   }
 }

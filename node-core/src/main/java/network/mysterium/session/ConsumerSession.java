@@ -310,6 +310,19 @@ public final class ConsumerSession implements AutoCloseable {
       check
           .overbilled(metering.cost(), System.nanoTime())
           .ifPresent(why -> endedByConsumer(Failure.OVERBILLED, why));
+      if (check.holding()) {
+        // judged once what was in flight has had time to arrive, whether more bills come or not
+        CompletableFuture.runAsync(
+            () -> {
+              if (endedBy == null) {
+                check
+                    .judgeHeld(System.nanoTime())
+                    .ifPresent(why -> endedByConsumer(Failure.OVERBILLED, why));
+              }
+            },
+            CompletableFuture.delayedExecutor(
+                BillCheck.LAG_NANOS + 100_000_000L, TimeUnit.NANOSECONDS));
+      }
     }
   }
 
