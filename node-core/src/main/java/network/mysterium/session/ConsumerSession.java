@@ -324,6 +324,9 @@ public final class ConsumerSession implements AutoCloseable {
                 BillCheck.LAG_NANOS + 100_000_000L, TimeUnit.NANOSECONDS));
       }
     }
+    if (endedBy == null && !metering.last()) {
+      link.meteringArrived();
+    }
   }
 
   /** The most the provider may bill this session now, by this side's count and tolerance. */

@@ -464,21 +464,60 @@ public final class ProviderLink {
    * Whether, by this side's own count (with the billing tolerance), less than half a step of what
    * this dialogue paid is left: the provider's leftover alone never makes the consumer pay.
    */
+  /**
+   * On every metering message: pays when this side's own count says less than half a step is left,
+   * whether or not the provider advised (a provider whose leftover stays at zero advises no more,
+   * and a session at its limit must end on this side, saying why).
+   */
+  void meteringArrived() {
+    if (!closed
+        && !sessions.isEmpty()
+        && atRisk.signum() == 0 // a provider that kept a promise it refused gets no more
+        && ownCountNeedsPayment()
+        && advisedPaymentRunning.compareAndSet(false, true)) {
+      Thread.ofVirtual().name("pay-" + provider).start(this::payAdvised);
+    }
+  }
+
   private boolean ownCountNeedsPayment() {
+    return paid.subtract(usedByOwnCount()).shiftLeft(1).compareTo(paymentStep.baseUnits()) < 0;
+  }
+
+  private BigInteger usedByOwnCount() {
     BigInteger used = BigInteger.ZERO;
     for (ConsumerSession s : sessions.values()) {
       used = used.add(s.allowedCost());
     }
-    return paid.subtract(used).shiftLeft(1).compareTo(paymentStep.baseUnits()) < 0;
+    return used;
+  }
+
+  /**
+   * Whole steps enough to put what was paid a step ahead of this side's own count: a fast session
+   * uses several steps between two advices, and one step per advice would fall behind until the
+   * provider stops it. No more than the spending limits leave (at least one step, so that a limit
+   * reached is refused with its reason).
+   */
+  private Myst advisedAmount() {
+    BigInteger step = paymentStep.baseUnits();
+    BigInteger behind = usedByOwnCount().subtract(paid).add(step);
+    BigInteger steps = behind.add(step).subtract(BigInteger.ONE).divide(step).max(BigInteger.ONE);
+    BigInteger room = limit.perProvider().baseUnits().subtract(paid).subtract(atRisk);
+    for (ConsumerSession s : sessions.values()) {
+      room = room.min(limit.perSession().baseUnits().subtract(s.spent().baseUnits()));
+    }
+    steps = steps.min(room.divide(step)).max(BigInteger.ONE);
+    return Myst.ofBaseUnits(step.multiply(steps));
   }
 
   private void payAdvised() {
     try {
-      pay(paymentStep, null);
+      pay(advisedAmount(), null);
     } catch (ConsumerSession.SessionFailedException e) {
-      LOG.warn("payment to {} refused: {}", provider, e.getMessage());
       if (e.failure() == ConsumerSession.Failure.SPEND_LIMIT) {
+        LOG.info("{}: {}", provider, e.getMessage()); // the user is told as the session ends
         endSessions(e.failure(), e.getMessage());
+      } else {
+        LOG.warn("payment to {} refused: {}", provider, e.getMessage());
       }
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
