@@ -3,8 +3,6 @@ package network.mysterium.messaging;
 import java.net.InetAddress;
 import java.util.LinkedHashMap;
 import java.util.Map;
-import java.util.concurrent.ArrayBlockingQueue;
-import java.util.concurrent.BlockingQueue;
 import network.mysterium.messaging.channel.Channel;
 import network.mysterium.messaging.channel.Contact;
 import org.slf4j.Logger;
@@ -13,15 +11,17 @@ import org.slf4j.LoggerFactory;
 /**
  * Bounded work for unauthenticated datagrams. The channel's receive thread only screens a datagram
  * (size, framing, recipient: no cryptography), charges its source address's token bucket and queues
- * it; one worker thread does the expensive opening. A full queue or an empty bucket drops the
- * datagram, counted ({@link Rejection#OVERLOADED}, {@link Rejection#RATE_LIMITED}): a flood from
- * one source costs the others at most their share of the queue, and the receive thread never waits
- * on cryptography, the database or the chain.
+ * it; one worker thread does the expensive opening, one source at a time in turn ({@link
+ * FairQueue}). A full queue (in all, or the source's share) or an empty bucket drops the datagram,
+ * counted ({@link Rejection#OVERLOADED}, {@link Rejection#RATE_LIMITED}): a flood from one source
+ * costs the others at most their share of the queue, and the receive thread never waits on
+ * cryptography, the database or the chain.
  */
 public final class DatagramIntake implements Channel.Receiver, AutoCloseable {
   /** Limits; the defaults suit a node serving a few hundred peers. */
-  public record Limits(int queue, double perSourceRate, double perSourceBurst, int sources) {
-    public static final Limits DEFAULT = new Limits(1024, 2000, 4000, 4096);
+  public record Limits(
+      int queue, int perSourceQueue, double perSourceRate, double perSourceBurst, int sources) {
+    public static final Limits DEFAULT = new Limits(1024, 64, 2000, 4000, 4096);
   }
 
   private static final Logger LOG = LoggerFactory.getLogger(DatagramIntake.class);
@@ -31,7 +31,7 @@ public final class DatagramIntake implements Channel.Receiver, AutoCloseable {
   private final Messenger messenger;
   private final Channel.Receiver opened;
   private final Limits limits;
-  private final BlockingQueue<Queued> queue;
+  private final FairQueue<Queued> queue;
   private final Map<InetAddress, TokenBucket> buckets;
   private final Thread worker;
   private volatile boolean open = true;
@@ -43,7 +43,7 @@ public final class DatagramIntake implements Channel.Receiver, AutoCloseable {
     this.messenger = messenger;
     this.opened = opened;
     this.limits = limits;
-    this.queue = new ArrayBlockingQueue<>(limits.queue());
+    this.queue = new FairQueue<>(limits.queue(), limits.perSourceQueue());
     // Least recently heard first out: spoofed sources cannot grow the map, only churn it.
     this.buckets =
         new LinkedHashMap<>(16, 0.75f, true) {
@@ -65,7 +65,7 @@ public final class DatagramIntake implements Channel.Receiver, AutoCloseable {
       messenger.countDropped(Rejection.RATE_LIMITED);
       return;
     }
-    if (!queue.offer(new Queued(datagram, from))) {
+    if (!queue.offer(from.address().getAddress(), new Queued(datagram, from))) {
       messenger.countDropped(Rejection.OVERLOADED);
     }
   }

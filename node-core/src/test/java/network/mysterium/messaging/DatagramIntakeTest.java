@@ -77,7 +77,7 @@ class DatagramIntakeTest {
   @Test
   void aFloodFromOneSourceIsCutAtItsRateAndQueueWhileAnotherSourceIsStillTaken() throws Exception {
     // rate 0 after a burst of 10: the flooding source gets 10 datagrams in, whatever it sends
-    try (DatagramIntake intake = intake(new DatagramIntake.Limits(64, 0, 10, 16))) {
+    try (DatagramIntake intake = intake(new DatagramIntake.Limits(64, 64, 0, 10, 16))) {
       byte[] datagram = sealed();
       Contact flooder = from("192.0.2.1");
       for (int i = 0; i < 10_000; i++) {
@@ -94,7 +94,7 @@ class DatagramIntakeTest {
 
   @Test
   void aFullQueueDropsWithoutWaitingAndGarbageNeverReachesIt() throws Exception {
-    try (DatagramIntake intake = intake(new DatagramIntake.Limits(4, 1e9, 1e9, 16))) {
+    try (DatagramIntake intake = intake(new DatagramIntake.Limits(4, 4, 1e9, 1e9, 16))) {
       byte[] datagram = sealed();
       byte[] garbage = new byte[300];
       random.nextBytes(garbage);
@@ -115,8 +115,32 @@ class DatagramIntakeTest {
   }
 
   @Test
+  void aFloodingSourceHoldsOnlyItsShareOfTheQueueAndAnotherSourceIsOpenedNext() throws Exception {
+    try (DatagramIntake intake = intake(new DatagramIntake.Limits(64, 8, 1e9, 1e9, 16))) {
+      byte[] datagram = sealed();
+      Contact flooder = from("192.0.2.1");
+      intake.receive(datagram, flooder);
+      await(() -> !opened.isEmpty()); // the worker holds the first, stuck
+      for (int i = 0; i < 100; i++) {
+        intake.receive(datagram, flooder);
+      }
+      assertThat(intake.queued()).isEqualTo(8); // the flooder's share; the rest dropped
+      assertThat(receiver.rejections().get(Rejection.OVERLOADED)).isEqualTo(100 - 8);
+      intake.receive(datagram, from("192.0.2.2")); // room is left for everyone else
+      assertThat(intake.queued()).isEqualTo(9);
+      release.countDown();
+      await(() -> opened.size() == 10);
+      // the other source's datagram came after eight of the flooder's, and is opened right after
+      // the one in hand and at most one more of the flooder's
+      assertThat(opened.subList(1, 3))
+          .extracting(c -> c.address().getAddress().getHostAddress())
+          .contains("192.0.2.2");
+    }
+  }
+
+  @Test
   void spoofedSourcesChurnTheBucketsButCannotGrowThem() throws Exception {
-    try (DatagramIntake intake = intake(new DatagramIntake.Limits(4, 1e9, 1e9, 16))) {
+    try (DatagramIntake intake = intake(new DatagramIntake.Limits(4, 4, 1e9, 1e9, 16))) {
       byte[] garbage = sealed();
       garbage[garbage.length - 1] ^= 1; // passes the screen, would fail the MAC
       for (int i = 0; i < 5000; i++) {
