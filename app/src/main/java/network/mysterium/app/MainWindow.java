@@ -55,9 +55,14 @@ public final class MainWindow {
   private ProviderViewModel provider;
   private final Map<String, Parent> views = new LinkedHashMap<>();
 
-  /** How "share my bandwidth" runs an offer, and finds where this node is. */
+  /**
+   * How "share my bandwidth" runs an offer (with the exposure cap per consumer read from the
+   * chain), and finds where this node is.
+   */
   public record Sharing(
-      java.util.function.Function<ProviderViewModel.Offer, ProviderNode.Config> config,
+      java.util.function.BiFunction<
+              ProviderViewModel.Offer, network.mysterium.money.Myst, ProviderNode.Config>
+          config,
       ProviderViewModel.Locator locator) {}
 
   public MainWindow(
@@ -114,7 +119,9 @@ public final class MainWindow {
             messages,
             () ->
                 new DesktopNode.Connection(
-                    settings.get().serviceType(), settings.get().killSwitch()));
+                    settings.get().serviceType(),
+                    settings.get().killSwitch(),
+                    settings.get().spendLimit()));
     wallet = new WalletViewModel(node, background, messages);
     services = new ServicesViewModel(node, background, messages);
     provider =

@@ -194,9 +194,10 @@ public final class MysteriumApp extends Application {
     PublicAddressSource publicAddress =
         new HttpPublicAddressSource(HttpPublicAddressSource.DEFAULT);
     return new MainWindow.Sharing(
-        offer -> {
+        (offer, exposureCap) -> {
           try {
-            return ProviderDefaults.internet(offer, publicAddress.publicAddress().getHostAddress());
+            return ProviderDefaults.internet(
+                offer, publicAddress.publicAddress().getHostAddress(), exposureCap);
           } catch (java.io.IOException e) {
             throw new java.io.UncheckedIOException(
                 "could not learn this computer's public address: " + e.getMessage(), e);

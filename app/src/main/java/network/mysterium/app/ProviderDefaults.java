@@ -11,26 +11,28 @@ import network.mysterium.service.tunnel.WireGuardBackend;
 
 /**
  * How "Share my bandwidth" runs the offer the user chose: where it listens, and the limits the user
- * is not asked about (promises from 0.01 MYST, at most 1 MYST uncleared per consumer).
+ * is not asked about (promises from 0.01 MYST; uncleared per consumer at most the exposure cap,
+ * half the registration stake as read from the chain, whitepaper 6.5.6).
  */
 public final class ProviderDefaults {
   private ProviderDefaults() {}
 
   /** On this machine's loopback: the local network of the demo and the tests. */
-  public static ProviderNode.Config loopback(ProviderViewModel.Offer offer) {
-    return config(offer, "127.0.0.1", true);
+  public static ProviderNode.Config loopback(ProviderViewModel.Offer offer, Myst exposureCap) {
+    return config(offer, "127.0.0.1", true, exposureCap);
   }
 
   /**
    * On every interface, announced at {@code advertisedHost} (the public address, as detected):
    * consumers reach it from the Internet, and it refuses to carry them into private networks.
    */
-  public static ProviderNode.Config internet(ProviderViewModel.Offer offer, String advertisedHost) {
-    return config(offer, advertisedHost, false);
+  public static ProviderNode.Config internet(
+      ProviderViewModel.Offer offer, String advertisedHost, Myst exposureCap) {
+    return config(offer, advertisedHost, false, exposureCap);
   }
 
   private static ProviderNode.Config config(
-      ProviderViewModel.Offer offer, String advertisedHost, boolean loopback) {
+      ProviderViewModel.Offer offer, String advertisedHost, boolean loopback, Myst exposureCap) {
     InetAddress bind = loopback ? InetAddress.getLoopbackAddress() : anyAddress();
     return new ProviderNode.Config(
         offer.serviceType(),
@@ -41,7 +43,7 @@ public final class ProviderDefaults {
         offer.place(),
         offer.pricePerMegabyte(),
         Myst.parse("0.01"),
-        Myst.parse("1"),
+        exposureCap,
         Myst.parse("0"),
         Duration.ofSeconds(1),
         Duration.ofSeconds(10),

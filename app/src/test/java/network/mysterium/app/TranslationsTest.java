@@ -40,7 +40,11 @@ class TranslationsTest {
   /** Keys that are only a layout of numbers and units, the same in several languages. */
   private static final java.util.Set<String> LANGUAGE_NEUTRAL =
       java.util.Set.of(
-          "app.title", "app.services.price", "app.services.bandwidth", "app.settings.dns");
+          "app.title",
+          "app.services.price",
+          "app.services.bandwidth",
+          "app.settings.dns",
+          "app.provider.refused.reason");
 
   private static boolean translated(ResourceBundle bundle, String key) {
     return bundle.containsKey(key)

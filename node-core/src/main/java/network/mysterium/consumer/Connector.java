@@ -29,10 +29,23 @@ public final class Connector {
         throws ConsumerSession.SessionFailedException, InterruptedException;
   }
 
-  /** No candidate worked: the reasons, one per candidate. */
+  /** No candidate worked: the reasons, one per candidate, in words and typed. */
   public static final class NoProviderException extends Exception {
+    private final transient List<ConsumerSession.SessionFailedException> failures;
+
     public NoProviderException(String message) {
+      this(message, List.of());
+    }
+
+    public NoProviderException(
+        String message, List<ConsumerSession.SessionFailedException> failures) {
       super(message);
+      this.failures = List.copyOf(failures);
+    }
+
+    /** Why each candidate failed, in the order tried: empty when no provider matched at all. */
+    public List<ConsumerSession.SessionFailedException> failures() {
+      return failures;
     }
   }
 
@@ -52,6 +65,7 @@ public final class Connector {
       throw new NoProviderException("no provider matches");
     }
     List<String> reasons = new ArrayList<>();
+    List<ConsumerSession.SessionFailedException> failures = new ArrayList<>();
     for (ServiceProposal candidate : candidates) {
       attempts.trying(candidate);
       try {
@@ -68,8 +82,9 @@ public final class Connector {
       } catch (ConsumerSession.SessionFailedException e) {
         attempts.failed(candidate, e.getMessage());
         reasons.add(candidate.provider() + ": " + e.getMessage());
+        failures.add(e);
       }
     }
-    throw new NoProviderException(String.join("; ", reasons));
+    throw new NoProviderException(String.join("; ", reasons), failures);
   }
 }

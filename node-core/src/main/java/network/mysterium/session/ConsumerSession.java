@@ -45,6 +45,7 @@ public final class ConsumerSession implements AutoCloseable {
   public static final class SessionFailedException extends Exception {
     private final Failure failure;
     private final transient PaymentRefused paymentRefused;
+    private final String refusalCode;
 
     public SessionFailedException(String message) {
       this(Failure.OTHER, message);
@@ -54,6 +55,7 @@ public final class ConsumerSession implements AutoCloseable {
       super(message);
       this.failure = failure;
       this.paymentRefused = null;
+      this.refusalCode = "";
     }
 
     /** The provider refused; a refused payment says why in its typed detail. */
@@ -61,6 +63,15 @@ public final class ConsumerSession implements AutoCloseable {
       super(refusal.getReason());
       this.failure = Failure.REFUSED;
       this.paymentRefused = refusal.hasPayment() ? refusal.getPayment() : null;
+      this.refusalCode = refusal.getCode();
+    }
+
+    /**
+     * The provider's refusal code (a {@link SessionRefusal} name, or a payment's), empty when the
+     * provider gave none or this was not a refusal.
+     */
+    public String refusalCode() {
+      return refusalCode;
     }
 
     public Failure failure() {

@@ -23,8 +23,13 @@ public enum SessionRefusal {
 
   /** The code of a refusal, if it is one of these. */
   public static java.util.Optional<SessionRefusal> of(Conversation.RefusedException e) {
+    return of(e.code());
+  }
+
+  /** The refusal a code names, if it is one of these. */
+  public static java.util.Optional<SessionRefusal> of(String code) {
     for (SessionRefusal r : values()) {
-      if (r.name().equals(e.code())) {
+      if (r.name().equals(code)) {
         return java.util.Optional.of(r);
       }
     }

@@ -425,7 +425,10 @@ class PaidSocksSessionTest {
                                 .setServiceType("socks5")
                                 .setProposalSerial(proposal.serial()))))
         .isInstanceOf(ConsumerSession.SessionFailedException.class)
-        .hasMessageStartingWith("LEFTOVER_EXHAUSTED");
+        .hasMessageStartingWith("LEFTOVER_EXHAUSTED")
+        // the code typed, for programs (the app says "balance too low" from it, not the text)
+        .extracting(e -> ((ConsumerSession.SessionFailedException) e).refusalCode())
+        .isEqualTo(SessionRefusal.LEFTOVER_EXHAUSTED.name());
     assertThat(sessions.openSessions()).isEmpty();
     freeRider.close();
     ConsumerSession session = connect();

@@ -33,6 +33,7 @@ import network.mysterium.service.tunnel.WireGuardClient;
 import network.mysterium.session.ConsumerSession;
 import network.mysterium.session.SessionEvents;
 import network.mysterium.session.SessionHistory;
+import network.mysterium.session.SpendLimit;
 import network.mysterium.store.Database;
 import network.mysterium.store.StoreException;
 
@@ -121,8 +122,9 @@ public final class DesktopNode implements AutoCloseable {
   }
 
   /**
-   * What the services table filters by; empty fields match anything. {@code country} is where the
-   * service exits, {@code origin} where the provider's node is.
+   * What the services table filters by; empty fields match anything. {@code country} is the
+   * proposal's {@code provided_from}: where the provider's service is attached to the Internet;
+   * {@code origin} is where tunnelled traffic appears to originate (whitepaper 6.4.2).
    */
   public record Filter(
       Optional<String> type,
@@ -177,11 +179,11 @@ public final class DesktopNode implements AutoCloseable {
 
   /**
    * How the app connects: through a local SOCKS5 proxy, or the IP tunnel (WireGuard, which needs
-   * CAP_NET_ADMIN) with or without the kill switch.
+   * CAP_NET_ADMIN) with or without the kill switch; and the most it pays a session and a provider.
    */
-  public record Connection(String serviceType, boolean killSwitch) {
+  public record Connection(String serviceType, boolean killSwitch, SpendLimit spendLimit) {
     public static Connection socks5() {
-      return new Connection(Socks5Client.TYPE, false);
+      return new Connection(Socks5Client.TYPE, false, SpendLimit.defaults());
     }
 
     public boolean tunnel() {
@@ -231,6 +233,7 @@ public final class DesktopNode implements AutoCloseable {
           InterruptedException {
     List<ProposalIndex.Listing> found =
         proposals(Optional.of(connection.serviceType()), Optional.of(country));
+    consumer.spendLimit(connection.spendLimit());
     return consumer.connect(
         found,
         paymentStep,
@@ -244,7 +247,10 @@ public final class DesktopNode implements AutoCloseable {
   public ConsumerSession connectTo(
       ProposalIndex.Listing listing, Connection connection, Myst paymentStep, SessionEvents events)
       throws Connector.NoProviderException, InterruptedException {
-    Connection forType = new Connection(listing.proposal().serviceType(), connection.killSwitch());
+    Connection forType =
+        new Connection(
+            listing.proposal().serviceType(), connection.killSwitch(), connection.spendLimit());
+    consumer.spendLimit(connection.spendLimit());
     return consumer.connect(
         List.of(listing),
         paymentStep,

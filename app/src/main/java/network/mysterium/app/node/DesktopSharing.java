@@ -7,6 +7,7 @@ import java.util.List;
 import network.mysterium.contracts.ChainException;
 import network.mysterium.contracts.Deployment;
 import network.mysterium.contracts.EthereumClient;
+import network.mysterium.contracts.IdentityRegistryContract;
 import network.mysterium.contracts.PaymentsContract;
 import network.mysterium.crypto.PrivateKey;
 import network.mysterium.money.Myst;
@@ -71,6 +72,32 @@ public final class DesktopSharing {
       }
     }
     return provider;
+  }
+
+  /**
+   * The most a consumer may owe this provider uncleared: half the registration stake the identity
+   * registry asks now (whitepaper 6.5.6), as the CLI's {@code provider run} caps it.
+   */
+  public Myst exposureCap() throws ChainException {
+    return Myst.ofBaseUnits(
+        new IdentityRegistryContract(client, deployment.identityRegistry())
+            .registrationStake()
+            .shiftRight(1));
+  }
+
+  /** Datagrams this provider's messaging port refused, by reason (none while not sharing). */
+  public synchronized java.util.Map<network.mysterium.messaging.Rejection, Long> refused() {
+    java.util.Map<network.mysterium.messaging.Rejection, Long> counts =
+        new java.util.EnumMap<>(network.mysterium.messaging.Rejection.class);
+    if (provider != null) {
+      var counters = provider.datagramRejections();
+      for (var reason : network.mysterium.messaging.Rejection.values()) {
+        if (counters.get(reason) > 0) {
+          counts.put(reason, counters.get(reason));
+        }
+      }
+    }
+    return counts;
   }
 
   /** What sharing has earned so far (nothing while not sharing). */

@@ -10,11 +10,14 @@ import java.nio.file.Path;
 import java.util.Locale;
 import java.util.Optional;
 import java.util.Properties;
+import network.mysterium.money.Myst;
+import network.mysterium.session.SpendLimit;
 
 /**
  * What the user chose in the app, kept in {@code app.properties} in the data directory: the chain
  * (RPC and deployment file), language, theme, how to connect (SOCKS5 or the IP tunnel, with or
- * without the kill switch), and whether the app starts at login. No secret is kept here.
+ * without the kill switch, and the spending limits), and whether the app starts at login. No secret
+ * is kept here.
  */
 public record AppSettings(
     URI rpc,
@@ -23,14 +26,22 @@ public record AppSettings(
     boolean dark,
     String serviceType,
     boolean killSwitch,
-    boolean startAtLogin) {
+    boolean startAtLogin,
+    SpendLimit spendLimit) {
   public static final String FILE = "app.properties";
   public static final URI DEFAULT_RPC =
       URI.create(network.mysterium.contracts.EthereumClient.LOCAL_RPC);
 
   public static AppSettings defaults() {
     return new AppSettings(
-        DEFAULT_RPC, Optional.empty(), Locale.getDefault(), false, "socks5", true, false);
+        DEFAULT_RPC,
+        Optional.empty(),
+        Locale.getDefault(),
+        false,
+        "socks5",
+        true,
+        false,
+        SpendLimit.defaults());
   }
 
   /** The deployment file: the one chosen, or {@code deployment.json} in the data directory. */
@@ -66,7 +77,20 @@ public record AppSettings(
         Boolean.parseBoolean(p.getProperty("dark", "false")),
         type.equals("wireguard") ? type : "socks5",
         Boolean.parseBoolean(p.getProperty("kill-switch", "true")),
-        Boolean.parseBoolean(p.getProperty("start-at-login", "false")));
+        Boolean.parseBoolean(p.getProperty("start-at-login", "false")),
+        spendLimit(p, d.spendLimit()));
+  }
+
+  /** The limits saved, or the defaults when either is missing or not a usable amount. */
+  private static SpendLimit spendLimit(Properties p, SpendLimit defaults) {
+    try {
+      return new SpendLimit(
+          Myst.parse(p.getProperty("max-spend", defaults.perSession().toPlainString())),
+          Myst.parse(
+              p.getProperty("max-spend-per-provider", defaults.perProvider().toPlainString())));
+    } catch (IllegalArgumentException e) {
+      return defaults;
+    }
   }
 
   /** Writes the settings into the data directory, replacing the file whole. */
@@ -79,6 +103,8 @@ public record AppSettings(
     p.setProperty("service-type", serviceType);
     p.setProperty("kill-switch", Boolean.toString(killSwitch));
     p.setProperty("start-at-login", Boolean.toString(startAtLogin));
+    p.setProperty("max-spend", spendLimit.perSession().toPlainString());
+    p.setProperty("max-spend-per-provider", spendLimit.perProvider().toPlainString());
     Path temporary = Files.createTempFile(dataDir, FILE, ".tmp");
     try (Writer out = Files.newBufferedWriter(temporary, StandardCharsets.UTF_8)) {
       p.store(out, "Mysterium app settings");
@@ -91,22 +117,32 @@ public record AppSettings(
   }
 
   public AppSettings withChain(URI rpc, Optional<Path> deployment) {
-    return new AppSettings(rpc, deployment, language, dark, serviceType, killSwitch, startAtLogin);
+    return new AppSettings(
+        rpc, deployment, language, dark, serviceType, killSwitch, startAtLogin, spendLimit);
   }
 
   public AppSettings withLanguage(Locale language) {
-    return new AppSettings(rpc, deployment, language, dark, serviceType, killSwitch, startAtLogin);
+    return new AppSettings(
+        rpc, deployment, language, dark, serviceType, killSwitch, startAtLogin, spendLimit);
   }
 
   public AppSettings withDark(boolean dark) {
-    return new AppSettings(rpc, deployment, language, dark, serviceType, killSwitch, startAtLogin);
+    return new AppSettings(
+        rpc, deployment, language, dark, serviceType, killSwitch, startAtLogin, spendLimit);
   }
 
   public AppSettings withConnection(String serviceType, boolean killSwitch) {
-    return new AppSettings(rpc, deployment, language, dark, serviceType, killSwitch, startAtLogin);
+    return new AppSettings(
+        rpc, deployment, language, dark, serviceType, killSwitch, startAtLogin, spendLimit);
   }
 
   public AppSettings withStartAtLogin(boolean startAtLogin) {
-    return new AppSettings(rpc, deployment, language, dark, serviceType, killSwitch, startAtLogin);
+    return new AppSettings(
+        rpc, deployment, language, dark, serviceType, killSwitch, startAtLogin, spendLimit);
+  }
+
+  public AppSettings withSpendLimit(SpendLimit spendLimit) {
+    return new AppSettings(
+        rpc, deployment, language, dark, serviceType, killSwitch, startAtLogin, spendLimit);
   }
 }

@@ -16,7 +16,8 @@ import org.controlsfx.control.ToggleSwitch;
 
 /**
  * "Share my bandwidth": the offer (type, price, location, clearing), one switch, what sharing
- * earned, and the sessions open now with their metering. The offer is fixed while sharing.
+ * earned, the most a consumer may owe, the datagrams refused, and the sessions open now with their
+ * metering. The offer is fixed while sharing.
  */
 public final class ProviderView {
   private ProviderView() {}
@@ -74,6 +75,20 @@ public final class ProviderView {
     earnings.setId("provider-earnings");
     earnings.textProperty().bind(model.earnings());
     earnings.accessibleTextProperty().bind(model.earnings());
+    Label exposure = new Label();
+    exposure.setId("provider-exposure");
+    exposure.setWrapText(true);
+    exposure.textProperty().bind(model.exposure());
+    exposure.accessibleTextProperty().bind(model.exposure());
+    exposure.visibleProperty().bind(model.exposure().isNotEmpty());
+    exposure.managedProperty().bind(exposure.visibleProperty());
+    Label refused = new Label();
+    refused.setId("provider-refused");
+    refused.setWrapText(true);
+    refused.textProperty().bind(model.refused());
+    refused.accessibleTextProperty().bind(model.refused());
+    refused.visibleProperty().bind(model.refused().isNotEmpty());
+    refused.managedProperty().bind(refused.visibleProperty());
     Button refresh = Views.button(messages, "provider-refresh", "app.refresh");
     refresh.setOnAction(e -> model.refreshEarnings());
     Label explain = Views.label(messages, "app.provider.explain");
@@ -119,6 +134,8 @@ public final class ProviderView {
         status,
         Views.error(model.error(), "provider-error"),
         earnings,
+        exposure,
+        refused,
         Views.heading(messages, "app.provider.sessions"),
         sessions,
         refresh);

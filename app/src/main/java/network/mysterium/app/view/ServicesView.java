@@ -14,8 +14,9 @@ import network.mysterium.discovery.ServiceProposal;
 import network.mysterium.i18n.Messages;
 
 /**
- * Proposals, cheapest first (price also per GB or per hour), with filters by type, exit and origin
- * country, maximum price, minimum bandwidth, and preferred providers only.
+ * Proposals, cheapest first (price also per GB or per hour), with filters by type, the country the
+ * service is provided from and the one its traffic appears from (provided_from and origin), maximum
+ * price, minimum bandwidth, and preferred providers only.
  */
 public final class ServicesView {
   private ServicesView() {}

@@ -18,8 +18,8 @@ import network.mysterium.i18n.Messages;
 
 /**
  * Language (six, Persian right to left), theme (light, dark), how to connect (SOCKS5 or the IP
- * tunnel with its kill switch) and where DNS goes, start at login; the chain and data directory.
- * Every change is saved at once.
+ * tunnel with its kill switch) and where DNS goes, start at login, the spending limits (saved when
+ * applied, if both are amounts); the chain and data directory. Every other change is saved at once.
  */
 public final class SettingsView {
   /** The languages the app is translated into. */
@@ -134,15 +134,56 @@ public final class SettingsView {
               }
             });
 
-    // what a provider can take at most (issue 16 item 4): the limits every connection runs under
-    network.mysterium.session.SpendLimit limits = network.mysterium.session.SpendLimit.defaults();
+    // what a provider can take at most (issue 16 item 4): the user's limits, from the next connect
+    network.mysterium.session.SpendLimit limits = current.spendLimit();
+    network.mysterium.session.SpendLimit defaults = network.mysterium.session.SpendLimit.defaults();
+    javafx.scene.control.TextField perSession =
+        Views.field(
+            messages,
+            "settings-max-spend",
+            "app.settings.spend-limit.session",
+            new SimpleStringProperty(limits.perSession().toPlainString()));
+    javafx.scene.control.TextField perProvider =
+        Views.field(
+            messages,
+            "settings-max-spend-per-provider",
+            "app.settings.spend-limit.provider",
+            new SimpleStringProperty(limits.perProvider().toPlainString()));
+    perSession.setPrefColumnCount(5);
+    perProvider.setPrefColumnCount(5);
+    javafx.scene.control.Button applyLimits =
+        Views.button(messages, "settings-spend-apply", "app.settings.spend-limit.apply");
     Label spendLimit =
-        new Label(
-            messages.get(
-                "app.settings.spend-limit.value", limits.perSession(), limits.perProvider()));
+        Views.label(
+            messages,
+            "app.settings.spend-limit.hint",
+            defaults.perSession().toPlainString(),
+            defaults.perProvider().toPlainString());
     spendLimit.setId("settings-spend-limit");
     spendLimit.setWrapText(true);
-    spendLimit.setAccessibleText(spendLimit.getText());
+    Runnable saveLimits =
+        () -> {
+          network.mysterium.session.SpendLimit chosen;
+          try {
+            chosen =
+                new network.mysterium.session.SpendLimit(amount(perSession), amount(perProvider));
+          } catch (BadAmount e) {
+            error.set(messages.get("app.settings.error.spend-limit", e.getMessage()));
+            return;
+          }
+          save(store, s -> s.withSpendLimit(chosen), error, messages);
+        };
+    applyLimits.setOnAction(e -> saveLimits.run());
+    perSession.setOnAction(e -> saveLimits.run());
+    perProvider.setOnAction(e -> saveLimits.run());
+    javafx.scene.layout.HBox limitFields =
+        new javafx.scene.layout.HBox(
+            8,
+            perSession,
+            Views.inline(messages, "app.settings.spend-limit.session"),
+            perProvider,
+            Views.inline(messages, "app.settings.spend-limit.provider"),
+            applyLimits);
 
     Label chainLabel = new Label(current.rpc().toString());
     chainLabel.setId("settings-chain");
@@ -162,7 +203,10 @@ public final class SettingsView {
     grid.addRow(3, new Label(), new javafx.scene.layout.VBox(4, killSwitch, tunnelRights));
     grid.addRow(4, Views.label(messages, "app.settings.dns"), dns);
     grid.addRow(5, Views.label(messages, "app.settings.login"), login);
-    grid.addRow(6, Views.label(messages, "app.settings.spend-limit"), spendLimit);
+    grid.addRow(
+        6,
+        Views.label(messages, "app.settings.spend-limit"),
+        new javafx.scene.layout.VBox(4, limitFields, spendLimit));
     grid.addRow(7, Views.label(messages, "app.settings.chain"), chainLabel);
     grid.addRow(8, Views.label(messages, "app.settings.deployment"), deployment);
     grid.addRow(9, Views.label(messages, "app.settings.data-dir"), dataDir);
@@ -171,6 +215,28 @@ public final class SettingsView {
         grid,
         dataDirHint,
         Views.error(error, "settings-error"));
+  }
+
+  /** A typed amount that is not a usable limit: the text as typed. */
+  private static final class BadAmount extends Exception {
+    BadAmount(String typed) {
+      super(typed);
+    }
+  }
+
+  /** A limit as typed: MYST, more than nothing. */
+  private static network.mysterium.money.Myst amount(javafx.scene.control.TextField field)
+      throws BadAmount {
+    String typed = field.getText() == null ? "" : field.getText().strip();
+    try {
+      network.mysterium.money.Myst amount = network.mysterium.money.Myst.parse(typed);
+      if (amount.baseUnits().signum() > 0) {
+        return amount;
+      }
+    } catch (IllegalArgumentException e) {
+      // said below, with what was typed
+    }
+    throw new BadAmount(typed);
   }
 
   private static void save(

@@ -71,6 +71,7 @@ public final class ConnectViewModel {
   private String currentCountryCode = "";
   private final XYChart.Series<Number, Number> throughput = new XYChart.Series<>();
   private volatile ConsumerSession session;
+  private ConnectReasons reasons;
   private Instant connectedAt;
   private long lastChartBytes;
 
@@ -142,21 +143,27 @@ public final class ConnectViewModel {
       return;
     }
     DesktopNode.Connection how = connection.get();
-    open(country, () -> node.connect(country.country(), how, PAYMENT_STEP, events()));
+    open(country, how, () -> node.connect(country.country(), how, PAYMENT_STEP, events()));
   }
 
   /** Connects to one proposal the user chose (in the services table). */
   public void connectTo(ProposalIndex.Listing listing) {
+    DesktopNode.Connection how = connection.get();
     open(
         new DesktopNode.CountryRow(
             listing.proposal().providedFrom().country(), 1, listing.proposal().pricePerUnit()),
-        () -> node.connectTo(listing, connection.get(), PAYMENT_STEP, events()));
+        how,
+        () -> node.connectTo(listing, how, PAYMENT_STEP, events()));
   }
 
-  private void open(DesktopNode.CountryRow country, Background.Work<ConsumerSession> connecting) {
+  private void open(
+      DesktopNode.CountryRow country,
+      DesktopNode.Connection how,
+      Background.Work<ConsumerSession> connecting) {
     if (status.get() != Status.DISCONNECTED) {
       return;
     }
+    reasons = new ConnectReasons(messages, how.spendLimit(), PAYMENT_STEP);
     error.set("");
     currentCountry = Countries.name(country.country(), messages);
     currentCountryCode = country.country();
@@ -201,12 +208,7 @@ public final class ConnectViewModel {
       return messages.get("app.connect.error.admin");
     }
     if (e instanceof Connector.NoProviderException no) {
-      return no.getMessage().equals("no provider matches")
-          ? messages.get(
-              "app.connect.error.no-provider", Countries.name(country.country(), messages))
-          : no.getMessage().contains("LEFTOVER") || no.getMessage().contains("balance")
-              ? messages.get("app.connect.error.balance")
-              : messages.get("app.connect.error.failed", no.getMessage());
+      return reasons.notConnected(no, Countries.name(country.country(), messages));
     }
     return messages.get("app.connect.error.failed", e.getMessage());
   }
@@ -299,7 +301,13 @@ public final class ConnectViewModel {
         background.onFxThread(
             () -> {
               if (status.get() == Status.CONNECTED) {
-                ended(messages.get("app.connect.status.ended", reason));
+                ConsumerSession open = session;
+                ConsumerSession.Failure ours = open == null ? null : open.endedBy();
+                // this app stopped paying (overbilled, advice, the limit): said why, typed
+                ended(
+                    ours != null
+                        ? reasons.left(ours, reason)
+                        : messages.get("app.connect.status.ended", reason));
               }
             });
       }

@@ -2,7 +2,7 @@ package network.mysterium.app.viewmodel;
 
 import java.math.BigDecimal;
 import java.time.Duration;
-import java.util.function.Function;
+import java.util.function.BiFunction;
 import javafx.beans.property.BooleanProperty;
 import javafx.beans.property.SimpleBooleanProperty;
 import javafx.beans.property.SimpleStringProperty;
@@ -13,6 +13,7 @@ import network.mysterium.app.node.DesktopNode;
 import network.mysterium.app.node.DesktopSharing;
 import network.mysterium.discovery.ServiceProposal;
 import network.mysterium.i18n.Messages;
+import network.mysterium.messaging.Rejection;
 import network.mysterium.money.Myst;
 import network.mysterium.provider.ProviderNode;
 import network.mysterium.session.ProviderSessions;
@@ -42,7 +43,7 @@ public final class ProviderViewModel {
   private final DesktopNode node;
   private final Background background;
   private final Messages messages;
-  private final Function<Offer, ProviderNode.Config> config;
+  private final BiFunction<Offer, Myst, ProviderNode.Config> config;
   private final Locator locator;
   private final BooleanProperty sharing = new SimpleBooleanProperty();
   private final StringProperty status = new SimpleStringProperty();
@@ -54,21 +55,23 @@ public final class ProviderViewModel {
   private final StringProperty clearAt = new SimpleStringProperty("1");
   private final StringProperty clearAfterHours = new SimpleStringProperty("24");
   private final StringProperty earnings = new SimpleStringProperty("");
+  private final StringProperty exposure = new SimpleStringProperty("");
+  private final StringProperty refused = new SimpleStringProperty("");
   private final ObservableList<ProviderSessions.ActiveSession> sessions =
       FXCollections.observableArrayList();
   private long asn;
   private boolean applying;
 
   /**
-   * @param config how to run an offer (where to listen), called off the FX thread as sharing starts
-   *     (it may look up the public address)
+   * @param config how to run an offer (where to listen) with the exposure cap per consumer, called
+   *     off the FX thread as sharing starts (it may look up the public address)
    * @param locator where this node is, for the offer's location
    */
   public ProviderViewModel(
       DesktopNode node,
       Background background,
       Messages messages,
-      Function<Offer, ProviderNode.Config> config,
+      BiFunction<Offer, Myst, ProviderNode.Config> config,
       Locator locator) {
     this.node = node;
     this.background = background;
@@ -168,14 +171,20 @@ public final class ProviderViewModel {
     background.run(
         () -> {
           if (on) {
-            return node.sharing()
-                .startProviding(config.apply(starting), java.time.Duration.ofMinutes(1));
+            // as the CLI's provider run: half the stake the registry asks now (6.5.6)
+            Myst cap = node.sharing().exposureCap();
+            return new Started(
+                node.sharing()
+                    .startProviding(config.apply(starting, cap), java.time.Duration.ofMinutes(1)),
+                cap);
           }
           node.sharing().stopProviding();
           return null;
         },
-        provider -> {
-          if (provider != null) {
+        started -> {
+          if (started != null) {
+            ProviderNode provider = started.provider();
+            showExposure(started.exposureCap());
             refreshEarnings();
             status.set(
                 messages.get(
@@ -185,6 +194,8 @@ public final class ProviderViewModel {
                     messages.get("app.settings.type." + provider.proposal().serviceType())));
           } else {
             sessions.clear();
+            exposure.set("");
+            refused.set("");
             status.set(messages.get("app.provider.off"));
           }
         },
@@ -206,6 +217,16 @@ public final class ProviderViewModel {
     }
   }
 
+  private record Started(ProviderNode provider, Myst exposureCap) {}
+
+  private void showExposure(Myst cap) {
+    exposure.set(
+        messages.get(
+            "app.provider.exposure",
+            cap.toPlainString(),
+            Myst.ofBaseUnits(cap.baseUnits().shiftLeft(1)).toPlainString()));
+  }
+
   private void revert() {
     applying = true;
     sharing.set(node.sharing().providing());
@@ -215,7 +236,11 @@ public final class ProviderViewModel {
   /** Reads what sharing has earned, and the sessions open now with their metering. */
   public void refreshEarnings() {
     background.run(
-        () -> new Snapshot(node.sharing().earnings(), node.sharing().providerSessions()),
+        () ->
+            new Snapshot(
+                node.sharing().earnings(),
+                node.sharing().providerSessions(),
+                node.sharing().refused()),
         snapshot -> {
           DesktopSharing.Earnings e = snapshot.earnings();
           earnings.set(
@@ -225,12 +250,42 @@ public final class ProviderViewModel {
                   e.paymentsAccount().toPlainString(),
                   Integer.toString(e.activeSessions())));
           sessions.setAll(snapshot.sessions());
+          refused.set(refusedText(snapshot.refused()));
         },
         e -> error.set(messages.get("app.error.chain", e.getMessage())));
   }
 
   private record Snapshot(
-      DesktopSharing.Earnings earnings, java.util.List<ProviderSessions.ActiveSession> sessions) {}
+      DesktopSharing.Earnings earnings,
+      java.util.List<ProviderSessions.ActiveSession> sessions,
+      java.util.Map<Rejection, Long> refused) {}
+
+  /** The datagrams refused, in total and by reason, each reason in words. */
+  private String refusedText(java.util.Map<Rejection, Long> counts) {
+    long total = counts.values().stream().mapToLong(Long::longValue).sum();
+    if (total == 0) {
+      return messages.get("app.provider.refused.none");
+    }
+    java.util.List<String> parts = new java.util.ArrayList<>();
+    counts.forEach(
+        (reason, count) ->
+            parts.add(
+                messages.get(
+                    "app.provider.refused.reason",
+                    messages.get("app.provider.refused." + reason.name()),
+                    Long.toString(count))));
+    return messages.get("app.provider.refused", Long.toString(total), String.join(", ", parts));
+  }
+
+  /** The exposure cap per consumer while sharing, in words. */
+  public StringProperty exposure() {
+    return exposure;
+  }
+
+  /** Datagrams the node refused while sharing, by reason, in words. */
+  public StringProperty refused() {
+    return refused;
+  }
 
   private static String text(StringProperty p) {
     return p.get() == null ? "" : p.get().strip();

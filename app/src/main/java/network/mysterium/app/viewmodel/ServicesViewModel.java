@@ -13,8 +13,9 @@ import network.mysterium.i18n.Messages;
 import network.mysterium.money.Myst;
 
 /**
- * The services table: proposals matching the filters (type, exit country, origin country, maximum
- * price, minimum bandwidth, preferred only), cheapest first.
+ * The services table: proposals matching the filters (type, the country the service is provided
+ * from, the country its traffic appears from, maximum price, minimum bandwidth, preferred only),
+ * cheapest first.
  */
 public final class ServicesViewModel {
   private final DesktopNode node;
@@ -106,10 +107,12 @@ public final class ServicesViewModel {
     return type;
   }
 
+  /** The proposal's {@code provided_from}: where the provider's service is attached. */
   public StringProperty country() {
     return country;
   }
 
+  /** The proposal's {@code origin}: where tunnelled traffic appears to originate. */
   public StringProperty origin() {
     return origin;
   }
