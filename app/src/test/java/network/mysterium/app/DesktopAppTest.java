@@ -668,7 +668,8 @@ class DesktopAppTest {
               window.setDark(dark);
               window.show(view);
             });
-        Thread.sleep(300); // background refreshes land
+        Thread.sleep(
+            300); // for the photograph only: what is asserted (size, colours) needs no wait
         WaitForAsyncUtils.waitForFxEvents();
         Path file = folder.resolve(view + (dark ? "-dark" : "-light") + ".png");
         java.awt.image.BufferedImage image =

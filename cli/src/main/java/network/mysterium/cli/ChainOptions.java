@@ -14,11 +14,35 @@ public final class ChainOptions {
   @Option(names = "--rpc", paramLabel = "URL", defaultValue = DEFAULT_RPC, descriptionKey = "rpc")
   private URI rpc;
 
+  // An endpoint with an API key in it stays off the command line: every local user can read that
+  // (/proc/PID/cmdline), while the file can be the node user's alone.
+  @Option(names = "--rpc-file", paramLabel = "FILE", descriptionKey = "rpc-file")
+  private Path rpcFile;
+
   @Option(names = "--deployment", paramLabel = "FILE", descriptionKey = "deployment")
   private Path deployment;
 
-  public URI rpc() {
-    return rpc;
+  /** The endpoint: the first line of {@code --rpc-file} when given, {@code --rpc} otherwise. */
+  public URI rpc() throws ChainException {
+    if (rpcFile == null) {
+      return rpc;
+    }
+    String line;
+    try (java.io.BufferedReader in =
+        java.nio.file.Files.newBufferedReader(rpcFile, java.nio.charset.StandardCharsets.UTF_8)) {
+      line = in.readLine();
+    } catch (java.io.IOException e) {
+      throw new ChainException("cannot read the RPC file " + rpcFile + ": " + e.getMessage(), e);
+    }
+    try {
+      URI given = URI.create(line == null ? "" : line.strip());
+      if (given.getScheme() != null && given.getHost() != null) {
+        return given;
+      }
+    } catch (IllegalArgumentException e) {
+      // said below, without the line: it may hold a key
+    }
+    throw new ChainException("the first line of " + rpcFile + " is not an RPC URL");
   }
 
   /** The deployment file: given, or {@code deployment.json} in the node's data directory. */
@@ -46,6 +70,6 @@ public final class ChainOptions {
 
   /** Connects and checks that the RPC serves the deployment's chain. */
   public EthereumClient connect(Deployment deployment) throws ChainException {
-    return EthereumClient.connect(rpc, deployment.chainId());
+    return EthereumClient.connect(rpc(), deployment.chainId());
   }
 }

@@ -119,6 +119,18 @@ class ChainCliTest {
     assertThat(unreachable.err().strip())
         .isEqualTo("Error: cannot reach the chain at http://127.0.0.1:1: connection refused");
 
+    // an endpoint from --rpc-file, its key in no message
+    java.nio.file.Path keyed = temp.resolve("rpc");
+    java.nio.file.Files.writeString(keyed, "http://127.0.0.1:1/v3/S3cretKey0123\n");
+    CliHarness.Run fromFile = cli.run("wallet", "balance", "--rpc-file", keyed.toString());
+    assertThat(fromFile.err().strip())
+        .isEqualTo("Error: cannot reach the chain at http://127.0.0.1:1: connection refused");
+    java.nio.file.Files.writeString(keyed, rpc + "\n");
+    assertThat(cli.run("wallet", "balance", "--rpc-file", keyed.toString()).exitCode()).isZero();
+    java.nio.file.Files.writeString(keyed, "not a URL S3cretKey0123\n");
+    assertThat(cli.run("wallet", "balance", "--rpc-file", keyed.toString()).err().strip())
+        .isEqualTo("Error: the first line of " + keyed + " is not an RPC URL");
+
     try (Anvil other = Anvil.start(AnvilExtension.binary(), 5)) {
       CliHarness.Run wrongChain = cli.run("wallet", "balance", "--rpc", other.rpcUrl().toString());
       assertThat(wrongChain.exitCode()).isEqualTo(1);

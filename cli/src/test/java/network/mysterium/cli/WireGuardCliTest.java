@@ -39,7 +39,11 @@ class WireGuardCliTest {
   private final String consumerIp = "10." + net + ".1.2";
   private final String providerIp = "10." + net + ".2.2";
   private final String rootIp = "10." + net + ".3.2";
-  private final String webIp = "10." + net + ".9.80";
+  // The web host and the chain are where a user's are, on addresses that are not private (here
+  // from the documentation ranges, routed only between these namespaces), so the provider runs
+  // with its refusal of private targets on; a private target is tried and must be refused.
+  private final String webIp = "203.0.113." + net;
+  private final String chainIp = "198.51.100." + net;
   private final List<Process> processes = new ArrayList<>();
   @TempDir Path temp;
   private Anvil anvil;
@@ -56,6 +60,8 @@ class WireGuardCliTest {
     run("ip", "netns", "exec", internetNs, "sysctl", "-q", "-w", "net.ipv4.ip_forward=1");
     run("ip", "-n", internetNs, "addr", "add", webIp + "/32", "dev", "lo");
     run("ip", "route", "add", "10." + net + ".0.0/16", "via", "10." + net + ".3.1");
+    run("ip", "addr", "add", chainIp + "/32", "dev", "mvr" + suffix); // goes with the link
+    run("ip", "-n", internetNs, "route", "add", chainIp + "/32", "via", rootIp);
     // what `ip netns exec` shows each namespace as /etc/resolv.conf: the internet's DNS
     for (String[] ns : new String[][] {{consumerNs, ".1.1"}, {providerNs, ".2.1"}}) {
       Path dir = Path.of("/etc/netns", ns[0]);
@@ -77,7 +83,7 @@ class WireGuardCliTest {
             + " counter; add rule inet leakcheck input ip saddr "
             + consumerIp
             + " counter");
-    anvil = Anvil.startOn(rootIp, AnvilExtension.binary(), Anvil.DEFAULT_CHAIN_ID);
+    anvil = Anvil.startOn(chainIp, AnvilExtension.binary(), Anvil.DEFAULT_CHAIN_ID);
   }
 
   /** A veth pair from {@code ns} (null: this namespace) to the internet namespace. */
@@ -172,7 +178,6 @@ class WireGuardCliTest {
             providerIp,
             "--interface",
             "mwp" + suffix,
-            "--allow-private-targets",
             "--exposure-cap",
             "1");
     providing.await("Providing wireguard");
@@ -220,6 +225,18 @@ class WireGuardCliTest {
     assertThat(leakCount())
         .as("packets from the consumer outside the tunnel")
         .isEqualTo(leaksBefore);
+    // a private address behind the provider (the internet host's, on the provider's link) goes
+    // into the tunnel and is dropped there: the provider refuses private targets
+    long served = internet.output().lines().filter(l -> l.startsWith("HTTP from")).count();
+    assertThat(curlWorks("http://10." + net + ".2.1:8080/", 3))
+        .as("a private target through the tunnel")
+        .isFalse();
+    assertThat(internet.output().lines().filter(l -> l.startsWith("HTTP from")).count())
+        .as("requests the internet host served")
+        .isEqualTo(served);
+    assertThat(curl("http://web.test:8080/", 10).strip())
+        .as("the tunnel still works")
+        .isEqualTo("you are " + providerIp);
     // the stock wg reads both ends through their UAPI sockets
     assertThat(run("ip", "netns", "exec", consumerNs, "wg", "show", "mwc" + suffix))
         .contains("endpoint: " + providerIp + ":51820")

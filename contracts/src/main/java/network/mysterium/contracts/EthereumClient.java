@@ -18,6 +18,7 @@ import org.web3j.protocol.core.methods.response.EthCall;
 import org.web3j.protocol.core.methods.response.EthEstimateGas;
 import org.web3j.protocol.core.methods.response.EthSendTransaction;
 import org.web3j.protocol.core.methods.response.TransactionReceipt;
+import org.web3j.protocol.exceptions.ClientConnectionException;
 import org.web3j.protocol.http.HttpService;
 import org.web3j.utils.Numeric;
 
@@ -75,12 +76,15 @@ public final class EthereumClient implements AutoCloseable {
       var response = web3.ethChainId().send();
       if (response.hasError()) {
         throw new ChainException(
-            "the chain at " + rpc + " refused: " + response.getError().getMessage());
+            "the chain at "
+                + redacted(rpc)
+                + " refused: "
+                + scrubbed(rpc, response.getError().getMessage()));
       }
       return new EthereumClient(rpc, service, web3, response.getChainId().longValueExact());
-    } catch (IOException e) {
+    } catch (IOException | ClientConnectionException e) {
       web3.shutdown();
-      throw new ChainException("cannot reach the chain at " + rpc + ": " + reason(e), e);
+      throw unreachable(rpc, e);
     } catch (ChainException | RuntimeException e) {
       web3.shutdown();
       throw e;
@@ -94,7 +98,7 @@ public final class EthereumClient implements AutoCloseable {
       client.close();
       throw new ChainException(
           "the chain at "
-              + rpc
+              + redacted(rpc)
               + " has chain id "
               + client.chainId()
               + " but the deployment is for chain id "
@@ -109,6 +113,47 @@ public final class EthereumClient implements AutoCloseable {
 
   public URI rpc() {
     return rpc;
+  }
+
+  /**
+   * The endpoint as it may be shown in logs and error messages: scheme, host and port only.
+   * Providers' RPC URLs often carry an API key in the path, the query or the user info.
+   */
+  public static String redacted(URI rpc) {
+    String host = rpc.getHost() == null ? "?" : rpc.getHost();
+    if (host.contains(":") && !host.startsWith("[")) {
+      host = "[" + host + "]";
+    }
+    return (rpc.getScheme() == null ? "" : rpc.getScheme() + "://")
+        + host
+        + (rpc.getPort() < 0 ? "" : ":" + rpc.getPort());
+  }
+
+  /** A message from the HTTP stack or the endpoint, without the URL's secret parts. */
+  private static String scrubbed(URI rpc, String message) {
+    if (message == null) {
+      return null;
+    }
+    String out = message.replace(rpc.toString(), redacted(rpc));
+    List<String> secrets =
+        new java.util.ArrayList<>(
+            java.util.Arrays.asList(
+                rpc.getRawUserInfo(), rpc.getUserInfo(), rpc.getRawQuery(), rpc.getRawPath()));
+    // and the parts an endpoint may echo alone: long path segments (keys), query values
+    for (String part : (rpc.getRawPath() == null ? "" : rpc.getRawPath()).split("/")) {
+      if (part.length() >= 8) {
+        secrets.add(part);
+      }
+    }
+    for (String pair : (rpc.getRawQuery() == null ? "" : rpc.getRawQuery()).split("&")) {
+      secrets.add(pair.substring(pair.indexOf('=') + 1));
+    }
+    for (String secret : secrets) {
+      if (secret != null && secret.length() > 1) {
+        out = out.replace(secret, "…");
+      }
+    }
+    return out;
   }
 
   public Web3j web3() {
@@ -379,9 +424,10 @@ public final class EthereumClient implements AutoCloseable {
     return new ChainException("the chain refused: " + error.getMessage());
   }
 
-  private static <T extends Response<?>> T check(T response) throws ChainException {
+  private <T extends Response<?>> T check(T response) throws ChainException {
     if (response.hasError()) {
-      throw new ChainException("the chain refused: " + response.getError().getMessage());
+      throw new ChainException(
+          "the chain refused: " + scrubbed(rpc, response.getError().getMessage()));
     }
     return response;
   }
@@ -393,18 +439,27 @@ public final class EthereumClient implements AutoCloseable {
   private <T> T io(Rpc<T> request) throws ChainException {
     try {
       return request.send();
-    } catch (IOException e) {
-      throw new ChainException("cannot reach the chain at " + rpc + ": " + reason(e), e);
+    } catch (IOException | ClientConnectionException e) { // the latter: an HTTP error status
+      throw unreachable(rpc, e);
     }
   }
 
-  private static String reason(IOException e) {
+  private static ChainException unreachable(URI rpc, Exception e) {
+    String text = "cannot reach the chain at " + redacted(rpc) + ": " + reason(rpc, e);
+    String message = e.getMessage();
+    // a cause whose own text carries part of the URL stays out: causes are logged with stacks
+    return message != null && !scrubbed(rpc, message).equals(message)
+        ? new ChainException(text)
+        : new ChainException(text, e);
+  }
+
+  private static String reason(URI rpc, Exception e) {
     String message = e.getMessage();
     if (e instanceof java.net.ConnectException
         || (message != null && message.contains("Failed to connect"))) {
       return "connection refused";
     }
-    return message == null ? e.getClass().getSimpleName() : message;
+    return message == null ? e.getClass().getSimpleName() : scrubbed(rpc, message);
   }
 
   @Override

@@ -195,28 +195,40 @@ public final class LocalNetwork implements AutoCloseable {
       Contact listen)
       throws Exception {
     return ProviderNode.start(
-        new ProviderNode.Config(
-            "socks5",
-            null,
-            listen,
-            new InetSocketAddress(InetAddress.getLoopbackAddress(), 0),
-            "127.0.0.1",
-            new ServiceProposal.Place(spec.country(), spec.asn()),
-            Myst.parse(spec.pricePerMegabyte()),
-            Myst.parse("0.01"),
-            Myst.parse("1"),
-            Myst.parse("0"),
-            Duration.ofMillis(500),
-            Duration.ofSeconds(5),
-            true, // the demo's web server is on loopback
-            clearing,
-            offering),
+        providerConfig(spec, clearing, offering, listen),
         key,
         database,
         client,
         deployment,
         Duration.ofSeconds(1), // a local chain mines fast; the check is one RPC call
         events);
+  }
+
+  /**
+   * The configuration of a local network's SOCKS5 provider on loopback, for a provider started in a
+   * process of its own (a test that kills it).
+   */
+  public static ProviderNode.Config providerConfig(
+      ProviderSpec spec,
+      ProviderNode.ClearingPolicy clearing,
+      ProviderNode.Offering offering,
+      Contact listen) {
+    return new ProviderNode.Config(
+        "socks5",
+        null,
+        listen,
+        new InetSocketAddress(InetAddress.getLoopbackAddress(), 0),
+        "127.0.0.1",
+        new ServiceProposal.Place(spec.country(), spec.asn()),
+        Myst.parse(spec.pricePerMegabyte()),
+        Myst.parse("0.01"),
+        Myst.parse("1"),
+        Myst.parse("0"),
+        Duration.ofMillis(500),
+        Duration.ofSeconds(5),
+        true, // the demo's web server is on loopback
+        clearing,
+        offering);
   }
 
   /** The local chain, for tests that mine blocks or move its clock. */

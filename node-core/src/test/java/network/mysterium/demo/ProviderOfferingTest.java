@@ -104,7 +104,8 @@ class ProviderOfferingTest {
                     new network.mysterium.service.socks.Socks5Client(
                         new InetSocketAddress(InetAddress.getLoopbackAddress(), 0)))) {
           long connected = System.nanoTime();
-          Thread.sleep(1500); // the session runs, carrying nothing: only time is billed
+          Thread.sleep(
+              1500); // a measuring window: the session runs, carrying nothing, billed by time
           inside = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - connected);
         }
         long outside = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - before);

@@ -2,105 +2,146 @@ package network.mysterium.demo;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import java.io.BufferedReader;
+import java.io.InputStreamReader;
+import java.io.Writer;
 import java.math.BigInteger;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Optional;
-import network.mysterium.consumer.Connector;
-import network.mysterium.consumer.ConsumerNode;
+import java.util.concurrent.TimeUnit;
 import network.mysterium.contracts.PaymentsContract;
 import network.mysterium.contracts.anvil.AnvilExtension;
+import network.mysterium.crypto.Address;
+import network.mysterium.crypto.Hex;
 import network.mysterium.crypto.PrivateKey;
-import network.mysterium.discovery.ProposalIndex;
-import network.mysterium.discovery.ServiceProposal;
-import network.mysterium.messaging.channel.Contact;
 import network.mysterium.money.Myst;
 import network.mysterium.provider.ProviderNode;
-import network.mysterium.session.ConsumerSession;
 import network.mysterium.session.SessionEvents;
-import network.mysterium.store.Database;
+import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
 
-/** Peers that go away: the consumer falls over, the provider clears what it holds. */
+/**
+ * Peers that vanish: each runs in a process of its own ({@link VanishingPeer}) and is SIGKILLed, so
+ * it says no goodbye and its sockets just close. The consumer falls over to the next provider; the
+ * provider notices the silent consumer, ends its session and clears what it holds.
+ */
 class VanishingPeersTest {
   @TempDir Path temp;
+  private final List<Process> children = new ArrayList<>();
+  private com.sun.net.httpserver.HttpServer web;
 
-  private static ProposalIndex.Query socks5In(String country) {
-    return ProposalIndex.Query.of(Optional.of("socks5"), Optional.of(country), 10);
-  }
-
-  @Test
-  void aVanishedProviderIsSkippedForTheNextAndAVanishedConsumerIsStillCharged() throws Exception {
-    try (LocalNetwork network = LocalNetwork.start(AnvilExtension.binary(), temp, (k, a) -> {});
-        PrivateKey consumer = network.newIdentity(Myst.parse("5"), Myst.parse("1"))) {
-      ProviderNode cheap =
-          network.startProvider(
-              new LocalNetwork.ProviderSpec("DE", 1, "0.01"), SessionEvents.none());
-      ProviderNode dearer =
-          network.startProvider(
-              new LocalNetwork.ProviderSpec("DE", 2, "0.02"), SessionEvents.none());
-      cheap.close(); // gone, but its proposal is still on chain
-      PaymentsContract payments =
-          new PaymentsContract(network.client(), network.deployment().payments());
-      Database database = Database.open(temp.resolve("consumer.db"));
-      ConsumerNode node =
-          ConsumerNode.start(
-              consumer,
-              database,
-              network.client(),
-              network.deployment(),
-              Contact.parse("udp://127.0.0.1:0"));
-      try {
-        List<ProposalIndex.Listing> found = node.search(socks5In("DE"));
-        assertThat(found)
-            .extracting(l -> l.proposal().provider())
-            .containsExactly(cheap.address(), dearer.address());
-        List<String> attempts = new ArrayList<>();
-        ConsumerSession session =
-            node.connect(
-                found,
-                Myst.parse("0.05"),
-                SessionEvents.none(),
-                new Connector.Attempts() {
-                  @Override
-                  public void failed(ServiceProposal candidate, String reason) {
-                    attempts.add(candidate.provider() + ": " + reason);
-                  }
-                },
-                Duration.ofSeconds(12),
-                (type, contact) ->
-                    new network.mysterium.service.socks.Socks5Client(
-                        new InetSocketAddress(InetAddress.getLoopbackAddress(), 0)));
-        assertThat(attempts).singleElement().asString().startsWith(cheap.address().toString());
-        assertThat(Demo.fetchThroughSocks(session.socksAddress(), "localhost", startWeb()))
-            .isEqualTo(Demo.PAGE.length);
-        // the consumer vanishes without closing its session: the provider ends it and clears
-        node.close();
-        long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
-        while (dearer.promises().lastCleared(consumer.address()) == 0
-            && System.nanoTime() < deadline) {
-          Thread.sleep(200);
-        }
-        BigInteger cleared = Myst.parse("0.05").baseUnits();
-        assertThat(dearer.promises().held(consumer.address())).isEmpty();
-        assertThat(payments.balanceOf(dearer.address().toString()))
-            .isEqualTo(cleared.subtract(cleared.divide(BigInteger.valueOf(100))));
-      } finally {
-        node.close();
-        database.close();
-        if (web != null) {
-          web.stop(0);
-        }
-      }
+  @AfterEach
+  void cleanUp() throws Exception {
+    for (Process child : children) {
+      child.destroyForcibly();
+      child.waitFor(10, TimeUnit.SECONDS);
+    }
+    if (web != null) {
+      web.stop(0);
     }
   }
 
-  private com.sun.net.httpserver.HttpServer web;
+  @Test
+  @Timeout(value = 300, threadMode = Timeout.ThreadMode.SEPARATE_THREAD) // reads block
+  void aVanishedProviderIsSkippedForTheNextAndAVanishedConsumerIsStillCharged() throws Exception {
+    try (LocalNetwork network = LocalNetwork.start(AnvilExtension.binary(), temp, (k, a) -> {});
+        PrivateKey consumer = network.newIdentity(Myst.parse("5"), Myst.parse("1"));
+        PrivateKey cheap = network.newIdentity(Myst.parse("0"), Myst.parse("0"))) {
+      Process cheapProcess =
+          start(cheap, "provider", network, temp.resolve("cheap.db"), "DE", "1", "0.01");
+      BufferedReader cheapOut = output(cheapProcess);
+      assertThat(cheapOut.readLine()).isEqualTo("ready"); // announced: its proposal is on chain
+      ProviderNode dearer =
+          network.startProvider(
+              new LocalNetwork.ProviderSpec("DE", 2, "0.02"), SessionEvents.none());
+      vanish(cheapProcess);
+
+      Process consumerProcess =
+          start(
+              consumer,
+              "consumer",
+              network,
+              temp.resolve("consumer.db"),
+              Integer.toString(startWeb()));
+      BufferedReader consumerOut = output(consumerProcess);
+      assertThat(consumerOut.readLine())
+          .as("the cheaper provider is tried first, and fails")
+          .isEqualTo("failed " + cheap.address());
+      String fetched = consumerOut.readLine();
+      assertThat(fetched)
+          .as(() -> "consumer's log:\n" + log("consumer"))
+          .isEqualTo("fetched " + Demo.PAGE.length);
+      assertThat(dearer.promises().held(consumer.address())).as("paid up front").isNotEmpty();
+
+      // the consumer vanishes in its session: the provider hears nothing more, ends it, clears
+      vanish(consumerProcess);
+      Address from = consumer.address();
+      long deadline = System.nanoTime() + Duration.ofSeconds(120).toNanos();
+      while (dearer.promises().lastCleared(from) == 0 && System.nanoTime() < deadline) {
+        Thread.sleep(200); // polling the awaited condition
+      }
+      BigInteger cleared = Myst.parse("0.05").baseUnits();
+      assertThat(dearer.promises().held(from)).isEmpty();
+      PaymentsContract payments =
+          new PaymentsContract(network.client(), network.deployment().payments());
+      assertThat(payments.balanceOf(dearer.address().toString()))
+          .isEqualTo(cleared.subtract(cleared.divide(BigInteger.valueOf(100))));
+    }
+  }
+
+  /** A {@link VanishingPeer} with the key on its standard input; killed after the test. */
+  private Process start(PrivateKey key, String role, LocalNetwork network, Path db, String... more)
+      throws Exception {
+    List<String> command =
+        new ArrayList<>(
+            List.of(
+                ProcessHandle.current().info().command().orElse("java"),
+                "--enable-native-access=ALL-UNNAMED",
+                "--sun-misc-unsafe-memory-access=allow",
+                "-cp",
+                System.getProperty("java.class.path"),
+                VanishingPeer.class.getName(),
+                role,
+                network.rpcUrl(),
+                network.deploymentFile().toString(),
+                db.toString()));
+    command.addAll(List.of(more));
+    Process child =
+        new ProcessBuilder(command).redirectError(temp.resolve(role + ".log").toFile()).start();
+    children.add(child);
+    Writer stdin =
+        new java.io.OutputStreamWriter(child.getOutputStream(), StandardCharsets.US_ASCII);
+    stdin.write(Hex.encode(key.toBytes()) + "\n");
+    stdin.flush(); // left open: its end is what keeps the child waiting
+    return child;
+  }
+
+  private String log(String role) {
+    try {
+      return java.nio.file.Files.readString(temp.resolve(role + ".log"));
+    } catch (java.io.IOException e) {
+      return e.toString();
+    }
+  }
+
+  private static BufferedReader output(Process child) {
+    return new BufferedReader(
+        new InputStreamReader(child.getInputStream(), StandardCharsets.US_ASCII));
+  }
+
+  /** SIGKILL: no goodbye, no clean close of anything. */
+  private static void vanish(Process child) throws Exception {
+    child.destroyForcibly();
+    assertThat(child.waitFor(10, TimeUnit.SECONDS)).isTrue();
+    assertThat(child.exitValue()).as("killed by SIGKILL").isEqualTo(137);
+  }
 
   private int startWeb() throws Exception {
     web =

@@ -295,7 +295,10 @@ class ProviderSessionsTest {
     silent.silence();
     // the silent consumer's window (4) fills with its metering within a few ticks; the provider's
     // metering of the honest consumer must go on regardless, for many ticks more
-    Thread.sleep(300); // so the silent window is full before counting
+    // ten ticks: the silent consumer's two sessions have sent it 20 meterings by then, so its
+    // window of 4 is full before counting
+    int silenced = honest.meteringOf(id).size();
+    await(() -> honest.meteringOf(id).size() >= silenced + 10, Duration.ofSeconds(5));
     int before = honest.meteringOf(id).size();
     await(() -> honest.meteringOf(id).size() >= before + 20, Duration.ofSeconds(5));
 
@@ -318,7 +321,9 @@ class ProviderSessionsTest {
     assertThat(accounts.consumed(consumer.key.address())).isZero();
 
     ByteString id = consumer.request(SERIAL);
-    Thread.sleep(300); // accepted, not confirmed: nothing metered yet
+    // a deliberate window (15 metering ticks) in which nothing may happen: accepted, not
+    // confirmed, so nothing is metered yet
+    Thread.sleep(300);
     assertThat(consumer.meteringOf(id)).isEmpty();
     long confirmedAt = System.nanoTime();
     consumer.confirm(id);

@@ -58,7 +58,7 @@ public final class StartAtLogin {
       return new StartAtLogin(
           appData.resolve("Microsoft/Windows/Start Menu/Programs/Startup/Mysterium.cmd"),
           "@start \"\" "
-              + command.stream().map(a -> "\"" + a + "\"").collect(Collectors.joining(" "))
+              + command.stream().map(StartAtLogin::cmdArgument).collect(Collectors.joining(" "))
               + "\r\n");
     }
     Path config =
@@ -75,9 +75,10 @@ public final class StartAtLogin {
         X-GNOME-Autostart-enabled=true
         """
             .formatted(
-                command.stream()
-                    .map(a -> a.contains(" ") ? "\"" + a + "\"" : a)
-                    .collect(Collectors.joining(" "))));
+                desktopString(
+                    command.stream()
+                        .map(StartAtLogin::execArgument)
+                        .collect(Collectors.joining(" ")))));
   }
 
   /** For this user on this system, starting the installed launcher (or the source checkout's). */
@@ -115,6 +116,53 @@ public final class StartAtLogin {
     } else {
       Files.deleteIfExists(entry);
     }
+  }
+
+  // Desktop Entry Specification, "The Exec key": a literal % is %%; an argument with a reserved
+  // character is double-quoted, and within the quotes ", `, $ and \ take a backslash.
+  private static final String EXEC_RESERVED = " \t\n\"'\\><~|&;$*?#()`";
+
+  static String execArgument(String argument) {
+    String escaped = argument.replace("%", "%%");
+    boolean quote =
+        escaped.isEmpty() || escaped.chars().anyMatch(c -> EXEC_RESERVED.indexOf(c) >= 0);
+    if (!quote) {
+      return escaped;
+    }
+    StringBuilder out = new StringBuilder("\"");
+    for (char c : escaped.toCharArray()) {
+      if (c == '"' || c == '`' || c == '$' || c == '\\') {
+        out.append('\\');
+      }
+      out.append(c);
+    }
+    return out.append('"').toString();
+  }
+
+  // The value is then a string of the Desktop Entry format, whose own escapes come first when read:
+  // so a backslash of the quoting is written \\, and a line break cannot end the value.
+  static String desktopString(String value) {
+    return value
+        .replace("\\", "\\\\")
+        .replace("\n", "\\n")
+        .replace("\t", "\\t")
+        .replace("\r", "\\r");
+  }
+
+  // A .cmd line: inside double quotes cmd.exe still expands %VAR% (so a literal % is %%); the
+  // program then splits its command line by the C runtime's rules, where backslashes before a
+  // double quote are doubled. A double quote itself cannot be carried (nor is it in a Windows
+  // path).
+  static String cmdArgument(String argument) {
+    if (argument.indexOf('"') >= 0 || argument.indexOf('\n') >= 0 || argument.indexOf('\r') >= 0) {
+      throw new IllegalArgumentException("not representable in a .cmd line: " + argument);
+    }
+    int trailing = 0;
+    while (trailing < argument.length()
+        && argument.charAt(argument.length() - 1 - trailing) == '\\') {
+      trailing++;
+    }
+    return "\"" + argument.replace("%", "%%") + "\\".repeat(trailing) + "\"";
   }
 
   private static String xml(String text) {

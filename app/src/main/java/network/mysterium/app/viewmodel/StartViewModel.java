@@ -184,7 +184,7 @@ public final class StartViewModel {
           : messages.get("app.start.error.keystore", k.getMessage());
     }
     if (e instanceof ChainException c) {
-      return messages.get("app.start.error.chain", rpcUri.toString(), c.getMessage());
+      return messages.get("app.start.error.chain", EthereumClient.redacted(rpcUri), c.getMessage());
     }
     return messages.get("app.error.start", e.getMessage());
   }

@@ -3,15 +3,26 @@ package network.mysterium.service.wireguard;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import java.net.InetSocketAddress;
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
 import java.nio.charset.StandardCharsets;
 import java.security.SecureRandom;
 import java.time.Instant;
 import java.util.Arrays;
 import java.util.HexFormat;
 import javax.crypto.AEADBadTagException;
+import javax.crypto.Cipher;
+import javax.crypto.spec.ChaCha20ParameterSpec;
+import javax.crypto.spec.IvParameterSpec;
+import javax.crypto.spec.SecretKeySpec;
+import org.bouncycastle.crypto.digests.Blake2sDigest;
 import org.junit.jupiter.api.Test;
 
-/** Our initiator against our responder, and what each refuses. */
+/**
+ * Our initiator against our responder, and what each refuses; cookie replies and mac2 also against
+ * the paper's construction computed apart (stock wireguard-go under load: WireGuardGoInteropTest).
+ */
 class HandshakeTest {
   private final SecureRandom random = new SecureRandom();
   private final byte[] alice = WireGuardCrypto.newPrivateKey(random);
@@ -156,6 +167,152 @@ class HandshakeTest {
     assertThat(cookies.cookieFor(new java.net.InetSocketAddress("192.0.2.8", 51820), 1))
         .isNotEqualTo(cookie);
     assertThat(cookies.cookieFor(sender, Cookies.SECRET_LIFETIME_NANOS)).isNotEqualTo(cookie);
+  }
+
+  @Test
+  void cookieRepliesAndMac2FollowThePapersConstructionComputedApart() throws Exception {
+    byte[] bobPublic = WireGuardCrypto.publicKey(bob);
+    // the oracle's HChaCha20 (from the JDK's ChaCha20 keystream) is pinned to the draft's vector
+    byte[] key = new byte[32];
+    for (int i = 0; i < 32; i++) {
+      key[i] = (byte) i;
+    }
+    assertThat(
+            HexFormat.of()
+                .formatHex(
+                    PaperCookies.hchacha20(
+                        key, HexFormat.of().parseHex("000000090000004a0000000031415927"))))
+        .isEqualTo("82413b4227b27bfed30e42508a877d73a0f9e4d58a74a853c12ec41326d3ecdc");
+
+    Cookies cookies = new Cookies(bobPublic, random);
+    InetSocketAddress sender = new InetSocketAddress("192.0.2.7", 51820);
+    Initiator initiator = new Initiator(alice, bobPublic, psk, 0x01020304);
+    byte[] first = initiator.initiation(random, Instant.now());
+    byte[] mac1 = Arrays.copyOfRange(first, 116, 132);
+    assertThat(mac1).isEqualTo(PaperCookies.mac(PaperCookies.mac1Key(bobPublic), first, 116));
+    assertThat(Arrays.copyOfRange(first, 132, 148)).as("no cookie: mac2 zero").containsOnly(0);
+
+    // the responder's reply, opened as the paper says: XAEAD(HASH("cookie--" || Spub), nonce,
+    // cookie, mac1 of the message answered); header type 3, reserved zero, the sender's index
+    byte[] reply = cookies.reply(0x01020304, mac1, sender, 0);
+    assertThat(Arrays.copyOfRange(reply, 0, 8)).containsExactly(3, 0, 0, 0, 4, 3, 2, 1);
+    byte[] cookie = PaperCookies.openReply(reply, bobPublic, mac1);
+    assertThat(cookie).hasSize(16);
+
+    // an initiation made with that cookie: mac2 = MAC(cookie, message up to mac2)
+    byte[] second = initiator.initiation(random, Instant.now(), cookie);
+    assertThat(Arrays.copyOfRange(second, 132, 148))
+        .isEqualTo(PaperCookies.mac(cookie, second, 132));
+    assertThat(cookies.mac2Valid(second, 132, sender, 1)).isTrue();
+    assertThat(cookies.mac2Valid(second, 132, new InetSocketAddress("192.0.2.7", 51821), 1))
+        .as("another port: another cookie")
+        .isFalse();
+    byte[] oracleMac2 = second.clone();
+    System.arraycopy(PaperCookies.mac(cookie, second, 132), 0, oracleMac2, 132, 16);
+    assertThat(cookies.mac2Valid(oracleMac2, 132, sender, 1)).isTrue();
+    oracleMac2[140] ^= 1;
+    assertThat(cookies.mac2Valid(oracleMac2, 132, sender, 1)).isFalse();
+
+    // and a reply sealed by the oracle opens with ours, for the mac1 it was made for only
+    byte[] chosen = new byte[16];
+    random.nextBytes(chosen);
+    byte[] sealedByOracle = PaperCookies.reply(7, chosen, bobPublic, mac1, random);
+    assertThat(Cookies.openReply(sealedByOracle, bobPublic, mac1)).isEqualTo(chosen);
+    assertThatThrownBy(
+            () ->
+                Cookies.openReply(
+                    sealedByOracle, WireGuardCrypto.publicKey(alice), mac1)) // another key
+        .isInstanceOf(AEADBadTagException.class);
+  }
+
+  /**
+   * The paper's cookie construction (section 5.4.7) written apart from {@link Cookies} and {@link
+   * WireGuardCrypto}: BLAKE2s from Bouncy Castle, XChaCha20-Poly1305 as HChaCha20 (taken from the
+   * JDK's ChaCha20 keystream: a block minus its input state) and the JDK's ChaCha20-Poly1305.
+   */
+  private static final class PaperCookies {
+    private static final byte[] SIGMA = "expand 32-byte k".getBytes(StandardCharsets.US_ASCII);
+
+    static byte[] mac1Key(byte[] responderPublic) {
+      return hash("mac1----".getBytes(StandardCharsets.US_ASCII), responderPublic);
+    }
+
+    static byte[] hash(byte[] a, byte[] b) {
+      Blake2sDigest digest = new Blake2sDigest(256);
+      digest.update(a, 0, a.length);
+      digest.update(b, 0, b.length);
+      byte[] out = new byte[32];
+      digest.doFinal(out, 0);
+      return out;
+    }
+
+    static byte[] mac(byte[] key, byte[] message, int length) {
+      Blake2sDigest digest = new Blake2sDigest(key, 16, null, null);
+      digest.update(message, 0, length);
+      byte[] out = new byte[16];
+      digest.doFinal(out, 0);
+      return out;
+    }
+
+    static byte[] hchacha20(byte[] key, byte[] nonce16) throws Exception {
+      ByteBuffer n = ByteBuffer.wrap(nonce16).order(ByteOrder.LITTLE_ENDIAN);
+      int counter = n.getInt(0);
+      Cipher chacha = Cipher.getInstance("ChaCha20");
+      chacha.init(
+          Cipher.ENCRYPT_MODE,
+          new SecretKeySpec(key, "ChaCha20"),
+          new ChaCha20ParameterSpec(Arrays.copyOfRange(nonce16, 4, 16), counter));
+      ByteBuffer block =
+          ByteBuffer.wrap(chacha.doFinal(new byte[64])).order(ByteOrder.LITTLE_ENDIAN);
+      ByteBuffer sigma = ByteBuffer.wrap(SIGMA).order(ByteOrder.LITTLE_ENDIAN);
+      ByteBuffer out = ByteBuffer.allocate(32).order(ByteOrder.LITTLE_ENDIAN);
+      for (int i = 0; i < 4; i++) {
+        out.putInt(block.getInt(4 * i) - sigma.getInt(4 * i));
+      }
+      for (int i = 0; i < 4; i++) {
+        out.putInt(block.getInt(48 + 4 * i) - n.getInt(4 * i));
+      }
+      return out.array();
+    }
+
+    static byte[] xaead(int mode, byte[] key, byte[] nonce24, byte[] input, byte[] ad)
+        throws Exception {
+      byte[] nonce = new byte[12];
+      System.arraycopy(nonce24, 16, nonce, 4, 8);
+      Cipher cipher = Cipher.getInstance("ChaCha20-Poly1305");
+      cipher.init(
+          mode,
+          new SecretKeySpec(hchacha20(key, Arrays.copyOf(nonce24, 16)), "ChaCha20"),
+          new IvParameterSpec(nonce));
+      cipher.updateAAD(ad);
+      return cipher.doFinal(input);
+    }
+
+    static byte[] openReply(byte[] reply, byte[] responderPublic, byte[] mac1) throws Exception {
+      assertThat(reply).hasSize(64);
+      byte[] key = hash("cookie--".getBytes(StandardCharsets.US_ASCII), responderPublic);
+      return xaead(
+          Cipher.DECRYPT_MODE,
+          key,
+          Arrays.copyOfRange(reply, 8, 32),
+          Arrays.copyOfRange(reply, 32, 64),
+          mac1);
+    }
+
+    static byte[] reply(
+        int receiver, byte[] cookie, byte[] responderPublic, byte[] mac1, SecureRandom random)
+        throws Exception {
+      byte[] nonce = new byte[24];
+      random.nextBytes(nonce);
+      byte[] key = hash("cookie--".getBytes(StandardCharsets.US_ASCII), responderPublic);
+      return ByteBuffer.allocate(64)
+          .order(ByteOrder.LITTLE_ENDIAN)
+          .putInt(3)
+          .putInt(receiver)
+          .put(nonce)
+          .put(xaead(Cipher.ENCRYPT_MODE, key, nonce, cookie, mac1))
+          .array();
+    }
   }
 
   @Test
