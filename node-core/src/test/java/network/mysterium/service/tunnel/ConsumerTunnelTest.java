@@ -177,6 +177,23 @@ class ConsumerTunnelTest {
         .contains("packets 1 ");
   }
 
+  /**
+   * What {@code mysterium disconnect} runs after a consumer that was killed lifts the block too.
+   */
+  @Test
+  void theLeftoversOfAKilledConsumerAreRemovedWithItsIpv6Block() throws Exception {
+    Namespaces.Listener router = namespaces.listen(routerNs, underlayV6Router, "9999");
+    client.start(offer(32), new byte[16], new Meter());
+    namespaces.send(consumerNs, underlayV6Router, "9999", "blocked");
+
+    assertThat(
+            WireGuardClient.removeLeftovers(
+                new HostNetwork(WAIT, Optional.of(consumerNs)), interfaceName))
+        .isTrue(); // the table was there
+    namespaces.send(consumerNs, underlayV6Router, "9999", "free again");
+    assertThat(router.next(WAIT)).isEqualTo(underlayV6Router + ":9999 free again");
+  }
+
   @Test
   void aProviderOfferingASubnetRatherThanAHostAddressIsRefused() throws Exception {
     String routesBefore = namespaces.in(consumerNs, "ip", "-4", "route");
