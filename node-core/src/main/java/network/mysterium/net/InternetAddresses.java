@@ -2,6 +2,7 @@ package network.mysterium.net;
 
 import java.net.InetAddress;
 import java.util.Arrays;
+import java.util.List;
 
 /** Which addresses belong to the public Internet. */
 public final class InternetAddresses {
@@ -24,19 +25,47 @@ public final class InternetAddresses {
     return b.length == 4 ? isPublicV4(b) : isPublicV6(b);
   }
 
+  /**
+   * The IPv4 ranges that are not public Internet destinations, in CIDR form: what the SOCKS exit
+   * refuses and what the provider's IP tunnel drops, from this one list so they cannot diverge.
+   */
+  public static final List<String> NON_PUBLIC_IPV4 =
+      List.of(
+          "0.0.0.0/8", // "this network"
+          "10.0.0.0/8",
+          "100.64.0.0/10", // carrier-grade NAT
+          "127.0.0.0/8",
+          "169.254.0.0/16", // link-local
+          "172.16.0.0/12",
+          "192.0.0.0/24", // IETF protocol assignments
+          "192.168.0.0/16",
+          "198.18.0.0/15", // benchmarking
+          "224.0.0.0/3"); // multicast, reserved, broadcast
+
+  /** {@link #NON_PUBLIC_IPV4} as (network, mask) pairs. */
+  private static final long[][] NON_PUBLIC_IPV4_MASKS =
+      NON_PUBLIC_IPV4.stream().map(InternetAddresses::networkAndMask).toArray(long[][]::new);
+
+  private static long[] networkAndMask(String cidr) {
+    int slash = cidr.indexOf('/');
+    long network = toInt(InetAddress.ofLiteral(cidr.substring(0, slash)).getAddress());
+    int bits = Integer.parseInt(cidr.substring(slash + 1));
+    long mask = bits == 0 ? 0 : (0xffffffffL << (32 - bits)) & 0xffffffffL;
+    return new long[] {network, mask};
+  }
+
+  private static long toInt(byte[] b) {
+    return ((b[0] & 0xffL) << 24) | ((b[1] & 0xffL) << 16) | ((b[2] & 0xffL) << 8) | (b[3] & 0xffL);
+  }
+
   private static boolean isPublicV4(byte[] b) {
-    int first = b[0] & 0xff;
-    int second = b[1] & 0xff;
-    return !(first == 0
-        || first == 10
-        || first == 127
-        || first >= 224
-        || (first == 169 && second == 254)
-        || (first == 172 && second >= 16 && second < 32)
-        || (first == 192 && second == 168)
-        || (first == 100 && second >= 64 && second < 128) // carrier-grade NAT
-        || (first == 192 && second == 0 && (b[2] & 0xff) == 0) // IETF protocol assignments
-        || (first == 198 && (second == 18 || second == 19))); // benchmarking
+    long address = toInt(b);
+    for (long[] range : NON_PUBLIC_IPV4_MASKS) {
+      if ((address & range[1]) == range[0]) {
+        return false;
+      }
+    }
+    return true;
   }
 
   private static boolean isPublicV6(byte[] b) {

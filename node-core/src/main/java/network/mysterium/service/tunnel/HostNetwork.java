@@ -28,6 +28,7 @@ public final class HostNetwork {
   public record Route(Optional<String> via, String device) {}
 
   private final Duration timeout;
+  private final Optional<String> namespace;
 
   public HostNetwork() {
     this(Duration.ofSeconds(10));
@@ -35,7 +36,16 @@ public final class HostNetwork {
 
   /** With another limit on how long one tool may run (tests). */
   HostNetwork(Duration timeout) {
+    this(timeout, Optional.empty());
+  }
+
+  /**
+   * Configuring the named network namespace instead of this process's (tests): TUN devices are
+   * moved into it, and every tool runs in it. Sockets stay in this process's namespace.
+   */
+  HostNetwork(Duration timeout, Optional<String> namespace) {
     this.timeout = timeout;
+    this.namespace = namespace;
   }
 
   /** CAP_NET_ADMIN's bit in the capability sets (linux/capability.h). */
@@ -71,7 +81,16 @@ public final class HostNetwork {
    */
   public TunDevice openTun(String name, int mtu) throws IOException {
     try {
-      return LinuxTun.open(name, mtu);
+      TunDevice tun = LinuxTun.open(name, mtu);
+      if (namespace.isPresent()) {
+        try {
+          run0("ip", "link", "set", tun.name(), "netns", namespace.get());
+        } catch (IOException e) {
+          tun.close();
+          throw e;
+        }
+      }
+      return tun;
     } catch (IOException | UnsatisfiedLinkError | IllegalStateException e) {
       throw new IOException(
           "cannot open the TUN device "
@@ -87,6 +106,11 @@ public final class HostNetwork {
   /** Runs a command; its standard output, or an IOException with what it printed. */
   public String run(String... command) throws IOException {
     return runWithInput(null, command);
+  }
+
+  /** Runs a command in this process's namespace. */
+  private String run0(String... command) throws IOException {
+    return runIn(Optional.empty(), null, command);
   }
 
   /** Applies an nftables script ({@code nft -f -}). */
@@ -118,10 +142,17 @@ public final class HostNetwork {
   }
 
   public String readSysctl(String name) throws IOException {
+    if (namespace.isPresent()) {
+      return run("sysctl", "-n", name).strip();
+    }
     return Files.readString(sysctl(name)).strip();
   }
 
   public void writeSysctl(String name, String value) throws IOException {
+    if (namespace.isPresent()) {
+      run("sysctl", "-q", "-w", name + "=" + value);
+      return;
+    }
     Files.writeString(sysctl(name), value + "\n");
   }
 
@@ -134,7 +165,14 @@ public final class HostNetwork {
    * finished after the timeout is killed (a hung nft or ip must not hang the tunnel's caller).
    */
   String runWithInput(String input, String... command) throws IOException {
-    ProcessBuilder builder = new ProcessBuilder(command).redirectErrorStream(true);
+    return runIn(namespace, input, command);
+  }
+
+  private String runIn(Optional<String> netns, String input, String... command) throws IOException {
+    List<String> line = new ArrayList<>();
+    netns.ifPresent(ns -> line.addAll(List.of("ip", "netns", "exec", ns)));
+    line.addAll(List.of(command));
+    ProcessBuilder builder = new ProcessBuilder(line).redirectErrorStream(true);
     // the child gets no variable of ours: the passphrase may be in one (any name the user chose)
     Map<String, String> environment = builder.environment();
     String path = environment.getOrDefault("PATH", "/usr/sbin:/usr/bin:/sbin:/bin");

@@ -11,6 +11,7 @@ import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
+import network.mysterium.net.InternetAddresses;
 import network.mysterium.service.Meter;
 import network.mysterium.service.ServiceBackend;
 import network.mysterium.service.proto.WireGuardOffer;
@@ -33,9 +34,10 @@ import org.slf4j.LoggerFactory;
 public final class WireGuardBackend implements ServiceBackend, AutoCloseable {
   public static final String TYPE = "wireguard";
   private static final Logger LOG = LoggerFactory.getLogger(WireGuardBackend.class);
+
+  /** The SOCKS exit's list: both services keep consumers off the same ranges. */
   private static final String PRIVATE_RANGES =
-      "{ 0.0.0.0/8, 10.0.0.0/8, 100.64.0.0/10, 127.0.0.0/8, 169.254.0.0/16, 172.16.0.0/12,"
-          + " 192.168.0.0/16, 224.0.0.0/3 }";
+      "{ " + String.join(", ", InternetAddresses.NON_PUBLIC_IPV4) + " }";
 
   /** How the provider runs its tunnel. */
   public record Settings(
@@ -117,7 +119,11 @@ public final class WireGuardBackend implements ServiceBackend, AutoCloseable {
     }
   }
 
-  /** Forwarding out of the tunnel with masquerade; nothing into it that was not asked for. */
+  /**
+   * Forwarding out of the tunnel with masquerade; nothing into it that was not asked for. The
+   * resolver on the gateway address answers the tunnel only: the host would take a query for that
+   * address from any interface (its LAN's included).
+   */
   static String firewall(String table, String name, Settings settings) {
     String privateDrop =
         settings.allowPrivateTargets()
@@ -135,6 +141,7 @@ public final class WireGuardBackend implements ServiceBackend, AutoCloseable {
       }
       chain input {
         type filter hook input priority -1; policy accept;
+        iifname != "%2$s" ip daddr %5$s meta l4proto { tcp, udp } th dport 53 drop
         iifname "%2$s" udp dport 53 accept
         iifname "%2$s" icmp type echo-request accept
         iifname "%2$s" ct state established,related accept
@@ -146,7 +153,12 @@ public final class WireGuardBackend implements ServiceBackend, AutoCloseable {
       }
     }
     """
-        .formatted(table, name, settings.subnet(), privateDrop);
+        .formatted(
+            table,
+            name,
+            settings.subnet(),
+            privateDrop,
+            new AddressPool(settings.subnet()).gateway().getHostAddress());
   }
 
   @Override
@@ -183,7 +195,7 @@ public final class WireGuardBackend implements ServiceBackend, AutoCloseable {
         .setEndpointPort(device.address().getPort())
         .setConsumerAddress(address.getHostAddress())
         .setProviderAddress(pool.gateway().getHostAddress())
-        .setPrefixLength(settings.subnet().bits())
+        .setPrefixLength(32) // a host address: the consumer routes to the tunnel by itself
         .setDns(pool.gateway().getHostAddress())
         .setMtu(settings.mtu())
         .build()

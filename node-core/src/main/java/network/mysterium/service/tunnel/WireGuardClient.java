@@ -26,9 +26,10 @@ import network.mysterium.tun.TunDevice;
 /**
  * The WireGuard service on the consumer: a fresh key per session, a TUN device with the offered
  * address, all IPv4 traffic routed into it (two /1 routes, so the default route stays as it was)
- * except to the provider itself, DNS redirected to the provider's resolver through the tunnel, and
- * a kill switch: an nftables output policy that drops every packet that would leave outside the
- * tunnel (IPv6 included), while connected and after the tunnel is lost, until the user disconnects.
+ * except to the provider itself, DNS redirected to the provider's resolver through the tunnel, IPv6
+ * refused but on the local link (the tunnel carries IPv4 only: IPv6 would go around it), and a kill
+ * switch: an nftables output policy that drops every packet that would leave outside the tunnel
+ * (IPv6 included), while connected and after the tunnel is lost, until the user disconnects.
  */
 public final class WireGuardClient implements ServiceClient {
   /** How the consumer runs its tunnel. */
@@ -84,8 +85,6 @@ public final class WireGuardClient implements ServiceClient {
           || !(address instanceof Inet4Address)
           || !(dns instanceof Inet4Address)
           || !(endpointHost instanceof Inet4Address)
-          || offer.getPrefixLength() < 8
-          || offer.getPrefixLength() > 30
           || offer.getEndpointPort() == 0
           || offer.getEndpointPort() > 65_535
           || offer.getMtu() < 576
@@ -93,7 +92,18 @@ public final class WireGuardClient implements ServiceClient {
         throw new IllegalArgumentException("out of range");
       }
     } catch (InvalidProtocolBufferException | IllegalArgumentException e) {
-      throw new IOException("the provider's WireGuard offer is malformed");
+      throw new OfferRefusedException(
+          OfferRefusedException.Reason.MALFORMED, "the provider's WireGuard offer is malformed");
+    }
+    if (offer.getPrefixLength() != 32) {
+      throw new OfferRefusedException(
+          OfferRefusedException.Reason.NOT_A_HOST_ADDRESS,
+          "the provider offered the tunnel address "
+              + address.getHostAddress()
+              + "/"
+              + offer.getPrefixLength()
+              + ", not a single host address (/32): that would route part of this network into"
+              + " its tunnel");
     }
     InetSocketAddress endpoint = new InetSocketAddress(endpointHost, offer.getEndpointPort());
     try {
@@ -114,8 +124,7 @@ public final class WireGuardClient implements ServiceClient {
     TunDevice tun = net.openTun(settings.interfaceName(), offer.getMtu());
     tunnelUndo.add(tun::close);
     String name = tun.name();
-    net.run(
-        "ip", "addr", "add", address.getHostAddress() + "/" + offer.getPrefixLength(), "dev", name);
+    net.run("ip", "addr", "add", address.getHostAddress() + "/32", "dev", name);
     net.run("ip", "link", "set", name, "up");
     WireGuardDevice device =
         WireGuardDevice.start(
@@ -185,8 +194,10 @@ public final class WireGuardClient implements ServiceClient {
 
   /**
    * DNS to anywhere but loopback goes to the provider's resolver (through the tunnel, from the
-   * tunnel's address); with the kill switch, nothing leaves but through the tunnel, to the
-   * provider's endpoint and contact, or on loopback.
+   * tunnel's address); IPv6 DNS cannot be redirected to it, so it is refused, as is all other IPv6
+   * but loopback and the local link (neighbour discovery keeps the underlay working); refused
+   * rather than dropped, so programs fall back to IPv4 at once. With the kill switch, nothing
+   * leaves but through the tunnel, to the provider's endpoint and contact, or on loopback.
    */
   static String firewall(
       String table,
@@ -206,6 +217,13 @@ public final class WireGuardClient implements ServiceClient {
       chain source {
         type nat hook postrouting priority 100; policy accept;
         oifname "%4$s" masquerade
+      }
+      chain ipv6 {
+        type filter hook output priority 0; policy accept;
+        meta nfproto ipv6 oif "lo" accept
+        meta nfproto ipv6 meta l4proto { tcp, udp } th dport 53 reject with icmpx admin-prohibited
+        ip6 daddr { fe80::/10, ff02::/16 } accept
+        meta nfproto ipv6 reject with icmpx admin-prohibited
       }
     }
     """
