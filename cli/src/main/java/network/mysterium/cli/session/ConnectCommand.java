@@ -168,6 +168,13 @@ public final class ConnectCommand implements Callable<Integer> {
       } catch (IllegalArgumentException e) {
         throw new UserError("error.max-spend", e.getMessage());
       }
+      if (tunnel) {
+        try {
+          HostNetwork.checkInterfaceName(tunnelInterface);
+        } catch (IllegalArgumentException e) {
+          throw new UserError("error.tunnel", e.getMessage());
+        }
+      }
       node.spendLimit(limit);
       root.say("connect.limits", limit.perSession(), limit.perProvider());
       List<ProposalIndex.Listing> candidates = new java.util.ArrayList<>(found);

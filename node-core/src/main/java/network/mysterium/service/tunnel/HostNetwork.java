@@ -237,6 +237,24 @@ public final class HostNetwork {
     return out;
   }
 
+  /**
+   * An interface name this node creates: what Linux takes (at most 15 bytes) from letters, digits
+   * and {@code _ . -} only, since the name goes into nftables scripts (a quote in it would end the
+   * script's string).
+   *
+   * @throws IllegalArgumentException for anything else, saying what is allowed
+   */
+  public static String checkInterfaceName(String name) {
+    if (name == null
+        || !name.matches("[A-Za-z0-9_.-]{1,15}")
+        || name.equals(".")
+        || name.equals("..")) {
+      throw new IllegalArgumentException(
+          "an interface name is 1 to 15 letters, digits, '_', '.' or '-', got '" + name + "'");
+    }
+    return name;
+  }
+
   /** An nftables-safe identifier made from an interface name. */
   static String tableName(String interfaceName) {
     return "mysterium_" + interfaceName.replaceAll("[^A-Za-z0-9_]", "_");

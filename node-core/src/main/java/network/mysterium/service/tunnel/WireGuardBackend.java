@@ -42,6 +42,10 @@ public final class WireGuardBackend implements ServiceBackend, AutoCloseable {
   /** How the provider runs its tunnel. */
   public record Settings(
       String interfaceName, int listenPort, IpPrefix subnet, int mtu, boolean allowPrivateTargets) {
+    public Settings {
+      HostNetwork.checkInterfaceName(interfaceName);
+    }
+
     public static Settings defaults(int listenPort, boolean allowPrivateTargets) {
       return new Settings(
           "myst-wg0", listenPort, IpPrefix.parse("10.182.0.0/24"), 1420, allowPrivateTargets);

@@ -34,6 +34,10 @@ import network.mysterium.tun.TunDevice;
 public final class WireGuardClient implements ServiceClient {
   /** How the consumer runs its tunnel. */
   public record Settings(String interfaceName, boolean killSwitch, Duration handshakeTimeout) {
+    public Settings {
+      HostNetwork.checkInterfaceName(interfaceName);
+    }
+
     public static Settings defaults() {
       return new Settings("myst0", true, Duration.ofSeconds(10));
     }
