@@ -52,7 +52,14 @@ class RepeatUseTest {
       ConsumerNode node = startConsumer(network, consumer, database);
       try {
         for (int i = 1; i <= 20; i++) {
-          ConsumerSession session = connect(node);
+          ConsumerSession session;
+          try {
+            session = connect(node);
+          } catch (network.mysterium.consumer.Connector.NoProviderException e) {
+            throw new AssertionError(
+                "session " + i + ": " + e.getMessage() + "; provider refused " + refused(provider),
+                e);
+          }
           assertThat(session.provider()).isEqualTo(providerKey.address());
           if (i % 7 == 0) {
             // the consumer vanishes: no session close, its node and ledger are dropped
@@ -113,6 +120,18 @@ class RepeatUseTest {
         stop(provider);
       }
     }
+  }
+
+  /** The datagrams the provider refused, by reason: what a failed connect needs to be read. */
+  private static String refused(ProviderNode provider) {
+    StringBuilder out = new StringBuilder();
+    for (network.mysterium.messaging.Rejection r : network.mysterium.messaging.Rejection.values()) {
+      long n = provider.datagramRejections().get(r);
+      if (n > 0) {
+        out.append(r).append('=').append(n).append(' ');
+      }
+    }
+    return out.isEmpty() ? "nothing" : out.toString().strip();
   }
 
   private static ConsumerSession connect(ConsumerNode node) throws Exception {
