@@ -27,7 +27,6 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.extension.ExtendWith;
 import org.testfx.api.FxRobot;
 import org.testfx.framework.junit5.ApplicationExtension;
-import org.testfx.framework.junit5.Start;
 import org.testfx.util.WaitForAsyncUtils;
 
 /**
@@ -96,7 +95,7 @@ abstract class DesktopAppFixture {
     }
   }
 
-  @Start
+  /** A fresh window; each test class calls it from its own {@code @Start} (TestFX looks there). */
   void start(Stage stage) throws Exception {
     settingsDir = Files.createTempDirectory(work, "settings");
     settings = SettingsStore.open(settingsDir);

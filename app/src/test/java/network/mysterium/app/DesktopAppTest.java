@@ -14,6 +14,7 @@ import javafx.scene.control.ComboBox;
 import javafx.scene.control.Label;
 import javafx.scene.control.ListView;
 import javafx.scene.control.TableView;
+import javafx.stage.Stage;
 import network.mysterium.app.node.DesktopNode;
 import network.mysterium.app.node.DesktopWallet;
 import network.mysterium.app.settings.AppSettings;
@@ -31,12 +32,18 @@ import network.mysterium.store.Database;
 import org.controlsfx.control.ToggleSwitch;
 import org.junit.jupiter.api.Test;
 import org.testfx.api.FxRobot;
+import org.testfx.framework.junit5.Start;
 
 /**
  * The app driven as a person would (clicks and typing): connecting, paying, the wallet, services
  * and sharing.
  */
 class DesktopAppTest extends DesktopAppFixture {
+  @Start
+  void show(Stage stage) throws Exception {
+    start(stage);
+  }
+
   @Test
   void pickACountryConnectWatchTheMeteringDisconnectAndSeeThePaymentCleared(FxRobot robot)
       throws Exception {

@@ -10,6 +10,7 @@ import java.util.Optional;
 import javafx.geometry.NodeOrientation;
 import javafx.scene.control.ComboBox;
 import javafx.scene.control.ListView;
+import javafx.stage.Stage;
 import network.mysterium.app.node.DesktopNode;
 import network.mysterium.app.settings.AppSettings;
 import network.mysterium.app.settings.SettingsStore;
@@ -22,10 +23,16 @@ import network.mysterium.identity.Keystore;
 import org.controlsfx.control.ToggleSwitch;
 import org.junit.jupiter.api.Test;
 import org.testfx.api.FxRobot;
+import org.testfx.framework.junit5.Start;
 import org.testfx.util.WaitForAsyncUtils;
 
 /** The app's first screen, its accessibility, right-to-left layout and themes. */
 class DesktopLookAppTest extends DesktopAppFixture {
+  @Start
+  void show(Stage stage) throws Exception {
+    start(stage);
+  }
+
   @Test
   void theStartScreenCreatesUnlocksAndSaysWhatIsWrong(FxRobot robot) throws Exception {
     Path data = Files.createTempDirectory(work, "user");
