@@ -75,6 +75,15 @@ abstract class DesktopAppFixture {
           exchange.getResponseBody().write(page);
           exchange.close();
         });
+    // 4 MB: at 0.01 MYST per MB one download uses most of a 0.05 MYST step
+    byte[] big = "x".repeat(4_000_000).getBytes(StandardCharsets.US_ASCII);
+    web.createContext(
+        "/big",
+        exchange -> {
+          exchange.sendResponseHeaders(200, big.length);
+          exchange.getResponseBody().write(big);
+          exchange.close();
+        });
     web.start();
     background = new Background(Platform::runLater);
   }

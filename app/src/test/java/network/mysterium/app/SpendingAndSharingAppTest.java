@@ -2,20 +2,14 @@ package network.mysterium.app;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import com.sun.net.httpserver.HttpServer;
 import java.net.DatagramPacket;
 import java.net.DatagramSocket;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.util.List;
 import java.util.Locale;
 import java.util.Optional;
-import java.util.concurrent.Callable;
 import java.util.concurrent.TimeUnit;
-import javafx.application.Platform;
 import javafx.scene.Parent;
 import javafx.scene.control.Label;
 import javafx.scene.control.ListView;
@@ -25,15 +19,11 @@ import javafx.stage.Stage;
 import network.mysterium.app.node.DesktopNode;
 import network.mysterium.app.settings.AppSettings;
 import network.mysterium.app.settings.SettingsStore;
-import network.mysterium.app.settings.StartAtLogin;
 import network.mysterium.app.view.SettingsView;
-import network.mysterium.app.viewmodel.Background;
 import network.mysterium.app.viewmodel.ConnectViewModel;
 import network.mysterium.consumer.Connector;
 import network.mysterium.consumer.ConsumerNode;
-import network.mysterium.contracts.anvil.AnvilExtension;
 import network.mysterium.crypto.PrivateKey;
-import network.mysterium.demo.LocalNetwork;
 import network.mysterium.discovery.ProposalIndex;
 import network.mysterium.i18n.Messages;
 import network.mysterium.messaging.channel.Contact;
@@ -42,8 +32,6 @@ import network.mysterium.service.socks.Socks5Client;
 import network.mysterium.session.SessionEvents;
 import network.mysterium.session.SpendLimit;
 import network.mysterium.store.Database;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 import org.testfx.api.FxRobot;
@@ -57,88 +45,10 @@ import org.testfx.util.WaitForAsyncUtils;
  * proposal, and sharing capped at half the stake with the datagrams it refused.
  */
 @ExtendWith(ApplicationExtension.class)
-class SpendingAndSharingAppTest {
-  private static Path work;
-  private static LocalNetwork network;
-  private static DesktopNode node;
-  private static HttpServer web;
-  private static Background background;
-  private static final InetAddress SHARED_FROM = address("145.100.190.243");
-  private static final Path GEODATA =
-      Path.of("../node-core/geodata/node_modules/@ip-location-db").toAbsolutePath();
-  private MainWindow window;
-  private Path settingsDir;
-  private SettingsStore settings;
-
-  @BeforeAll
-  static void localNetwork() throws Exception {
-    work = Files.createTempDirectory("mysterium-app-limits");
-    network = LocalNetwork.start(AnvilExtension.binary(), work, (key, args) -> {});
-    network.startProvider(new LocalNetwork.ProviderSpec("DE", 3320, "0.01"), SessionEvents.none());
-    PrivateKey you = network.newIdentity(Myst.parse("5"), Myst.parse("1"));
-    node =
-        DesktopNode.start(
-            you,
-            Files.createDirectories(work.resolve("app")),
-            network.client(),
-            network.deployment());
-    // 4 MB: at 0.01 MYST per MB one download uses most of a 0.05 MYST step
-    byte[] page = "x".repeat(4_000_000).getBytes(StandardCharsets.US_ASCII);
-    web = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 0);
-    web.createContext(
-        "/",
-        exchange -> {
-          exchange.sendResponseHeaders(200, page.length);
-          exchange.getResponseBody().write(page);
-          exchange.close();
-        });
-    web.start();
-    background = new Background(Platform::runLater);
-  }
-
-  @AfterAll
-  static void stop() throws Exception {
-    if (background != null) {
-      background.close();
-    }
-    if (web != null) {
-      web.stop(0);
-    }
-    if (node != null) {
-      node.close();
-    }
-    if (network != null) {
-      network.close();
-    }
-  }
-
+class SpendingAndSharingAppTest extends DesktopAppFixture {
   @Start
-  void start(Stage stage) throws Exception {
-    settingsDir = Files.createTempDirectory(work, "settings");
-    settings = SettingsStore.open(settingsDir);
-    settings.update(
-        s ->
-            s.withChain(java.net.URI.create(network.rpcUrl()), Optional.empty())
-                .withLanguage(Locale.ENGLISH));
-    window =
-        new MainWindow(
-            node,
-            background,
-            new MainWindow.Sharing(
-                ProviderDefaults::loopback, () -> MysteriumApp.locate(() -> SHARED_FROM, GEODATA)),
-            question -> true,
-            settings,
-            startAtLogin(settingsDir));
-    stage.setScene(window.scene());
-    stage.show();
-  }
-
-  private static StartAtLogin startAtLogin(Path dir) {
-    return StartAtLogin.forSystem(
-        "Linux",
-        java.util.Map.of("XDG_CONFIG_HOME", dir.resolve("xdg").toString()),
-        dir,
-        List.of("/opt/mysterium/bin/mysterium"));
+  void show(Stage stage) throws Exception {
+    start(stage);
   }
 
   @Test
@@ -177,7 +87,7 @@ class SpendingAndSharingAppTest {
                     SettingsView.build(
                         Messages.forLocale(Locale.ENGLISH),
                         restarted,
-                        startAtLogin(settingsDir),
+                        startAtLogin,
                         new SettingsView.Actions(
                             l -> {},
                             d -> {},
@@ -222,7 +132,7 @@ class SpendingAndSharingAppTest {
                 "30",
                 "--socks5-hostname",
                 window.connectModel().proxyAddress().get(),
-                "http://localhost:" + web.getAddress().getPort() + "/")
+                "http://localhost:" + web.getAddress().getPort() + "/big")
             .redirectErrorStream(true)
             .start();
     try {
@@ -345,46 +255,5 @@ class SpendingAndSharingAppTest {
         () -> "the German provider in " + countries.getItems());
     robot.clickOn(robot.lookup(".list-cell").match(cellContaining("Germany")).queryLabeled());
     robot.clickOn("#connect-button");
-  }
-
-  private static InetAddress address(String text) {
-    try {
-      return InetAddress.getByName(text);
-    } catch (java.net.UnknownHostException e) {
-      throw new IllegalArgumentException(e);
-    }
-  }
-
-  /** Empties a text field, then types into it as a user would. */
-  private static void retype(FxRobot robot, String id, String text) {
-    TextField field = robot.lookup(id).queryAs(TextField.class);
-    robot.interact(field::clear);
-    if (!text.isEmpty()) {
-      robot.clickOn(field).write(text);
-    }
-  }
-
-  private static java.util.function.Predicate<javafx.scene.control.Labeled> cellContaining(
-      String text) {
-    return cell -> cell.getText() != null && cell.getText().contains(text);
-  }
-
-  private static void await(Callable<Boolean> condition, String what) throws Exception {
-    await(condition, () -> what);
-  }
-
-  private static void await(Callable<Boolean> condition, java.util.function.Supplier<String> what)
-      throws Exception {
-    try {
-      WaitForAsyncUtils.waitFor(
-          60,
-          TimeUnit.SECONDS,
-          () -> {
-            Boolean ok = WaitForAsyncUtils.asyncFx(condition).get();
-            return ok != null && ok;
-          });
-    } catch (java.util.concurrent.TimeoutException e) {
-      throw new AssertionError("timed out waiting for " + what.get(), e);
-    }
   }
 }
