@@ -1,10 +1,13 @@
 package network.mysterium.messaging;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import com.google.protobuf.ByteString;
+import com.google.protobuf.CodedInputStream;
 import com.google.protobuf.InvalidProtocolBufferException;
 import com.google.protobuf.UnknownFieldSet;
+import com.google.protobuf.WireFormat;
 import java.security.SecureRandom;
 import java.time.Clock;
 import java.time.Duration;
@@ -99,15 +102,25 @@ class DatagramHeaderTest {
   }
 
   /**
-   * Whatever the screen lets through and protobuf can parse is what the screen claimed it read (a
-   * shortened sealed length can leave trailing bytes that do not parse: the worker's full parse
-   * refuses those).
+   * The screen reads the first copy of each field; protobuf keeps the last, and a shortened sealed
+   * length can leave trailing bytes that parse as a second recipient or sealed part. So the
+   * property is: whatever passes the screen either parses to what the screen claimed, or the
+   * worker's full parse refuses it with the reason the screen would have given. Nothing passes both
+   * with other claims.
    */
   @Test
   void whatPassesTheScreenIsADatagramToUsWithALongEnoughSealedPart() throws Exception {
+    Messenger receiver =
+        new Messenger(
+            bob,
+            id -> id.equals(alice.address()) ? Optional.of(alice.publicKey()) : Optional.empty(),
+            true,
+            Duration.ofSeconds(30),
+            Clock.systemUTC(),
+            random);
     byte[] valid = sealed(100);
     Random rng = new Random(16);
-    int passed = 0;
+    int agreed = 0;
     for (int i = 0; i < 200_000; i++) {
       byte[] mutated = valid.clone();
       int changes = 1 + rng.nextInt(3);
@@ -126,12 +139,66 @@ class DatagramHeaderTest {
       } catch (InvalidProtocolBufferException e) {
         continue;
       }
-      passed++;
-      assertThat(parsed.getVersion()).isEqualTo(1);
-      assertThat(parsed.getRecipient().toByteArray()).isEqualTo(bob.address().toBytes());
-      assertThat(parsed.getSealed().size()).isGreaterThanOrEqualTo(MIN_SEALED);
-      assertThat(parsed.getSealed().byteAt(0)).isEqualTo((byte) 0x04);
+      FirstCopies first = firstCopies(mutated);
+      assertThat(first.version()).as("mutation %d: version", i).isEqualTo(1);
+      assertThat(first.recipient())
+          .as("mutation %d: recipient", i)
+          .isEqualTo(bob.address().toBytes());
+      assertThat(first.sealed().length)
+          .as("mutation %d: sealed", i)
+          .isGreaterThanOrEqualTo(MIN_SEALED);
+      assertThat(first.sealed()[0]).isEqualTo((byte) 0x04);
+      boolean lastCopiesAgree =
+          parsed.getVersion() == 1
+              && java.util.Arrays.equals(
+                  parsed.getRecipient().toByteArray(), bob.address().toBytes())
+              && parsed.getSealed().size() >= MIN_SEALED
+              && parsed.getSealed().byteAt(0) == (byte) 0x04;
+      if (lastCopiesAgree) {
+        agreed++;
+        continue;
+      }
+      byte[] disagreeing = mutated;
+      assertThatThrownBy(() -> receiver.open(disagreeing))
+          .as("mutation %d: a later copy of a field changes the claims", i)
+          .isInstanceOfSatisfying(
+              RejectedDatagramException.class,
+              e ->
+                  assertThat(e.reason())
+                      .as("refused by the full parse, before any decryption")
+                      .isIn(Rejection.MALFORMED, Rejection.WRONG_RECIPIENT));
     }
-    assertThat(passed).as("some mutations keep the header intact").isPositive();
+    assertThat(agreed).as("some mutations keep the header intact").isPositive();
+  }
+
+  private record FirstCopies(int version, byte[] recipient, byte[] sealed) {}
+
+  /** Protobuf's own reader, keeping the first copy of each field (the screen's reading). */
+  private static FirstCopies firstCopies(byte[] bytes) throws Exception {
+    CodedInputStream in = CodedInputStream.newInstance(bytes);
+    Integer version = null;
+    byte[] recipient = null;
+    byte[] sealed = null;
+    for (int tag = in.readTag(); tag != 0; tag = in.readTag()) {
+      switch (WireFormat.getTagFieldNumber(tag)) {
+        case 1 -> {
+          int v = in.readInt32();
+          version = version == null ? v : version;
+        }
+        case 2 -> {
+          byte[] b = in.readByteArray();
+          recipient = recipient == null ? b : recipient;
+        }
+        case 3 -> {
+          byte[] b = in.readByteArray();
+          sealed = sealed == null ? b : sealed;
+        }
+        default -> in.skipField(tag);
+      }
+    }
+    return new FirstCopies(
+        version == null ? 0 : version,
+        recipient == null ? new byte[0] : recipient,
+        sealed == null ? new byte[0] : sealed);
   }
 }
