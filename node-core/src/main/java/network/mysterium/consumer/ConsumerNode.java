@@ -46,15 +46,18 @@ public final class ConsumerNode implements AutoCloseable {
   private final ClearedSerials cleared;
   private volatile SpendLimit limit = SpendLimit.defaults();
   private final java.util.Map<Address, ProviderLink> links = new java.util.HashMap<>();
+  private final boolean ownsFollower;
 
   private ConsumerNode(
       ChainFollower follower,
+      boolean ownsFollower,
       ProposalIndex index,
       EthereumClient client,
       Dialogues dialogues,
       IssuedPromises promises,
       Deployment deployment) {
     this.follower = follower;
+    this.ownsFollower = ownsFollower;
     this.index = index;
     this.client = client;
     this.dialogues = dialogues;
@@ -77,6 +80,38 @@ public final class ConsumerNode implements AutoCloseable {
     ChainFollower follower = ChainFollower.forDeployment(client, database, deployment);
     follower.pollOnce();
     follower.start();
+    try {
+      return start(key, database, follower, true, client, deployment, listen);
+    } catch (IOException | StoreException | RuntimeException e) {
+      follower.close();
+      throw e;
+    }
+  }
+
+  /**
+   * The consumer side on a follower that its caller runs and closes (a node's one follower, shared
+   * with its provider side).
+   */
+  public static ConsumerNode startOn(
+      PrivateKey key,
+      Database database,
+      ChainFollower follower,
+      EthereumClient client,
+      Deployment deployment,
+      Contact listen)
+      throws IOException, StoreException {
+    return start(key, database, follower, false, client, deployment, listen);
+  }
+
+  private static ConsumerNode start(
+      PrivateKey key,
+      Database database,
+      ChainFollower follower,
+      boolean ownsFollower,
+      EthereumClient client,
+      Deployment deployment,
+      Contact listen)
+      throws IOException, StoreException {
     ChainIndex chain = new ChainIndex(database);
     ProposalIndex index =
         ProposalIndex.of(
@@ -91,7 +126,7 @@ public final class ConsumerNode implements AutoCloseable {
             .start();
     IssuedPromises promises =
         new IssuedPromises(database, Promises.of(deployment), key, Clock.systemUTC());
-    return new ConsumerNode(follower, index, client, dialogues, promises, deployment);
+    return new ConsumerNode(follower, ownsFollower, index, client, dialogues, promises, deployment);
   }
 
   /** The index's matches, cheapest first, after taking in what the chain has now. */
@@ -161,6 +196,8 @@ public final class ConsumerNode implements AutoCloseable {
   @Override
   public void close() {
     dialogues.close();
-    follower.close();
+    if (ownsFollower) {
+      follower.close();
+    }
   }
 }

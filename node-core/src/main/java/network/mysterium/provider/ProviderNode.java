@@ -167,6 +167,7 @@ public final class ProviderNode implements AutoCloseable {
   static final Duration NOTICE_ACKNOWLEDGED_WITHIN = Duration.ofSeconds(5);
 
   private final ChainFollower follower;
+  private final boolean ownsFollower;
   private final Dialogues dialogues;
   private final AutoCloseable service;
   private final ProviderSessions sessions;
@@ -189,6 +190,7 @@ public final class ProviderNode implements AutoCloseable {
 
   private ProviderNode(
       ChainFollower follower,
+      boolean ownsFollower,
       Dialogues dialogues,
       AutoCloseable service,
       ProviderSessions sessions,
@@ -198,6 +200,7 @@ public final class ProviderNode implements AutoCloseable {
       ServiceProposal announced,
       SessionEvents events) {
     this.follower = follower;
+    this.ownsFollower = ownsFollower;
     this.dialogues = dialogues;
     this.service = service;
     this.sessions = sessions;
@@ -225,6 +228,44 @@ public final class ProviderNode implements AutoCloseable {
     ChainFollower follower = ChainFollower.forDeployment(client, database, deployment);
     follower.pollOnce();
     follower.start();
+    try {
+      return start(
+          config, key, database, follower, true, client, deployment, reannounceCheck, events);
+    } catch (IOException | StoreException | ChainException | RuntimeException e) {
+      follower.close();
+      throw e;
+    }
+  }
+
+  /**
+   * The provider on a follower that its caller runs and closes (a node's one follower, shared with
+   * its consumer side).
+   */
+  public static ProviderNode startOn(
+      Config config,
+      PrivateKey key,
+      Database database,
+      ChainFollower follower,
+      EthereumClient client,
+      Deployment deployment,
+      Duration reannounceCheck,
+      SessionEvents events)
+      throws IOException, StoreException, ChainException {
+    return start(
+        config, key, database, follower, false, client, deployment, reannounceCheck, events);
+  }
+
+  private static ProviderNode start(
+      Config config,
+      PrivateKey key,
+      Database database,
+      ChainFollower follower,
+      boolean ownsFollower,
+      EthereumClient client,
+      Deployment deployment,
+      Duration reannounceCheck,
+      SessionEvents events)
+      throws IOException, StoreException, ChainException {
     ChainIndex chain = new ChainIndex(database);
     Promises promiseSigner = Promises.of(deployment);
     ReceivedPromises promises =
@@ -314,7 +355,15 @@ public final class ProviderNode implements AutoCloseable {
       sessions.announced(announced); // requests must name the serial consumers find on chain
       ProviderNode node =
           new ProviderNode(
-              follower, dialogues, service, sessions, promises, accounts, clearer, announced,
+              follower,
+              ownsFollower,
+              dialogues,
+              service,
+              sessions,
+              promises,
+              accounts,
+              clearer,
+              announced,
               events);
       nodeRef[0] = node;
       // Promises held from before a restart (or a crash) have no session left to end: clear them.
@@ -338,8 +387,7 @@ public final class ProviderNode implements AutoCloseable {
       } catch (Exception closing) {
         e.addSuppressed(closing);
       }
-      follower.close();
-      throw e;
+      throw e; // the follower is its owner's to close
     }
   }
 
@@ -509,6 +557,8 @@ public final class ProviderNode implements AutoCloseable {
     } catch (Exception e) {
       LOG.warn("closing the service failed: {}", e.getMessage());
     }
-    follower.close();
+    if (ownsFollower) {
+      follower.close();
+    }
   }
 }

@@ -1,0 +1,450 @@
+package network.mysterium.node;
+
+import java.io.IOException;
+import java.math.BigInteger;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.function.Consumer;
+import network.mysterium.chain.ChainFollower;
+import network.mysterium.consumer.Connector;
+import network.mysterium.consumer.ConsumerNode;
+import network.mysterium.crypto.Address;
+import network.mysterium.crypto.PrivateKey;
+import network.mysterium.datadir.DataDirectory;
+import network.mysterium.discovery.ComparablePrice;
+import network.mysterium.discovery.ProposalIndex;
+import network.mysterium.discovery.ServiceProposal;
+import network.mysterium.money.Myst;
+import network.mysterium.session.ConsumerSession;
+import network.mysterium.session.SessionEvents;
+import network.mysterium.session.SessionHistory;
+import network.mysterium.store.Database;
+import network.mysterium.store.StoreException;
+
+/**
+ * The composition root: one per identity and data directory. It owns the one database, the one
+ * chain follower and the consumer side; sharing ({@link #sharing}) plugs the provider side into the
+ * same database and follower. What the app, the CLI, the daemon and third-party programs use, and
+ * all they use: commands as methods, state through subscriptions that return a handle.
+ *
+ * <p>Blocking calls: a UI runs them off its own thread.
+ */
+public final class Node implements AutoCloseable {
+  /**
+   * A country in a connect list: how many providers, and the lowest price per MB (a per-second
+   * price counted as its per-MB equivalent at {@link ComparablePrice}'s 1 GB an hour).
+   */
+  public record CountryRow(String country, int providers, Myst lowestPricePerMegabyte) {}
+
+  private final PrivateKey key;
+  private final NodeConfig config;
+  private final NodeChain chain;
+  private final Database database;
+  private final ChainFollower follower;
+  private final ConsumerNode consumer;
+  private final SessionHistory history;
+  private final NodeWallet wallet;
+  private final NodeSharing sharing;
+  private final ServiceTypes services;
+  private final Listeners<SessionEvents> sessionListeners = new Listeners<>();
+  private final Listeners<Consumer<ConnectionStatus>> statusListeners = new Listeners<>();
+  private final SessionEvents fanOut;
+  private final Object connecting = new Object();
+  private volatile ConnectionStatus status = ConnectionStatus.disconnected(Optional.empty());
+  private volatile Connected current;
+
+  private record Connected(ConsumerSession session, String country, Instant since) {}
+
+  private Node(
+      PrivateKey key,
+      NodeConfig config,
+      NodeChain chain,
+      Database database,
+      ChainFollower follower,
+      ConsumerNode consumer) {
+    this.key = key;
+    this.config = config;
+    this.chain = chain;
+    this.database = database;
+    this.follower = follower;
+    this.consumer = consumer;
+    this.history = new SessionHistory(database);
+    this.services = ServiceTypes.standard();
+    this.fanOut = new FanOut(sessionListeners);
+    this.wallet = new NodeWallet(key, consumer, chain);
+    this.sharing = new NodeSharing(key, config, chain, database, follower, services, fanOut);
+  }
+
+  /**
+   * Opens the data directory's database, connects to the chain, catches up with it and starts the
+   * consumer side. The node owns the key from now on: closing the node wipes it.
+   */
+  public static Node start(NodeConfig config, PrivateKey key) throws NodeException {
+    NodeChain chain = NodeChain.connect(config.rpc(), config.deploymentFile());
+    Database database = null;
+    ChainFollower follower = null;
+    try {
+      DataDirectory.createPrivateDirectories(config.dataDir());
+      database = Database.open(config.database());
+      follower = ChainFollower.forDeployment(chain.client(), database, chain.deployment());
+      follower.pollOnce();
+      follower.start();
+      ConsumerNode consumer =
+          ConsumerNode.startOn(
+              key, database, follower, chain.client(), chain.deployment(), config.consumerListen());
+      return new Node(key, config, chain, database, follower, consumer);
+    } catch (IOException | StoreException | RuntimeException e) {
+      if (follower != null) {
+        follower.close();
+      }
+      if (database != null) {
+        database.close();
+      }
+      chain.close();
+      throw NodeException.of(e);
+    }
+  }
+
+  public Address address() {
+    return key.address();
+  }
+
+  public Path dataDir() {
+    return config.dataDir();
+  }
+
+  /** The chain this node follows, and what it can do there without a wallet. */
+  public NodeChain chain() {
+    return chain;
+  }
+
+  /** The identity's money: balances, deposits, withdrawals, registration, promises. */
+  public NodeWallet wallet() {
+    return wallet;
+  }
+
+  /** Sharing bandwidth as a provider. */
+  public NodeSharing sharing() {
+    return sharing;
+  }
+
+  /** The service types this node can use and offer. */
+  public ServiceTypes services() {
+    return services;
+  }
+
+  /** Every session event of this node, as a consumer and as a provider, until closed. */
+  public Subscription subscribe(SessionEvents listener) {
+    return sessionListeners.add(listener);
+  }
+
+  /** The connection's status now, then at every change, until closed. */
+  public Subscription subscribeStatus(Consumer<ConnectionStatus> listener) {
+    Subscription handle = statusListeners.add(listener);
+    listener.accept(status);
+    return handle;
+  }
+
+  public ConnectionStatus status() {
+    return status;
+  }
+
+  /** Keeps an ended session in the history. */
+  public void record(SessionHistory.Entry entry) throws NodeException {
+    try {
+      history.add(entry);
+    } catch (StoreException e) {
+      throw NodeException.of(e);
+    }
+  }
+
+  /** The latest sessions, from this and earlier runs, newest first. */
+  public List<SessionHistory.Entry> history(int limit) throws NodeException {
+    try {
+      return history.recent(limit);
+    } catch (StoreException e) {
+      throw NodeException.of(e);
+    }
+  }
+
+  /** The index's matches for any query, cheapest first, after taking in what the chain has now. */
+  public List<ProposalIndex.Listing> search(ProposalIndex.Query query) throws NodeException {
+    try {
+      return consumer.search(query);
+    } catch (Exception e) {
+      throw NodeException.of(e);
+    }
+  }
+
+  /** Matching proposals, cheapest first. */
+  public List<ProposalIndex.Listing> proposals(ProposalFilter filter) throws NodeException {
+    List<ProposalIndex.Listing> found = search(filter.query());
+    return filter.preferredOnly()
+        ? found.stream().filter(ProposalIndex.Listing::preferred).toList()
+        : found;
+  }
+
+  /** Countries with providers of a service type. */
+  public List<CountryRow> countries(String serviceType) throws NodeException {
+    Map<String, List<ServiceProposal>> byCountry = new LinkedHashMap<>();
+    for (ProposalIndex.Listing listing : proposals(ProposalFilter.of(serviceType, null))) {
+      byCountry
+          .computeIfAbsent(listing.proposal().providedFrom().country(), c -> new ArrayList<>())
+          .add(listing.proposal());
+    }
+    List<CountryRow> rows = new ArrayList<>();
+    byCountry.forEach(
+        (country, list) ->
+            rows.add(
+                new CountryRow(
+                    country,
+                    list.size(),
+                    Myst.ofBaseUnits(
+                        list.stream()
+                            .map(ComparablePrice::perHour)
+                            .min(Comparator.naturalOrder())
+                            .orElseThrow()
+                            .divide(BigInteger.valueOf(ComparablePrice.REFERENCE_MB_PER_HOUR))))));
+    rows.sort(Comparator.comparing(CountryRow::country));
+    return rows;
+  }
+
+  /**
+   * Connects to the cheapest provider of the connection's type in the country (the next if it
+   * fails).
+   */
+  public ConsumerSession connect(String country, ConnectionOptions how, SessionEvents events)
+      throws NodeException, InterruptedException {
+    return connect(
+        proposals(ProposalFilter.of(how.serviceType(), country)),
+        how,
+        events,
+        new Connector.Attempts() {});
+  }
+
+  /** Connects to one chosen proposal, with a client of its service type. */
+  public ConsumerSession connectTo(
+      ProposalIndex.Listing listing, ConnectionOptions how, SessionEvents events)
+      throws NodeException, InterruptedException {
+    return connect(
+        List.of(listing),
+        how.withServiceType(listing.proposal().serviceType()),
+        events,
+        new Connector.Attempts() {});
+  }
+
+  /**
+   * Connects to the first of {@code candidates} that works, telling {@code attempts} of each try.
+   * One connection at a time: a second is refused while one is open.
+   */
+  public ConsumerSession connect(
+      List<ProposalIndex.Listing> candidates,
+      ConnectionOptions how,
+      SessionEvents events,
+      Connector.Attempts attempts)
+      throws NodeException, InterruptedException {
+    if (candidates.isEmpty()) {
+      throw new NodeException(NodeException.Code.NO_PROVIDER, "no provider matches");
+    }
+    synchronized (connecting) {
+      if (current != null) {
+        throw new NodeException(
+            NodeException.Code.ALREADY_CONNECTED, "connected to " + current.session().provider());
+      }
+      String country = candidates.getFirst().proposal().providedFrom().country();
+      publish(
+          new ConnectionStatus(
+              ConnectionStatus.State.CONNECTING,
+              Optional.empty(),
+              Optional.of(how.serviceType()),
+              Optional.of(country),
+              Optional.empty(),
+              Optional.empty(),
+              Optional.empty()));
+      consumer.spendLimit(how.spendLimit());
+      ConsumerSession session;
+      try {
+        session =
+            consumer.connect(
+                candidates,
+                how.paymentStep(),
+                consumerEvents(events),
+                attempts,
+                Duration.ofSeconds(15),
+                services.clients(how));
+      } catch (Connector.NoProviderException e) {
+        publish(ConnectionStatus.disconnected(Optional.of(e.getMessage())));
+        throw new NodeException(NodeException.Code.NO_PROVIDER, e.getMessage(), e);
+      } catch (InterruptedException | RuntimeException e) {
+        publish(ConnectionStatus.disconnected(Optional.of(String.valueOf(e.getMessage()))));
+        throw e;
+      }
+      Instant since = Instant.now();
+      String providedFrom =
+          candidates.stream()
+              .map(ProposalIndex.Listing::proposal)
+              .filter(p -> p.provider().equals(session.provider()))
+              .map(p -> p.providedFrom().country())
+              .findFirst()
+              .orElse(country);
+      current = new Connected(session, providedFrom, since);
+      publish(
+          new ConnectionStatus(
+              ConnectionStatus.State.CONNECTED,
+              Optional.of(session.provider()),
+              Optional.of(session.client().serviceType()),
+              Optional.of(current.country()),
+              Optional.of(session.client().describe()),
+              Optional.of(since),
+              Optional.empty()));
+      return session;
+    }
+  }
+
+  /** The caller's events and every subscriber's; the provider's end of a session ends it here. */
+  private SessionEvents consumerEvents(SessionEvents caller) {
+    return new SessionEvents() {
+      @Override
+      public void sessionOpened(Address peer, String sessionId, String serviceType) {
+        caller.sessionOpened(peer, sessionId, serviceType);
+        fanOut.sessionOpened(peer, sessionId, serviceType);
+      }
+
+      @Override
+      public void metering(Address peer, Metering metering) {
+        caller.metering(peer, metering);
+        fanOut.metering(peer, metering);
+      }
+
+      @Override
+      public void promiseAccepted(
+          Address peer, network.mysterium.payments.Promise p, BigInteger l) {
+        caller.promiseAccepted(peer, p, l);
+        fanOut.promiseAccepted(peer, p, l);
+      }
+
+      @Override
+      public void sessionClosed(Address peer, String sessionId, String reason, Metering last) {
+        caller.sessionClosed(peer, sessionId, reason, last);
+        fanOut.sessionClosed(peer, sessionId, reason, last);
+        Connected now = current;
+        if (now != null && now.session().sessionId().equals(sessionId)) {
+          sessionEnded(now.session(), reason);
+        }
+      }
+
+      @Override
+      public void cleared(
+          Address peer, List<network.mysterium.payments.Promise> cleared, String deferred) {
+        caller.cleared(peer, cleared, deferred);
+        fanOut.cleared(peer, cleared, deferred);
+      }
+    };
+  }
+
+  /** The open connection, if there is one. */
+  public Optional<ConsumerSession> connection() {
+    Connected now = current;
+    return now == null ? Optional.empty() : Optional.of(now.session());
+  }
+
+  /**
+   * Ends the open connection: the provider's final metering arrives, it clears, and the session
+   * goes into the history.
+   *
+   * @throws NodeException {@code NOT_CONNECTED} when there is none
+   */
+  public void disconnect() throws NodeException {
+    Connected was = current;
+    if (was == null) {
+      throw new NodeException(NodeException.Code.NOT_CONNECTED, "not connected");
+    }
+    was.session().close();
+    sessionEnded(was.session(), "disconnected");
+  }
+
+  /** Called once per session, by whichever comes first: the user's disconnect or the provider. */
+  private void sessionEnded(ConsumerSession session, String reason) {
+    Connected was;
+    synchronized (connecting) {
+      was = current;
+      if (was == null || was.session() != session) {
+        return;
+      }
+      current = null;
+    }
+    SessionEvents.Metering last = session.lastMetering();
+    try {
+      history.add(
+          new SessionHistory.Entry(
+              Instant.now(),
+              session.provider(),
+              was.country(),
+              session.client().serviceType(),
+              Duration.between(was.since(), Instant.now()).toSeconds(),
+              last == null ? 0 : last.bytesToConsumer(),
+              last == null ? 0 : last.bytesFromConsumer(),
+              Myst.ofBaseUnits(last == null ? BigInteger.ZERO : last.cost())));
+    } catch (StoreException e) {
+      org.slf4j.LoggerFactory.getLogger(Node.class)
+          .warn("the ended session is not in the history: {}", e.getMessage());
+    }
+    publish(ConnectionStatus.disconnected(Optional.of(reason)));
+  }
+
+  private void publish(ConnectionStatus next) {
+    status = next;
+    statusListeners.each(l -> l.accept(next));
+  }
+
+  /** Marks a provider preferred (the star): searches may put it first. */
+  public void prefer(Address provider) throws NodeException {
+    try {
+      consumer.prefer(provider);
+    } catch (StoreException e) {
+      throw NodeException.of(e);
+    }
+  }
+
+  /** Everything promised to a provider so far. */
+  public Myst totalPromised(Address provider) throws NodeException {
+    try {
+      return consumer.totalPromised(provider);
+    } catch (StoreException e) {
+      throw NodeException.of(e);
+    }
+  }
+
+  /** A free loopback SOCKS5 address, for connection options that take any port. */
+  public static InetSocketAddress anyLoopbackPort() {
+    return new InetSocketAddress(InetAddress.getLoopbackAddress(), 0);
+  }
+
+  @Override
+  public void close() {
+    Connected open = current;
+    if (open != null) {
+      open.session().close();
+      sessionEnded(open.session(), "node stopped");
+    }
+    sharing.stop();
+    consumer.close();
+    follower.close();
+    try {
+      database.close();
+    } catch (Exception e) {
+      // closing anyway
+    }
+    chain.close();
+    key.close(); // the node owned the unlocked key: wiped now
+  }
+}

@@ -1,0 +1,165 @@
+package network.mysterium.node;
+
+import java.net.URI;
+import java.nio.file.Path;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import network.mysterium.chain.ChainAccounts;
+import network.mysterium.chain.ChainWallet;
+import network.mysterium.contracts.ChainException;
+import network.mysterium.contracts.Deployer;
+import network.mysterium.contracts.Deployment;
+import network.mysterium.contracts.EthereumClient;
+import network.mysterium.contracts.IdentityRegistryContract;
+import network.mysterium.crypto.Address;
+import network.mysterium.crypto.PrivateKey;
+import network.mysterium.money.Myst;
+
+/**
+ * One chain endpoint and the deployment of the contracts on it: what every command that touches the
+ * chain opens first. The contract bindings stay inside node-core; callers see MYST amounts,
+ * addresses and {@link NodeException}s.
+ */
+public final class NodeChain implements AutoCloseable {
+  /** The default endpoint: a local development chain (anvil) on its usual port. */
+  public static final URI LOCAL_RPC = URI.create(EthereumClient.LOCAL_RPC);
+
+  private final EthereumClient client;
+  private final Deployment deployment;
+
+  NodeChain(EthereumClient client, Deployment deployment) {
+    this.client = client;
+    this.deployment = deployment;
+  }
+
+  /** Connects and checks that the endpoint serves the chain the deployment file names. */
+  public static NodeChain connect(URI rpc, Path deploymentFile) throws NodeException {
+    Deployment deployment = readDeployment(deploymentFile);
+    try {
+      return new NodeChain(EthereumClient.connect(rpc, deployment.chainId()), deployment);
+    } catch (ChainException e) {
+      throw new NodeException(
+          NodeException.Code.CHAIN_UNREACHABLE, redacted(rpc) + ": " + e.getMessage(), e);
+    }
+  }
+
+  static Deployment readDeployment(Path file) throws NodeException {
+    try {
+      return Deployment.read(file);
+    } catch (ChainException e) {
+      throw new NodeException(NodeException.Code.NO_DEPLOYMENT, e.getMessage(), e, file.toString());
+    }
+  }
+
+  /** The endpoint with anything that may be a key (path, query, user info) left out, for logs. */
+  public static String redacted(URI rpc) {
+    return EthereumClient.redacted(rpc);
+  }
+
+  /** What {@code chain deploy} sets: token supply, registration stake, the fee and its account. */
+  public record Parameters(
+      Myst tokenSupply, Myst registrationStake, Address feeAccount, int feeBps) {}
+
+  /** The addresses of a deployment, in deployment order, and the block it started at. */
+  public record Contracts(long chainId, Map<String, String> addresses, long startBlock) {}
+
+  /**
+   * Deploys the four contracts with {@code deployer} as owner (funding its gas first on a
+   * development chain) and writes the deployment file.
+   */
+  public static Contracts deploy(
+      URI rpc, PrivateKey deployer, Parameters parameters, Path deploymentFile)
+      throws NodeException {
+    try (EthereumClient client = EthereumClient.connect(rpc)) {
+      client.fundGasOnDevChain(deployer.address().toString());
+      Deployment deployment =
+          Deployer.deploy(
+              client,
+              ChainAccounts.credentials(deployer),
+              new Deployer.Parameters(
+                  parameters.tokenSupply().baseUnits(),
+                  parameters.registrationStake().baseUnits(),
+                  parameters.feeAccount().toString(),
+                  parameters.feeBps()));
+      Map<String, String> addresses = new LinkedHashMap<>();
+      addresses.put("MystToken", deployment.token());
+      addresses.put("IdentityRegistry", deployment.identityRegistry());
+      addresses.put("ServiceRegistry", deployment.serviceRegistry());
+      addresses.put("Payments", deployment.payments());
+      try {
+        deployment.write(deploymentFile);
+      } catch (java.io.IOException e) {
+        throw new NodeException(
+            NodeException.Code.STORAGE,
+            "deployed, but "
+                + deploymentFile
+                + " cannot be written: "
+                + e.getMessage()
+                + " "
+                + addresses,
+            e);
+      }
+      return new Contracts(client.chainId(), addresses, deployment.startBlock());
+    } catch (ChainException e) {
+      throw NodeException.of(e);
+    }
+  }
+
+  /** On a development chain (anvil), gives an address gas; true when it did. */
+  public boolean fundGasOnDevChain(Address address) throws NodeException {
+    try {
+      return client.fundGasOnDevChain(address.toString());
+    } catch (ChainException e) {
+      throw NodeException.of(e);
+    }
+  }
+
+  /** The stake the identity registry asks now. */
+  public Myst registrationStake() throws NodeException {
+    try {
+      return Myst.ofBaseUnits(
+          new IdentityRegistryContract(client, deployment.identityRegistry()).registrationStake());
+    } catch (ChainException e) {
+      throw NodeException.of(e);
+    }
+  }
+
+  /** The most a consumer may owe a provider uncleared: half the stake (whitepaper 6.5.6). */
+  public Myst exposureCap() throws NodeException {
+    return Myst.ofBaseUnits(registrationStake().baseUnits().shiftRight(1));
+  }
+
+  public long blockNumber() throws NodeException {
+    try {
+      return client.blockNumber();
+    } catch (ChainException e) {
+      throw NodeException.of(e);
+    }
+  }
+
+  public long chainId() {
+    return deployment.chainId();
+  }
+
+  /** Registers an identity, paying the stake from its own wallet; the transaction's hash. */
+  public String register(PrivateKey identity) throws NodeException {
+    try {
+      return new ChainWallet(client, deployment).register(identity).getTransactionHash();
+    } catch (ChainException e) {
+      throw NodeException.of(e);
+    }
+  }
+
+  EthereumClient client() {
+    return client;
+  }
+
+  Deployment deployment() {
+    return deployment;
+  }
+
+  @Override
+  public void close() {
+    client.close();
+  }
+}

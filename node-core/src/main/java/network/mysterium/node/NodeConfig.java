@@ -1,0 +1,44 @@
+package network.mysterium.node;
+
+import java.net.URI;
+import java.nio.file.Path;
+import java.time.Duration;
+import network.mysterium.messaging.channel.Contact;
+
+/**
+ * What a {@link Node} is built from: its data directory (one database, {@code node.db}, in it), the
+ * chain endpoint and deployment, and where its consumer side listens for dialogues.
+ *
+ * @param reannounceCheck how often sharing checks whether its proposal is due to be announced again
+ */
+public record NodeConfig(
+    Path dataDir, URI rpc, Path deploymentFile, Contact consumerListen, Duration reannounceCheck) {
+  /** How often a provider checks, by default, whether its proposal is due again. */
+  public static final Duration REANNOUNCE_CHECK = Duration.ofMinutes(1);
+
+  /** A node on {@code rpc} with {@code deployment.json} in its data directory. */
+  public static NodeConfig of(Path dataDir, URI rpc) {
+    return new NodeConfig(
+        dataDir,
+        rpc,
+        dataDir.resolve("deployment.json"),
+        Contact.parse("udp://0.0.0.0:0"),
+        REANNOUNCE_CHECK);
+  }
+
+  public NodeConfig withDeploymentFile(Path file) {
+    return new NodeConfig(dataDir, rpc, file, consumerListen, reannounceCheck);
+  }
+
+  public NodeConfig withConsumerListen(Contact listen) {
+    return new NodeConfig(dataDir, rpc, deploymentFile, listen, reannounceCheck);
+  }
+
+  public NodeConfig withReannounceCheck(Duration every) {
+    return new NodeConfig(dataDir, rpc, deploymentFile, consumerListen, every);
+  }
+
+  Path database() {
+    return dataDir.resolve("node.db");
+  }
+}

@@ -1,0 +1,224 @@
+package network.mysterium.node;
+
+import java.math.BigInteger;
+import java.security.SecureRandom;
+import java.util.ArrayList;
+import java.util.HexFormat;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import network.mysterium.chain.ChainWallet;
+import network.mysterium.consumer.ConsumerNode;
+import network.mysterium.contracts.ChainException;
+import network.mysterium.contracts.PaymentsContract;
+import network.mysterium.crypto.Address;
+import network.mysterium.crypto.PrivateKey;
+import network.mysterium.money.Myst;
+import network.mysterium.payments.SignedPromise;
+import network.mysterium.store.StoreException;
+
+/**
+ * The identity's money: balances, and every transaction (deposit, withdrawal, registration) as a
+ * {@link Preview} with its fee, sent only when a second call confirms that preview. Amounts and
+ * addresses arrive as text from people and programs: they are checked before anything reaches the
+ * chain.
+ */
+public final class NodeWallet {
+  /** How many unconfirmed previews a node keeps; the oldest goes first. */
+  static final int MAX_PREVIEWS = 16;
+
+  private final PrivateKey key;
+  private final ConsumerNode consumer;
+  private final ChainWallet wallet;
+  private final PaymentsContract payments;
+  private final SecureRandom random = new SecureRandom();
+  private final Map<String, ChainWallet.Step> previews =
+      new LinkedHashMap<>(16, 0.75f, false) {
+        @Override
+        protected boolean removeEldestEntry(Map.Entry<String, ChainWallet.Step> eldest) {
+          return size() > MAX_PREVIEWS;
+        }
+      };
+
+  NodeWallet(PrivateKey key, ConsumerNode consumer, NodeChain chain) {
+    this.key = key;
+    this.consumer = consumer;
+    this.wallet = new ChainWallet(chain.client(), chain.deployment());
+    this.payments = new PaymentsContract(chain.client(), chain.deployment().payments());
+  }
+
+  /** ETH for gas (wei), the MYST wallet, the payments account (deposited), registration. */
+  public record Balances(
+      BigInteger etherWei, Myst wallet, Myst paymentsAccount, boolean registered, Myst stake) {}
+
+  /** What a transaction does; an approval is followed by the action itself. */
+  public enum StepKind {
+    APPROVE_STAKE,
+    REGISTER,
+    APPROVE_DEPOSIT,
+    DEPOSIT,
+    WITHDRAW
+  }
+
+  /**
+   * One transaction, not sent: what it moves, its estimated gas and most it costs in wei, and
+   * whether the action is complete after it (an approval is not).
+   */
+  public record Preview(
+      String id, StepKind kind, Myst amount, BigInteger gas, BigInteger maxFeeWei, boolean last) {}
+
+  /** One promise this node made, and whether the provider cleared it on chain. */
+  public record PromiseRow(Address provider, long serial, Myst amount, boolean cleared) {}
+
+  public Balances balances() throws NodeException {
+    try {
+      ChainWallet.Balances b = wallet.balances(key.address());
+      return new Balances(b.etherWei(), b.wallet(), b.paymentsAccount(), b.registered(), b.stake());
+    } catch (ChainException e) {
+      throw NodeException.of(e);
+    }
+  }
+
+  /**
+   * The next transaction of a deposit into this identity's payments account (an approval first when
+   * the payments contract may not yet take the amount).
+   *
+   * @throws NodeException {@code INVALID_INPUT} for an amount that is not positive MYST, {@code
+   *     INSUFFICIENT_FUNDS} for more than the wallet holds (both before any chain call but the
+   *     balance), or the chain's refusal
+   */
+  public Preview previewDeposit(String amountText) throws NodeException {
+    Myst amount = positive(amountText);
+    try {
+      if (amount.compareTo(wallet.balances(key.address()).wallet()) > 0) {
+        throw new NodeException(
+            NodeException.Code.INSUFFICIENT_FUNDS, "the wallet holds less", amountText);
+      }
+      return keep(wallet.nextDepositStep(key, key.address(), amount));
+    } catch (ChainException e) {
+      throw NodeException.of(e);
+    }
+  }
+
+  /**
+   * The transaction sending MYST from the payments account to an address.
+   *
+   * @throws NodeException {@code INVALID_INPUT} for an address or amount that is not valid, {@code
+   *     INSUFFICIENT_FUNDS} for more than the account holds, or the chain's refusal
+   */
+  public Preview previewWithdrawal(String toText, String amountText) throws NodeException {
+    Address to;
+    try {
+      to = Address.parse(toText.strip());
+    } catch (RuntimeException e) {
+      throw new NodeException(NodeException.Code.INVALID_INPUT, "not an address", toText);
+    }
+    Myst amount = positive(amountText);
+    try {
+      if (amount.compareTo(wallet.balances(key.address()).paymentsAccount()) > 0) {
+        throw new NodeException(
+            NodeException.Code.INSUFFICIENT_FUNDS, "the payments account holds less", amountText);
+      }
+      return keep(wallet.withdrawalStep(key, to, amount));
+    } catch (ChainException e) {
+      throw NodeException.of(e);
+    }
+  }
+
+  /**
+   * The next transaction of registering this identity (the stake's approval first).
+   *
+   * @throws NodeException {@code ALREADY_REGISTERED}, or the chain's refusal (a wallet holding less
+   *     than the stake)
+   */
+  public Preview previewRegistration() throws NodeException {
+    try {
+      if (wallet.balances(key.address()).registered()) {
+        throw new NodeException(
+            NodeException.Code.ALREADY_REGISTERED, "registered already", key.address().toString());
+      }
+      return keep(wallet.nextRegistrationStep(key));
+    } catch (ChainException e) {
+      throw NodeException.of(e);
+    }
+  }
+
+  /**
+   * Sends a previewed transaction and waits until it is mined; the preview is used up.
+   *
+   * @return the transaction's hash
+   * @throws NodeException {@code UNKNOWN_PREVIEW} when this node holds no such preview
+   */
+  public String confirm(String previewId) throws NodeException {
+    ChainWallet.Step step;
+    synchronized (previews) {
+      step = previews.remove(previewId);
+    }
+    if (step == null) {
+      throw new NodeException(
+          NodeException.Code.UNKNOWN_PREVIEW, "no such preview (confirmed, or too old)", previewId);
+    }
+    try {
+      return wallet.send(key, step).getTransactionHash();
+    } catch (ChainException e) {
+      throw NodeException.of(e);
+    }
+  }
+
+  private Preview keep(ChainWallet.Step step) {
+    byte[] id = new byte[16];
+    random.nextBytes(id);
+    String name = HexFormat.of().formatHex(id);
+    synchronized (previews) {
+      previews.put(name, step);
+    }
+    return new Preview(
+        name,
+        StepKind.valueOf(step.kind().name()),
+        step.amount(),
+        step.fee().gas(),
+        step.fee().maxWei(),
+        step.last());
+  }
+
+  private static Myst positive(String amountText) throws NodeException {
+    Myst amount;
+    try {
+      amount = Myst.parse(amountText.strip());
+    } catch (RuntimeException e) {
+      throw new NodeException(NodeException.Code.INVALID_INPUT, "not a MYST amount", amountText);
+    }
+    if (amount.baseUnits().signum() <= 0) {
+      throw new NodeException(NodeException.Code.INVALID_INPUT, "not positive", amountText);
+    }
+    return amount;
+  }
+
+  /** Every promise made, with whether its provider has cleared it on chain. */
+  public List<PromiseRow> promises() throws NodeException {
+    try {
+      List<PromiseRow> rows = new ArrayList<>();
+      Map<Address, Long> lastCleared = new java.util.HashMap<>(); // one chain call per provider
+      for (SignedPromise p : consumer.promisesIssued()) {
+        Address benefiter = p.promise().benefiter();
+        Long cleared = lastCleared.get(benefiter);
+        if (cleared == null) {
+          cleared =
+              payments
+                  .lastClearedSerial(key.address().toString(), benefiter.toString())
+                  .longValueExact();
+          lastCleared.put(benefiter, cleared);
+        }
+        rows.add(
+            new PromiseRow(
+                benefiter,
+                p.promise().serial(),
+                p.promise().amount(),
+                cleared >= p.promise().serial()));
+      }
+      return rows;
+    } catch (ChainException | StoreException e) {
+      throw NodeException.of(e);
+    }
+  }
+}
