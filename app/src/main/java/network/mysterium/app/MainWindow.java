@@ -10,7 +10,6 @@ import javafx.scene.control.ToggleButton;
 import javafx.scene.control.ToggleGroup;
 import javafx.scene.layout.BorderPane;
 import javafx.scene.layout.VBox;
-import network.mysterium.app.node.DesktopNode;
 import network.mysterium.app.settings.AppSettings;
 import network.mysterium.app.settings.SettingsStore;
 import network.mysterium.app.settings.StartAtLogin;
@@ -27,6 +26,8 @@ import network.mysterium.app.viewmodel.ProviderViewModel;
 import network.mysterium.app.viewmodel.ServicesViewModel;
 import network.mysterium.app.viewmodel.WalletViewModel;
 import network.mysterium.i18n.Messages;
+import network.mysterium.node.ConnectionOptions;
+import network.mysterium.node.Node;
 import network.mysterium.provider.ProviderNode;
 
 /**
@@ -39,7 +40,7 @@ public final class MainWindow {
     "connect", "services", "session", "wallet", "provider", "settings"
   };
 
-  private final DesktopNode node;
+  private final Node node;
   private final Background background;
   private final Sharing sharing;
   private final network.mysterium.app.viewmodel.Confirmation confirmation;
@@ -66,7 +67,7 @@ public final class MainWindow {
       ProviderViewModel.Locator locator) {}
 
   public MainWindow(
-      DesktopNode node,
+      Node node,
       Background background,
       Sharing sharing,
       Confirmation confirmation,
@@ -118,10 +119,10 @@ public final class MainWindow {
             background,
             messages,
             () ->
-                new DesktopNode.Connection(
-                    settings.get().serviceType(),
-                    settings.get().killSwitch(),
-                    settings.get().spendLimit()));
+                ConnectionOptions.socks5()
+                    .withServiceType(settings.get().serviceType())
+                    .withKillSwitch(settings.get().killSwitch())
+                    .withSpendLimit(settings.get().spendLimit()));
     wallet = new WalletViewModel(node, background, messages);
     services = new ServicesViewModel(node, background, messages);
     provider =

@@ -16,7 +16,6 @@ import javafx.scene.control.Label;
 import javafx.scene.control.ProgressIndicator;
 import javafx.scene.layout.VBox;
 import javafx.stage.Stage;
-import network.mysterium.app.node.DesktopNode;
 import network.mysterium.app.settings.SettingsStore;
 import network.mysterium.app.settings.StartAtLogin;
 import network.mysterium.app.view.StartView;
@@ -24,7 +23,6 @@ import network.mysterium.app.view.WalletView;
 import network.mysterium.app.viewmodel.Background;
 import network.mysterium.app.viewmodel.ProviderViewModel;
 import network.mysterium.app.viewmodel.StartViewModel;
-import network.mysterium.contracts.anvil.Anvil;
 import network.mysterium.crypto.PrivateKey;
 import network.mysterium.datadir.DataDirectory;
 import network.mysterium.demo.Demo;
@@ -37,6 +35,8 @@ import network.mysterium.location.IpLocationDatabase;
 import network.mysterium.location.LocationDetector;
 import network.mysterium.location.PublicAddressSource;
 import network.mysterium.money.Myst;
+import network.mysterium.node.Node;
+import network.mysterium.node.NodeConfig;
 import network.mysterium.session.SessionEvents;
 
 /**
@@ -58,7 +58,7 @@ public final class MysteriumApp extends Application {
   private static final double WIDTH = 980;
   private static final double HEIGHT = 680;
   private LocalNetwork localNetwork;
-  private DesktopNode node;
+  private Node node;
   private Background background;
 
   @Override
@@ -150,7 +150,7 @@ public final class MysteriumApp extends Application {
     stage.show();
     background.run(
         () -> {
-          Path anvil = Anvil.locate(Path.of(System.getProperty("mysterium.root.dir", ".")));
+          Path anvil = LocalNetwork.locateAnvil();
           Path work = LocalNetwork.temporaryWorkDir();
           localNetwork =
               LocalNetwork.start(
@@ -165,7 +165,11 @@ public final class MysteriumApp extends Application {
               s ->
                   s.withChain(URI.create(localNetwork.rpcUrl()), Optional.empty())
                       .withLanguage(Locale.getDefault()));
-          node = DesktopNode.start(you, data, localNetwork.client(), localNetwork.deployment());
+          node =
+              Node.start(
+                  NodeConfig.of(data, URI.create(localNetwork.rpcUrl()))
+                      .withDeploymentFile(localNetwork.deploymentFile()),
+                  you);
           return settings;
         },
         settings -> {

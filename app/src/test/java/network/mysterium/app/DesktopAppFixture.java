@@ -13,7 +13,6 @@ import java.util.concurrent.Callable;
 import java.util.concurrent.TimeUnit;
 import javafx.application.Platform;
 import javafx.stage.Stage;
-import network.mysterium.app.node.DesktopNode;
 import network.mysterium.app.settings.SettingsStore;
 import network.mysterium.app.settings.StartAtLogin;
 import network.mysterium.app.viewmodel.Background;
@@ -21,6 +20,7 @@ import network.mysterium.contracts.anvil.AnvilExtension;
 import network.mysterium.crypto.PrivateKey;
 import network.mysterium.demo.LocalNetwork;
 import network.mysterium.money.Myst;
+import network.mysterium.node.Node;
 import network.mysterium.session.SessionEvents;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -38,7 +38,7 @@ import org.testfx.util.WaitForAsyncUtils;
 abstract class DesktopAppFixture {
   static Path work;
   static LocalNetwork network;
-  static DesktopNode node;
+  static Node node;
   static HttpServer web;
   static Background background;
   final List<String> questions = new java.util.concurrent.CopyOnWriteArrayList<>();
@@ -60,12 +60,7 @@ abstract class DesktopAppFixture {
     network.startProvider(new LocalNetwork.ProviderSpec("DE", 3320, "0.01"), SessionEvents.none());
     network.startProvider(new LocalNetwork.ProviderSpec("US", 7922, "0.02"), SessionEvents.none());
     PrivateKey you = network.newIdentity(Myst.parse("5"), Myst.parse("1"));
-    node =
-        DesktopNode.start(
-            you,
-            Files.createDirectories(work.resolve("app")),
-            network.client(),
-            network.deployment());
+    node = Node.start(network.nodeConfig(Files.createDirectories(work.resolve("app"))), you);
     web = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 0);
     byte[] page = "through the app\n".repeat(20_000).getBytes(StandardCharsets.US_ASCII);
     web.createContext(

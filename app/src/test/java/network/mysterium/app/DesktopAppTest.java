@@ -15,8 +15,6 @@ import javafx.scene.control.Label;
 import javafx.scene.control.ListView;
 import javafx.scene.control.TableView;
 import javafx.stage.Stage;
-import network.mysterium.app.node.DesktopNode;
-import network.mysterium.app.node.DesktopWallet;
 import network.mysterium.app.settings.AppSettings;
 import network.mysterium.app.viewmodel.WalletViewModel;
 import network.mysterium.consumer.ConsumerNode;
@@ -26,6 +24,9 @@ import network.mysterium.i18n.Messages;
 import network.mysterium.location.IpLocationDatabase;
 import network.mysterium.messaging.channel.Contact;
 import network.mysterium.money.Myst;
+import network.mysterium.node.ConnectionOptions;
+import network.mysterium.node.Node;
+import network.mysterium.node.NodeWallet;
 import network.mysterium.service.tunnel.HostNetwork;
 import network.mysterium.session.SessionEvents;
 import network.mysterium.store.Database;
@@ -47,7 +48,7 @@ class DesktopAppTest extends DesktopAppFixture {
   @Test
   void pickACountryConnectWatchTheMeteringDisconnectAndSeeThePaymentCleared(FxRobot robot)
       throws Exception {
-    ListView<DesktopNode.CountryRow> countries = robot.lookup("#countries").queryListView();
+    ListView<Node.CountryRow> countries = robot.lookup("#countries").queryListView();
     await(() -> countries.getItems().size() == 2, "the countries of the two providers");
     assertThat(robot.lookup(".list-cell").match(cellContaining("Germany")).queryLabeled().getText())
         .contains(": 1 provider, from 0.01 MYST per MB");
@@ -94,23 +95,23 @@ class DesktopAppTest extends DesktopAppFixture {
     // a new run of the app reads the same history from the node's database
     var restarted =
         new network.mysterium.app.viewmodel.ConnectViewModel(
-            node, background, Messages.forLocale(Locale.ENGLISH), DesktopNode.Connection::socks5);
+            node, background, Messages.forLocale(Locale.ENGLISH), ConnectionOptions::socks5);
     robot.interact(restarted::loadHistory);
     await(() -> !restarted.history().isEmpty(), "the stored history");
     assertThat(restarted.history().getFirst())
         .isEqualTo(window.connectModel().history().getFirst());
 
     robot.clickOn("#nav-wallet");
-    TableView<DesktopWallet.PromiseRow> promises = robot.lookup("#promises").queryTableView();
+    TableView<NodeWallet.PromiseRow> promises = robot.lookup("#promises").queryTableView();
     await(
         () -> {
           robot.clickOn("#wallet-refresh");
           Thread.sleep(500);
-          return promises.getItems().stream().anyMatch(DesktopWallet.PromiseRow::cleared);
+          return promises.getItems().stream().anyMatch(NodeWallet.PromiseRow::cleared);
         },
         "the provider's clearing of the promise");
-    DesktopWallet.PromiseRow cleared =
-        promises.getItems().stream().filter(DesktopWallet.PromiseRow::cleared).findFirst().get();
+    NodeWallet.PromiseRow cleared =
+        promises.getItems().stream().filter(NodeWallet.PromiseRow::cleared).findFirst().get();
     assertThat(cleared.amount()).isEqualTo(Myst.parse("0.05")); // one payment step, in advance
     // the wallet shows what the chain holds (other tests' sessions may have paid too)
     assertThat(robot.lookup("#wallet-payments").queryAs(Label.class).getText())
@@ -177,12 +178,9 @@ class DesktopAppTest extends DesktopAppFixture {
       throws Exception {
     PrivateKey fresh = PrivateKey.generate(new java.security.SecureRandom());
     network.fundUnregistered(fresh, Myst.parse("12"));
-    try (DesktopNode other =
-        DesktopNode.start(
-            fresh,
-            Files.createDirectories(work.resolve("unregistered")),
-            network.client(),
-            network.deployment())) {
+    try (Node other =
+        Node.start(
+            network.nodeConfig(Files.createDirectories(work.resolve("unregistered"))), fresh)) {
       var model = new WalletViewModel(other, background, Messages.forLocale(Locale.ENGLISH));
       robot.interact(model::refresh);
       await(() -> !model.registered().get(), "not registered yet");

@@ -11,7 +11,6 @@ import javafx.geometry.NodeOrientation;
 import javafx.scene.control.ComboBox;
 import javafx.scene.control.ListView;
 import javafx.stage.Stage;
-import network.mysterium.app.node.DesktopNode;
 import network.mysterium.app.settings.AppSettings;
 import network.mysterium.app.settings.SettingsStore;
 import network.mysterium.app.view.StartView;
@@ -20,6 +19,7 @@ import network.mysterium.datadir.DataDirectory;
 import network.mysterium.i18n.Messages;
 import network.mysterium.identity.KdfParams;
 import network.mysterium.identity.Keystore;
+import network.mysterium.node.Node;
 import org.controlsfx.control.ToggleSwitch;
 import org.junit.jupiter.api.Test;
 import org.testfx.api.FxRobot;
@@ -45,7 +45,7 @@ class DesktopLookAppTest extends DesktopAppFixture {
             KdfParams.LIGHT,
             new java.security.SecureRandom(),
             java.time.Clock.systemUTC());
-    List<DesktopNode> opened = new java.util.concurrent.CopyOnWriteArrayList<>();
+    List<Node> opened = new java.util.concurrent.CopyOnWriteArrayList<>();
     StartViewModel model =
         new StartViewModel(
             keystore, userSettings, background, Messages.forLocale(Locale.ENGLISH), opened::add);
@@ -99,7 +99,7 @@ class DesktopLookAppTest extends DesktopAppFixture {
           model.open();
         });
     await(() -> !opened.isEmpty(), () -> "opened: " + model.error().get());
-    try (DesktopNode started = opened.getFirst()) {
+    try (Node started = opened.getFirst()) {
       assertThat(started.address()).isEqualTo(model.identity().get());
       assertThat(started.wallet().balances().etherWei()).isPositive(); // gas, on the dev chain only
       assertThat(AppSettings.load(data).rpc().toString()).isEqualTo(network.rpcUrl());

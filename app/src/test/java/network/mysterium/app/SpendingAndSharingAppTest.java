@@ -16,7 +16,6 @@ import javafx.scene.control.ListView;
 import javafx.scene.control.TableView;
 import javafx.scene.control.TextField;
 import javafx.stage.Stage;
-import network.mysterium.app.node.DesktopNode;
 import network.mysterium.app.settings.AppSettings;
 import network.mysterium.app.settings.SettingsStore;
 import network.mysterium.app.view.SettingsView;
@@ -28,6 +27,7 @@ import network.mysterium.discovery.ProposalIndex;
 import network.mysterium.i18n.Messages;
 import network.mysterium.messaging.channel.Contact;
 import network.mysterium.money.Myst;
+import network.mysterium.node.Node;
 import network.mysterium.service.socks.Socks5Client;
 import network.mysterium.session.SessionEvents;
 import network.mysterium.session.SpendLimit;
@@ -249,7 +249,7 @@ class SpendingAndSharingAppTest extends DesktopAppFixture {
   }
 
   private static void connectToGermany(FxRobot robot) throws Exception {
-    ListView<DesktopNode.CountryRow> countries = robot.lookup("#countries").queryListView();
+    ListView<Node.CountryRow> countries = robot.lookup("#countries").queryListView();
     await(
         () -> robot.lookup(".list-cell").match(cellContaining("Germany")).tryQuery().isPresent(),
         () -> "the German provider in " + countries.getItems());

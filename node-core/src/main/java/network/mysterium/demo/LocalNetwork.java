@@ -73,6 +73,14 @@ public final class LocalNetwork implements AutoCloseable {
     this.workDir = workDir;
   }
 
+  /**
+   * The anvil binary npm installed under the checkout ({@code mysterium.root.dir}, or the working
+   * directory).
+   */
+  public static Path locateAnvil() throws IOException {
+    return Anvil.locate(Path.of(System.getProperty("mysterium.root.dir", ".")));
+  }
+
   /** Starts the chain and deploys the contracts. */
   public static LocalNetwork start(Path anvilBinary, Path workDir, Progress progress)
       throws Exception {
@@ -116,6 +124,13 @@ public final class LocalNetwork implements AutoCloseable {
     PrivateKey key = PrivateKey.generate(random);
     fund(key, myst, deposit);
     return key;
+  }
+
+  /** A node's config on this network: its chain endpoint and deployment file. */
+  public network.mysterium.node.NodeConfig nodeConfig(Path dataDir) {
+    return network.mysterium.node.NodeConfig.of(dataDir, java.net.URI.create(rpcUrl()))
+        .withDeploymentFile(deploymentFile())
+        .withConsumerListen(Contact.parse("udp://127.0.0.1:0"));
   }
 
   /** Gives an identity ETH and MYST, registers it, and deposits into its payments account. */

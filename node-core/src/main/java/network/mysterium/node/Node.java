@@ -86,10 +86,17 @@ public final class Node implements AutoCloseable {
 
   /**
    * Opens the data directory's database, connects to the chain, catches up with it and starts the
-   * consumer side. The node owns the key from now on: closing the node wipes it.
+   * consumer side. The node owns the key from now on: closing the node wipes it, and so does a
+   * start that fails.
    */
   public static Node start(NodeConfig config, PrivateKey key) throws NodeException {
-    NodeChain chain = NodeChain.connect(config.rpc(), config.deploymentFile());
+    NodeChain chain;
+    try {
+      chain = NodeChain.connect(config.rpc(), config.deploymentFile());
+    } catch (NodeException e) {
+      key.close();
+      throw e;
+    }
     Database database = null;
     ChainFollower follower = null;
     try {
@@ -110,6 +117,7 @@ public final class Node implements AutoCloseable {
         database.close();
       }
       chain.close();
+      key.close();
       throw NodeException.of(e);
     }
   }

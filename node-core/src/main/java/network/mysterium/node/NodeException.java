@@ -15,6 +15,10 @@ public final class NodeException extends Exception {
   public enum Code {
     /** A value the caller gave is not valid (an amount, an address, a country, a filter). */
     INVALID_INPUT,
+    /** Not a positive MYST amount. */
+    INVALID_AMOUNT,
+    /** Not an address. */
+    INVALID_ADDRESS,
     /** More than the wallet or payments account holds. */
     INSUFFICIENT_FUNDS,
     /** The identity is registered already. */

@@ -83,7 +83,7 @@ public final class NodeWallet {
    * The next transaction of a deposit into this identity's payments account (an approval first when
    * the payments contract may not yet take the amount).
    *
-   * @throws NodeException {@code INVALID_INPUT} for an amount that is not positive MYST, {@code
+   * @throws NodeException {@code INVALID_AMOUNT} for an amount that is not positive MYST, {@code
    *     INSUFFICIENT_FUNDS} for more than the wallet holds (both before any chain call but the
    *     balance), or the chain's refusal
    */
@@ -103,7 +103,7 @@ public final class NodeWallet {
   /**
    * The transaction sending MYST from the payments account to an address.
    *
-   * @throws NodeException {@code INVALID_INPUT} for an address or amount that is not valid, {@code
+   * @throws NodeException {@code INVALID_ADDRESS} or {@code INVALID_AMOUNT}, {@code
    *     INSUFFICIENT_FUNDS} for more than the account holds, or the chain's refusal
    */
   public Preview previewWithdrawal(String toText, String amountText) throws NodeException {
@@ -111,7 +111,7 @@ public final class NodeWallet {
     try {
       to = Address.parse(toText.strip());
     } catch (RuntimeException e) {
-      throw new NodeException(NodeException.Code.INVALID_INPUT, "not an address", toText);
+      throw new NodeException(NodeException.Code.INVALID_ADDRESS, "not an address", toText);
     }
     Myst amount = positive(amountText);
     try {
@@ -186,10 +186,10 @@ public final class NodeWallet {
     try {
       amount = Myst.parse(amountText.strip());
     } catch (RuntimeException e) {
-      throw new NodeException(NodeException.Code.INVALID_INPUT, "not a MYST amount", amountText);
+      throw new NodeException(NodeException.Code.INVALID_AMOUNT, "not a MYST amount", amountText);
     }
     if (amount.baseUnits().signum() <= 0) {
-      throw new NodeException(NodeException.Code.INVALID_INPUT, "not positive", amountText);
+      throw new NodeException(NodeException.Code.INVALID_AMOUNT, "not positive", amountText);
     }
     return amount;
   }

@@ -29,8 +29,7 @@ public record AppSettings(
     boolean startAtLogin,
     SpendLimit spendLimit) {
   public static final String FILE = "app.properties";
-  public static final URI DEFAULT_RPC =
-      URI.create(network.mysterium.contracts.EthereumClient.LOCAL_RPC);
+  public static final URI DEFAULT_RPC = network.mysterium.node.NodeChain.LOCAL_RPC;
 
   public static AppSettings defaults() {
     return new AppSettings(

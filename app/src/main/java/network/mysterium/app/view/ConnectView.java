@@ -9,10 +9,10 @@ import javafx.scene.control.ListView;
 import javafx.scene.control.TextField;
 import javafx.scene.layout.Priority;
 import javafx.scene.layout.VBox;
-import network.mysterium.app.node.DesktopNode;
 import network.mysterium.app.viewmodel.ConnectViewModel;
 import network.mysterium.app.viewmodel.Countries;
 import network.mysterium.i18n.Messages;
+import network.mysterium.node.Node;
 
 /** Home: countries (flag, name, providers, lowest price), a search box, connect/disconnect. */
 public final class ConnectView {
@@ -25,14 +25,14 @@ public final class ConnectView {
     search.setAccessibleText(messages.get("app.connect.search"));
     search.textProperty().bindBidirectional(model.search());
 
-    ListView<DesktopNode.CountryRow> list = new ListView<>(model.countries());
+    ListView<Node.CountryRow> list = new ListView<>(model.countries());
     list.setId("countries");
     list.setAccessibleText(messages.get("app.connect.countries"));
     list.setCellFactory(
         v ->
             new ListCell<>() {
               @Override
-              protected void updateItem(DesktopNode.CountryRow row, boolean empty) {
+              protected void updateItem(Node.CountryRow row, boolean empty) {
                 super.updateItem(row, empty);
                 setText(
                     empty || row == null

@@ -11,10 +11,10 @@ import javafx.scene.input.Clipboard;
 import javafx.scene.input.ClipboardContent;
 import javafx.scene.layout.GridPane;
 import javafx.scene.layout.HBox;
-import network.mysterium.app.node.DesktopWallet;
 import network.mysterium.app.viewmodel.Confirmation;
 import network.mysterium.app.viewmodel.WalletViewModel;
 import network.mysterium.i18n.Messages;
+import network.mysterium.node.NodeWallet;
 
 /**
  * The wallet: the identity (with copy), registration with its action, balances (ETH for gas too),
@@ -76,7 +76,7 @@ public final class WalletView {
     withdraw.setOnAction(e -> model.withdraw(confirmation));
     Label notice = bound(model.notice(), "wallet-notice");
 
-    TableView<DesktopWallet.PromiseRow> promises = new TableView<>(model.promises());
+    TableView<NodeWallet.PromiseRow> promises = new TableView<>(model.promises());
     promises.setId("promises");
     promises.setAccessibleText(messages.get("app.wallet.promises"));
     promises.setPlaceholder(Views.label(messages, "app.wallet.no-promises"));

@@ -16,12 +16,13 @@ import javafx.collections.FXCollections;
 import javafx.collections.ObservableList;
 import javafx.collections.transformation.FilteredList;
 import javafx.scene.chart.XYChart;
-import network.mysterium.app.node.DesktopNode;
 import network.mysterium.consumer.Connector;
 import network.mysterium.crypto.Address;
 import network.mysterium.discovery.ProposalIndex;
 import network.mysterium.i18n.Messages;
 import network.mysterium.money.Myst;
+import network.mysterium.node.ConnectionOptions;
+import network.mysterium.node.Node;
 import network.mysterium.session.ConsumerSession;
 import network.mysterium.session.SessionEvents;
 import network.mysterium.session.SessionHistory;
@@ -45,14 +46,13 @@ public final class ConnectViewModel {
   /** What is promised in advance, each step (the provider advises when to pay again). */
   private static final Myst PAYMENT_STEP = Myst.parse("0.05");
 
-  private final DesktopNode node;
+  private final Node node;
   private final Background background;
   private final Messages messages;
-  private final ObservableList<DesktopNode.CountryRow> allCountries =
-      FXCollections.observableArrayList();
-  private final FilteredList<DesktopNode.CountryRow> countries = new FilteredList<>(allCountries);
+  private final ObservableList<Node.CountryRow> allCountries = FXCollections.observableArrayList();
+  private final FilteredList<Node.CountryRow> countries = new FilteredList<>(allCountries);
   private final StringProperty search = new SimpleStringProperty("");
-  private final ObjectProperty<DesktopNode.CountryRow> selected = new SimpleObjectProperty<>();
+  private final ObjectProperty<Node.CountryRow> selected = new SimpleObjectProperty<>();
   private final ReadOnlyObjectWrapper<Status> status =
       new ReadOnlyObjectWrapper<>(Status.DISCONNECTED);
   private final StringProperty statusText = new SimpleStringProperty();
@@ -75,16 +75,16 @@ public final class ConnectViewModel {
   private Instant connectedAt;
   private long lastChartBytes;
 
-  private final java.util.function.Supplier<DesktopNode.Connection> connection;
+  private final java.util.function.Supplier<ConnectionOptions> connection;
 
   /**
    * @param connection how to connect (SOCKS5 or the IP tunnel), read at each connect
    */
   public ConnectViewModel(
-      DesktopNode node,
+      Node node,
       Background background,
       Messages messages,
-      java.util.function.Supplier<DesktopNode.Connection> connection) {
+      java.util.function.Supplier<ConnectionOptions> connection) {
     this.connection = connection;
     this.node = node;
     this.background = background;
@@ -113,7 +113,7 @@ public final class ConnectViewModel {
         e.cost());
   }
 
-  private boolean matches(DesktopNode.CountryRow row, String text) {
+  private boolean matches(Node.CountryRow row, String text) {
     String name = Countries.name(row.country(), messages);
     return row.country().equalsIgnoreCase(text)
         || name.toLowerCase(java.util.Locale.ROOT)
@@ -124,7 +124,7 @@ public final class ConnectViewModel {
   public void refresh() {
     busy.set(true);
     background.run(
-        () -> node.countries(connection.get()),
+        () -> node.countries(connection.get().serviceType()),
         rows -> {
           allCountries.setAll(rows);
           busy.set(false);
@@ -137,29 +137,30 @@ public final class ConnectViewModel {
 
   /** Connects to the cheapest provider in the selected country (the next one if it fails). */
   public void connect() {
-    DesktopNode.CountryRow country = selected.get();
+    Node.CountryRow country = selected.get();
     if (country == null) {
       error.set(messages.get("app.connect.error.pick-country"));
       return;
     }
-    DesktopNode.Connection how = connection.get();
-    open(country, how, () -> node.connect(country.country(), how, PAYMENT_STEP, events()));
+    ConnectionOptions how = connection.get();
+    open(
+        country,
+        how,
+        () -> node.connect(country.country(), how.withPaymentStep(PAYMENT_STEP), events()));
   }
 
   /** Connects to one proposal the user chose (in the services table). */
   public void connectTo(ProposalIndex.Listing listing) {
-    DesktopNode.Connection how = connection.get();
+    ConnectionOptions how = connection.get();
     open(
-        new DesktopNode.CountryRow(
+        new Node.CountryRow(
             listing.proposal().providedFrom().country(), 1, listing.proposal().pricePerUnit()),
         how,
-        () -> node.connectTo(listing, how, PAYMENT_STEP, events()));
+        () -> node.connectTo(listing, how.withPaymentStep(PAYMENT_STEP), events()));
   }
 
   private void open(
-      DesktopNode.CountryRow country,
-      DesktopNode.Connection how,
-      Background.Work<ConsumerSession> connecting) {
+      Node.CountryRow country, ConnectionOptions how, Background.Work<ConsumerSession> connecting) {
     if (status.get() != Status.DISCONNECTED) {
       return;
     }
@@ -203,7 +204,7 @@ public final class ConnectViewModel {
         });
   }
 
-  private String explain(Exception e, DesktopNode.CountryRow country) {
+  private String explain(Exception e, Node.CountryRow country) {
     if (String.valueOf(e.getMessage()).contains("CAP_NET_ADMIN")) {
       return messages.get("app.connect.error.admin");
     }
@@ -314,7 +315,7 @@ public final class ConnectViewModel {
     };
   }
 
-  public FilteredList<DesktopNode.CountryRow> countries() {
+  public FilteredList<Node.CountryRow> countries() {
     return countries;
   }
 
@@ -322,7 +323,7 @@ public final class ConnectViewModel {
     return search;
   }
 
-  public ObjectProperty<DesktopNode.CountryRow> selected() {
+  public ObjectProperty<Node.CountryRow> selected() {
     return selected;
   }
 

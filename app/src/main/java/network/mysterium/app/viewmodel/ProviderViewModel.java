@@ -9,12 +9,12 @@ import javafx.beans.property.SimpleStringProperty;
 import javafx.beans.property.StringProperty;
 import javafx.collections.FXCollections;
 import javafx.collections.ObservableList;
-import network.mysterium.app.node.DesktopNode;
-import network.mysterium.app.node.DesktopSharing;
 import network.mysterium.discovery.ServiceProposal;
 import network.mysterium.i18n.Messages;
 import network.mysterium.messaging.Rejection;
 import network.mysterium.money.Myst;
+import network.mysterium.node.Node;
+import network.mysterium.node.NodeSharing;
 import network.mysterium.provider.ProviderNode;
 import network.mysterium.session.ProviderSessions;
 
@@ -40,7 +40,7 @@ public final class ProviderViewModel {
   /** A detected place, and the public address it was looked up for. */
   public record Located(ServiceProposal.Place place, String address) {}
 
-  private final DesktopNode node;
+  private final Node node;
   private final Background background;
   private final Messages messages;
   private final BiFunction<Offer, Myst, ProviderNode.Config> config;
@@ -68,7 +68,7 @@ public final class ProviderViewModel {
    * @param locator where this node is, for the offer's location
    */
   public ProviderViewModel(
-      DesktopNode node,
+      Node node,
       Background background,
       Messages messages,
       BiFunction<Offer, Myst, ProviderNode.Config> config,
@@ -173,25 +173,22 @@ public final class ProviderViewModel {
           if (on) {
             // as the CLI's provider run: half the stake the registry asks now (6.5.6)
             Myst cap = node.sharing().exposureCap();
-            return new Started(
-                node.sharing()
-                    .startProviding(config.apply(starting, cap), java.time.Duration.ofMinutes(1)),
-                cap);
+            return new Started(node.sharing().start(config.apply(starting, cap)), cap);
           }
-          node.sharing().stopProviding();
+          node.sharing().stop();
           return null;
         },
         started -> {
           if (started != null) {
-            ProviderNode provider = started.provider();
+            ServiceProposal proposal = started.proposal();
             showExposure(started.exposureCap());
             refreshEarnings();
             status.set(
                 messages.get(
                     "app.provider.on",
-                    Countries.name(provider.proposal().providedFrom().country(), messages),
-                    provider.proposal().pricePerUnit().toPlainString(),
-                    messages.get("app.settings.type." + provider.proposal().serviceType())));
+                    Countries.name(proposal.providedFrom().country(), messages),
+                    proposal.pricePerUnit().toPlainString(),
+                    messages.get("app.settings.type." + proposal.serviceType())));
           } else {
             sessions.clear();
             exposure.set("");
@@ -203,7 +200,7 @@ public final class ProviderViewModel {
           revert();
           status.set(
               messages.get(
-                  node.sharing().providing() ? "app.provider.on-short" : "app.provider.off"));
+                  node.sharing().sharing() ? "app.provider.on-short" : "app.provider.off"));
           error.set(messages.get("app.provider.error", e.getMessage()));
         });
   }
@@ -211,13 +208,13 @@ public final class ProviderViewModel {
   /** Shows the node's sharing as it is (a new view of a node that may be sharing already). */
   public void showRunning() {
     revert();
-    if (node.sharing().providing()) {
+    if (node.sharing().sharing()) {
       status.set(messages.get("app.provider.on-short"));
       refreshEarnings();
     }
   }
 
-  private record Started(ProviderNode provider, Myst exposureCap) {}
+  private record Started(ServiceProposal proposal, Myst exposureCap) {}
 
   private void showExposure(Myst cap) {
     exposure.set(
@@ -229,7 +226,7 @@ public final class ProviderViewModel {
 
   private void revert() {
     applying = true;
-    sharing.set(node.sharing().providing());
+    sharing.set(node.sharing().sharing());
     applying = false;
   }
 
@@ -238,11 +235,9 @@ public final class ProviderViewModel {
     background.run(
         () ->
             new Snapshot(
-                node.sharing().earnings(),
-                node.sharing().providerSessions(),
-                node.sharing().refused()),
+                node.sharing().earnings(), node.sharing().sessions(), node.sharing().refused()),
         snapshot -> {
-          DesktopSharing.Earnings e = snapshot.earnings();
+          NodeSharing.Earnings e = snapshot.earnings();
           earnings.set(
               messages.get(
                   "app.provider.earnings",
@@ -256,7 +251,7 @@ public final class ProviderViewModel {
   }
 
   private record Snapshot(
-      DesktopSharing.Earnings earnings,
+      NodeSharing.Earnings earnings,
       java.util.List<ProviderSessions.ActiveSession> sessions,
       java.util.Map<Rejection, Long> refused) {}
 

@@ -7,10 +7,11 @@ import javafx.beans.property.SimpleStringProperty;
 import javafx.beans.property.StringProperty;
 import javafx.collections.FXCollections;
 import javafx.collections.ObservableList;
-import network.mysterium.app.node.DesktopNode;
 import network.mysterium.discovery.ProposalIndex;
 import network.mysterium.i18n.Messages;
 import network.mysterium.money.Myst;
+import network.mysterium.node.Node;
+import network.mysterium.node.ProposalFilter;
 
 /**
  * The services table: proposals matching the filters (type, the country the service is provided
@@ -18,7 +19,7 @@ import network.mysterium.money.Myst;
  * cheapest first.
  */
 public final class ServicesViewModel {
-  private final DesktopNode node;
+  private final Node node;
   private final Background background;
   private final Messages messages;
   private final ObservableList<ProposalIndex.Listing> listings =
@@ -31,7 +32,7 @@ public final class ServicesViewModel {
   private final BooleanProperty preferredOnly = new SimpleBooleanProperty();
   private final StringProperty error = new SimpleStringProperty("");
 
-  public ServicesViewModel(DesktopNode node, Background background, Messages messages) {
+  public ServicesViewModel(Node node, Background background, Messages messages) {
     this.node = node;
     this.background = background;
     this.messages = messages;
@@ -64,14 +65,18 @@ public final class ServicesViewModel {
       return;
     }
     Optional<String> t = blank(type.get()) ? Optional.empty() : Optional.of(type.get().strip());
-    DesktopNode.Filter filter =
-        new DesktopNode.Filter(
+    ProposalFilter filter =
+        new ProposalFilter(
             t,
             countryCode(country.get()),
             countryCode(origin.get()),
+            Optional.empty(),
+            Optional.empty(),
             max,
             minKbps,
-            preferredOnly.get());
+            false,
+            preferredOnly.get(),
+            ProposalFilter.MAX_LIMIT);
     background.run(
         () -> node.proposals(filter),
         listings::setAll,

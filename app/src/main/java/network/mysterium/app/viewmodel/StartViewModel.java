@@ -14,16 +14,16 @@ import javafx.beans.property.SimpleStringProperty;
 import javafx.beans.property.StringProperty;
 import javafx.collections.FXCollections;
 import javafx.collections.ObservableList;
-import network.mysterium.app.node.DesktopNode;
 import network.mysterium.app.settings.SettingsStore;
-import network.mysterium.contracts.ChainException;
-import network.mysterium.contracts.Deployment;
-import network.mysterium.contracts.EthereumClient;
 import network.mysterium.crypto.Address;
 import network.mysterium.crypto.PrivateKey;
 import network.mysterium.i18n.Messages;
 import network.mysterium.identity.Keystore;
 import network.mysterium.identity.KeystoreException;
+import network.mysterium.node.Node;
+import network.mysterium.node.NodeChain;
+import network.mysterium.node.NodeConfig;
+import network.mysterium.node.NodeException;
 
 /**
  * The first screen of a real (not demo) start: which chain, and the identity to unlock with its
@@ -38,7 +38,7 @@ public final class StartViewModel {
   private final SettingsStore settings;
   private final Background background;
   private final Messages messages;
-  private final Consumer<DesktopNode> opened;
+  private final Consumer<Node> opened;
   private final StringProperty rpc = new SimpleStringProperty("");
   private final StringProperty deployment = new SimpleStringProperty("");
   private final ObservableList<Address> identities = FXCollections.observableArrayList();
@@ -59,7 +59,7 @@ public final class StartViewModel {
       SettingsStore settings,
       Background background,
       Messages messages,
-      Consumer<DesktopNode> opened) {
+      Consumer<Node> opened) {
     this.keystore = keystore;
     this.settings = settings;
     this.background = background;
@@ -140,33 +140,27 @@ public final class StartViewModel {
         });
   }
 
-  private DesktopNode start(
-      boolean create, Address chosen, char[] secret, URI rpcUri, Path deploymentFile)
+  private Node start(boolean create, Address chosen, char[] secret, URI rpcUri, Path deploymentFile)
       throws Exception {
     try {
       if (!Files.isRegularFile(deploymentFile)) {
         throw new StartException(
             messages.get("app.start.error.no-deployment", deploymentFile.toString()));
       }
-      Deployment d = Deployment.read(deploymentFile);
       Address address = create ? keystore.create(secret) : chosen;
       background.onFxThread(() -> status.set(messages.get("app.start.unlocking")));
       PrivateKey key = keystore.unlock(address, secret);
-      EthereumClient client;
-      try {
-        client = EthereumClient.connect(rpcUri, d.chainId());
-      } catch (ChainException e) {
-        key.close();
-        throw e;
-      }
       background.onFxThread(() -> status.set(messages.get("app.start.following")));
+      // the node owns the key now (a start that fails wipes it)
+      Node node =
+          Node.start(
+              NodeConfig.of(settings.dataDir(), rpcUri).withDeploymentFile(deploymentFile), key);
       try {
-        client.fundGasOnDevChain(address.toString()); // anvil only: gas for a new identity
+        node.chain().fundGasOnDevChain(address); // anvil only: gas for a new identity
         settings.update(s -> s.withChain(rpcUri, Optional.of(deploymentFile)));
-        return DesktopNode.start(key, settings.dataDir(), client, d).closesAlso(client);
+        return node;
       } catch (Exception e) {
-        key.close(); // nothing started: the key is wiped, the connection closed
-        client.close();
+        node.close();
         throw e;
       }
     } finally {
@@ -183,8 +177,10 @@ public final class StartViewModel {
           ? messages.get("app.start.error.passphrase")
           : messages.get("app.start.error.keystore", k.getMessage());
     }
-    if (e instanceof ChainException c) {
-      return messages.get("app.start.error.chain", EthereumClient.redacted(rpcUri), c.getMessage());
+    if (e instanceof NodeException n
+        && (n.code() == NodeException.Code.CHAIN_UNREACHABLE
+            || n.code() == NodeException.Code.NO_DEPLOYMENT)) {
+      return messages.get("app.start.error.chain", NodeChain.redacted(rpcUri), n.getMessage());
     }
     return messages.get("app.error.start", e.getMessage());
   }

@@ -6,17 +6,17 @@ import javafx.beans.property.SimpleStringProperty;
 import javafx.beans.property.StringProperty;
 import javafx.collections.FXCollections;
 import javafx.collections.ObservableList;
-import network.mysterium.app.node.DesktopNode;
-import network.mysterium.app.node.DesktopWallet;
-import network.mysterium.chain.ChainWallet;
 import network.mysterium.i18n.Messages;
+import network.mysterium.node.Node;
+import network.mysterium.node.NodeException;
+import network.mysterium.node.NodeWallet;
 
 /**
  * The wallet view's state: the identity, its balances (wallet and payments account), a deposit with
  * its error in words, and every promise made with whether its provider cleared it.
  */
 public final class WalletViewModel {
-  private final DesktopNode node;
+  private final Node node;
   private final Background background;
   private final Messages messages;
   private final StringProperty address = new SimpleStringProperty("");
@@ -31,10 +31,10 @@ public final class WalletViewModel {
   private final StringProperty error = new SimpleStringProperty("");
   private final StringProperty notice = new SimpleStringProperty("");
   private final BooleanProperty busy = new SimpleBooleanProperty();
-  private final ObservableList<DesktopWallet.PromiseRow> promises =
+  private final ObservableList<NodeWallet.PromiseRow> promises =
       FXCollections.observableArrayList();
 
-  public WalletViewModel(DesktopNode node, Background background, Messages messages) {
+  public WalletViewModel(Node node, Background background, Messages messages) {
     this.node = node;
     this.background = background;
     this.messages = messages;
@@ -66,7 +66,7 @@ public final class WalletViewModel {
   }
 
   private record Snapshot(
-      DesktopWallet.Balances balances, java.util.List<DesktopWallet.PromiseRow> promises) {}
+      NodeWallet.Balances balances, java.util.List<NodeWallet.PromiseRow> promises) {}
 
   /**
    * Deposits the amount typed: each transaction (an approval, then the deposit) is estimated, shown
@@ -75,7 +75,8 @@ public final class WalletViewModel {
   public void deposit(Confirmation confirmation) {
     String amount = text(depositAmount);
     steps(
-        () -> node.wallet().nextDepositStep(amount),
+        () -> node.wallet().previewDeposit(amount),
+        "app.wallet.error.too-much",
         confirmation,
         () -> {
           notice.set(messages.get("app.wallet.deposited", amount.strip()));
@@ -88,7 +89,8 @@ public final class WalletViewModel {
     String to = text(withdrawTo);
     String amount = text(withdrawAmount);
     steps(
-        () -> node.wallet().withdrawalStep(to, amount),
+        () -> node.wallet().previewWithdrawal(to, amount),
+        "app.wallet.error.too-much-account",
         confirmation,
         () -> {
           notice.set(messages.get("app.wallet.withdrawn", amount.strip(), to.strip()));
@@ -99,7 +101,8 @@ public final class WalletViewModel {
   /** Registers this identity (the stake's approval, then the registration), each step confirmed. */
   public void register(Confirmation confirmation) {
     steps(
-        node.wallet()::nextRegistrationStep,
+        node.wallet()::previewRegistration,
+        "app.wallet.error.chain",
         confirmation,
         () -> notice.set(messages.get("app.wallet.registered-now")));
   }
@@ -109,7 +112,10 @@ public final class WalletViewModel {
   }
 
   private void steps(
-      Background.Work<ChainWallet.Step> next, Confirmation confirmation, Runnable done) {
+      Background.Work<NodeWallet.Preview> next,
+      String tooMuchKey,
+      Confirmation confirmation,
+      Runnable done) {
     error.set("");
     notice.set("");
     busy.set(true);
@@ -124,7 +130,7 @@ public final class WalletViewModel {
           notice.set(messages.get("app.wallet.sending"));
           background.run(
               () -> {
-                node.wallet().send(step);
+                node.wallet().confirm(step.id());
                 return step;
               },
               sent -> {
@@ -132,16 +138,16 @@ public final class WalletViewModel {
                   done.run();
                   refresh();
                 } else {
-                  steps(next, confirmation, done);
+                  steps(next, tooMuchKey, confirmation, done);
                 }
               },
-              this::failed);
+              e -> failed(e, tooMuchKey));
         },
-        this::failed);
+        e -> failed(e, tooMuchKey));
   }
 
   /** What the step moves, and its fee at most (gas times the most paid per gas now). */
-  private String question(ChainWallet.Step step) {
+  private String question(NodeWallet.Preview step) {
     String key =
         "app.wallet.step."
             + step.kind().name().toLowerCase(java.util.Locale.ROOT).replace('_', '-');
@@ -149,8 +155,8 @@ public final class WalletViewModel {
     return messages.get(
         key,
         step.amount().toPlainString(),
-        ether(step.fee().maxWei()),
-        step.fee().gas().toString(),
+        ether(step.maxFeeWei()),
+        step.gas().toString(),
         withdrawalTo);
   }
 
@@ -159,13 +165,23 @@ public final class WalletViewModel {
     return new java.math.BigDecimal(wei).movePointLeft(18).stripTrailingZeros().toPlainString();
   }
 
-  private void failed(Exception e) {
+  private void failed(Exception e, String tooMuchKey) {
     busy.set(false);
     notice.set("");
-    error.set(
-        e instanceof DesktopWallet.DepositException d
-            ? messages.get(d.messageKey(), d.getMessage())
-            : messages.get("app.error.chain", e.getMessage()));
+    if (!(e instanceof NodeException n)) {
+      error.set(messages.get("app.error.chain", e.getMessage()));
+      return;
+    }
+    String shown = n.arguments().isEmpty() ? n.getMessage() : n.arguments().getFirst();
+    String key =
+        switch (n.code()) {
+          case INVALID_AMOUNT -> "app.wallet.error.amount";
+          case INVALID_ADDRESS -> "app.wallet.error.address";
+          case INSUFFICIENT_FUNDS -> tooMuchKey;
+          case ALREADY_REGISTERED -> "app.wallet.error.registered";
+          default -> "app.wallet.error.chain";
+        };
+    error.set(messages.get(key, key.equals("app.wallet.error.chain") ? n.getMessage() : shown));
   }
 
   public StringProperty withdrawTo() {
@@ -217,7 +233,7 @@ public final class WalletViewModel {
     return busy;
   }
 
-  public ObservableList<DesktopWallet.PromiseRow> promises() {
+  public ObservableList<NodeWallet.PromiseRow> promises() {
     return promises;
   }
 }
