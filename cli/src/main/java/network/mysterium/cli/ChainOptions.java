@@ -2,14 +2,15 @@ package network.mysterium.cli;
 
 import java.net.URI;
 import java.nio.file.Path;
-import network.mysterium.contracts.ChainException;
-import network.mysterium.contracts.Deployment;
-import network.mysterium.contracts.EthereumClient;
+import network.mysterium.crypto.Address;
+import network.mysterium.node.NodeChain;
+import network.mysterium.node.NodeConfig;
+import network.mysterium.node.NodeException;
 import picocli.CommandLine.Option;
 
 /** Which chain and which deployment of the contracts a command talks to. */
 public final class ChainOptions {
-  public static final String DEFAULT_RPC = EthereumClient.LOCAL_RPC;
+  public static final String DEFAULT_RPC = "http://127.0.0.1:8545";
 
   @Option(names = "--rpc", paramLabel = "URL", defaultValue = DEFAULT_RPC, descriptionKey = "rpc")
   private URI rpc;
@@ -23,7 +24,7 @@ public final class ChainOptions {
   private Path deployment;
 
   /** The endpoint: the first line of {@code --rpc-file} when given, {@code --rpc} otherwise. */
-  public URI rpc() throws ChainException {
+  public URI rpc() throws NodeException {
     if (rpcFile == null) {
       return rpc;
     }
@@ -32,7 +33,10 @@ public final class ChainOptions {
         java.nio.file.Files.newBufferedReader(rpcFile, java.nio.charset.StandardCharsets.UTF_8)) {
       line = in.readLine();
     } catch (java.io.IOException e) {
-      throw new ChainException("cannot read the RPC file " + rpcFile + ": " + e.getMessage(), e);
+      throw new NodeException(
+          NodeException.Code.CHAIN_UNREACHABLE,
+          "cannot read the RPC file " + rpcFile + ": " + e.getMessage(),
+          e);
     }
     try {
       URI given = URI.create(line == null ? "" : line.strip());
@@ -42,7 +46,9 @@ public final class ChainOptions {
     } catch (IllegalArgumentException e) {
       // said below, without the line: it may hold a key
     }
-    throw new ChainException("the first line of " + rpcFile + " is not an RPC URL");
+    throw new NodeException(
+        NodeException.Code.CHAIN_UNREACHABLE,
+        "the first line of " + rpcFile + " is not an RPC URL");
   }
 
   /** The deployment file: given, or {@code deployment.json} in the node's data directory. */
@@ -50,26 +56,22 @@ public final class ChainOptions {
     return deployment != null ? deployment : root.dataDirectory().root().resolve("deployment.json");
   }
 
-  public Deployment deployment(MysteriumCommand root) throws ChainException {
-    return Deployment.read(deploymentFile(root));
-  }
-
-  /** On anvil's chain, gives an identity without ETH enough for gas and says so. */
-  public static void fundGasOnDevChain(EthereumClient client, String address, MysteriumCommand root)
-      throws ChainException {
-    if (client.fundGasOnDevChain(address)) {
-      root.say("chain.funded", address);
-    }
-  }
-
-  /** The follower of a deployment's contracts into a node database. */
-  public static network.mysterium.chain.ChainFollower follower(
-      EthereumClient client, network.mysterium.store.Database database, Deployment deployment) {
-    return network.mysterium.chain.ChainFollower.forDeployment(client, database, deployment);
+  /** The config of a node on this chain in the command's data directory. */
+  public NodeConfig nodeConfig(MysteriumCommand root) throws NodeException {
+    return NodeConfig.of(root.dataDirectory().root(), rpc())
+        .withDeploymentFile(deploymentFile(root));
   }
 
   /** Connects and checks that the RPC serves the deployment's chain. */
-  public EthereumClient connect(Deployment deployment) throws ChainException {
-    return EthereumClient.connect(rpc(), deployment.chainId());
+  public NodeChain connect(MysteriumCommand root) throws NodeException {
+    return NodeChain.connect(rpc(), deploymentFile(root));
+  }
+
+  /** On anvil's chain, gives an identity without ETH enough for gas and says so. */
+  public static void fundGasOnDevChain(NodeChain chain, Address address, MysteriumCommand root)
+      throws NodeException {
+    if (chain.fundGasOnDevChain(address)) {
+      root.say("chain.funded", address);
+    }
   }
 }

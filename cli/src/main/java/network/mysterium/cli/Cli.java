@@ -11,11 +11,10 @@ import network.mysterium.cli.session.DemoCommand;
 import network.mysterium.cli.session.DisconnectCommand;
 import network.mysterium.cli.session.ProviderRunCommand;
 import network.mysterium.cli.tunnel.WireGuardDeviceCommand;
-import network.mysterium.contracts.ChainException;
-import network.mysterium.contracts.ContractRevertException;
 import network.mysterium.crypto.InvalidSignatureException;
 import network.mysterium.i18n.Messages;
 import network.mysterium.identity.KeystoreException;
+import network.mysterium.node.NodeException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import picocli.CommandLine;
@@ -64,19 +63,27 @@ public final class Cli {
       case KeystoreException k ->
           messages.get("error." + k.reason().name(), k.subject(), k.detail());
       case UserError u -> messages.get(u.key(), u.args());
-      case ContractRevertException r ->
-          messages.get(
-              "error.contract-refused",
-              r.errorName(),
-              r.arguments().toString().replace('[', '(').replace(']', ')'));
-      case ChainException c -> messages.get("error.chain", c.getMessage());
+      case NodeException n -> describe(n, messages);
       case InvalidSignatureException s -> messages.get("error.invalid-signature", s.getMessage());
       case IllegalArgumentException i -> messages.get("error.invalid-input", i.getMessage());
+      case Exception other when NodeException.of(other).code() != NodeException.Code.INTERNAL ->
+          describe(NodeException.of(other), messages);
       default -> {
         LOG.debug("unexpected failure", failure);
         yield messages.get(
             "error.unexpected", failure.getClass().getSimpleName() + ": " + failure.getMessage());
       }
+    };
+  }
+
+  /** By the failure's code: the chain's refusals and reachability are said as such. */
+  private static String describe(NodeException n, Messages messages) {
+    return switch (n.code()) {
+      case CHAIN_REFUSED -> messages.get("error.contract-refused", n.getMessage(), "");
+      case CHAIN_UNREACHABLE, NO_DEPLOYMENT -> messages.get("error.chain", n.getMessage());
+      case INVALID_INPUT, INVALID_AMOUNT, INVALID_ADDRESS ->
+          messages.get("error.invalid-input", n.getMessage());
+      default -> messages.get("error.node", n.code().name(), n.getMessage());
     };
   }
 }

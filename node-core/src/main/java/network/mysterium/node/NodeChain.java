@@ -61,7 +61,8 @@ public final class NodeChain implements AutoCloseable {
       Myst tokenSupply, Myst registrationStake, Address feeAccount, int feeBps) {}
 
   /** The addresses of a deployment, in deployment order, and the block it started at. */
-  public record Contracts(long chainId, Map<String, String> addresses, long startBlock) {}
+  public record Contracts(
+      long chainId, Map<String, String> addresses, long startBlock, boolean fundedGas) {}
 
   /**
    * Deploys the four contracts with {@code deployer} as owner (funding its gas first on a
@@ -71,7 +72,7 @@ public final class NodeChain implements AutoCloseable {
       URI rpc, PrivateKey deployer, Parameters parameters, Path deploymentFile)
       throws NodeException {
     try (EthereumClient client = EthereumClient.connect(rpc)) {
-      client.fundGasOnDevChain(deployer.address().toString());
+      boolean funded = client.fundGasOnDevChain(deployer.address().toString());
       Deployment deployment =
           Deployer.deploy(
               client,
@@ -99,7 +100,7 @@ public final class NodeChain implements AutoCloseable {
                 + addresses,
             e);
       }
-      return new Contracts(client.chainId(), addresses, deployment.startBlock());
+      return new Contracts(client.chainId(), addresses, deployment.startBlock(), funded);
     } catch (ChainException e) {
       throw NodeException.of(e);
     }
@@ -145,6 +146,44 @@ public final class NodeChain implements AutoCloseable {
   public String register(PrivateKey identity) throws NodeException {
     try {
       return new ChainWallet(client, deployment).register(identity).getTransactionHash();
+    } catch (ChainException e) {
+      throw NodeException.of(e);
+    }
+  }
+
+  /** Any identity's balances and registration. */
+  public NodeWallet.Balances balances(Address identity) throws NodeException {
+    try {
+      ChainWallet.Balances b = new ChainWallet(client, deployment).balances(identity);
+      return new NodeWallet.Balances(
+          b.etherWei(), b.wallet(), b.paymentsAccount(), b.registered(), b.stake());
+    } catch (ChainException e) {
+      throw NodeException.of(e);
+    }
+  }
+
+  /**
+   * Deposits from {@code from}'s wallet into {@code beneficiary}'s payments account (approving
+   * first when needed), for a command whose user said so on its command line.
+   *
+   * @return the deposit's transaction hash
+   */
+  public String deposit(PrivateKey from, Address beneficiary, Myst amount) throws NodeException {
+    try {
+      return new ChainWallet(client, deployment)
+          .deposit(from, beneficiary, amount)
+          .getTransactionHash();
+    } catch (ChainException e) {
+      throw NodeException.of(e);
+    }
+  }
+
+  /** Withdraws from {@code identity}'s payments account to {@code to}; the transaction's hash. */
+  public String withdraw(PrivateKey identity, Address to, Myst amount) throws NodeException {
+    try {
+      return new ChainWallet(client, deployment)
+          .withdraw(identity, to, amount)
+          .getTransactionHash();
     } catch (ChainException e) {
       throw NodeException.of(e);
     }

@@ -30,6 +30,10 @@ public final class NodeException extends Exception {
     /** The command needs a connection and there is none (or one and there is one). */
     NOT_CONNECTED,
     ALREADY_CONNECTED,
+    /** The peer is not registered on chain: there is no key to talk to it with. */
+    PEER_UNREGISTERED,
+    /** The peer refused, or did not answer in time. */
+    PEER_REFUSED,
     /** A preview was confirmed that this node does not hold (expired, or confirmed already). */
     UNKNOWN_PREVIEW,
     /** The chain's RPC endpoint cannot be reached, or does not serve the deployment's chain. */

@@ -5,9 +5,13 @@ import java.util.EnumMap;
 import java.util.List;
 import java.util.Map;
 import network.mysterium.chain.ChainFollower;
+import network.mysterium.chain.ChainIndex;
 import network.mysterium.contracts.ChainException;
 import network.mysterium.contracts.PaymentsContract;
 import network.mysterium.crypto.PrivateKey;
+import network.mysterium.discovery.BlockTimes;
+import network.mysterium.discovery.ProposalIndex;
+import network.mysterium.discovery.ProviderAnnouncer;
 import network.mysterium.discovery.ServiceProposal;
 import network.mysterium.messaging.Rejection;
 import network.mysterium.money.Myst;
@@ -78,6 +82,28 @@ public final class NodeSharing {
       }
     }
     return provider.proposal();
+  }
+
+  /**
+   * Announces an offer on chain without running its service here (a provider elsewhere serves its
+   * contacts); the announcer assigns the serial from what the chain holds for this identity.
+   *
+   * @return the proposal as announced
+   */
+  public ServiceProposal announce(ServiceProposal wanted) throws NodeException {
+    try {
+      follower.pollOnce(); // the chain's view of this identity's serials first (D8)
+      ProposalIndex index =
+          ProposalIndex.of(
+              database,
+              new ChainIndex(database),
+              chain.deployment(),
+              BlockTimes.of(chain.client()));
+      return ProviderAnnouncer.onChain(database, chain.client(), chain.deployment(), key, index)
+          .offer(wanted, key);
+    } catch (Exception e) {
+      throw NodeException.of(e);
+    }
   }
 
   /** The most a consumer may owe this provider uncleared: half the current stake (6.5.6). */

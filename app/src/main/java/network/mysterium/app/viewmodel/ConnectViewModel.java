@@ -23,6 +23,7 @@ import network.mysterium.i18n.Messages;
 import network.mysterium.money.Myst;
 import network.mysterium.node.ConnectionOptions;
 import network.mysterium.node.Node;
+import network.mysterium.node.NodeException;
 import network.mysterium.session.ConsumerSession;
 import network.mysterium.session.SessionEvents;
 import network.mysterium.session.SessionHistory;
@@ -208,7 +209,7 @@ public final class ConnectViewModel {
     if (String.valueOf(e.getMessage()).contains("CAP_NET_ADMIN")) {
       return messages.get("app.connect.error.admin");
     }
-    if (e instanceof Connector.NoProviderException no) {
+    if (e instanceof NodeException n && n.getCause() instanceof Connector.NoProviderException no) {
       return reasons.notConnected(no, Countries.name(country.country(), messages));
     }
     return messages.get("app.connect.error.failed", e.getMessage());

@@ -1,16 +1,13 @@
 package network.mysterium.cli.chain;
 
 import java.util.concurrent.Callable;
-import network.mysterium.chain.ChainAccounts;
 import network.mysterium.cli.ChainOptions;
 import network.mysterium.cli.MysteriumCommand;
 import network.mysterium.cli.UnlockOptions;
-import network.mysterium.contracts.Deployer;
-import network.mysterium.contracts.Deployment;
-import network.mysterium.contracts.EthereumClient;
+import network.mysterium.crypto.Address;
 import network.mysterium.crypto.PrivateKey;
 import network.mysterium.money.Myst;
-import org.web3j.crypto.Credentials;
+import network.mysterium.node.NodeChain;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
@@ -48,31 +45,25 @@ public final class ChainCommand {
     @Override
     public Integer call() throws Exception {
       MysteriumCommand root = chain.root;
-      try (PrivateKey deployer = unlocking.unlock(root);
-          EthereumClient client = EthereumClient.connect(chainOptions.rpc())) {
-        String owner = deployer.address().toString();
-        ChainOptions.fundGasOnDevChain(client, owner, root);
-        Credentials credentials = ChainAccounts.credentials(deployer);
-        Deployment deployment =
-            Deployer.deploy(
-                client,
-                credentials,
-                new Deployer.Parameters(
-                    Myst.parse(supply).baseUnits(),
-                    Myst.parse(stake).baseUnits(),
-                    feeAccount == null
-                        ? owner
-                        : network.mysterium.crypto.Address.parse(feeAccount).toString(),
-                    feeBasisPoints));
-        // Addresses first: if the file cannot be written, the user still has them.
-        root.say("chain.contract", "MystToken", deployment.token());
-        root.say("chain.contract", "IdentityRegistry", deployment.identityRegistry());
-        root.say("chain.contract", "ServiceRegistry", deployment.serviceRegistry());
-        root.say("chain.contract", "Payments", deployment.payments());
-        root.say("chain.contract", "startBlock", Long.toString(deployment.startBlock()));
-        deployment.write(chainOptions.deploymentFile(root));
+      try (PrivateKey deployer = unlocking.unlock(root)) {
+        Address owner = deployer.address();
+        NodeChain.Contracts deployed =
+            NodeChain.deploy(
+                chainOptions.rpc(),
+                deployer,
+                new NodeChain.Parameters(
+                    Myst.parse(supply),
+                    Myst.parse(stake),
+                    feeAccount == null ? owner : Address.parse(feeAccount),
+                    feeBasisPoints),
+                chainOptions.deploymentFile(root));
+        if (deployed.fundedGas()) {
+          root.say("chain.funded", owner);
+        }
+        deployed.addresses().forEach((name, address) -> root.say("chain.contract", name, address));
+        root.say("chain.contract", "startBlock", Long.toString(deployed.startBlock()));
         root.say(
-            "chain.deployed", Long.toString(client.chainId()), chainOptions.deploymentFile(root));
+            "chain.deployed", Long.toString(deployed.chainId()), chainOptions.deploymentFile(root));
       }
       return 0;
     }

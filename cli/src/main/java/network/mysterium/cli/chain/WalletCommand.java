@@ -2,17 +2,15 @@ package network.mysterium.cli.chain;
 
 import java.util.Optional;
 import java.util.concurrent.Callable;
-import network.mysterium.chain.ChainWallet;
 import network.mysterium.cli.ChainOptions;
 import network.mysterium.cli.MysteriumCommand;
 import network.mysterium.cli.PassphraseOptions;
-import network.mysterium.contracts.ChainException;
-import network.mysterium.contracts.Deployment;
-import network.mysterium.contracts.EthereumClient;
 import network.mysterium.crypto.Address;
 import network.mysterium.crypto.PrivateKey;
 import network.mysterium.money.Myst;
-import org.web3j.protocol.core.methods.response.TransactionReceipt;
+import network.mysterium.node.NodeChain;
+import network.mysterium.node.NodeException;
+import network.mysterium.node.NodeWallet;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
@@ -34,9 +32,8 @@ public final class WalletCommand {
   /** A transaction of an unlocked identity that moves MYST to a counterparty. */
   @FunctionalInterface
   interface Transfer {
-    TransactionReceipt run(
-        ChainWallet wallet, PrivateKey identity, Address counterparty, Myst amount)
-        throws ChainException;
+    String run(NodeChain chain, PrivateKey identity, Address counterparty, Myst amount)
+        throws NodeException;
   }
 
   /** Parses the amount, connects, unlocks, runs the transfer and reports it. */
@@ -50,13 +47,10 @@ public final class WalletCommand {
       Transfer transfer)
       throws Exception {
     Myst value = Myst.parse(amount);
-    Deployment deployment = chainOptions.deployment(root);
-    try (EthereumClient client = chainOptions.connect(deployment);
+    try (NodeChain chain = chainOptions.connect(root);
         PrivateKey identity = root.unlock(Optional.ofNullable(address), passphrase)) {
       Address to = counterparty == null ? identity.address() : Address.parse(counterparty);
-      TransactionReceipt receipt =
-          transfer.run(new ChainWallet(client, deployment), identity, to, value);
-      root.say(reportKey, value.toPlainString(), to, receipt.getTransactionHash());
+      root.say(reportKey, value.toPlainString(), to, transfer.run(chain, identity, to, value));
     }
     return 0;
   }
@@ -76,9 +70,8 @@ public final class WalletCommand {
           address != null
               ? Address.parse(address)
               : root.keystore().resolve(Optional.empty()).address();
-      Deployment deployment = chainOptions.deployment(root);
-      try (EthereumClient client = chainOptions.connect(deployment)) {
-        ChainWallet.Balances balances = new ChainWallet(client, deployment).balances(identity);
+      try (NodeChain chain = chainOptions.connect(root)) {
+        NodeWallet.Balances balances = chain.balances(identity);
         root.say("wallet.identity", identity);
         root.say(
             "wallet.registered",
@@ -123,7 +116,7 @@ public final class WalletCommand {
           amount,
           beneficiary,
           "wallet.deposited",
-          (chainWallet, from, to, value) -> chainWallet.deposit(from, to, value));
+          NodeChain::deposit);
     }
   }
 
@@ -151,7 +144,7 @@ public final class WalletCommand {
           amount,
           recipient,
           "wallet.withdrawn",
-          (chainWallet, identity, to, value) -> chainWallet.withdraw(identity, to, value));
+          NodeChain::withdraw);
     }
   }
 }

@@ -5,15 +5,11 @@ import java.util.concurrent.Callable;
 import network.mysterium.cli.ChainOptions;
 import network.mysterium.cli.MysteriumCommand;
 import network.mysterium.cli.UnlockOptions;
-import network.mysterium.contracts.Deployment;
-import network.mysterium.contracts.EthereumClient;
-import network.mysterium.crypto.PrivateKey;
-import network.mysterium.datadir.DataDirectory;
-import network.mysterium.discovery.ProposalIndex;
-import network.mysterium.discovery.ProviderAnnouncer;
 import network.mysterium.discovery.ServiceProposal;
+import network.mysterium.messaging.channel.Contact;
 import network.mysterium.money.Myst;
-import network.mysterium.store.Database;
+import network.mysterium.node.Node;
+import network.mysterium.node.NodeConfig;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
@@ -35,7 +31,7 @@ public final class ProviderCommand {
    * How often a running provider checks whether its proposal is half-way to the deployment's expiry
    * (and so due to be announced again).
    */
-  public static final java.time.Duration REANNOUNCE_CHECK = java.time.Duration.ofMinutes(1);
+  public static final java.time.Duration REANNOUNCE_CHECK = NodeConfig.REANNOUNCE_CHECK;
 
   /** Signs a proposal and announces it through the service registry. */
   @Command(name = "announce", mixinStandardHelpOptions = true)
@@ -85,17 +81,14 @@ public final class ProviderCommand {
     @Override
     public Integer call() throws Exception {
       MysteriumCommand root = provider.root;
-      Deployment deployment = chainOptions.deployment(root);
-      DataDirectory dataDirectory = root.dataDirectory();
-      DataDirectory.createPrivateDirectories(dataDirectory.root());
-      try (EthereumClient client = chainOptions.connect(deployment);
-          Database database = Database.open(dataDirectory.root().resolve("node.db"));
-          PrivateKey key = unlocking.unlock(root)) {
+      NodeConfig config =
+          chainOptions.nodeConfig(root).withConsumerListen(Contact.parse("udp://127.0.0.1:0"));
+      try (Node node = Node.start(config, unlocking.unlock(root))) {
         ServiceProposal.Place place = location.detect(root, country, asn);
         ServiceProposal wanted =
             new ServiceProposal(
                 ServiceProposal.FORMAT_VERSION,
-                key.address(),
+                node.address(),
                 1, // the announcer assigns the serial by the rules
                 type,
                 place,
@@ -108,21 +101,7 @@ public final class ProviderCommand {
                 metering,
                 Myst.parse(price),
                 contacts);
-        ServiceProposal announced;
-        // the chain's view of this identity's serials first: its database may be new (D8)
-        try (network.mysterium.chain.ChainFollower follower =
-            ChainOptions.follower(client, database, deployment)) {
-          follower.pollOnce();
-          ProposalIndex index =
-              ProposalIndex.of(
-                  database,
-                  new network.mysterium.chain.ChainIndex(database),
-                  deployment,
-                  network.mysterium.discovery.BlockTimes.of(client));
-          announced =
-              ProviderAnnouncer.onChain(database, client, deployment, key, index)
-                  .offer(wanted, key);
-        }
+        ServiceProposal announced = node.sharing().announce(wanted);
         root.say(
             "provider.announced",
             type,

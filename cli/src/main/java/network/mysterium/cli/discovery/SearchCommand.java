@@ -2,37 +2,24 @@ package network.mysterium.cli.discovery;
 
 import java.math.BigDecimal;
 import java.math.BigInteger;
-import java.time.Duration;
 import java.util.List;
 import java.util.Locale;
 import java.util.Optional;
 import java.util.concurrent.Callable;
-import java.util.concurrent.TimeUnit;
-import network.mysterium.chain.ChainFollower;
-import network.mysterium.chain.ChainIndex;
-import network.mysterium.chain.RegistryDirectory;
 import network.mysterium.cli.ChainOptions;
 import network.mysterium.cli.MysteriumCommand;
 import network.mysterium.cli.Peer;
 import network.mysterium.cli.UnlockOptions;
 import network.mysterium.cli.UserError;
-import network.mysterium.contracts.Deployment;
-import network.mysterium.contracts.EthereumClient;
-import network.mysterium.conversation.Conversation;
 import network.mysterium.crypto.PrivateKey;
-import network.mysterium.datadir.DataDirectory;
-import network.mysterium.dialogue.DialogueConfig;
-import network.mysterium.dialogue.Dialogues;
 import network.mysterium.discovery.ComparablePrice;
 import network.mysterium.discovery.ProposalIndex;
 import network.mysterium.discovery.RemoteIndex;
 import network.mysterium.discovery.ServiceProposal;
-import network.mysterium.discovery.SignedProposals;
-import network.mysterium.messaging.Messenger;
-import network.mysterium.messaging.channel.Channels;
 import network.mysterium.messaging.channel.Contact;
 import network.mysterium.money.Myst;
-import network.mysterium.store.Database;
+import network.mysterium.node.NodeException;
+import network.mysterium.node.ProposalSearch;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
@@ -75,14 +62,7 @@ public final class SearchCommand implements Callable<Integer> {
 
   @Override
   public Integer call() throws Exception {
-    Deployment deployment = chainOptions.deployment(root);
-    DataDirectory dataDirectory = root.dataDirectory();
-    DataDirectory.createPrivateDirectories(dataDirectory.root());
-    try (EthereumClient client = chainOptions.connect(deployment);
-        Database database = Database.open(dataDirectory.root().resolve("node.db"));
-        ChainFollower follower = ChainOptions.follower(client, database, deployment)) {
-      follower.pollOnce();
-      ChainIndex chain = new ChainIndex(database);
+    try (ProposalSearch index = ProposalSearch.open(chainOptions.nodeConfig(root))) {
       ProposalIndex.Query query =
           new ProposalIndex.Query(
               Optional.ofNullable(type),
@@ -96,13 +76,9 @@ public final class SearchCommand implements Callable<Integer> {
               100);
       List<ProposalIndex.Listing> found;
       if (remote != null) {
-        found = searchRemote(Peer.parse(remote, "--remote"), query, chain, deployment);
+        found = searchRemote(index, Peer.parse(remote, "--remote"), query);
       } else {
-        ProposalIndex index =
-            ProposalIndex.of(
-                database, chain, deployment, network.mysterium.discovery.BlockTimes.of(client));
-        index.sync();
-        found = index.search(query, client.blockNumber());
+        found = index.search(query);
       }
       if (found.isEmpty()) {
         root.say("search.none");
@@ -139,38 +115,27 @@ public final class SearchCommand implements Callable<Integer> {
    * node's key comes from the chain's registrations, so this node follows those, not proposals.
    */
   private List<ProposalIndex.Listing> searchRemote(
-      Peer peer, ProposalIndex.Query query, ChainIndex chain, Deployment deployment)
-      throws Exception {
-    if (chain.registration(peer.address()).isEmpty()) {
-      throw new UserError("error.peer-unregistered", peer.address());
-    }
+      ProposalSearch index, Peer peer, ProposalIndex.Query query) throws Exception {
     try (PrivateKey key = unlocking.unlock(root)) {
-      Messenger messenger = RegistryDirectory.messenger(key, chain);
-      try (Dialogues dialogues =
-          new Dialogues(
-                  messenger,
-                  Channels.listen(
-                      Contact.parse(peer.contact().type() + "://" + wildcard(peer) + ":0")),
-                  DialogueConfig.DEFAULT,
-                  p -> new Conversation(Conversation.Services.none()))
-              .start()) {
-        Conversation conversation = new Conversation(Conversation.Services.none());
-        conversation.on(
-            dialogues.open(peer.address(), peer.contact(), conversation).get(15, TimeUnit.SECONDS));
-        RemoteIndex.Answer answer =
-            new RemoteIndex(conversation, SignedProposals.of(deployment), Duration.ofSeconds(15))
-                .search(query);
-        root.say(
-            "search.remote",
-            peer.address(),
-            Integer.toString(answer.listings().size()),
-            Integer.toString(answer.dropped()));
-        return answer.listings();
-      } catch (Conversation.RefusedException e) {
-        throw new UserError("error.remote-index", peer.address(), e.getMessage());
-      } catch (java.util.concurrent.TimeoutException e) {
-        throw new UserError("error.remote-index", peer.address(), "no answer");
-      }
+      RemoteIndex.Answer answer =
+          index.searchRemote(
+              key,
+              peer.address(),
+              peer.contact(),
+              Contact.parse(peer.contact().type() + "://" + wildcard(peer) + ":0"),
+              query);
+      root.say(
+          "search.remote",
+          peer.address(),
+          Integer.toString(answer.listings().size()),
+          Integer.toString(answer.dropped()));
+      return answer.listings();
+    } catch (NodeException e) {
+      throw switch (e.code()) {
+        case PEER_UNREGISTERED -> new UserError("error.peer-unregistered", peer.address());
+        case PEER_REFUSED -> new UserError("error.remote-index", peer.address(), e.getMessage());
+        default -> e;
+      };
     }
   }
 

@@ -1,13 +1,11 @@
 package network.mysterium.cli.identity;
 
 import java.util.concurrent.Callable;
-import network.mysterium.chain.ChainWallet;
 import network.mysterium.cli.ChainOptions;
 import network.mysterium.cli.MysteriumCommand;
 import network.mysterium.cli.UnlockOptions;
-import network.mysterium.contracts.Deployment;
-import network.mysterium.contracts.EthereumClient;
 import network.mysterium.crypto.PrivateKey;
+import network.mysterium.node.NodeChain;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.ParentCommand;
@@ -22,12 +20,10 @@ final class RegisterIdentity implements Callable<Integer> {
   @Override
   public Integer call() throws Exception {
     MysteriumCommand root = identity.root();
-    Deployment deployment = chainOptions.deployment(root);
-    try (EthereumClient client = chainOptions.connect(deployment);
+    try (NodeChain chain = chainOptions.connect(root);
         PrivateKey key = unlocking.unlock(root)) {
-      ChainOptions.fundGasOnDevChain(client, key.address().toString(), root);
-      var receipt = new ChainWallet(client, deployment).register(key);
-      root.say("identity.registered", key.address(), receipt.getTransactionHash());
+      ChainOptions.fundGasOnDevChain(chain, key.address(), root);
+      root.say("identity.registered", key.address(), chain.register(key));
     }
     return 0;
   }

@@ -18,24 +18,19 @@ import network.mysterium.cli.Stopping;
 import network.mysterium.cli.UnlockOptions;
 import network.mysterium.cli.UserError;
 import network.mysterium.consumer.Connector;
-import network.mysterium.consumer.ConsumerNode;
-import network.mysterium.contracts.Deployment;
-import network.mysterium.contracts.EthereumClient;
 import network.mysterium.crypto.Address;
-import network.mysterium.crypto.PrivateKey;
-import network.mysterium.datadir.DataDirectory;
 import network.mysterium.discovery.ProposalIndex;
 import network.mysterium.discovery.ServiceProposal;
 import network.mysterium.messaging.channel.Contact;
 import network.mysterium.money.Myst;
-import network.mysterium.service.socks.Socks5Client;
-import network.mysterium.service.tunnel.HostNetwork;
-import network.mysterium.service.tunnel.WireGuardBackend;
-import network.mysterium.service.tunnel.WireGuardClient;
+import network.mysterium.node.ConnectionOptions;
+import network.mysterium.node.Node;
+import network.mysterium.node.NodeConfig;
+import network.mysterium.node.NodeException;
+import network.mysterium.node.ServiceTypes;
 import network.mysterium.session.ConsumerSession;
 import network.mysterium.session.SessionEvents;
 import network.mysterium.session.SpendLimit;
-import network.mysterium.store.Database;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
@@ -125,28 +120,39 @@ public final class ConnectCommand implements Callable<Integer> {
 
   @Override
   public Integer call() throws Exception {
-    boolean tunnel = type.equals(WireGuardBackend.TYPE);
-    if (!tunnel && !type.equals(Socks5Client.TYPE)) {
+    ServiceTypes services = ServiceTypes.standard();
+    try {
+      services.check(type);
+    } catch (NodeException e) {
       throw new UserError("error.unknown-service", type);
     }
+    SpendLimit limit;
+    try {
+      limit = new SpendLimit(Myst.parse(maxSpend), Myst.parse(maxSpendPerProvider));
+    } catch (IllegalArgumentException e) {
+      throw new UserError("error.max-spend", e.getMessage());
+    }
+    ConnectionOptions how =
+        ConnectionOptions.socks5()
+            .withServiceType(type)
+            .withKillSwitch(!noKillSwitch)
+            .withSpendLimit(limit)
+            .withPaymentStep(Myst.parse(paymentStep))
+            .withSocksListen(new InetSocketAddress(InetAddress.getLoopbackAddress(), socksPort))
+            .withInterfaceName(tunnelInterface);
+    boolean tunnel = how.isTunnel();
     if (tunnel) {
       // before anything is paid: can this user open the tunnel at all?
       try {
-        new HostNetwork().openTun(tunnelInterface, 1420).close();
-      } catch (java.io.IOException e) {
+        services.checkTunnel(how);
+      } catch (NodeException e) {
         throw new UserError("error.tunnel", e.getMessage());
       }
     }
-    Deployment deployment = chainOptions.deployment(root);
-    DataDirectory dataDirectory = root.dataDirectory();
-    DataDirectory.createPrivateDirectories(dataDirectory.root());
+    NodeConfig config = chainOptions.nodeConfig(root).withConsumerListen(Contact.parse(listen));
     // opened first, closed last: a signal stops what follows in the order of a normal end
     try (Stopping stopping = Stopping.onSignal();
-        PrivateKey key = unlocking.unlock(root);
-        EthereumClient client = chainOptions.connect(deployment);
-        Database database = Database.open(dataDirectory.root().resolve("node.db"));
-        ConsumerNode node =
-            ConsumerNode.start(key, database, client, deployment, Contact.parse(listen))) {
+        Node node = Node.start(config, unlocking.unlock(root))) {
       List<ProposalIndex.Listing> found =
           node.search(
               new ProposalIndex.Query(
@@ -162,20 +168,6 @@ public final class ConnectCommand implements Callable<Integer> {
       if (found.isEmpty()) {
         throw new UserError("error.no-provider", country == null ? "-" : country, type);
       }
-      SpendLimit limit;
-      try {
-        limit = new SpendLimit(Myst.parse(maxSpend), Myst.parse(maxSpendPerProvider));
-      } catch (IllegalArgumentException e) {
-        throw new UserError("error.max-spend", e.getMessage());
-      }
-      if (tunnel) {
-        try {
-          HostNetwork.checkInterfaceName(tunnelInterface);
-        } catch (IllegalArgumentException e) {
-          throw new UserError("error.tunnel", e.getMessage());
-        }
-      }
-      node.spendLimit(limit);
       root.say("connect.limits", limit.perSession(), limit.perProvider());
       List<ProposalIndex.Listing> candidates = new java.util.ArrayList<>(found);
       long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(runForSeconds);
@@ -184,7 +176,7 @@ public final class ConnectCommand implements Callable<Integer> {
       while (true) {
         ended = new CountDownLatch(1);
         try {
-          session = open(node, candidates, ended, tunnel);
+          session = open(node, candidates, ended, how);
         } catch (InterruptedException e) {
           if (stopping.requested()) {
             return 0; // stopped while connecting: nothing is open yet
@@ -206,7 +198,7 @@ public final class ConnectCommand implements Callable<Integer> {
           break;
         }
         // this side left the provider (overbilled, advice above the step, the limit): the next
-        session.close();
+        leave(node);
         Address left = session.provider();
         candidates.removeIf(l -> l.proposal().provider().equals(left));
         if (candidates.isEmpty()) {
@@ -224,24 +216,36 @@ public final class ConnectCommand implements Callable<Integer> {
                 : Duration.ZERO);
       }
       session.close();
+      leave(node);
       root.say("connect.disconnected");
       root.environment().out().flush();
     }
     return 0;
   }
 
+  /** Ends the node's connection if it has not ended already. */
+  private static void leave(Node node) throws NodeException {
+    try {
+      node.disconnect();
+    } catch (NodeException e) {
+      if (e.code() != NodeException.Code.NOT_CONNECTED) {
+        throw e;
+      }
+    }
+  }
+
   private ConsumerSession open(
-      ConsumerNode node,
+      Node node,
       List<ProposalIndex.Listing> candidates,
       CountDownLatch ended,
-      boolean tunnel)
-      throws InterruptedException {
+      ConnectionOptions how)
+      throws InterruptedException, NodeException {
     AtomicReference<ConsumerSession> opened = new AtomicReference<>();
     try {
       ConsumerSession session =
           node.connect(
               candidates,
-              Myst.parse(paymentStep),
+              how,
               printing(ended, opened),
               new Connector.Attempts() {
                 @Override
@@ -258,21 +262,14 @@ public final class ConnectCommand implements Callable<Integer> {
                 public void failed(ServiceProposal candidate, String reason) {
                   root.say("connect.failed", candidate.provider(), reason);
                 }
-              },
-              Duration.ofSeconds(15),
-              (serviceType, contact) ->
-                  tunnel
-                      ? new WireGuardClient(
-                          new WireGuardClient.Settings(
-                              tunnelInterface, !noKillSwitch, Duration.ofSeconds(10)),
-                          new HostNetwork(),
-                          contact)
-                      : new Socks5Client(
-                          new InetSocketAddress(InetAddress.getLoopbackAddress(), socksPort)));
+              });
       opened.set(session);
       return session;
-    } catch (Connector.NoProviderException e) {
-      throw new UserError("error.connect", e.getMessage());
+    } catch (NodeException e) {
+      if (e.code() == NodeException.Code.NO_PROVIDER) {
+        throw new UserError("error.connect", e.getMessage());
+      }
+      throw e;
     }
   }
 

@@ -8,7 +8,6 @@ import java.util.concurrent.Callable;
 import network.mysterium.cli.MysteriumCommand;
 import network.mysterium.cli.Stopping;
 import network.mysterium.cli.UserError;
-import network.mysterium.contracts.anvil.Anvil;
 import network.mysterium.crypto.Address;
 import network.mysterium.crypto.PrivateKey;
 import network.mysterium.datadir.DataDirectory;
@@ -44,7 +43,7 @@ public final class DemoCommand implements Callable<Integer> {
 
   @Override
   public Integer call() throws Exception {
-    Path anvil = Anvil.locate(Path.of(System.getProperty("mysterium.root.dir", ".")));
+    Path anvil = LocalNetwork.locateAnvil();
     Path workDir = LocalNetwork.temporaryWorkDir();
     int[] step = {0};
     LocalNetwork.Progress progress =

@@ -13,23 +13,21 @@ import network.mysterium.cli.UnlockOptions;
 import network.mysterium.cli.UserError;
 import network.mysterium.cli.discovery.LocationOptions;
 import network.mysterium.cli.discovery.ProviderCommand;
-import network.mysterium.contracts.Deployment;
-import network.mysterium.contracts.EthereumClient;
-import network.mysterium.contracts.IdentityRegistryContract;
 import network.mysterium.crypto.Address;
-import network.mysterium.crypto.PrivateKey;
-import network.mysterium.datadir.DataDirectory;
 import network.mysterium.discovery.ServiceProposal;
 import network.mysterium.messaging.channel.Contact;
 import network.mysterium.money.Myst;
+import network.mysterium.node.Node;
+import network.mysterium.node.NodeConfig;
+import network.mysterium.node.NodeException;
+import network.mysterium.node.ServiceTypes;
+import network.mysterium.node.Subscription;
 import network.mysterium.payments.Promise;
 import network.mysterium.provider.ProviderNode;
-import network.mysterium.service.socks.Socks5Client;
 import network.mysterium.service.tunnel.WireGuardBackend;
 import network.mysterium.service.wireguard.IpPrefix;
 import network.mysterium.session.ProviderSessions;
 import network.mysterium.session.SessionEvents;
-import network.mysterium.store.Database;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
@@ -168,7 +166,7 @@ public final class ProviderRunCommand implements Callable<Integer> {
   @Override
   public Integer call() throws Exception {
     MysteriumCommand root = provider.root();
-    if (!type.equals(Socks5Client.TYPE) && !type.equals(WireGuardBackend.TYPE)) {
+    if (!ServiceTypes.standard().names().contains(type)) {
       throw new UserError("error.unknown-service", type);
     }
     WireGuardBackend.Settings wireGuard;
@@ -183,56 +181,45 @@ public final class ProviderRunCommand implements Callable<Integer> {
     } catch (IllegalArgumentException e) {
       throw new UserError("error.tunnel", e.getMessage());
     }
-    Deployment deployment = chainOptions.deployment(root);
-    DataDirectory dataDirectory = root.dataDirectory();
-    DataDirectory.createPrivateDirectories(dataDirectory.root());
     ServiceProposal.Place place = location.detect(root, country, asn);
     ProviderNode.Offering offering = offering(place);
+    // its consumer side answers nobody outside this host
+    NodeConfig nodeConfig =
+        chainOptions.nodeConfig(root).withConsumerListen(Contact.parse("udp://127.0.0.1:0"));
     // opened first, closed last: SIGTERM (systemd stop) or Ctrl-C stops the provider the way the
     // end of --run-for does (sessions end, promises clear within a bound, the host is restored)
     try (Stopping stopping = Stopping.onSignal();
-        PrivateKey key = unlocking.unlock(root);
-        EthereumClient client = chainOptions.connect(deployment);
-        Database database = Database.open(dataDirectory.root().resolve("node.db"))) {
+        Node node = Node.start(nodeConfig, unlocking.unlock(root));
+        Subscription printed = node.subscribe(printing(root))) {
       // Risk (whitepaper 6.5.6): uncleared promises per consumer stay under half the stake.
-      BigInteger cap =
-          exposureCap != null
-              ? Myst.parse(exposureCap).baseUnits()
-              : new IdentityRegistryContract(client, deployment.identityRegistry())
-                  .registrationStake()
-                  .shiftRight(1);
+      Myst cap = exposureCap != null ? Myst.parse(exposureCap) : node.chain().exposureCap();
       Contact dialogueContact = Contact.parse(listen);
-      ProviderNode node;
+      ServiceProposal proposal;
       try {
-        node =
-            ProviderNode.start(
-                new ProviderNode.Config(
-                    type,
-                    wireGuard,
-                    dialogueContact,
-                    new InetSocketAddress(dialogueContact.address().getAddress(), exitPort),
-                    InetAddress.ofLiteral(advertise).getHostAddress(),
-                    place,
-                    Myst.parse(price),
-                    Myst.parse(minimumPromise),
-                    Myst.ofBaseUnits(cap),
-                    Myst.parse(trial),
-                    Duration.ofSeconds(1),
-                    Duration.ofSeconds(10),
-                    allowPrivateTargets,
-                    new ProviderNode.ClearingPolicy(
-                        Myst.parse(clearAt),
-                        Duration.ofHours(clearAfterHours),
-                        Duration.ofMinutes(1)),
-                    offering),
-                key,
-                database,
-                client,
-                deployment,
-                ProviderCommand.REANNOUNCE_CHECK,
-                printing(root));
-      } catch (java.io.IOException e) {
-        if (type.equals(WireGuardBackend.TYPE)) {
+        proposal =
+            node.sharing()
+                .start(
+                    new ProviderNode.Config(
+                        type,
+                        wireGuard,
+                        dialogueContact,
+                        new InetSocketAddress(dialogueContact.address().getAddress(), exitPort),
+                        InetAddress.ofLiteral(advertise).getHostAddress(),
+                        place,
+                        Myst.parse(price),
+                        Myst.parse(minimumPromise),
+                        cap,
+                        Myst.parse(trial),
+                        Duration.ofSeconds(1),
+                        Duration.ofSeconds(10),
+                        allowPrivateTargets,
+                        new ProviderNode.ClearingPolicy(
+                            Myst.parse(clearAt),
+                            Duration.ofHours(clearAfterHours),
+                            Duration.ofMinutes(1)),
+                        offering));
+      } catch (NodeException e) {
+        if (e.code() == NodeException.Code.HOST && type.equals(ServiceTypes.WIREGUARD)) {
           throw new UserError("error.tunnel", e.getMessage());
         }
         throw e;
@@ -241,18 +228,18 @@ public final class ProviderRunCommand implements Callable<Integer> {
         root.say(
             "provider.running",
             node.address(),
-            node.proposal().providedFrom().country(),
-            node.proposal().pricePerUnit(),
-            node.proposal().contacts().getFirst(),
-            Long.toString(node.proposal().serial()),
+            proposal.providedFrom().country(),
+            proposal.pricePerUnit(),
+            proposal.contacts().getFirst(),
+            Long.toString(proposal.serial()),
             type,
-            root.environment().messages().get("unit." + node.proposal().metering()),
-            node.proposal().origin().country(),
-            Long.toString(node.proposal().bandwidthKbps()));
+            root.environment().messages().get("unit." + proposal.metering()),
+            proposal.origin().country(),
+            Long.toString(proposal.bandwidthKbps()));
         root.environment().out().flush();
         stopping.await(Duration.ofSeconds(runForSeconds));
       } finally {
-        node.close();
+        node.sharing().stop();
         root.say("provider.stopped");
         root.environment().out().flush();
       }

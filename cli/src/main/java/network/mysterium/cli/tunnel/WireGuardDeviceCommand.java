@@ -1,6 +1,5 @@
 package network.mysterium.cli.tunnel;
 
-import java.net.InetSocketAddress;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Base64;
@@ -8,10 +7,7 @@ import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
 import network.mysterium.cli.MysteriumCommand;
 import network.mysterium.cli.UserError;
-import network.mysterium.service.tunnel.HostNetwork;
-import network.mysterium.service.wireguard.WireGuardDevice;
-import network.mysterium.service.wireguard.WireGuardUapi;
-import network.mysterium.tun.TunDevice;
+import network.mysterium.service.tunnel.StandaloneDevice;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
@@ -58,22 +54,19 @@ public final class WireGuardDeviceCommand implements Callable<Integer> {
     if (key.length != 32) {
       throw new UserError("error.tunnel", privateKeyFile + " does not hold a 32-byte key");
     }
-    TunDevice tun;
+    CountDownLatch stopped = new CountDownLatch(1);
+    StandaloneDevice device;
     try {
-      tun = new HostNetwork().openTun(name, mtu);
+      device = StandaloneDevice.start(name, mtu, listenPort, key);
     } catch (java.io.IOException e) {
       throw new UserError("error.tunnel", e.getMessage());
-    }
-    CountDownLatch stopped = new CountDownLatch(1);
-    try (tun;
-        WireGuardDevice device =
-            WireGuardDevice.start(
-                tun, new InetSocketAddress(listenPort), key, WireGuardDevice.Options.defaults());
-        WireGuardUapi uapi = WireGuardUapi.serve(device, WireGuardUapi.DEFAULT_DIRECTORY)) {
+    } finally {
       java.util.Arrays.fill(key, (byte) 0);
+    }
+    try (device) {
       Thread hook = new Thread(stopped::countDown, "wg-device-stop");
       Runtime.getRuntime().addShutdownHook(hook);
-      root.say("wg-device.running", tun.name(), Integer.toString(device.address().getPort()));
+      root.say("wg-device.running", device.interfaceName(), Integer.toString(device.port()));
       root.environment().out().flush();
       stopped.await();
     }
