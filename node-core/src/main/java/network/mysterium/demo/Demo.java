@@ -12,19 +12,20 @@ import java.net.Socket;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.List;
-import java.util.Optional;
 import network.mysterium.consumer.Connector;
-import network.mysterium.consumer.ConsumerNode;
 import network.mysterium.contracts.PaymentsContract;
+import network.mysterium.crypto.Address;
 import network.mysterium.crypto.PrivateKey;
 import network.mysterium.discovery.ProposalIndex;
 import network.mysterium.discovery.ServiceProposal;
-import network.mysterium.messaging.channel.Contact;
 import network.mysterium.money.Myst;
+import network.mysterium.node.ConnectionOptions;
+import network.mysterium.node.Node;
+import network.mysterium.node.ProposalFilter;
+import network.mysterium.node.ServiceTypes;
 import network.mysterium.provider.ProviderNode;
 import network.mysterium.session.ConsumerSession;
 import network.mysterium.session.SessionEvents;
-import network.mysterium.store.Database;
 
 /**
  * The first paid connection, end to end, on a {@link LocalNetwork}: three providers in two
@@ -81,27 +82,22 @@ public final class Demo {
           }
         });
     web.start();
-    try (PrivateKey consumer = network.newIdentity(Myst.parse("5"), Myst.parse("1"));
-        Database database = Database.open(network.workDir().resolve("consumer.db"));
-        ConsumerNode node =
-            ConsumerNode.start(
-                consumer,
-                database,
-                network.client(),
-                network.deployment(),
-                Contact.parse("udp://127.0.0.1:0"))) {
+    PrivateKey key = network.newIdentity(Myst.parse("5"), Myst.parse("1"));
+    Address consumer = key.address();
+    // the node owns the key: it wipes it when it stops
+    try (Node node = Node.start(network.nodeConfig(network.workDir().resolve("consumer")), key)) {
       PaymentsContract payments =
           new PaymentsContract(network.client(), network.deployment().payments());
       progress.step("demo.step.search", country);
       List<ProposalIndex.Listing> found =
-          node.search(ProposalIndex.Query.of(Optional.of("socks5"), Optional.of(country), 10));
+          node.proposals(ProposalFilter.of(ServiceTypes.SOCKS5, country));
       ServiceProposal cheapest = found.isEmpty() ? null : found.getFirst().proposal();
       ProviderNode provider =
           network.providers().stream()
               .filter(p -> cheapest != null && p.address().equals(cheapest.provider()))
               .findFirst()
               .orElseThrow(() -> new IllegalStateException("no provider in " + country));
-      BigInteger consumerBefore = payments.balanceOf(consumer.address().toString());
+      BigInteger consumerBefore = payments.balanceOf(consumer.toString());
       BigInteger providerBefore = payments.balanceOf(provider.address().toString());
       progress.step(
           "demo.step.connect", cheapest.provider(), cheapest.pricePerUnit(), found.size());
@@ -110,29 +106,26 @@ public final class Demo {
       try (ConsumerSession session =
           node.connect(
               found,
-              Myst.parse("0.05"),
+              ConnectionOptions.socks5().withPaymentStep(Myst.parse("0.05")),
               SessionEvents.none(),
-              new Connector.Attempts() {},
-              Duration.ofSeconds(15),
-              (type, contact) ->
-                  new network.mysterium.service.socks.Socks5Client(
-                      new InetSocketAddress(InetAddress.getLoopbackAddress(), 0)))) {
+              new Connector.Attempts() {})) {
         progress.step("demo.step.fetch", "127.0.0.1:" + session.socksAddress().getPort());
         fetched =
             fetchThroughSocks(session.socksAddress(), "localhost", web.getAddress().getPort());
         Thread.sleep(1200); // a couple of metering intervals: the consumer pays as advised
         progress.step("demo.step.disconnect");
+        node.disconnect();
       }
       progress.step("demo.step.clear");
       waitForClearing(provider, consumer, Duration.ofSeconds(60));
-      BigInteger consumerAfter = payments.balanceOf(consumer.address().toString());
+      BigInteger consumerAfter = payments.balanceOf(consumer.toString());
       BigInteger providerAfter = payments.balanceOf(provider.address().toString());
       BigInteger promised = node.totalPromised(provider.address()).baseUnits();
       BigInteger fee =
           promised
               .multiply(BigInteger.valueOf(LocalNetwork.FEE_BASIS_POINTS))
               .divide(BigInteger.valueOf(10_000));
-      BigInteger cost = provider.accounts().consumed(consumer.address());
+      BigInteger cost = provider.accounts().consumed(consumer);
       return new Summary(
           cheapest,
           found.size(),
@@ -141,7 +134,7 @@ public final class Demo {
           cost,
           promised,
           fee,
-          provider.leftover(consumer.address()),
+          provider.leftover(consumer),
           consumerBefore,
           consumerAfter,
           providerBefore,
@@ -171,12 +164,12 @@ public final class Demo {
     }
   }
 
-  private static void waitForClearing(ProviderNode provider, PrivateKey consumer, Duration timeout)
+  private static void waitForClearing(ProviderNode provider, Address consumer, Duration timeout)
       throws Exception {
     long deadline = System.nanoTime() + timeout.toNanos();
     while (System.nanoTime() < deadline) {
-      if (provider.promises().held(consumer.address()).isEmpty()
-          && provider.promises().lastCleared(consumer.address()) > 0) {
+      if (provider.promises().held(consumer).isEmpty()
+          && provider.promises().lastCleared(consumer) > 0) {
         return;
       }
       Thread.sleep(200);
