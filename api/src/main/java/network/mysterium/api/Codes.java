@@ -18,6 +18,7 @@ final class Codes {
   static final String BAD_REQUEST = "BAD_REQUEST";
   static final String NOT_ACCEPTABLE = "NOT_ACCEPTABLE";
   static final String TOO_LARGE = "TOO_LARGE";
+  static final String BUSY = "BUSY";
 
   private static final Map<String, Integer> STATUS = statuses();
 
@@ -36,6 +37,7 @@ final class Codes {
     all.put(BAD_REQUEST, 400);
     all.put(NOT_ACCEPTABLE, 406);
     all.put(TOO_LARGE, 413);
+    all.put(BUSY, 503);
     return Map.copyOf(all);
   }
 

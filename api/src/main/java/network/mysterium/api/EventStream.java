@@ -28,6 +28,9 @@ import org.slf4j.LoggerFactory;
 final class EventStream {
   private static final Logger LOG = LoggerFactory.getLogger(EventStream.class);
 
+  /** Streams open at once at most: each holds a queue and a thread. */
+  static final int MAX_CLIENTS = 32;
+
   /** One event, serialized by the client's writer, not on the node's thread. */
   private record Event(String name, Object data) {}
 
@@ -54,6 +57,9 @@ final class EventStream {
           String accept = ctx.header("Accept");
           if (accept == null || !accept.contains("text/event-stream")) {
             throw new ApiException(Codes.NOT_ACCEPTABLE, "send Accept: text/event-stream");
+          }
+          if (open.get() >= MAX_CLIENTS) {
+            throw new ApiException(Codes.BUSY, MAX_CLIENTS + " event streams are open already");
           }
           sse.handle(ctx);
         });
