@@ -43,7 +43,10 @@ import org.slf4j.LoggerFactory;
 public final class ApiServer implements AutoCloseable {
   private static final Logger LOG = LoggerFactory.getLogger(ApiServer.class);
   static final String OPENAPI_RESOURCE = "/openapi.json";
-  private static final int MAX_BODY = 64 * 1024;
+  static final int MAX_BODY = 64 * 1024;
+
+  /** Longer than a confirm waits for its transaction to be mined on a slow chain. */
+  private static final Duration IDLE_TIMEOUT = Duration.ofMinutes(5);
 
   /**
    * Where the API listens.
@@ -151,6 +154,7 @@ public final class ApiServer implements AutoCloseable {
                     UnixDomainServerConnector unix =
                         new UnixDomainServerConnector(server, new HttpConnectionFactory(local));
                     unix.setUnixDomainPath(socket);
+                    unix.setIdleTimeout(IDLE_TIMEOUT.toMillis());
                     return unix;
                   });
               if (options.tcpPort().isPresent()) {
@@ -160,6 +164,7 @@ public final class ApiServer implements AutoCloseable {
                           new ServerConnector(server, new HttpConnectionFactory(http));
                       connector.setHost(InetAddress.getLoopbackAddress().getHostAddress());
                       connector.setPort(options.tcpPort().getAsInt());
+                      connector.setIdleTimeout(IDLE_TIMEOUT.toMillis());
                       tcp[0] = connector;
                       return connector;
                     });

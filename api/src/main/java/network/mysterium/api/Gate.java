@@ -45,6 +45,10 @@ final class Gate implements Handler {
     if (onTcp && (expected == null || !authorized(ctx.req().getHeader("Authorization")))) {
       throw new ApiException(Codes.UNAUTHORIZED, "send Authorization: Bearer <api.token>");
     }
+    if (ctx.req().getContentLengthLong() > ApiServer.MAX_BODY) {
+      // refused before it is read (and without Javalin's warning for each one)
+      throw new ApiException(Codes.TOO_LARGE, "a body is at most " + ApiServer.MAX_BODY + " bytes");
+    }
   }
 
   private boolean authorized(String header) {

@@ -181,6 +181,15 @@ class AccessTest {
     assertThat(consumer.curl.get("/proposals?limit=0").code()).isEqualTo(Codes.BAD_REQUEST);
     assertThat(consumer.curl.get("/proposals?colour=red").code()).isEqualTo(Codes.BAD_REQUEST);
     assertThat(consumer.curl.get("/events").code()).isEqualTo(Codes.NOT_ACCEPTABLE);
+
+    // too large: a body over 64 KB (Javalin), headers over Jetty's limit; the error shape still
+    Curl.Reply bigBody =
+        consumer.curl.post("/wallet/deposit", "{\"amount\": \"" + "1".repeat(100_000) + "\"}");
+    assertThat(bigBody.status()).isEqualTo(413);
+    assertThat(bigBody.code()).isEqualTo(Codes.TOO_LARGE);
+    Curl.Reply bigHeader = consumer.curl.get("/connection", "X-Filler: " + "x".repeat(20_000));
+    assertThat(bigHeader.status()).isEqualTo(431);
+    assertThat(bigHeader.code()).isEqualTo(Codes.TOO_LARGE);
   }
 
   @Test
