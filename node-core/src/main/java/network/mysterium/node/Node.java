@@ -62,7 +62,12 @@ public final class Node implements AutoCloseable {
   private volatile ConnectionStatus status = ConnectionStatus.disconnected(Optional.empty());
   private volatile Connected current;
 
-  private record Connected(ConsumerSession session, String country, Instant since) {}
+  /** {@code ended} completes once the session is in the history and DISCONNECTED published. */
+  private record Connected(
+      ConsumerSession session,
+      String country,
+      Instant since,
+      java.util.concurrent.CompletableFuture<Void> ended) {}
 
   private Node(
       PrivateKey key,
@@ -304,7 +309,9 @@ public final class Node implements AutoCloseable {
               .map(p -> p.providedFrom().country())
               .findFirst()
               .orElse(country);
-      current = new Connected(session, providedFrom, since);
+      current =
+          new Connected(
+              session, providedFrom, since, new java.util.concurrent.CompletableFuture<>());
       publish(
           new ConnectionStatus(
               ConnectionStatus.State.CONNECTED,
@@ -346,7 +353,7 @@ public final class Node implements AutoCloseable {
         fanOut.sessionClosed(peer, sessionId, reason, last);
         Connected now = current;
         if (now != null && now.session().sessionId().equals(sessionId)) {
-          sessionEnded(now.session(), reason);
+          sessionEnded(now, reason);
         }
       }
 
@@ -377,18 +384,25 @@ public final class Node implements AutoCloseable {
       throw new NodeException(NodeException.Code.NOT_CONNECTED, "not connected");
     }
     was.session().close();
-    sessionEnded(was.session(), "disconnected");
+    sessionEnded(was, "disconnected");
   }
 
-  /** Called once per session, by whichever comes first: the user's disconnect or the provider. */
-  private void sessionEnded(ConsumerSession session, String reason) {
-    Connected was;
+  /**
+   * Ends a session once, by whichever comes first: the user's disconnect or the provider. The other
+   * waits (bounded) until the first has published, so a disconnect returns disconnected.
+   */
+  private void sessionEnded(Connected was, String reason) {
+    ConsumerSession session = was.session();
+    boolean mine;
     synchronized (connecting) {
-      was = current;
-      if (was == null || was.session() != session) {
-        return;
+      mine = current == was;
+      if (mine) {
+        current = null;
       }
-      current = null;
+    }
+    if (!mine) {
+      waitEnded(was);
+      return;
     }
     SessionEvents.Metering last = session.lastMetering();
     try {
@@ -407,6 +421,17 @@ public final class Node implements AutoCloseable {
           .warn("the ended session is not in the history: {}", e.getMessage());
     }
     publish(ConnectionStatus.disconnected(Optional.of(reason)));
+    was.ended().complete(null);
+  }
+
+  private static void waitEnded(Connected was) {
+    try {
+      was.ended().get(10, java.util.concurrent.TimeUnit.SECONDS);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    } catch (java.util.concurrent.ExecutionException | java.util.concurrent.TimeoutException e) {
+      // the other caller is stuck on the history: the caller goes on
+    }
   }
 
   private void publish(ConnectionStatus next) {
@@ -442,7 +467,7 @@ public final class Node implements AutoCloseable {
     Connected open = current;
     if (open != null) {
       open.session().close();
-      sessionEnded(open.session(), "node stopped");
+      sessionEnded(open, "node stopped");
     }
     sharing.stop();
     consumer.close();
