@@ -44,9 +44,10 @@ final class Codes {
   /** A switch without default: a new node code does not compile until it has a status. */
   private static int status(NodeException.Code code) {
     return switch (code) {
-      case INVALID_INPUT -> 400;
-      case NOT_CONNECTED, UNKNOWN_PREVIEW -> 404;
-      case ALREADY_CONNECTED, ALREADY_REGISTERED, NOT_REGISTERED -> 409;
+      case INVALID_INPUT, INVALID_AMOUNT, INVALID_ADDRESS -> 400;
+      case NOT_CONNECTED, UNKNOWN_PREVIEW, PEER_UNREGISTERED -> 404;
+      case ALREADY_CONNECTED, ALREADY_REGISTERED, NOT_REGISTERED, DATA_DIR_IN_USE -> 409;
+      case PEER_REFUSED -> 502;
       case INSUFFICIENT_FUNDS, CHAIN_REFUSED -> 422;
       case CHAIN_UNREACHABLE -> 502;
       case NO_PROVIDER -> 503;

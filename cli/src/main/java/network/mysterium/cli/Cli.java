@@ -2,6 +2,7 @@ package network.mysterium.cli;
 
 import network.mysterium.cli.chain.ChainCommand;
 import network.mysterium.cli.chain.WalletCommand;
+import network.mysterium.cli.daemon.DaemonCommand;
 import network.mysterium.cli.discovery.ProviderCommand;
 import network.mysterium.cli.discovery.SearchCommand;
 import network.mysterium.cli.identity.IdentityCommand;
@@ -34,6 +35,7 @@ public final class Cli {
             .addSubcommand(ChainCommand.class)
             .addSubcommand(WalletCommand.class)
             .addSubcommand(NodeCommand.class)
+            .addSubcommand(DaemonCommand.class)
             .addSubcommand(ProviderCommand.class)
             .addSubcommand(SearchCommand.class)
             .addSubcommand(ConnectCommand.class)

@@ -47,6 +47,7 @@ public final class Node implements AutoCloseable {
 
   private final PrivateKey key;
   private final NodeConfig config;
+  private final DataDirectoryLock lock;
   private final NodeChain chain;
   private final Database database;
   private final ChainFollower follower;
@@ -72,12 +73,14 @@ public final class Node implements AutoCloseable {
   private Node(
       PrivateKey key,
       NodeConfig config,
+      DataDirectoryLock lock,
       NodeChain chain,
       Database database,
       ChainFollower follower,
       ConsumerNode consumer) {
     this.key = key;
     this.config = config;
+    this.lock = lock;
     this.chain = chain;
     this.database = database;
     this.follower = follower;
@@ -95,17 +98,14 @@ public final class Node implements AutoCloseable {
    * start that fails.
    */
   public static Node start(NodeConfig config, PrivateKey key) throws NodeException {
-    NodeChain chain;
-    try {
-      chain = NodeChain.connect(config.rpc(), config.deploymentFile());
-    } catch (NodeException e) {
-      key.close();
-      throw e;
-    }
+    DataDirectoryLock lock = null;
+    NodeChain chain = null;
     Database database = null;
     ChainFollower follower = null;
     try {
       DataDirectory.createPrivateDirectories(config.dataDir());
+      lock = DataDirectoryLock.take(config.dataDir());
+      chain = NodeChain.connect(config.rpc(), config.deploymentFile());
       database = Database.open(config.database());
       follower = ChainFollower.forDeployment(chain.client(), database, chain.deployment());
       follower.pollOnce();
@@ -113,15 +113,24 @@ public final class Node implements AutoCloseable {
       ConsumerNode consumer =
           ConsumerNode.startOn(
               key, database, follower, chain.client(), chain.deployment(), config.consumerListen());
-      return new Node(key, config, chain, database, follower, consumer);
-    } catch (IOException | StoreException | RuntimeException e) {
+      return new Node(key, config, lock, chain, database, follower, consumer);
+    } catch (NodeException | IOException | StoreException | RuntimeException e) {
       if (follower != null) {
         follower.close();
       }
       if (database != null) {
-        database.close();
+        try {
+          database.close();
+        } catch (Exception closing) {
+          e.addSuppressed(closing);
+        }
       }
-      chain.close();
+      if (chain != null) {
+        chain.close();
+      }
+      if (lock != null) {
+        lock.close();
+      }
       key.close();
       throw NodeException.of(e);
     }
@@ -479,5 +488,6 @@ public final class Node implements AutoCloseable {
     }
     chain.close();
     key.close(); // the node owned the unlocked key: wiped now
+    lock.close(); // last: another node may open the directory now
   }
 }

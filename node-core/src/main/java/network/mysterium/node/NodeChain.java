@@ -38,8 +38,8 @@ public final class NodeChain implements AutoCloseable {
     try {
       return new NodeChain(EthereumClient.connect(rpc, deployment.chainId()), deployment);
     } catch (ChainException e) {
-      throw new NodeException(
-          NodeException.Code.CHAIN_UNREACHABLE, redacted(rpc) + ": " + e.getMessage(), e);
+      // the client's message names the endpoint redacted (a key in its path stays out)
+      throw new NodeException(NodeException.Code.CHAIN_UNREACHABLE, e.getMessage(), e);
     }
   }
 

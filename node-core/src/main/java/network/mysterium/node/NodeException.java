@@ -42,6 +42,8 @@ public final class NodeException extends Exception {
     CHAIN_REFUSED,
     /** The deployment file is missing or not readable. */
     NO_DEPLOYMENT,
+    /** Another node runs on this data directory (a daemon: use its API). */
+    DATA_DIR_IN_USE,
     /** The node's database or files. */
     STORAGE,
     /** This host cannot do it (a tunnel without CAP_NET_ADMIN, a port taken). */

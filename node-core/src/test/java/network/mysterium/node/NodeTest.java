@@ -223,6 +223,25 @@ class NodeTest {
     assertThat(key.isDestroyed()).isTrue();
   }
 
+  @Test
+  void oneNodePerDataDirectoryTheSecondIsRefusedUntilTheFirstStops() throws Exception {
+    Path dir = temp.resolve("one-node");
+    PrivateKey first = network.newIdentity(Myst.parse("1"), Myst.parse("0"));
+    PrivateKey second = PrivateKey.of(first.toBytes());
+    try (Node node = Node.start(network.nodeConfig(dir), first)) {
+      assertThatThrownBy(() -> Node.start(network.nodeConfig(dir), second))
+          .isInstanceOfSatisfying(
+              NodeException.class,
+              e -> assertThat(e.code()).isEqualTo(NodeException.Code.DATA_DIR_IN_USE));
+      assertThat(second.isDestroyed()).isTrue();
+      assertThat(node.status().state()).isEqualTo(ConnectionStatus.State.DISCONNECTED);
+    }
+    PrivateKey again = network.newIdentity(Myst.parse("1"), Myst.parse("0"));
+    try (Node node = Node.start(network.nodeConfig(dir), again)) {
+      assertThat(node.address()).isEqualTo(again.address());
+    }
+  }
+
   private interface Call {
     Object run() throws Exception;
   }

@@ -1,0 +1,78 @@
+package network.mysterium.cli.daemon;
+
+import java.time.Duration;
+import java.util.concurrent.Callable;
+import network.mysterium.api.ApiServer;
+import network.mysterium.cli.ChainOptions;
+import network.mysterium.cli.MysteriumCommand;
+import network.mysterium.cli.Stopping;
+import network.mysterium.cli.UnlockOptions;
+import network.mysterium.messaging.channel.Contact;
+import network.mysterium.node.Node;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.ParentCommand;
+
+/**
+ * {@code mysterium daemon}: a headless node, consumer and provider, serving the local API until
+ * SIGTERM. Its first line says where the API is; other programs (and this CLI's own commands on the
+ * same data directory) drive the node through it.
+ */
+@Command(name = "daemon", mixinStandardHelpOptions = true)
+public final class DaemonCommand implements Callable<Integer> {
+  @ParentCommand private MysteriumCommand root;
+  @Mixin private ChainOptions chainOptions;
+  @Mixin private UnlockOptions unlocking;
+
+  @Option(names = "--tcp", descriptionKey = "daemon-tcp")
+  private boolean tcp;
+
+  @Option(
+      names = "--tcp-port",
+      defaultValue = "0",
+      paramLabel = "PORT",
+      descriptionKey = "daemon-tcp-port")
+  private int tcpPort;
+
+  @Option(
+      names = "--listen",
+      paramLabel = "CONTACT",
+      defaultValue = "udp://0.0.0.0:0",
+      descriptionKey = "consumer-listen")
+  private String listen;
+
+  @Option(
+      names = "--run-for",
+      paramLabel = "SECONDS",
+      defaultValue = "0",
+      descriptionKey = "run-for")
+  private long runForSeconds;
+
+  @Override
+  public Integer call() throws Exception {
+    var config = chainOptions.nodeConfig(root).withConsumerListen(Contact.parse(listen));
+    // opened first, closed last: SIGTERM stops the API, then the node (sessions end, promises
+    // clear)
+    try (Stopping stopping = Stopping.onSignal();
+        Node node = Node.start(config, unlocking.unlock(root))) {
+      ApiServer.Options options = ApiServer.Options.defaults(config.dataDir());
+      if (tcp) {
+        options = options.withTcp(tcpPort);
+      }
+      try (ApiServer api = ApiServer.start(node, options)) {
+        root.say("daemon.api", "unix:" + api.unixSocket());
+        if (api.tcpPort().isPresent()) {
+          root.say("daemon.api", "http://127.0.0.1:" + api.tcpPort().getAsInt());
+          root.say("daemon.token", api.tokenFile().orElseThrow());
+        }
+        root.say("daemon.running", node.address());
+        root.environment().out().flush();
+        stopping.await(Duration.ofSeconds(runForSeconds)); // zero: until a signal
+      }
+      root.say("daemon.stopped");
+      root.environment().out().flush();
+    }
+    return 0;
+  }
+}
