@@ -16,6 +16,7 @@ import network.mysterium.node.Node;
 import network.mysterium.node.NodeException;
 import network.mysterium.node.NodeSharing;
 import network.mysterium.node.ServiceTypes;
+import network.mysterium.payments.ClearingPolicy;
 import network.mysterium.provider.ProviderNode;
 import network.mysterium.service.tunnel.WireGuardBackend;
 
@@ -103,7 +104,7 @@ final class SharingRoutes {
             Duration.ofSeconds(1),
             Duration.ofSeconds(10),
             loopback, // a loopback provider serves this machine's own pages
-            ProviderNode.ClearingPolicy.defaults(),
+            ClearingPolicy.defaults(),
             new ProviderNode.Offering(
                 origin,
                 metering,

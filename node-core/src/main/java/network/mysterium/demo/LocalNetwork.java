@@ -21,6 +21,7 @@ import network.mysterium.crypto.PrivateKey;
 import network.mysterium.discovery.ServiceProposal;
 import network.mysterium.messaging.channel.Contact;
 import network.mysterium.money.Myst;
+import network.mysterium.payments.ClearingPolicy;
 import network.mysterium.provider.ProviderNode;
 import network.mysterium.session.SessionEvents;
 import network.mysterium.store.Database;
@@ -152,13 +153,12 @@ public final class LocalNetwork implements AutoCloseable {
 
   /** Starts a provider of SOCKS5 on loopback, with its own identity and database. */
   public ProviderNode startProvider(ProviderSpec spec, SessionEvents events) throws Exception {
-    return startProvider(spec, events, ProviderNode.ClearingPolicy.defaults());
+    return startProvider(spec, events, ClearingPolicy.defaults());
   }
 
   /** As above, clearing by the given policy. */
   public ProviderNode startProvider(
-      ProviderSpec spec, SessionEvents events, ProviderNode.ClearingPolicy clearing)
-      throws Exception {
+      ProviderSpec spec, SessionEvents events, ClearingPolicy clearing) throws Exception {
     return startProvider(spec, events, clearing, ProviderNode.Offering.defaults());
   }
 
@@ -166,7 +166,7 @@ public final class LocalNetwork implements AutoCloseable {
   public ProviderNode startProvider(
       ProviderSpec spec,
       SessionEvents events,
-      ProviderNode.ClearingPolicy clearing,
+      ClearingPolicy clearing,
       ProviderNode.Offering offering)
       throws Exception {
     PrivateKey key = newIdentity(Myst.parse("0"), Myst.parse("0"));
@@ -190,7 +190,7 @@ public final class LocalNetwork implements AutoCloseable {
   public ProviderNode startProvider(
       ProviderSpec spec,
       SessionEvents events,
-      ProviderNode.ClearingPolicy clearing,
+      ClearingPolicy clearing,
       PrivateKey key,
       Database database,
       Contact listen)
@@ -203,7 +203,7 @@ public final class LocalNetwork implements AutoCloseable {
   public ProviderNode startProvider(
       ProviderSpec spec,
       SessionEvents events,
-      ProviderNode.ClearingPolicy clearing,
+      ClearingPolicy clearing,
       ProviderNode.Offering offering,
       PrivateKey key,
       Database database,
@@ -224,10 +224,7 @@ public final class LocalNetwork implements AutoCloseable {
    * process of its own (a test that kills it).
    */
   public static ProviderNode.Config providerConfig(
-      ProviderSpec spec,
-      ProviderNode.ClearingPolicy clearing,
-      ProviderNode.Offering offering,
-      Contact listen) {
+      ProviderSpec spec, ClearingPolicy clearing, ProviderNode.Offering offering, Contact listen) {
     return new ProviderNode.Config(
         "socks5",
         null,

@@ -3,16 +3,13 @@ package network.mysterium.provider;
 import java.io.IOException;
 import java.math.BigInteger;
 import java.net.InetSocketAddress;
-import java.security.SecureRandom;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.List;
 import java.util.Optional;
-import java.util.concurrent.ExecutionException;
-import java.util.concurrent.ExecutorService;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.TimeoutException;
 import network.mysterium.chain.ChainFollower;
 import network.mysterium.chain.ChainIndex;
 import network.mysterium.chain.RegistryDirectory;
@@ -31,20 +28,18 @@ import network.mysterium.discovery.ProposalIndex;
 import network.mysterium.discovery.ProviderAnnouncer;
 import network.mysterium.discovery.ServiceProposal;
 import network.mysterium.messaging.Messenger;
+import network.mysterium.messaging.channel.Channel;
 import network.mysterium.messaging.channel.Channels;
 import network.mysterium.messaging.channel.Contact;
 import network.mysterium.money.Myst;
+import network.mysterium.payments.Clearing;
+import network.mysterium.payments.ClearingPolicy;
 import network.mysterium.payments.ConsumerAccounts;
 import network.mysterium.payments.PromiseClearer;
 import network.mysterium.payments.Promises;
 import network.mysterium.payments.ReceivedPromises;
 import network.mysterium.payments.proto.PaymentAdvice;
-import network.mysterium.service.PinnedTls;
-import network.mysterium.service.ServiceBackend;
-import network.mysterium.service.socks.Socks5Backend;
-import network.mysterium.service.socks.Socks5Client;
-import network.mysterium.service.socks.Socks5Exit;
-import network.mysterium.service.tunnel.HostNetwork;
+import network.mysterium.provider.ProviderServices.Starter;
 import network.mysterium.service.tunnel.WireGuardBackend;
 import network.mysterium.session.ProviderSessions;
 import network.mysterium.session.SessionEvents;
@@ -149,17 +144,6 @@ public final class ProviderNode implements AutoCloseable {
     }
   }
 
-  /**
-   * When the provider clears (whitepaper 6.5.6 leaves the trade-off to it): at every session end,
-   * and also, checked every {@code checkEvery}, as soon as a consumer's uncleared promises reach
-   * {@code atValue} or the oldest is older than {@code after}.
-   */
-  public record ClearingPolicy(Myst atValue, Duration after, Duration checkEvery) {
-    public static ClearingPolicy defaults() {
-      return new ClearingPolicy(Myst.parse("1"), Duration.ofHours(24), Duration.ofMinutes(1));
-    }
-  }
-
   /** How long a stop waits for clearings under way (under systemd's and the CLI's stop bound). */
   private static final Duration CLOSING_CLEARINGS = Duration.ofSeconds(5);
 
@@ -173,12 +157,8 @@ public final class ProviderNode implements AutoCloseable {
   private final ProviderSessions sessions;
   private final ReceivedPromises promises;
   private final ConsumerAccounts accounts;
-  private final PromiseClearer clearer;
+  private final Clearing clearing;
   private final ServiceProposal announced;
-  private final ExecutorService clearing = Executors.newVirtualThreadPerTaskExecutor();
-  private final java.util.concurrent.ScheduledExecutorService policy =
-      Executors.newSingleThreadScheduledExecutor(
-          Thread.ofPlatform().name("clearing-policy").daemon().factory());
   // its own thread: an announcement is a chain transaction, which must not hold up clearing
   private final java.util.concurrent.ScheduledExecutorService announcing =
       Executors.newSingleThreadScheduledExecutor(
@@ -196,7 +176,7 @@ public final class ProviderNode implements AutoCloseable {
       ProviderSessions sessions,
       ReceivedPromises promises,
       ConsumerAccounts accounts,
-      PromiseClearer clearer,
+      Clearing clearing,
       ServiceProposal announced,
       SessionEvents events) {
     this.follower = follower;
@@ -206,7 +186,7 @@ public final class ProviderNode implements AutoCloseable {
     this.sessions = sessions;
     this.promises = promises;
     this.accounts = accounts;
-    this.clearer = clearer;
+    this.clearing = clearing;
     this.announced = announced;
     this.events = events;
   }
@@ -266,47 +246,30 @@ public final class ProviderNode implements AutoCloseable {
       Duration reannounceCheck,
       SessionEvents events)
       throws IOException, StoreException, ChainException {
+    Starter starter = ProviderServices.standard().starter(config.serviceType());
     ChainIndex chain = new ChainIndex(database);
     Promises promiseSigner = Promises.of(deployment);
     ReceivedPromises promises =
         new ReceivedPromises(database, promiseSigner, key.address(), Clock.systemUTC());
     ConsumerAccounts accounts = new ConsumerAccounts(database, key.address(), config.trial());
-    PromiseClearer clearer = new PromiseClearer(promises, promiseSigner, client, deployment, key);
+    Clearing clearing =
+        new Clearing(
+            promises,
+            new PromiseClearer(promises, promiseSigner, client, deployment, key),
+            config.clearing(),
+            NOTICE_ACKNOWLEDGED_WITHIN,
+            events::cleared);
     PaymentsContract payments = new PaymentsContract(client, deployment.payments());
-    ProviderSessions[] sessionsRef = new ProviderSessions[1];
-    ProviderNode[] nodeRef = new ProviderNode[1];
-    AutoCloseable service;
-    ServiceBackend backend;
-    switch (config.serviceType()) {
-      case Socks5Client.TYPE -> {
-        PinnedTls tls = PinnedTls.generate(new SecureRandom());
-        Socks5Exit exit =
-            Socks5Exit.start(
-                tls,
-                config.exitListen(),
-                id -> sessionsRef[0].meter(id),
-                config.allowPrivateTargets());
-        service = exit;
-        backend =
-            new Socks5Backend(config.advertisedHost(), exit.address(), tls.certificateSha256());
-      }
-      case WireGuardBackend.TYPE -> {
-        WireGuardBackend wireGuard =
-            WireGuardBackend.start(config.wireGuard(), config.advertisedHost(), new HostNetwork());
-        service = wireGuard;
-        backend = wireGuard;
-      }
-      default ->
-          throw new IllegalArgumentException(
-              "unknown service type " + config.serviceType() + " (socks5 or wireguard)");
-    }
-    Dialogues[] dialoguesRef = new Dialogues[1];
+    Channel channel = null;
+    ProviderSessions sessions = null;
+    AutoCloseable service = null;
+    Dialogues dialogues = null;
     try {
       Messenger messenger = RegistryDirectory.messenger(key, chain, database.file());
       ProposalIndex index =
           ProposalIndex.of(
               database, chain, deployment, network.mysterium.discovery.BlockTimes.of(client));
-      network.mysterium.messaging.channel.Channel channel = Channels.listen(config.listen());
+      channel = Channels.listen(config.listen());
       ServiceProposal wanted =
           new ServiceProposal(
               ServiceProposal.FORMAT_VERSION,
@@ -319,7 +282,7 @@ public final class ProviderNode implements AutoCloseable {
               config.offering().metering(),
               config.pricePerUnit(),
               List.of(advertised(channel.localContact(), config.advertisedHost()).toString()));
-      ProviderSessions sessions =
+      sessions =
           new ProviderSessions(
               new ProviderSessions.Terms(
                   wanted,
@@ -332,12 +295,15 @@ public final class ProviderNode implements AutoCloseable {
               promiseSigner,
               promises,
               accounts,
-              backend,
               identity -> payments.balanceOf(identity.toString()),
-              consumer -> nodeRef[0].clearLater(consumer),
+              clearing::clearLater,
               events);
-      sessionsRef[0] = sessions;
-      Dialogues dialogues =
+      // the service's data channel admits what these sessions opened
+      ProviderServices.Started started = starter.start(config, sessions::meter);
+      service = started.service();
+      sessions.serve(started.backend());
+      ProviderSessions serving = sessions;
+      dialogues =
           new Dialogues(
                   messenger,
                   channel,
@@ -345,10 +311,9 @@ public final class ProviderNode implements AutoCloseable {
                   peer ->
                       new Conversation(
                           new IndexService(index, () -> blockNumber(client))
-                              .addTo(sessions.addTo(Conversation.Services.none())),
-                          sessions::dialogueClosed))
+                              .addTo(serving.addTo(Conversation.Services.none())),
+                          serving::dialogueClosed))
               .start();
-      dialoguesRef[0] = dialogues;
       ProviderAnnouncer announcer =
           ProviderAnnouncer.onChain(database, client, deployment, key, index);
       ServiceProposal announced = announcer.offer(wanted, key);
@@ -362,30 +327,31 @@ public final class ProviderNode implements AutoCloseable {
               sessions,
               promises,
               accounts,
-              clearer,
+              clearing,
               announced,
               events);
-      nodeRef[0] = node;
-      // Promises held from before a restart (or a crash) have no session left to end: clear them.
-      for (Address issuer : promises.issuersWithHeldPromises()) {
-        node.clearLater(issuer);
-      }
-      long every = config.clearing().checkEvery().toMillis();
-      node.policy.scheduleWithFixedDelay(
-          () -> node.clearDue(config.clearing()), every, every, TimeUnit.MILLISECONDS);
+      clearing.start(node::tellBeforeClearing);
       long check = reannounceCheck.toMillis();
       node.announcing.scheduleWithFixedDelay(
           () -> node.reannounceDue(announcer, client, key), check, check, TimeUnit.MILLISECONDS);
       return node;
     } catch (IOException | StoreException | ChainException | RuntimeException e) {
-      // nothing of a provider that did not start stays behind (the tunnel's host changes least)
-      if (dialoguesRef[0] != null) {
-        dialoguesRef[0].close();
+      // nothing of a provider that did not start stays behind
+      clearing.close();
+      if (dialogues != null) {
+        dialogues.close(); // and its channel
+      } else if (channel != null) {
+        channel.close();
       }
-      try {
-        service.close();
-      } catch (Exception closing) {
-        e.addSuppressed(closing);
+      if (sessions != null) {
+        sessions.close();
+      }
+      if (service != null) {
+        try {
+          service.close();
+        } catch (Exception closing) {
+          e.addSuppressed(closing);
+        }
       }
       throw e; // the follower is its owner's to close
     }
@@ -442,47 +408,23 @@ public final class ProviderNode implements AutoCloseable {
     return promises;
   }
 
-  /**
-   * Clears a consumer's promises now (notify-before-clear): the held serial is frozen, and the
-   * consumer is told and acknowledges before the clearing is sent, or its dialogue is gone (then it
-   * learns the cleared serial from the chain at its next dialogue).
-   */
+  /** Clears a consumer's promises now, telling it first (see {@link Clearing#clearNow}). */
   public PromiseClearer.Result clearNow(Address consumer) throws Exception {
-    promises.freezeHeldSerial(consumer);
-    Optional<Dialogue> dialogue = dialogues.dialogueWith(consumer);
-    if (dialogue.isPresent()) {
-      try {
-        sessions
-            .advise(
-                dialogue.get(),
-                PaymentAdvice.Trigger.ABOUT_TO_CLEAR,
-                accounts.leftover(consumer),
-                true)
-            .get(NOTICE_ACKNOWLEDGED_WITHIN.toMillis(), TimeUnit.MILLISECONDS);
-      } catch (ExecutionException
-          | TimeoutException
-          | java.util.concurrent.CancellationException e) {
-        // closed or silent: the freeze stands, and the consumer resyncs from the chain
-        LOG.debug("{} did not acknowledge the clearing notice: {}", consumer, e.toString());
-      }
-    }
-    PromiseClearer.Result result = clearer.clear(consumer);
-    events.cleared(consumer, result.cleared(), result.deferred().orElse(null));
-    return result;
+    return clearing.clearNow(consumer);
   }
 
-  private void clearLater(Address consumer) {
-    clearing.submit(
-        () -> {
-          try {
-            clearNow(consumer);
-          } catch (Exception e) {
-            LOG.warn(
-                "clearing {} failed; will try at the next session end: {}",
-                consumer,
-                e.getMessage());
-          }
-        });
+  /** The consumer's dialogue, told that its promises are about to be cleared, if it has one. */
+  private Optional<CompletableFuture<?>> tellBeforeClearing(Address consumer) throws Exception {
+    Optional<Dialogue> dialogue = dialogues.dialogueWith(consumer);
+    if (dialogue.isEmpty()) {
+      return Optional.empty();
+    }
+    return Optional.of(
+        sessions.advise(
+            dialogue.get(),
+            PaymentAdvice.Trigger.ABOUT_TO_CLEAR,
+            accounts.leftover(consumer),
+            true));
   }
 
   /** Announces the proposal again if it is half-way to expiry; a failure is retried next time. */
@@ -503,25 +445,9 @@ public final class ProviderNode implements AutoCloseable {
     }
   }
 
-  /** Clears the consumers whose uncleared promises reached the value or age threshold. */
-  private void clearDue(ClearingPolicy rule) {
-    try {
-      long now = System.currentTimeMillis();
-      for (ReceivedPromises.Exposure e : promises.exposures()) {
-        if (e.uncleared().compareTo(rule.atValue()) >= 0
-            || now - e.oldestUpdateMillis() >= rule.after().toMillis()) {
-          clearLater(e.issuer());
-        }
-      }
-    } catch (StoreException | RuntimeException e) {
-      LOG.warn("checking what to clear failed: {}", e.getMessage());
-    }
-  }
-
   /** Waits for clearings that are under way. */
   public void awaitClearings(Duration timeout) throws InterruptedException {
-    clearing.shutdown();
-    clearing.awaitTermination(timeout.toMillis(), java.util.concurrent.TimeUnit.MILLISECONDS);
+    clearing.awaitClearings(timeout);
   }
 
   public BigInteger leftover(Address consumer) throws StoreException {
@@ -534,7 +460,6 @@ public final class ProviderNode implements AutoCloseable {
       return; // a shutdown hook and a finally block may both get here
     }
     announcing.shutdownNow();
-    policy.shutdownNow();
     try {
       // an announcement under way signs with the key its owner wipes after this (bounded: the
       // RPC has its own timeout, and the thread is a daemon)
@@ -550,7 +475,7 @@ public final class ProviderNode implements AutoCloseable {
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
     }
-    clearing.shutdownNow();
+    clearing.close();
     dialogues.close();
     try {
       service.close();

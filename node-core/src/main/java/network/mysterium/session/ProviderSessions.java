@@ -110,7 +110,8 @@ public final class ProviderSessions implements AutoCloseable {
   private final Promises signatures;
   private final ReceivedPromises promises;
   private final ConsumerAccounts accounts;
-  private final ServiceBackend backend;
+  // bound once by serve(): the service is started with this object as its data channel's gate
+  private volatile ServiceBackend backend;
   private final Balances balances;
   private final ClearingPolicy clearing;
   private final SessionEvents events;
@@ -128,7 +129,6 @@ public final class ProviderSessions implements AutoCloseable {
       Promises signatures,
       ReceivedPromises promises,
       ConsumerAccounts accounts,
-      ServiceBackend backend,
       Balances balances,
       ClearingPolicy clearing,
       SessionEvents events) {
@@ -136,13 +136,23 @@ public final class ProviderSessions implements AutoCloseable {
     this.signatures = signatures;
     this.promises = promises;
     this.accounts = accounts;
-    this.backend = backend;
     this.balances = balances;
     this.clearing = clearing;
     this.events = events;
     this.current = terms.proposal();
     long interval = terms.meteringInterval().toMillis();
     ticks.scheduleWithFixedDelay(this::meterAll, interval, interval, TimeUnit.MILLISECONDS);
+  }
+
+  /**
+   * Binds the service these sessions open, once (it was started with {@link #meter} as its gate);
+   * requests before it are refused.
+   */
+  public void serve(ServiceBackend service) {
+    if (backend != null) {
+      throw new IllegalStateException("serving already");
+    }
+    backend = service;
   }
 
   /**
@@ -310,9 +320,13 @@ public final class ProviderSessions implements AutoCloseable {
     byte[] id = new byte[16];
     random.nextBytes(id);
     Meter meter = new Meter(proposal.bandwidthKbps());
+    ServiceBackend service = backend;
+    if (service == null) {
+      throw SessionRefusal.SERVICE_REFUSED.because("the service is starting");
+    }
     byte[] providerData;
     try {
-      providerData = backend.open(id, request.getServiceData().toByteArray(), meter);
+      providerData = service.open(id, request.getServiceData().toByteArray(), meter);
     } catch (ServiceBackend.RefusedException e) {
       throw SessionRefusal.SERVICE_REFUSED.because(e.getMessage());
     }
@@ -485,7 +499,10 @@ public final class ProviderSessions implements AutoCloseable {
       s.state = State.CLOSED;
     }
     s.meter.stop();
-    backend.closed(s.id);
+    ServiceBackend service = backend;
+    if (service != null) {
+      service.closed(s.id);
+    }
     sessions.remove(s.key);
     if (tellConsumer && s.dialogue.state() != Dialogue.State.CLOSED) {
       post(s, s.last);

@@ -14,6 +14,7 @@ import network.mysterium.crypto.PrivateKey;
 import network.mysterium.discovery.ProposalIndex;
 import network.mysterium.messaging.channel.Contact;
 import network.mysterium.money.Myst;
+import network.mysterium.payments.ClearingPolicy;
 import network.mysterium.provider.ProviderNode;
 import network.mysterium.session.ConsumerSession;
 import network.mysterium.session.SessionEvents;
@@ -34,8 +35,7 @@ class ClearingPolicyTest {
           network.startProvider(
               new LocalNetwork.ProviderSpec("DE", 1, "0.01"),
               SessionEvents.none(),
-              new ProviderNode.ClearingPolicy(
-                  Myst.parse("0.05"), Duration.ofDays(1), Duration.ofMillis(200)));
+              new ClearingPolicy(Myst.parse("0.05"), Duration.ofDays(1), Duration.ofMillis(200)));
       try (Database database = Database.open(temp.resolve("consumer.db"));
           ConsumerNode node =
               ConsumerNode.start(

@@ -22,6 +22,7 @@ import network.mysterium.messaging.Rejection;
 import network.mysterium.messaging.RejectionCounters;
 import network.mysterium.messaging.channel.Contact;
 import network.mysterium.money.Myst;
+import network.mysterium.payments.ClearingPolicy;
 import network.mysterium.provider.ProviderNode;
 import network.mysterium.session.ConsumerSession;
 import network.mysterium.session.SessionEvents;
@@ -72,7 +73,7 @@ class FloodBenchmark {
             network.startProvider(
                 new LocalNetwork.ProviderSpec("DE", 3320, "0.0001"),
                 SessionEvents.none(),
-                ProviderNode.ClearingPolicy.defaults(),
+                ClearingPolicy.defaults(),
                 providerKey,
                 providerDb,
                 Contact.parse("udp://127.0.0.1:0"))) {

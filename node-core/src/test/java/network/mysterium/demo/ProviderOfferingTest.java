@@ -20,6 +20,7 @@ import network.mysterium.discovery.ProposalIndex;
 import network.mysterium.discovery.ServiceProposal;
 import network.mysterium.messaging.channel.Contact;
 import network.mysterium.money.Myst;
+import network.mysterium.payments.ClearingPolicy;
 import network.mysterium.provider.ProviderNode;
 import network.mysterium.session.ConsumerSession;
 import network.mysterium.session.ProviderSessions;
@@ -60,7 +61,7 @@ class ProviderOfferingTest {
           network.startProvider(
               new LocalNetwork.ProviderSpec("DE", 3320, "0.0001"),
               providerEvents,
-              ProviderNode.ClearingPolicy.defaults(),
+              ClearingPolicy.defaults(),
               offering);
       assertThat(provider.proposal().metering()).isEqualTo(ServiceProposal.Metering.PER_SECOND);
       assertThat(provider.proposal().providedFrom())

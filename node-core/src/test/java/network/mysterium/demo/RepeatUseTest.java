@@ -20,6 +20,7 @@ import network.mysterium.discovery.ProposalIndex;
 import network.mysterium.discovery.ServiceProposal;
 import network.mysterium.messaging.channel.Contact;
 import network.mysterium.money.Myst;
+import network.mysterium.payments.ClearingPolicy;
 import network.mysterium.provider.ProviderNode;
 import network.mysterium.session.ConsumerSession;
 import network.mysterium.session.SessionEvents;
@@ -183,7 +184,7 @@ class RepeatUseTest {
                   Duration.ofMillis(500),
                   Duration.ofSeconds(5),
                   true,
-                  ProviderNode.ClearingPolicy.defaults()),
+                  ClearingPolicy.defaults()),
               key,
               database,
               network.client(),

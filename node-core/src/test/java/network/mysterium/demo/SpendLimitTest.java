@@ -12,6 +12,7 @@ import network.mysterium.crypto.PrivateKey;
 import network.mysterium.discovery.ProposalIndex;
 import network.mysterium.messaging.channel.Contact;
 import network.mysterium.money.Myst;
+import network.mysterium.payments.ClearingPolicy;
 import network.mysterium.provider.ProviderNode;
 import network.mysterium.session.ConsumerSession;
 import network.mysterium.session.SessionEvents;
@@ -37,7 +38,7 @@ class SpendLimitTest {
             network.startProvider(
                 new LocalNetwork.ProviderSpec("DE", 3320, "0.01"),
                 SessionEvents.none(),
-                ProviderNode.ClearingPolicy.defaults(),
+                ClearingPolicy.defaults(),
                 providerKey,
                 providerDb,
                 Contact.parse("udp://127.0.0.1:0"));

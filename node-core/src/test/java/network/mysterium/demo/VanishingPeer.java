@@ -20,6 +20,7 @@ import network.mysterium.discovery.ProposalIndex;
 import network.mysterium.discovery.ServiceProposal;
 import network.mysterium.messaging.channel.Contact;
 import network.mysterium.money.Myst;
+import network.mysterium.payments.ClearingPolicy;
 import network.mysterium.provider.ProviderNode;
 import network.mysterium.session.ConsumerSession;
 import network.mysterium.session.SessionEvents;
@@ -56,7 +57,7 @@ public final class VanishingPeer {
       ProviderNode.start(
           LocalNetwork.providerConfig(
               new LocalNetwork.ProviderSpec(args[4], Long.parseLong(args[5]), args[6]),
-              ProviderNode.ClearingPolicy.defaults(),
+              ClearingPolicy.defaults(),
               ProviderNode.Offering.defaults(),
               Contact.parse("udp://127.0.0.1:0")),
           key,

@@ -24,6 +24,7 @@ import network.mysterium.crypto.PrivateKey;
 import network.mysterium.demo.LocalNetwork;
 import network.mysterium.messaging.channel.Contact;
 import network.mysterium.money.Myst;
+import network.mysterium.payments.ClearingPolicy;
 import network.mysterium.provider.ProviderNode;
 import network.mysterium.session.ConsumerSession;
 import network.mysterium.session.SessionEvents;
@@ -148,7 +149,7 @@ class NodeTest {
       ProviderNode.Config offer =
           LocalNetwork.providerConfig(
               new LocalNetwork.ProviderSpec("NL", 1136, "0.001"),
-              ProviderNode.ClearingPolicy.defaults(),
+              ClearingPolicy.defaults(),
               ProviderNode.Offering.defaults(),
               Contact.parse("udp://127.0.0.1:0"));
       var proposal = sharer.sharing().start(offer);

@@ -16,6 +16,7 @@ import network.mysterium.demo.LocalNetwork;
 import network.mysterium.discovery.ProposalIndex;
 import network.mysterium.messaging.channel.Contact;
 import network.mysterium.money.Myst;
+import network.mysterium.payments.ClearingPolicy;
 import network.mysterium.session.SessionEvents;
 import network.mysterium.store.Database;
 import org.junit.jupiter.api.AfterEach;
@@ -156,7 +157,7 @@ class ReannouncingTest {
   private static ProviderNode start(
       LocalNetwork network, PrivateKey key, Database database, Contact listen) throws Exception {
     return network.startProvider(
-        SPEC, SessionEvents.none(), ProviderNode.ClearingPolicy.defaults(), key, database, listen);
+        SPEC, SessionEvents.none(), ClearingPolicy.defaults(), key, database, listen);
   }
 
   private static ProviderNode start(
@@ -164,7 +165,7 @@ class ReannouncingTest {
     return network.startProvider(
         new LocalNetwork.ProviderSpec("DE", 1, price),
         SessionEvents.none(),
-        ProviderNode.ClearingPolicy.defaults(),
+        ClearingPolicy.defaults(),
         key,
         database,
         Contact.parse("udp://127.0.0.1:0"));

@@ -202,7 +202,6 @@ class PaidSocksSessionTest {
             promises,
             received,
             accounts,
-            new Socks5Backend("127.0.0.1", exit.address(), tls.certificateSha256()),
             identity -> payments.balanceOf(identity.toString()),
             consumerAddress -> {
               try {
@@ -219,6 +218,7 @@ class PaidSocksSessionTest {
                 providerLog.add("closed: " + reason);
               }
             });
+    sessions.serve(new Socks5Backend("127.0.0.1", exit.address(), tls.certificateSha256()));
     self[0] = sessions;
     resources.add(sessions);
   }

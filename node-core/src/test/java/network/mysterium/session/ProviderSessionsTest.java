@@ -163,13 +163,13 @@ class ProviderSessionsTest {
             rules,
             received,
             accounts,
-            backend,
             identity -> {
               balanceLookups.incrementAndGet();
               return payments.balanceOf(identity.toString());
             },
             consumer -> {},
             SessionEvents.none());
+    sessions.serve(backend);
     resources.add(sessions);
     Conversation.Services services = sessions.addTo(Conversation.Services.none());
     Conversation.Service requests = services.byKind().get(Exchange.BodyCase.SESSION_REQUEST);

@@ -15,6 +15,7 @@ import network.mysterium.messaging.Rejection;
 import network.mysterium.money.Myst;
 import network.mysterium.node.Node;
 import network.mysterium.node.NodeSharing;
+import network.mysterium.payments.ClearingPolicy;
 import network.mysterium.provider.ProviderNode;
 import network.mysterium.session.ProviderSessions;
 
@@ -29,7 +30,7 @@ public final class ProviderViewModel {
       String serviceType,
       Myst pricePerMegabyte,
       ServiceProposal.Place place,
-      ProviderNode.ClearingPolicy clearing) {}
+      ClearingPolicy clearing) {}
 
   /** Finds where this node is (country and ASN) for the offer. */
   @FunctionalInterface
@@ -141,7 +142,7 @@ public final class ProviderViewModel {
         text(serviceType),
         perMegabyte,
         place,
-        new ProviderNode.ClearingPolicy(atValue, Duration.ofHours(hours), Duration.ofMinutes(1)));
+        new ClearingPolicy(atValue, Duration.ofHours(hours), Duration.ofMinutes(1)));
   }
 
   private static final class OfferException extends Exception {

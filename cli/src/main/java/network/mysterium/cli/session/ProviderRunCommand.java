@@ -22,6 +22,7 @@ import network.mysterium.node.NodeConfig;
 import network.mysterium.node.NodeException;
 import network.mysterium.node.ServiceTypes;
 import network.mysterium.node.Subscription;
+import network.mysterium.payments.ClearingPolicy;
 import network.mysterium.payments.Promise;
 import network.mysterium.provider.ProviderNode;
 import network.mysterium.service.tunnel.WireGuardBackend;
@@ -213,7 +214,7 @@ public final class ProviderRunCommand implements Callable<Integer> {
                         Duration.ofSeconds(1),
                         Duration.ofSeconds(10),
                         allowPrivateTargets,
-                        new ProviderNode.ClearingPolicy(
+                        new ClearingPolicy(
                             Myst.parse(clearAt),
                             Duration.ofHours(clearAfterHours),
                             Duration.ofMinutes(1)),
