@@ -312,6 +312,7 @@ public final class ApiServer implements AutoCloseable {
   /** Stops serving (open streams end) and removes the socket and token files. */
   @Override
   public void close() {
+    events.closeAll();
     try {
       app.stop();
     } catch (RuntimeException e) {

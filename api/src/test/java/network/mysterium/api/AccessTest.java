@@ -216,6 +216,13 @@ class AccessTest {
           .isInstanceOf(IOException.class)
           .hasMessageContaining("listens");
       assertThat(Curl.unix(second.unixSocket()).get("/connection").status()).isEqualTo(200);
+      // an open event stream ends with the server, its subscription with it
+      try (EventsClient events = new EventsClient(second.unixSocket())) {
+        ApiNode.await(
+            () -> second.eventClients() == 1, java.time.Duration.ofSeconds(10), "the stream");
+        second.close();
+        assertThat(second.eventClients()).isZero();
+      }
     } finally {
       second.close();
     }
