@@ -59,6 +59,7 @@ class AccessTest {
 
   @Test
   void refusedConnectsRunNothingAndTheSameConnectAllowedConnects() throws Exception {
+    java.util.Map<String, Long> before = consumer.api.refused();
     List<List<String>> refusedUnix =
         List.of(
             List.of("Origin: http://evil.example"),
@@ -92,6 +93,15 @@ class AccessTest {
     Curl.Reply tokenFromAPage =
         tcp.post("/connection", CONNECT, "Authorization: Bearer " + token, "Origin: http://x");
     assertThat(tokenFromAPage.code()).isEqualTo(Codes.FORBIDDEN_ORIGIN);
+
+    // counted by reason (and logged once each)
+    java.util.Map<String, Long> after = consumer.api.refused();
+    assertThat(after.get(Codes.UNAUTHORIZED) - before.getOrDefault(Codes.UNAUTHORIZED, 0L))
+        .isEqualTo(3);
+    assertThat(after.get(Codes.FORBIDDEN_ORIGIN) - before.getOrDefault(Codes.FORBIDDEN_ORIGIN, 0L))
+        .isEqualTo(5);
+    assertThat(after.get(Codes.FORBIDDEN_HOST) - before.getOrDefault(Codes.FORBIDDEN_HOST, 0L))
+        .isEqualTo(4);
 
     // nothing ran: no connection, no session, no attempt published
     assertThat(consumer.node.connection()).isEmpty();
