@@ -238,6 +238,11 @@ class AccessTest {
     }
     assertThat(options.unixSocket()).doesNotExist();
     assertThat(options.tokenFile()).doesNotExist();
+    // a TCP port taken: nothing is left behind, neither socket nor token
+    ApiServer.Options taken = options.withTcp(consumer.api.tcpPort().orElseThrow());
+    assertThatThrownBy(() -> ApiServer.start(consumer.node, taken)).isInstanceOf(IOException.class);
+    assertThat(taken.unixSocket()).doesNotExist();
+    assertThat(taken.tokenFile()).doesNotExist();
     // a file that is not a socket is left alone
     Files.writeString(options.unixSocket(), "not a socket");
     assertThatThrownBy(() -> ApiServer.start(consumer.node, options))
