@@ -24,6 +24,7 @@ import java.util.HexFormat;
 import java.util.List;
 import java.util.Optional;
 import java.util.OptionalInt;
+import java.util.concurrent.atomic.AtomicLong;
 import network.mysterium.node.Node;
 import network.mysterium.node.NodeException;
 import org.eclipse.jetty.server.HttpConfiguration;
@@ -110,9 +111,16 @@ public final class ApiServer implements AutoCloseable {
   private final Path tokenFile;
   private final ServerConnector tcp;
   private final EventStream events;
+  private final Gate gate;
 
   private ApiServer(
-      Javalin app, Path socket, Path tokenFile, ServerConnector tcp, EventStream events) {
+      Javalin app,
+      Path socket,
+      Path tokenFile,
+      ServerConnector tcp,
+      EventStream events,
+      Gate gate) {
+    this.gate = gate;
     this.app = app;
     this.socket = socket;
     this.tokenFile = tokenFile;
@@ -138,7 +146,8 @@ public final class ApiServer implements AutoCloseable {
     byte[] document = document();
     EventStream events = new EventStream(node, mapper, options.eventQueue(), options.heartbeat());
     ServerConnector[] tcp = new ServerConnector[1];
-    String bearer = token;
+    AtomicLong internalFailures = new AtomicLong();
+    Gate gate = new Gate(token);
     Javalin app =
         Javalin.create(
             config -> {
@@ -169,14 +178,14 @@ public final class ApiServer implements AutoCloseable {
                       return connector;
                     });
               }
-              config.routes.before(new Gate(bearer));
+              config.routes.before(gate);
               new ConsumerRoutes(node, mapper).register(config.routes);
               new WalletRoutes(node, mapper).register(config.routes);
               new SharingRoutes(node, mapper).register(config.routes);
               events.register(config.routes);
               config.routes.get(
                   "/openapi.json", ctx -> ctx.contentType("application/json").result(document));
-              errors(config);
+              errors(config, internalFailures);
             });
     try {
       app.start();
@@ -193,7 +202,8 @@ public final class ApiServer implements AutoCloseable {
         "local API on {}{}",
         socket,
         tcp[0] == null ? "" : " and 127.0.0.1:" + tcp[0].getLocalPort());
-    return new ApiServer(app, socket, token == null ? null : options.tokenFile(), tcp[0], events);
+    return new ApiServer(
+        app, socket, token == null ? null : options.tokenFile(), tcp[0], events, gate);
   }
 
   private static void quiet(JavalinConfig config) {
@@ -203,7 +213,7 @@ public final class ApiServer implements AutoCloseable {
   }
 
   /** Every failure as {@code {"code","message"}} with the code's status. */
-  private static void errors(JavalinConfig config) {
+  private static void errors(JavalinConfig config, AtomicLong internalFailures) {
     config.routes.exception(ApiException.class, (e, ctx) -> error(ctx, e.code(), e.getMessage()));
     config.routes.exception(
         NodeException.class, (e, ctx) -> error(ctx, e.code().name(), e.getMessage()));
@@ -224,8 +234,9 @@ public final class ApiServer implements AutoCloseable {
         Exception.class,
         (e, ctx) -> {
           NodeException typed = NodeException.of(e);
-          if (typed.code() == NodeException.Code.INTERNAL) {
-            LOG.warn("{} {} failed: {}", ctx.method(), ctx.path(), e.toString());
+          if (typed.code() == NodeException.Code.INTERNAL
+              && internalFailures.incrementAndGet() == 1) {
+            LOG.warn("{} {} failed (logged once): {}", ctx.method(), ctx.path(), e.toString());
           }
           error(ctx, typed.code().name(), typed.getMessage());
         });
@@ -299,6 +310,11 @@ public final class ApiServer implements AutoCloseable {
         .toList();
   }
 
+  /** Requests refused before any route ran (browsers, a foreign Host, no token), by code. */
+  public java.util.Map<String, Long> refused() {
+    return gate.refused();
+  }
+
   /** {@code /events} streams open now. */
   public int eventClients() {
     return events.open();
@@ -312,6 +328,7 @@ public final class ApiServer implements AutoCloseable {
   /** Stops serving (open streams end) and removes the socket and token files. */
   @Override
   public void close() {
+    events.closeAll();
     try {
       app.stop();
     } catch (RuntimeException e) {

@@ -40,6 +40,7 @@ final class EventStream {
   private final Duration heartbeat;
   private final AtomicInteger open = new AtomicInteger();
   private final AtomicLong dropped = new AtomicLong();
+  private final java.util.Set<Client> clients = java.util.concurrent.ConcurrentHashMap.newKeySet();
 
   EventStream(Node node, ObjectMapper mapper, int capacity, Duration heartbeat) {
     this.node = node;
@@ -73,6 +74,13 @@ final class EventStream {
   /** Clients dropped for falling behind, since the start. */
   long dropped() {
     return dropped.get();
+  }
+
+  /** Ends every stream (the server is closing): each unsubscribed before this returns. */
+  void closeAll() {
+    for (Client client : clients) {
+      client.outbox.close();
+    }
   }
 
   private void serve(SseClient client) {
@@ -116,6 +124,7 @@ final class EventStream {
 
     void start() {
       open.incrementAndGet();
+      clients.add(this);
       sse.onClose(outbox::close);
       synchronized (this) {
         sessions = node.subscribe(listener());
@@ -136,6 +145,7 @@ final class EventStream {
     /** However the stream ended: unsubscribed, and the connection closed. */
     private void ended(Outbox.End why) {
       unsubscribe();
+      clients.remove(this);
       open.decrementAndGet();
       if (why == Outbox.End.OVERFLOW) {
         if (dropped.incrementAndGet() == 1) {

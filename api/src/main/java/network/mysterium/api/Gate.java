@@ -18,7 +18,11 @@ final class Gate implements Handler {
   private static final Pattern LOOPBACK_HOST =
       Pattern.compile("(?i)(localhost|127\\.0\\.0\\.1|\\[::1\\])(:[0-9]{1,5})?");
 
+  private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(Gate.class);
+
   private final byte[] expected;
+  private final java.util.Map<String, java.util.concurrent.atomic.LongAdder> refused =
+      new java.util.concurrent.ConcurrentHashMap<>();
 
   /**
    * @param token the bearer token TCP callers send (null when there is no TCP)
@@ -29,6 +33,27 @@ final class Gate implements Handler {
 
   @Override
   public void handle(Context ctx) {
+    try {
+      check(ctx);
+    } catch (ApiException e) {
+      var count =
+          refused.computeIfAbsent(e.code(), c -> new java.util.concurrent.atomic.LongAdder());
+      if (count.sum() == 0) {
+        LOG.warn("refused a request ({}; counted, logged once per reason)", e.code());
+      }
+      count.increment();
+      throw e;
+    }
+  }
+
+  /** Requests refused so far, by code. */
+  java.util.Map<String, Long> refused() {
+    java.util.Map<String, Long> counts = new java.util.TreeMap<>();
+    refused.forEach((code, n) -> counts.put(code, n.sum()));
+    return counts;
+  }
+
+  private void check(Context ctx) {
     if (ctx.req().getHeader("Origin") != null || ctx.req().getHeader("Referer") != null) {
       throw new ApiException(Codes.FORBIDDEN_ORIGIN, "requests from web pages are refused");
     }

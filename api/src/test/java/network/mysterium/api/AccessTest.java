@@ -59,6 +59,7 @@ class AccessTest {
 
   @Test
   void refusedConnectsRunNothingAndTheSameConnectAllowedConnects() throws Exception {
+    java.util.Map<String, Long> before = consumer.api.refused();
     List<List<String>> refusedUnix =
         List.of(
             List.of("Origin: http://evil.example"),
@@ -92,6 +93,15 @@ class AccessTest {
     Curl.Reply tokenFromAPage =
         tcp.post("/connection", CONNECT, "Authorization: Bearer " + token, "Origin: http://x");
     assertThat(tokenFromAPage.code()).isEqualTo(Codes.FORBIDDEN_ORIGIN);
+
+    // counted by reason (and logged once each)
+    java.util.Map<String, Long> after = consumer.api.refused();
+    assertThat(after.get(Codes.UNAUTHORIZED) - before.getOrDefault(Codes.UNAUTHORIZED, 0L))
+        .isEqualTo(3);
+    assertThat(after.get(Codes.FORBIDDEN_ORIGIN) - before.getOrDefault(Codes.FORBIDDEN_ORIGIN, 0L))
+        .isEqualTo(5);
+    assertThat(after.get(Codes.FORBIDDEN_HOST) - before.getOrDefault(Codes.FORBIDDEN_HOST, 0L))
+        .isEqualTo(4);
 
     // nothing ran: no connection, no session, no attempt published
     assertThat(consumer.node.connection()).isEmpty();
@@ -216,11 +226,23 @@ class AccessTest {
           .isInstanceOf(IOException.class)
           .hasMessageContaining("listens");
       assertThat(Curl.unix(second.unixSocket()).get("/connection").status()).isEqualTo(200);
+      // an open event stream ends with the server, its subscription with it
+      try (EventsClient events = new EventsClient(second.unixSocket())) {
+        ApiNode.await(
+            () -> second.eventClients() == 1, java.time.Duration.ofSeconds(10), "the stream");
+        second.close();
+        assertThat(second.eventClients()).isZero();
+      }
     } finally {
       second.close();
     }
     assertThat(options.unixSocket()).doesNotExist();
     assertThat(options.tokenFile()).doesNotExist();
+    // a TCP port taken: nothing is left behind, neither socket nor token
+    ApiServer.Options taken = options.withTcp(consumer.api.tcpPort().orElseThrow());
+    assertThatThrownBy(() -> ApiServer.start(consumer.node, taken)).isInstanceOf(IOException.class);
+    assertThat(taken.unixSocket()).doesNotExist();
+    assertThat(taken.tokenFile()).doesNotExist();
     // a file that is not a socket is left alone
     Files.writeString(options.unixSocket(), "not a socket");
     assertThatThrownBy(() -> ApiServer.start(consumer.node, options))

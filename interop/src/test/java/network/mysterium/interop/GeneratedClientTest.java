@@ -49,7 +49,8 @@ class GeneratedClientTest {
 
   @Test
   void aGeneratedClientDrivesAWholePaidConnection() throws Exception {
-    HttpServer web = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 0);
+    HttpServer web =
+        HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 0);
     byte[] page = "through a generated client\n".repeat(20_000).getBytes(StandardCharsets.US_ASCII);
     web.createContext(
         "/",
@@ -61,8 +62,10 @@ class GeneratedClientTest {
         });
     web.start();
     try (LocalNetwork network = LocalNetwork.start(AnvilExtension.binary(), temp, (k, a) -> {})) {
-      network.startProvider(new LocalNetwork.ProviderSpec("DE", 3320, "0.01"), SessionEvents.none());
-      network.startProvider(new LocalNetwork.ProviderSpec("DE", 3209, "0.02"), SessionEvents.none());
+      network.startProvider(
+          new LocalNetwork.ProviderSpec("DE", 3320, "0.01"), SessionEvents.none());
+      network.startProvider(
+          new LocalNetwork.ProviderSpec("DE", 3209, "0.02"), SessionEvents.none());
       PrivateKey key = network.newIdentity(Myst.parse("5"), Myst.parse("1"));
       Path data = temp.resolve("daemon");
       try (Node node = Node.start(network.nodeConfig(data), key);
@@ -133,7 +136,8 @@ class GeneratedClientTest {
 
         assertThatThrownBy(() -> api.previewDeposit(new DepositRequest().amount("lots")))
             .isInstanceOfSatisfying(
-                ApiException.class, e -> assertThat(e.getResponseBody()).contains("INVALID_AMOUNT"));
+                ApiException.class,
+                e -> assertThat(e.getResponseBody()).contains("INVALID_AMOUNT"));
         reader.interrupt();
       }
     } finally {
@@ -142,7 +146,8 @@ class GeneratedClientTest {
   }
 
   private static String fetch(String host, int port, int webPort) throws Exception {
-    try (Socket socket = new Socket(new Proxy(Proxy.Type.SOCKS, new InetSocketAddress(host, port)))) {
+    try (Socket socket =
+        new Socket(new Proxy(Proxy.Type.SOCKS, new InetSocketAddress(host, port)))) {
       socket.connect(InetSocketAddress.createUnresolved("localhost", webPort), 10_000);
       socket.getOutputStream().write("GET / HTTP/1.0\r\n\r\n".getBytes(StandardCharsets.US_ASCII));
       return new String(socket.getInputStream().readAllBytes(), StandardCharsets.US_ASCII);

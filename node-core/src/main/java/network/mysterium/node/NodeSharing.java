@@ -58,6 +58,62 @@ public final class NodeSharing {
   public record Earnings(Myst uncleared, Myst paymentsAccount, int activeSessions) {}
 
   /**
+   * An offer as a person or program states it: what, from where, at what price; the rest (ports,
+   * promise minimum, exposure cap, clearing) as the app's "Share my bandwidth" sets it. Without an
+   * {@code advertisedHost} it listens on loopback only (this machine's own consumers, and it may
+   * carry them to loopback pages); with one, on every interface, announced there, refusing to carry
+   * consumers into private networks.
+   */
+  public record Offer(
+      String serviceType,
+      ServiceProposal.Place place,
+      java.util.Optional<ServiceProposal.Place> origin,
+      ServiceProposal.Metering metering,
+      Myst pricePerUnit,
+      long bandwidthKbps,
+      java.util.Optional<String> advertisedHost) {
+    public static final long DEFAULT_BANDWIDTH_KBPS = ProviderNode.Offering.DEFAULT_BANDWIDTH_KBPS;
+  }
+
+  /**
+   * Starts sharing {@code offer} with the app's defaults for the rest; see {@link
+   * #start(ProviderNode.Config)}.
+   */
+  public ServiceProposal start(Offer offer) throws NodeException {
+    boolean loopback = offer.advertisedHost().isEmpty();
+    String bind = loopback ? "127.0.0.1" : "0.0.0.0";
+    ProviderNode.Offering defaults = ProviderNode.Offering.defaults();
+    ProviderNode.Config config;
+    try {
+      config =
+          new ProviderNode.Config(
+              offer.serviceType(),
+              network.mysterium.service.tunnel.WireGuardBackend.Settings.defaults(0, loopback),
+              network.mysterium.messaging.channel.Contact.parse("udp://" + bind + ":0"),
+              new java.net.InetSocketAddress(bind, 0),
+              offer.advertisedHost().orElse("127.0.0.1"),
+              offer.place(),
+              offer.pricePerUnit(),
+              Myst.parse("0.01"),
+              exposureCap(),
+              Myst.ZERO,
+              java.time.Duration.ofSeconds(1),
+              java.time.Duration.ofSeconds(10),
+              loopback,
+              network.mysterium.payments.ClearingPolicy.defaults(),
+              new ProviderNode.Offering(
+                  offer.origin(),
+                  offer.metering(),
+                  offer.bandwidthKbps(),
+                  defaults.sessionsPerConsumer(),
+                  defaults.confirmationDeadline()));
+    } catch (IllegalArgumentException e) {
+      throw NodeException.of(e);
+    }
+    return start(config);
+  }
+
+  /**
    * Starts sharing (announcing the offer on chain when the chain does not carry it yet); sharing
    * already is not an error: the running offer stays.
    *
