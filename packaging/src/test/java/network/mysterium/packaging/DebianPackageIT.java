@@ -99,6 +99,11 @@ class DebianPackageIT {
     assertThat(Files.readString(Path.of(unit.output().strip())))
         .contains("ExecStart=/opt/mysterium/bin/mysterium-cli ")
         .contains("AmbientCapabilities=CAP_NET_ADMIN");
+    Run daemonUnit =
+        run(Map.of(), "readlink", "-f", "/lib/systemd/system/mysterium-daemon.service");
+    assertThat(Files.readString(Path.of(daemonUnit.output().strip())))
+        .contains("ExecStart=/opt/mysterium/bin/mysterium-cli --data-dir /var/lib/mysterium daemon ")
+        .contains("RuntimeDirectoryMode=0750");
 
     // nobody, not in the group: refused before anything runs
     Run refused = asNobody(false, "--version");
@@ -152,6 +157,7 @@ class DebianPackageIT {
     assertThat(Path.of("/opt/mysterium")).doesNotExist();
     assertThat(Path.of("/usr/bin/mysterium")).doesNotExist();
     assertThat(Path.of("/lib/systemd/system/mysterium-provider.service")).doesNotExist();
+    assertThat(Path.of("/lib/systemd/system/mysterium-daemon.service")).doesNotExist();
     assertThat(run(Map.of(), "dpkg", "-s", "mysterium").exit()).isNotZero();
   }
 

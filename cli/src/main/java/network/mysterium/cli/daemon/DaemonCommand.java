@@ -35,6 +35,9 @@ public final class DaemonCommand implements Callable<Integer> {
       descriptionKey = "daemon-tcp-port")
   private int tcpPort;
 
+  @Option(names = "--api-socket", paramLabel = "PATH", descriptionKey = "daemon-api-socket")
+  private java.nio.file.Path apiSocket;
+
   @Option(
       names = "--listen",
       paramLabel = "CONTACT",
@@ -57,6 +60,9 @@ public final class DaemonCommand implements Callable<Integer> {
     try (Stopping stopping = Stopping.onSignal();
         Node node = Node.start(config, unlocking.unlock(root))) {
       ApiServer.Options options = ApiServer.Options.defaults(config.dataDir());
+      if (apiSocket != null) {
+        options = options.withUnixSocket(apiSocket);
+      }
       if (tcp) {
         options = options.withTcp(tcpPort);
       }
