@@ -277,6 +277,10 @@ public final class Node implements AutoCloseable {
     if (candidates.isEmpty()) {
       throw new NodeException(NodeException.Code.NO_PROVIDER, "no provider matches");
     }
+    services.check(how.serviceType());
+    if (how.isTunnel()) {
+      services.checkTunnel(how); // before anything is paid: HOST when this user cannot open it
+    }
     synchronized (connecting) {
       if (current != null) {
         throw new NodeException(

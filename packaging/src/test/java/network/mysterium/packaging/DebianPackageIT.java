@@ -102,7 +102,8 @@ class DebianPackageIT {
     Run daemonUnit =
         run(Map.of(), "readlink", "-f", "/lib/systemd/system/mysterium-daemon.service");
     assertThat(Files.readString(Path.of(daemonUnit.output().strip())))
-        .contains("ExecStart=/opt/mysterium/bin/mysterium-cli --data-dir /var/lib/mysterium daemon ")
+        .contains(
+            "ExecStart=/opt/mysterium/bin/mysterium-cli --data-dir /var/lib/mysterium daemon ")
         .contains("RuntimeDirectoryMode=0750");
 
     // nobody, not in the group: refused before anything runs

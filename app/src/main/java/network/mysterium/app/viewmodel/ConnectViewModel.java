@@ -206,8 +206,8 @@ public final class ConnectViewModel {
   }
 
   private String explain(Exception e, Node.CountryRow country) {
-    if (String.valueOf(e.getMessage()).contains("CAP_NET_ADMIN")) {
-      return messages.get("app.connect.error.admin");
+    if (e instanceof NodeException n && n.code() == NodeException.Code.HOST) {
+      return messages.get("app.connect.error.admin"); // the tunnel needs CAP_NET_ADMIN
     }
     if (e instanceof NodeException n && n.getCause() instanceof Connector.NoProviderException no) {
       return reasons.notConnected(no, Countries.name(country.country(), messages));
