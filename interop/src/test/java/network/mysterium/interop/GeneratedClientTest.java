@@ -146,7 +146,10 @@ class GeneratedClientTest {
         assertThatThrownBy(() -> api.previewDeposit(new DepositRequest().amount("lots")))
             .isInstanceOfSatisfying(
                 ApiException.class,
-                e -> assertThat(e.getResponseBody()).contains("INVALID_AMOUNT"));
+                e -> {
+                  assertThat(e.getCode()).isEqualTo(400);
+                  assertThat(e.getResponseBody()).contains("\"code\":\"BAD_REQUEST\"");
+                });
         reader.interrupt();
       }
     } finally {
