@@ -45,7 +45,7 @@ final class ApiNode implements AutoCloseable {
         Node.start(
             NodeConfig.of(dataDir, URI.create(network.rpcUrl()))
                 .withDeploymentFile(network.deploymentFile())
-                .withConsumerListen(Contact.parse("udp://127.0.0.1:0"))
+                .withListen(Contact.parse("udp://127.0.0.1:0"))
                 .withReannounceCheck(Duration.ofSeconds(1)),
             key);
     try {

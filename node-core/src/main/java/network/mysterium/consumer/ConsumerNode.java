@@ -47,10 +47,12 @@ public final class ConsumerNode implements AutoCloseable {
   private volatile SpendLimit limit = SpendLimit.defaults();
   private final java.util.Map<Address, ProviderLink> links = new java.util.HashMap<>();
   private final boolean ownsFollower;
+  private final boolean ownsDialogues;
 
   private ConsumerNode(
       ChainFollower follower,
       boolean ownsFollower,
+      boolean ownsDialogues,
       ProposalIndex index,
       EthereumClient client,
       Dialogues dialogues,
@@ -58,6 +60,7 @@ public final class ConsumerNode implements AutoCloseable {
       Deployment deployment) {
     this.follower = follower;
     this.ownsFollower = ownsFollower;
+    this.ownsDialogues = ownsDialogues;
     this.index = index;
     this.client = client;
     this.dialogues = dialogues;
@@ -126,7 +129,28 @@ public final class ConsumerNode implements AutoCloseable {
             .start();
     IssuedPromises promises =
         new IssuedPromises(database, Promises.of(deployment), key, Clock.systemUTC());
-    return new ConsumerNode(follower, ownsFollower, index, client, dialogues, promises, deployment);
+    return new ConsumerNode(
+        follower, ownsFollower, true, index, client, dialogues, promises, deployment);
+  }
+
+  /**
+   * The consumer side on a node's own follower and dialogues, which its caller runs and closes (a
+   * node's one follower and one {@link Dialogues}, shared with its provider side).
+   */
+  public static ConsumerNode on(
+      PrivateKey key,
+      Database database,
+      ChainFollower follower,
+      Dialogues dialogues,
+      EthereumClient client,
+      Deployment deployment) {
+    ChainIndex chain = new ChainIndex(database);
+    ProposalIndex index =
+        ProposalIndex.of(
+            database, chain, deployment, network.mysterium.discovery.BlockTimes.of(client));
+    IssuedPromises promises =
+        new IssuedPromises(database, Promises.of(deployment), key, Clock.systemUTC());
+    return new ConsumerNode(follower, false, false, index, client, dialogues, promises, deployment);
   }
 
   /** The index's matches, cheapest first, after taking in what the chain has now. */
@@ -195,7 +219,13 @@ public final class ConsumerNode implements AutoCloseable {
 
   @Override
   public void close() {
-    dialogues.close();
+    if (ownsDialogues) {
+      dialogues.close();
+    } else {
+      synchronized (this) {
+        links.values().forEach(ProviderLink::close); // this side's dialogues, not the node's
+      }
+    }
     if (ownsFollower) {
       follower.close();
     }

@@ -131,7 +131,7 @@ public final class LocalNetwork implements AutoCloseable {
   public network.mysterium.node.NodeConfig nodeConfig(Path dataDir) {
     return network.mysterium.node.NodeConfig.of(dataDir, java.net.URI.create(rpcUrl()))
         .withDeploymentFile(deploymentFile())
-        .withConsumerListen(Contact.parse("udp://127.0.0.1:0"));
+        .withListen(Contact.parse("udp://127.0.0.1:0"));
   }
 
   /** Gives an identity ETH and MYST, registers it, and deposits into its payments account. */

@@ -15,15 +15,22 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.function.Consumer;
 import network.mysterium.chain.ChainFollower;
+import network.mysterium.chain.ChainIndex;
+import network.mysterium.chain.RegistryDirectory;
 import network.mysterium.consumer.Connector;
 import network.mysterium.consumer.ConsumerNode;
+import network.mysterium.conversation.ServiceTable;
 import network.mysterium.crypto.Address;
 import network.mysterium.crypto.PrivateKey;
 import network.mysterium.datadir.DataDirectory;
+import network.mysterium.dialogue.DialogueConfig;
+import network.mysterium.dialogue.Dialogues;
 import network.mysterium.discovery.ComparablePrice;
 import network.mysterium.discovery.ProposalIndex;
 import network.mysterium.discovery.ServiceProposal;
+import network.mysterium.messaging.channel.Channels;
 import network.mysterium.money.Myst;
+import network.mysterium.provider.ProviderNode;
 import network.mysterium.session.ConsumerSession;
 import network.mysterium.session.SessionEvents;
 import network.mysterium.session.SessionHistory;
@@ -51,6 +58,7 @@ public final class Node implements AutoCloseable {
   private final NodeChain chain;
   private final Database database;
   private final ChainFollower follower;
+  private final Dialogues dialogues;
   private final ConsumerNode consumer;
   private final SessionHistory history;
   private final NodeWallet wallet;
@@ -77,6 +85,8 @@ public final class Node implements AutoCloseable {
       NodeChain chain,
       Database database,
       ChainFollower follower,
+      Dialogues dialogues,
+      ServiceTable table,
       ConsumerNode consumer) {
     this.key = key;
     this.config = config;
@@ -84,12 +94,22 @@ public final class Node implements AutoCloseable {
     this.chain = chain;
     this.database = database;
     this.follower = follower;
+    this.dialogues = dialogues;
     this.consumer = consumer;
     this.history = new SessionHistory(database);
     this.services = ServiceTypes.standard();
     this.fanOut = new FanOut(sessionListeners);
     this.wallet = new NodeWallet(key, consumer, chain);
-    this.sharing = new NodeSharing(key, config, chain, database, follower, services, fanOut);
+    this.sharing =
+        new NodeSharing(
+            key,
+            config,
+            chain,
+            database,
+            follower,
+            new ProviderNode.Shared(dialogues, table),
+            services,
+            fanOut);
   }
 
   /**
@@ -102,6 +122,7 @@ public final class Node implements AutoCloseable {
     NodeChain chain = null;
     Database database = null;
     ChainFollower follower = null;
+    Dialogues dialogues = null;
     try {
       DataDirectory.createPrivateDirectories(config.dataDir());
       lock = DataDirectoryLock.take(config.dataDir());
@@ -110,11 +131,21 @@ public final class Node implements AutoCloseable {
       follower = ChainFollower.forDeployment(chain.client(), database, chain.deployment());
       follower.pollOnce();
       follower.start();
+      ServiceTable table = new ServiceTable();
+      dialogues =
+          new Dialogues(
+                  RegistryDirectory.messenger(key, new ChainIndex(database), database.file()),
+                  Channels.listen(config.listen()),
+                  DialogueConfig.DEFAULT,
+                  table)
+              .start();
       ConsumerNode consumer =
-          ConsumerNode.startOn(
-              key, database, follower, chain.client(), chain.deployment(), config.consumerListen());
-      return new Node(key, config, lock, chain, database, follower, consumer);
+          ConsumerNode.on(key, database, follower, dialogues, chain.client(), chain.deployment());
+      return new Node(key, config, lock, chain, database, follower, dialogues, table, consumer);
     } catch (NodeException | IOException | StoreException | RuntimeException e) {
+      if (dialogues != null) {
+        dialogues.close();
+      }
       if (follower != null) {
         follower.close();
       }
@@ -138,6 +169,13 @@ public final class Node implements AutoCloseable {
 
   public Address address() {
     return key.address();
+  }
+
+  /**
+   * Where this node's one port is: its dialogues as a consumer, and as a provider while sharing.
+   */
+  public network.mysterium.messaging.channel.Contact contact() {
+    return dialogues.contact();
   }
 
   public Path dataDir() {
@@ -484,6 +522,7 @@ public final class Node implements AutoCloseable {
     }
     sharing.stop();
     consumer.close();
+    dialogues.close();
     follower.close();
     try {
       database.close();

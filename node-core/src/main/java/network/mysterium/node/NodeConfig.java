@@ -7,12 +7,14 @@ import network.mysterium.messaging.channel.Contact;
 
 /**
  * What a {@link Node} is built from: its data directory (one database, {@code node.db}, in it), the
- * chain endpoint and deployment, and where its consumer side listens for dialogues.
+ * chain endpoint and deployment, and where it listens for dialogues: its one port, for the
+ * dialogues it opens as a consumer and for those consumers open with it while it shares (the port a
+ * provider behind a home router forwards).
  *
  * @param reannounceCheck how often sharing checks whether its proposal is due to be announced again
  */
 public record NodeConfig(
-    Path dataDir, URI rpc, Path deploymentFile, Contact consumerListen, Duration reannounceCheck) {
+    Path dataDir, URI rpc, Path deploymentFile, Contact listen, Duration reannounceCheck) {
   /** How often a provider checks, by default, whether its proposal is due again. */
   public static final Duration REANNOUNCE_CHECK = Duration.ofMinutes(1);
 
@@ -27,15 +29,15 @@ public record NodeConfig(
   }
 
   public NodeConfig withDeploymentFile(Path file) {
-    return new NodeConfig(dataDir, rpc, file, consumerListen, reannounceCheck);
+    return new NodeConfig(dataDir, rpc, file, listen, reannounceCheck);
   }
 
-  public NodeConfig withConsumerListen(Contact listen) {
+  public NodeConfig withListen(Contact listen) {
     return new NodeConfig(dataDir, rpc, deploymentFile, listen, reannounceCheck);
   }
 
   public NodeConfig withReannounceCheck(Duration every) {
-    return new NodeConfig(dataDir, rpc, deploymentFile, consumerListen, every);
+    return new NodeConfig(dataDir, rpc, deploymentFile, listen, every);
   }
 
   Path database() {

@@ -30,6 +30,7 @@ public final class NodeSharing {
   private final NodeChain chain;
   private final Database database;
   private final ChainFollower follower;
+  private final ProviderNode.Shared dialogues;
   private final ServiceTypes services;
   private final SessionEvents events;
   private ProviderNode provider;
@@ -40,6 +41,7 @@ public final class NodeSharing {
       NodeChain chain,
       Database database,
       ChainFollower follower,
+      ProviderNode.Shared dialogues,
       ServiceTypes services,
       SessionEvents events) {
     this.key = key;
@@ -47,6 +49,7 @@ public final class NodeSharing {
     this.chain = chain;
     this.database = database;
     this.follower = follower;
+    this.dialogues = dialogues;
     this.services = services;
     this.events = events;
   }
@@ -129,6 +132,7 @@ public final class NodeSharing {
                 key,
                 database,
                 follower,
+                dialogues,
                 chain.client(),
                 chain.deployment(),
                 config.reannounceCheck(),

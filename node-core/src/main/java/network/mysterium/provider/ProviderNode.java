@@ -18,6 +18,7 @@ import network.mysterium.contracts.Deployment;
 import network.mysterium.contracts.EthereumClient;
 import network.mysterium.contracts.PaymentsContract;
 import network.mysterium.conversation.Conversation;
+import network.mysterium.conversation.ServiceTable;
 import network.mysterium.crypto.Address;
 import network.mysterium.crypto.PrivateKey;
 import network.mysterium.dialogue.Dialogue;
@@ -152,6 +153,7 @@ public final class ProviderNode implements AutoCloseable {
 
   private final ChainFollower follower;
   private final boolean ownsFollower;
+  private final Shared shared; // null: the dialogues are this provider's own
   private final Dialogues dialogues;
   private final AutoCloseable service;
   private final ProviderSessions sessions;
@@ -171,6 +173,7 @@ public final class ProviderNode implements AutoCloseable {
   private ProviderNode(
       ChainFollower follower,
       boolean ownsFollower,
+      Shared shared,
       Dialogues dialogues,
       AutoCloseable service,
       ProviderSessions sessions,
@@ -181,6 +184,7 @@ public final class ProviderNode implements AutoCloseable {
       SessionEvents events) {
     this.follower = follower;
     this.ownsFollower = ownsFollower;
+    this.shared = shared;
     this.dialogues = dialogues;
     this.service = service;
     this.sessions = sessions;
@@ -210,7 +214,7 @@ public final class ProviderNode implements AutoCloseable {
     follower.start();
     try {
       return start(
-          config, key, database, follower, true, client, deployment, reannounceCheck, events);
+          config, key, database, follower, true, null, client, deployment, reannounceCheck, events);
     } catch (IOException | StoreException | ChainException | RuntimeException e) {
       follower.close();
       throw e;
@@ -218,22 +222,36 @@ public final class ProviderNode implements AutoCloseable {
   }
 
   /**
-   * The provider on a follower that its caller runs and closes (a node's one follower, shared with
-   * its consumer side).
+   * The provider on a node's own follower and its one {@link Dialogues}, which its caller runs and
+   * closes: the provider plugs its sessions and index into the node's {@link ServiceTable} and
+   * announces the node's contact ({@code config.listen()} is not used); stopping unplugs them.
    */
   public static ProviderNode startOn(
       Config config,
       PrivateKey key,
       Database database,
       ChainFollower follower,
+      Shared dialogues,
       EthereumClient client,
       Deployment deployment,
       Duration reannounceCheck,
       SessionEvents events)
       throws IOException, StoreException, ChainException {
     return start(
-        config, key, database, follower, false, client, deployment, reannounceCheck, events);
+        config,
+        key,
+        database,
+        follower,
+        false,
+        dialogues,
+        client,
+        deployment,
+        reannounceCheck,
+        events);
   }
+
+  /** A node's one {@link Dialogues} and the table of what it answers in them. */
+  public record Shared(Dialogues dialogues, ServiceTable table) {}
 
   private static ProviderNode start(
       Config config,
@@ -241,6 +259,7 @@ public final class ProviderNode implements AutoCloseable {
       Database database,
       ChainFollower follower,
       boolean ownsFollower,
+      Shared shared,
       EthereumClient client,
       Deployment deployment,
       Duration reannounceCheck,
@@ -265,11 +284,18 @@ public final class ProviderNode implements AutoCloseable {
     AutoCloseable service = null;
     Dialogues dialogues = null;
     try {
-      Messenger messenger = RegistryDirectory.messenger(key, chain, database.file());
+      Messenger messenger =
+          shared == null ? RegistryDirectory.messenger(key, chain, database.file()) : null;
       ProposalIndex index =
           ProposalIndex.of(
               database, chain, deployment, network.mysterium.discovery.BlockTimes.of(client));
-      channel = Channels.listen(config.listen());
+      Contact bound;
+      if (shared == null) {
+        channel = Channels.listen(config.listen());
+        bound = channel.localContact();
+      } else {
+        bound = shared.dialogues().contact();
+      }
       ServiceProposal wanted =
           new ServiceProposal(
               ServiceProposal.FORMAT_VERSION,
@@ -281,7 +307,7 @@ public final class ProviderNode implements AutoCloseable {
               config.offering().bandwidthKbps(),
               config.offering().metering(),
               config.pricePerUnit(),
-              List.of(advertised(channel.localContact(), config.advertisedHost()).toString()));
+              List.of(advertised(bound, config.advertisedHost()).toString()));
       sessions =
           new ProviderSessions(
               new ProviderSessions.Terms(
@@ -303,17 +329,21 @@ public final class ProviderNode implements AutoCloseable {
       service = started.service();
       sessions.serve(started.backend());
       ProviderSessions serving = sessions;
-      dialogues =
-          new Dialogues(
-                  messenger,
-                  channel,
-                  DialogueConfig.DEFAULT,
-                  peer ->
-                      new Conversation(
-                          new IndexService(index, () -> blockNumber(client))
-                              .addTo(serving.addTo(Conversation.Services.none())),
-                          serving::dialogueClosed))
-              .start();
+      Conversation.Services answered =
+          new IndexService(index, () -> blockNumber(client))
+              .addTo(serving.addTo(Conversation.Services.none()));
+      if (shared == null) {
+        dialogues =
+            new Dialogues(
+                    messenger,
+                    channel,
+                    DialogueConfig.DEFAULT,
+                    peer -> new Conversation(answered, serving::dialogueClosed))
+                .start();
+      } else {
+        dialogues = shared.dialogues();
+        shared.table().serve(answered, serving::dialogueClosed);
+      }
       ProviderAnnouncer announcer =
           ProviderAnnouncer.onChain(database, client, deployment, key, index);
       ServiceProposal announced = announcer.offer(wanted, key);
@@ -322,6 +352,7 @@ public final class ProviderNode implements AutoCloseable {
           new ProviderNode(
               follower,
               ownsFollower,
+              shared,
               dialogues,
               service,
               sessions,
@@ -338,7 +369,9 @@ public final class ProviderNode implements AutoCloseable {
     } catch (IOException | StoreException | ChainException | RuntimeException e) {
       // nothing of a provider that did not start stays behind
       clearing.close();
-      if (dialogues != null) {
+      if (shared != null) {
+        shared.table().clear();
+      } else if (dialogues != null) {
         dialogues.close(); // and its channel
       } else if (channel != null) {
         channel.close();
@@ -476,7 +509,11 @@ public final class ProviderNode implements AutoCloseable {
       Thread.currentThread().interrupt();
     }
     clearing.close();
-    dialogues.close();
+    if (shared != null) {
+      shared.table().clear(); // the node's dialogues stay: its consumer side uses them
+    } else {
+      dialogues.close();
+    }
     try {
       service.close();
     } catch (Exception e) {

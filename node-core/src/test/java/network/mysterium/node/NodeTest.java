@@ -161,6 +161,9 @@ class NodeTest {
         assertThat(files.map(p -> p.getFileName().toString()).filter(n -> n.endsWith(".db")))
             .containsExactly("node.db");
       }
+      assertThat(proposal.contacts())
+          .as("one port: the node's dialogues carry the provider's sessions too")
+          .containsExactly("udp://127.0.0.1:" + sharer.contact().address().getPort());
       var found = consumer.proposals(ProposalFilter.of(ServiceTypes.SOCKS5, "NL"));
       assertThat(found).extracting(l -> l.proposal().provider()).containsExactly(sharer.address());
       consumer.connect("NL", ConnectionOptions.socks5(), SessionEvents.none());
@@ -170,6 +173,13 @@ class NodeTest {
       sharer.sharing().stop();
       assertThat(sharer.sharing().sharing()).isFalse();
       assertThat(sharer.sharing().sessions()).isEmpty();
+
+      // the second time: sharing again on the same node, the same port, and a consumer served
+      sharer.sharing().start(offer);
+      consumer.connect("NL", ConnectionOptions.socks5(), SessionEvents.none());
+      await(() -> sharer.sharing().sessions().size() == 1, "a session after sharing again");
+      consumer.disconnect();
+      sharer.sharing().stop();
     }
   }
 

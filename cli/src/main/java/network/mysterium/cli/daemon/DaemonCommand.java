@@ -54,7 +54,7 @@ public final class DaemonCommand implements Callable<Integer> {
 
   @Override
   public Integer call() throws Exception {
-    var config = chainOptions.nodeConfig(root).withConsumerListen(Contact.parse(listen));
+    var config = chainOptions.nodeConfig(root).withListen(Contact.parse(listen));
     // opened first, closed last: SIGTERM stops the API, then the node (sessions end, promises
     // clear)
     try (Stopping stopping = Stopping.onSignal();

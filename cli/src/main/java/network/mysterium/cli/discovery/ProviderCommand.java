@@ -82,7 +82,7 @@ public final class ProviderCommand {
     public Integer call() throws Exception {
       MysteriumCommand root = provider.root;
       NodeConfig config =
-          chainOptions.nodeConfig(root).withConsumerListen(Contact.parse("udp://127.0.0.1:0"));
+          chainOptions.nodeConfig(root).withListen(Contact.parse("udp://127.0.0.1:0"));
       try (Node node = Node.start(config, unlocking.unlock(root))) {
         ServiceProposal.Place place = location.detect(root, country, asn);
         ServiceProposal wanted =

@@ -149,7 +149,7 @@ public final class ConnectCommand implements Callable<Integer> {
         throw new UserError("error.tunnel", e.getMessage());
       }
     }
-    NodeConfig config = chainOptions.nodeConfig(root).withConsumerListen(Contact.parse(listen));
+    NodeConfig config = chainOptions.nodeConfig(root).withListen(Contact.parse(listen));
     // opened first, closed last: a signal stops what follows in the order of a normal end
     try (Stopping stopping = Stopping.onSignal();
         Node node = Node.start(config, unlocking.unlock(root))) {

@@ -184,9 +184,9 @@ public final class ProviderRunCommand implements Callable<Integer> {
     }
     ServiceProposal.Place place = location.detect(root, country, asn);
     ProviderNode.Offering offering = offering(place);
-    // its consumer side answers nobody outside this host
-    NodeConfig nodeConfig =
-        chainOptions.nodeConfig(root).withConsumerListen(Contact.parse("udp://127.0.0.1:0"));
+    // the node's one port: consumers' dialogues reach it there
+    Contact dialogueContact = Contact.parse(listen);
+    NodeConfig nodeConfig = chainOptions.nodeConfig(root).withListen(dialogueContact);
     // opened first, closed last: SIGTERM (systemd stop) or Ctrl-C stops the provider the way the
     // end of --run-for does (sessions end, promises clear within a bound, the host is restored)
     try (Stopping stopping = Stopping.onSignal();
@@ -194,7 +194,6 @@ public final class ProviderRunCommand implements Callable<Integer> {
         Subscription printed = node.subscribe(printing(root))) {
       // Risk (whitepaper 6.5.6): uncleared promises per consumer stay under half the stake.
       Myst cap = exposureCap != null ? Myst.parse(exposureCap) : node.chain().exposureCap();
-      Contact dialogueContact = Contact.parse(listen);
       ServiceProposal proposal;
       try {
         proposal =
