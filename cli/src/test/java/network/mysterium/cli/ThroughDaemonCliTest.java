@@ -108,6 +108,11 @@ class ThroughDaemonCliTest {
         assertThat(body).isEqualTo(page);
         connected.awaitOut("Session: ", START); // a metering line from the daemon's events
 
+        // a second connect meets the daemon's connection: refused by the API's code
+        CliHarness.Run second = consumer.run("connect", "--country", "DE");
+        assertThat(second.exitCode()).isEqualTo(1);
+        assertThat(second.err()).contains("the daemon is connected already");
+
         CliHarness.Run busy = ok(consumer, "status");
         assertThat(busy.out())
             .contains("Connection: CONNECTED")
