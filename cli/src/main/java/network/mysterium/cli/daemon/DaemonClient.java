@@ -36,6 +36,8 @@ import org.eclipse.jetty.io.Transport;
  * with its code.
  */
 public final class DaemonClient implements AutoCloseable {
+  private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(DaemonClient.class);
+
   /** The longest an answer may take; a connect waits for its first payment on the chain. */
   private static final Duration ANSWER = Duration.ofMinutes(5);
 
@@ -48,6 +50,8 @@ public final class DaemonClient implements AutoCloseable {
   private final Path socket;
   private final HttpClient http;
   private final ObjectMapper mapper = new ObjectMapper();
+  private final java.util.concurrent.atomic.AtomicLong skipped =
+      new java.util.concurrent.atomic.AtomicLong();
 
   private DaemonClient(Path socket, HttpClient http) {
     this.socket = socket;
@@ -158,7 +162,7 @@ public final class DaemonClient implements AutoCloseable {
         }
         if (line.isEmpty()) {
           if (!data.isEmpty()) {
-            events.on(new Event(name, mapper.readTree(data.toString())));
+            deliver(events, name, data.toString());
           }
           name = "message";
           data.setLength(0);
@@ -170,6 +174,18 @@ public final class DaemonClient implements AutoCloseable {
       }
     } catch (IOException e) {
       // the stream ended: closed here, or the daemon stopped
+    }
+  }
+
+  /** One event; one that is not JSON, or that the caller cannot take, is skipped and counted. */
+  private void deliver(Events events, String name, String data) {
+    try {
+      events.on(new Event(name, mapper.readTree(data)));
+    } catch (IOException | RuntimeException e) {
+      if (skipped.incrementAndGet() == 1) {
+        LOG.warn(
+            "an event of the daemon on {} was skipped (logged once): {}", socket, e.toString());
+      }
     }
   }
 

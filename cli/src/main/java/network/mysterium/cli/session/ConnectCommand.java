@@ -125,18 +125,15 @@ public final class ConnectCommand implements Callable<Integer> {
 
   @Override
   public Integer call() throws Exception {
-    ServiceTypes services = ServiceTypes.standard();
-    try {
-      services.check(type);
-    } catch (NodeException e) {
-      throw new UserError("error.unknown-service", type);
+    // decided once, first: a daemon on this data directory holds it, so connect goes through its
+    // API (and the daemon, not this process, needs the rights a tunnel takes)
+    Optional<DaemonClient> daemon = DaemonClient.ifRunning(root.dataDirectory().root());
+    if (daemon.isPresent()) {
+      try (DaemonClient client = daemon.get()) {
+        return throughDaemon(client, limit(), isTunnel());
+      }
     }
-    SpendLimit limit;
-    try {
-      limit = new SpendLimit(Myst.parse(maxSpend), Myst.parse(maxSpendPerProvider));
-    } catch (IllegalArgumentException e) {
-      throw new UserError("error.max-spend", e.getMessage());
-    }
+    SpendLimit limit = limit();
     ConnectionOptions how =
         ConnectionOptions.socks5()
             .withServiceType(type)
@@ -149,16 +146,9 @@ public final class ConnectCommand implements Callable<Integer> {
     if (tunnel) {
       // before anything is paid: can this user open the tunnel at all?
       try {
-        services.checkTunnel(how);
+        ServiceTypes.standard().checkTunnel(how);
       } catch (NodeException e) {
         throw new UserError("error.tunnel", e.getMessage());
-      }
-    }
-    // decided once: a daemon on this data directory holds it, so connect goes through its API
-    Optional<DaemonClient> daemon = DaemonClient.ifRunning(root.dataDirectory().root());
-    if (daemon.isPresent()) {
-      try (DaemonClient client = daemon.get()) {
-        return throughDaemon(client, limit, tunnel);
       }
     }
     NodeConfig config = chainOptions.nodeConfig(root).withConsumerListen(Contact.parse(listen));
@@ -260,6 +250,26 @@ public final class ConnectCommand implements Callable<Integer> {
                 tunnel,
                 !noKillSwitch,
                 runForSeconds));
+  }
+
+  /** Whether {@code --type} is the IP tunnel (after checking it is a service at all). */
+  private boolean isTunnel() {
+    try {
+      ServiceTypes.standard().check(type);
+    } catch (NodeException e) {
+      throw new UserError("error.unknown-service", type);
+    }
+    return ConnectionOptions.socks5().withServiceType(type).isTunnel();
+  }
+
+  /** The spending limits given (checked for the type first, as before). */
+  private SpendLimit limit() {
+    isTunnel();
+    try {
+      return new SpendLimit(Myst.parse(maxSpend), Myst.parse(maxSpendPerProvider));
+    } catch (IllegalArgumentException e) {
+      throw new UserError("error.max-spend", e.getMessage());
+    }
   }
 
   /** Ends the node's connection if it has not ended already. */
