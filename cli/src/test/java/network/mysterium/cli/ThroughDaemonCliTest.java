@@ -133,6 +133,12 @@ class ThroughDaemonCliTest {
       }
       assertThat(curl("--unix-socket", socket.toString(), "http://localhost/connection"))
           .contains("\"state\":\"DISCONNECTED\"");
+      // the end of --run-for disconnects the daemon too, and connect exits 0
+      CliHarness.Run timed = consumer.run("connect", "--country", "DE", "--run-for", "2");
+      assertThat(timed.exitCode()).as(timed.err()).isZero();
+      assertThat(timed.out()).contains("Connected. SOCKS5 proxy at").contains("Disconnected.");
+      assertThat(curl("--unix-socket", socket.toString(), "http://localhost/connection"))
+          .contains("\"state\":\"DISCONNECTED\"");
       assertThat(daemon.err()).doesNotContain("DATA_DIR_IN_USE");
 
       daemon.terminate();
