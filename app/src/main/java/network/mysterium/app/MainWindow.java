@@ -10,6 +10,7 @@ import javafx.scene.control.ToggleButton;
 import javafx.scene.control.ToggleGroup;
 import javafx.scene.layout.BorderPane;
 import javafx.scene.layout.VBox;
+import network.mysterium.app.localapi.LocalApi;
 import network.mysterium.app.settings.AppSettings;
 import network.mysterium.app.settings.SettingsStore;
 import network.mysterium.app.settings.StartAtLogin;
@@ -46,6 +47,7 @@ public final class MainWindow {
   private final network.mysterium.app.viewmodel.Confirmation confirmation;
   private final SettingsStore settings;
   private final StartAtLogin startAtLogin;
+  private final LocalApi localApi;
   private final Scene scene;
   private Locale locale;
   private boolean dark;
@@ -79,11 +81,26 @@ public final class MainWindow {
     this.confirmation = confirmation;
     this.settings = settings;
     this.startAtLogin = startAtLogin;
+    this.localApi = new LocalApi(node);
+    if (settings.get().serveApi()) {
+      try {
+        localApi.set(true);
+      } catch (Exception e) {
+        // the switch in Settings shows it off; turning it on again says why
+        System.getLogger(MainWindow.class.getName())
+            .log(System.Logger.Level.WARNING, "the local API did not start: " + e.getMessage());
+      }
+    }
     this.locale = settings.get().language();
     this.dark = settings.get().dark();
     this.scene = new Scene(new BorderPane(), 980, 680);
     rebuild("connect");
     applyTheme();
+  }
+
+  /** The local API the Settings switch serves; closed before the node. */
+  public LocalApi localApi() {
+    return localApi;
   }
 
   public Scene scene() {
@@ -148,7 +165,8 @@ public final class MainWindow {
                 },
                 this::setDark,
                 connect.status().isNotEqualTo(ConnectViewModel.Status.DISCONNECTED),
-                network.mysterium.service.tunnel.HostNetwork.mayManageNetwork())));
+                network.mysterium.service.tunnel.HostNetwork.mayManageNetwork(),
+                localApi)));
     ToggleGroup group = new ToggleGroup();
     VBox nav = new VBox(4);
     nav.getStyleClass().add("nav-bar");

@@ -59,6 +59,7 @@ public final class MysteriumApp extends Application {
   private static final double HEIGHT = 680;
   private LocalNetwork localNetwork;
   private Node node;
+  private volatile MainWindow shown;
   private Background background;
 
   @Override
@@ -124,6 +125,7 @@ public final class MysteriumApp extends Application {
                       WalletView.dialog(),
                       settings,
                       StartAtLogin.forCurrentUser());
+              shown = window;
               stage.setScene(window.scene());
             });
     Scene scene = new Scene(StartView.build(start, messages), WIDTH, HEIGHT);
@@ -181,6 +183,7 @@ public final class MysteriumApp extends Application {
                   WalletView.dialog(),
                   settings,
                   StartAtLogin.forCurrentUser());
+          shown = window;
           stage.setScene(window.scene());
           firstFrame(args, window.scene());
         },
@@ -280,6 +283,9 @@ public final class MysteriumApp extends Application {
 
   @Override
   public void stop() throws Exception {
+    if (shown != null) {
+      shown.localApi().close(); // before its node
+    }
     if (node != null) {
       node.close();
     }

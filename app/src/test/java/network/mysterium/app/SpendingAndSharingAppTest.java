@@ -92,7 +92,8 @@ class SpendingAndSharingAppTest extends DesktopAppFixture {
                             l -> {},
                             d -> {},
                             new javafx.beans.property.SimpleBooleanProperty(false),
-                            true)))
+                            true,
+                            window.localApi())))
             .get();
     assertThat(((TextField) view.lookup("#settings-max-spend")).getText()).isEqualTo("0.01");
     assertThat(((TextField) view.lookup("#settings-max-spend-per-provider")).getText())

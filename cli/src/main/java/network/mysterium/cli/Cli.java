@@ -3,6 +3,8 @@ package network.mysterium.cli;
 import network.mysterium.cli.chain.ChainCommand;
 import network.mysterium.cli.chain.WalletCommand;
 import network.mysterium.cli.daemon.DaemonCommand;
+import network.mysterium.cli.daemon.DaemonError;
+import network.mysterium.cli.daemon.StatusCommand;
 import network.mysterium.cli.discovery.ProviderCommand;
 import network.mysterium.cli.discovery.SearchCommand;
 import network.mysterium.cli.identity.IdentityCommand;
@@ -36,6 +38,7 @@ public final class Cli {
             .addSubcommand(WalletCommand.class)
             .addSubcommand(NodeCommand.class)
             .addSubcommand(DaemonCommand.class)
+            .addSubcommand(StatusCommand.class)
             .addSubcommand(ProviderCommand.class)
             .addSubcommand(SearchCommand.class)
             .addSubcommand(ConnectCommand.class)
@@ -66,6 +69,10 @@ public final class Cli {
           messages.get("error." + k.reason().name(), k.subject(), k.detail());
       case UserError u -> messages.get(u.key(), u.args());
       case NodeException n -> describe(n, messages);
+      case DaemonError d ->
+          d.nodeCode()
+              .map(code -> describe(new NodeException(code, d.getMessage()), messages))
+              .orElseGet(() -> messages.get("error.daemon", d.code(), d.getMessage()));
       case InvalidSignatureException s -> messages.get("error.invalid-signature", s.getMessage());
       case IllegalArgumentException i -> messages.get("error.invalid-input", i.getMessage());
       case Exception other when NodeException.of(other).code() != NodeException.Code.INTERNAL ->

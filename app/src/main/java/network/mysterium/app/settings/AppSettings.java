@@ -16,8 +16,8 @@ import network.mysterium.session.SpendLimit;
 /**
  * What the user chose in the app, kept in {@code app.properties} in the data directory: the chain
  * (RPC and deployment file), language, theme, how to connect (SOCKS5 or the IP tunnel, with or
- * without the kill switch, and the spending limits), and whether the app starts at login. No secret
- * is kept here.
+ * without the kill switch, and the spending limits), whether the app starts at login, and whether
+ * it serves the local API. No secret is kept here.
  */
 public record AppSettings(
     URI rpc,
@@ -27,7 +27,8 @@ public record AppSettings(
     String serviceType,
     boolean killSwitch,
     boolean startAtLogin,
-    SpendLimit spendLimit) {
+    SpendLimit spendLimit,
+    boolean serveApi) {
   public static final String FILE = "app.properties";
   public static final URI DEFAULT_RPC = network.mysterium.node.NodeChain.LOCAL_RPC;
 
@@ -40,7 +41,8 @@ public record AppSettings(
         "socks5",
         true,
         false,
-        SpendLimit.defaults());
+        SpendLimit.defaults(),
+        false);
   }
 
   /** The deployment file: the one chosen, or {@code deployment.json} in the data directory. */
@@ -77,7 +79,8 @@ public record AppSettings(
         type.equals("wireguard") ? type : "socks5",
         Boolean.parseBoolean(p.getProperty("kill-switch", "true")),
         Boolean.parseBoolean(p.getProperty("start-at-login", "false")),
-        spendLimit(p, d.spendLimit()));
+        spendLimit(p, d.spendLimit()),
+        Boolean.parseBoolean(p.getProperty("serve-api", "false")));
   }
 
   /** The limits saved, or the defaults when either is missing or not a usable amount. */
@@ -104,6 +107,7 @@ public record AppSettings(
     p.setProperty("start-at-login", Boolean.toString(startAtLogin));
     p.setProperty("max-spend", spendLimit.perSession().toPlainString());
     p.setProperty("max-spend-per-provider", spendLimit.perProvider().toPlainString());
+    p.setProperty("serve-api", Boolean.toString(serveApi));
     Path temporary = Files.createTempFile(dataDir, FILE, ".tmp");
     try (Writer out = Files.newBufferedWriter(temporary, StandardCharsets.UTF_8)) {
       p.store(out, "Mysterium app settings");
@@ -117,31 +121,93 @@ public record AppSettings(
 
   public AppSettings withChain(URI rpc, Optional<Path> deployment) {
     return new AppSettings(
-        rpc, deployment, language, dark, serviceType, killSwitch, startAtLogin, spendLimit);
+        rpc,
+        deployment,
+        language,
+        dark,
+        serviceType,
+        killSwitch,
+        startAtLogin,
+        spendLimit,
+        serveApi);
   }
 
   public AppSettings withLanguage(Locale language) {
     return new AppSettings(
-        rpc, deployment, language, dark, serviceType, killSwitch, startAtLogin, spendLimit);
+        rpc,
+        deployment,
+        language,
+        dark,
+        serviceType,
+        killSwitch,
+        startAtLogin,
+        spendLimit,
+        serveApi);
   }
 
   public AppSettings withDark(boolean dark) {
     return new AppSettings(
-        rpc, deployment, language, dark, serviceType, killSwitch, startAtLogin, spendLimit);
+        rpc,
+        deployment,
+        language,
+        dark,
+        serviceType,
+        killSwitch,
+        startAtLogin,
+        spendLimit,
+        serveApi);
   }
 
   public AppSettings withConnection(String serviceType, boolean killSwitch) {
     return new AppSettings(
-        rpc, deployment, language, dark, serviceType, killSwitch, startAtLogin, spendLimit);
+        rpc,
+        deployment,
+        language,
+        dark,
+        serviceType,
+        killSwitch,
+        startAtLogin,
+        spendLimit,
+        serveApi);
   }
 
   public AppSettings withStartAtLogin(boolean startAtLogin) {
     return new AppSettings(
-        rpc, deployment, language, dark, serviceType, killSwitch, startAtLogin, spendLimit);
+        rpc,
+        deployment,
+        language,
+        dark,
+        serviceType,
+        killSwitch,
+        startAtLogin,
+        spendLimit,
+        serveApi);
+  }
+
+  /** Whether the app serves the local API (docs/openapi.json) on its node for other programs. */
+  public AppSettings withServeApi(boolean serveApi) {
+    return new AppSettings(
+        rpc,
+        deployment,
+        language,
+        dark,
+        serviceType,
+        killSwitch,
+        startAtLogin,
+        spendLimit,
+        serveApi);
   }
 
   public AppSettings withSpendLimit(SpendLimit spendLimit) {
     return new AppSettings(
-        rpc, deployment, language, dark, serviceType, killSwitch, startAtLogin, spendLimit);
+        rpc,
+        deployment,
+        language,
+        dark,
+        serviceType,
+        killSwitch,
+        startAtLogin,
+        spendLimit,
+        serveApi);
   }
 }

@@ -11,6 +11,7 @@ import javafx.scene.control.ComboBox;
 import javafx.scene.control.Label;
 import javafx.scene.layout.GridPane;
 import javafx.util.StringConverter;
+import network.mysterium.app.localapi.LocalApi;
 import network.mysterium.app.settings.AppSettings;
 import network.mysterium.app.settings.SettingsStore;
 import network.mysterium.app.settings.StartAtLogin;
@@ -39,7 +40,8 @@ public final class SettingsView {
       Consumer<Locale> changeLanguage,
       Consumer<Boolean> changeTheme,
       javafx.beans.value.ObservableBooleanValue connected,
-      boolean tunnelAllowed) {}
+      boolean tunnelAllowed,
+      LocalApi localApi) {}
 
   public static Parent build(
       Messages messages, SettingsStore store, StartAtLogin startAtLogin, Actions actions) {
@@ -134,6 +136,29 @@ public final class SettingsView {
               }
             });
 
+    // other programs drive this node through the API (as they would a daemon); off by default
+    CheckBox serveApi = new CheckBox(messages.get("app.settings.serve-api"));
+    serveApi.setId("settings-serve-api");
+    serveApi.setAccessibleText(serveApi.getText());
+    serveApi.setSelected(actions.localApi().on());
+    Label apiHint =
+        Views.label(messages, "app.settings.api.hint", actions.localApi().socket().toString());
+    apiHint.setId("settings-api-hint");
+    apiHint.setWrapText(true);
+    apiHint.visibleProperty().bind(serveApi.selectedProperty());
+    apiHint.managedProperty().bind(apiHint.visibleProperty());
+    serveApi
+        .selectedProperty()
+        .addListener(
+            (o, was, now) -> {
+              try {
+                actions.localApi().set(now);
+                save(store, s -> s.withServeApi(now), error, messages);
+              } catch (Exception e) {
+                error.set(messages.get("app.settings.error.api", e.getMessage()));
+              }
+            });
+
     // what a provider can take at most (issue 16 item 4): the user's limits, from the next connect
     network.mysterium.session.SpendLimit limits = current.spendLimit();
     network.mysterium.session.SpendLimit defaults = network.mysterium.session.SpendLimit.defaults();
@@ -207,9 +232,13 @@ public final class SettingsView {
         6,
         Views.label(messages, "app.settings.spend-limit"),
         new javafx.scene.layout.VBox(4, limitFields, spendLimit));
-    grid.addRow(7, Views.label(messages, "app.settings.chain"), chainLabel);
-    grid.addRow(8, Views.label(messages, "app.settings.deployment"), deployment);
-    grid.addRow(9, Views.label(messages, "app.settings.data-dir"), dataDir);
+    grid.addRow(
+        7,
+        Views.label(messages, "app.settings.api"),
+        new javafx.scene.layout.VBox(4, serveApi, apiHint));
+    grid.addRow(8, Views.label(messages, "app.settings.chain"), chainLabel);
+    grid.addRow(9, Views.label(messages, "app.settings.deployment"), deployment);
+    grid.addRow(10, Views.label(messages, "app.settings.data-dir"), dataDir);
     return Views.page(
         Views.heading(messages, "app.nav.settings"),
         grid,

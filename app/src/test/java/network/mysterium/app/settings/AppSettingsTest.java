@@ -34,6 +34,20 @@ class AppSettingsTest {
   }
 
   @Test
+  void servingTheLocalApiIsOffByDefaultAndTheChoiceSurvivesARestart() throws Exception {
+    SettingsStore first = SettingsStore.open(dataDir);
+    assertThat(first.get().serveApi()).isFalse();
+
+    first.update(s -> s.withServeApi(true));
+
+    SettingsStore restarted = SettingsStore.open(dataDir);
+    assertThat(restarted.get().serveApi()).isTrue();
+    assertThat(Files.readString(dataDir.resolve(AppSettings.FILE), StandardCharsets.UTF_8))
+        .contains("serve-api=true");
+    assertThat(restarted.get().spendLimit()).isEqualTo(SpendLimit.defaults());
+  }
+
+  @Test
   void aLimitEditedIntoSomethingUnusableOpensWithTheDefaults() throws Exception {
     Files.writeString(
         dataDir.resolve(AppSettings.FILE),

@@ -1,10 +1,13 @@
 package network.mysterium.cli.chain;
 
+import com.fasterxml.jackson.databind.JsonNode;
+import java.math.BigInteger;
 import java.util.Optional;
 import java.util.concurrent.Callable;
 import network.mysterium.cli.ChainOptions;
 import network.mysterium.cli.MysteriumCommand;
 import network.mysterium.cli.PassphraseOptions;
+import network.mysterium.cli.daemon.DaemonClient;
 import network.mysterium.crypto.Address;
 import network.mysterium.crypto.PrivateKey;
 import network.mysterium.money.Myst;
@@ -66,29 +69,52 @@ public final class WalletCommand {
     @Override
     public Integer call() throws Exception {
       MysteriumCommand root = wallet.root;
+      Optional<DaemonClient> daemon = DaemonClient.ifRunning(root.dataDirectory().root());
+      if (daemon.isPresent()) {
+        try (DaemonClient client = daemon.get()) {
+          JsonNode w = client.get("/wallet");
+          if (address == null
+              || Address.parse(address).equals(Address.parse(w.path("address").asText()))) {
+            // the daemon's own identity: its node's view, no second chain connection
+            show(
+                root,
+                Address.parse(w.path("address").asText()),
+                new NodeWallet.Balances(
+                    new BigInteger(w.path("etherWei").asText()),
+                    Myst.parse(w.path("wallet").asText()),
+                    Myst.parse(w.path("paymentsAccount").asText()),
+                    w.path("registered").asBoolean(),
+                    Myst.parse(w.path("stake").asText())));
+            return 0;
+          }
+        }
+      }
       Address identity =
           address != null
               ? Address.parse(address)
               : root.keystore().resolve(Optional.empty()).address();
       try (NodeChain chain = chainOptions.connect(root)) {
-        NodeWallet.Balances balances = chain.balances(identity);
-        root.say("wallet.identity", identity);
-        root.say(
-            "wallet.registered",
-            balances.registered()
-                ? root.environment().messages().get("yes")
-                : root.environment().messages().get("no"),
-            balances.stake().toPlainString());
-        root.say("wallet.myst", balances.wallet().toPlainString());
-        root.say("wallet.payments", balances.paymentsAccount().toPlainString());
-        root.say(
-            "wallet.ether",
-            new java.math.BigDecimal(balances.etherWei())
-                .movePointLeft(18)
-                .stripTrailingZeros()
-                .toPlainString());
+        show(root, identity, chain.balances(identity));
       }
       return 0;
+    }
+
+    private static void show(MysteriumCommand root, Address identity, NodeWallet.Balances b) {
+      root.say("wallet.identity", identity);
+      root.say(
+          "wallet.registered",
+          b.registered()
+              ? root.environment().messages().get("yes")
+              : root.environment().messages().get("no"),
+          b.stake().toPlainString());
+      root.say("wallet.myst", b.wallet().toPlainString());
+      root.say("wallet.payments", b.paymentsAccount().toPlainString());
+      root.say(
+          "wallet.ether",
+          new java.math.BigDecimal(b.etherWei())
+              .movePointLeft(18)
+              .stripTrailingZeros()
+              .toPlainString());
     }
   }
 

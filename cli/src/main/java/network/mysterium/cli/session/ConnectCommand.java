@@ -17,6 +17,7 @@ import network.mysterium.cli.MysteriumCommand;
 import network.mysterium.cli.Stopping;
 import network.mysterium.cli.UnlockOptions;
 import network.mysterium.cli.UserError;
+import network.mysterium.cli.daemon.DaemonClient;
 import network.mysterium.consumer.Connector;
 import network.mysterium.crypto.Address;
 import network.mysterium.discovery.ProposalIndex;
@@ -43,6 +44,10 @@ import picocli.CommandLine.ParentCommand;
  */
 @Command(name = "connect", mixinStandardHelpOptions = true)
 public final class ConnectCommand implements Callable<Integer> {
+  private static final int DEFAULT_SOCKS_PORT = 1080;
+  private static final String DEFAULT_LISTEN = "udp://0.0.0.0:0";
+  private static final String DEFAULT_INTERFACE = "myst0";
+
   @ParentCommand private MysteriumCommand root;
   @Mixin private ChainOptions chainOptions;
   @Mixin private UnlockOptions unlocking;
@@ -89,7 +94,7 @@ public final class ConnectCommand implements Callable<Integer> {
 
   @Option(
       names = "--socks-port",
-      defaultValue = "1080",
+      defaultValue = "" + DEFAULT_SOCKS_PORT,
       paramLabel = "PORT",
       descriptionKey = "socks-port")
   private int socksPort;
@@ -97,14 +102,14 @@ public final class ConnectCommand implements Callable<Integer> {
   @Option(
       names = "--listen",
       paramLabel = "CONTACT",
-      defaultValue = "udp://0.0.0.0:0",
+      defaultValue = DEFAULT_LISTEN,
       descriptionKey = "consumer-listen")
   private String listen;
 
   @Option(
       names = "--interface",
       paramLabel = "NAME",
-      defaultValue = "myst0",
+      defaultValue = DEFAULT_INTERFACE,
       descriptionKey = "tunnel-interface")
   private String tunnelInterface;
 
@@ -120,18 +125,15 @@ public final class ConnectCommand implements Callable<Integer> {
 
   @Override
   public Integer call() throws Exception {
-    ServiceTypes services = ServiceTypes.standard();
-    try {
-      services.check(type);
-    } catch (NodeException e) {
-      throw new UserError("error.unknown-service", type);
+    // decided once, first: a daemon on this data directory holds it, so connect goes through its
+    // API (and the daemon, not this process, needs the rights a tunnel takes)
+    Optional<DaemonClient> daemon = DaemonClient.ifRunning(root.dataDirectory().root());
+    if (daemon.isPresent()) {
+      try (DaemonClient client = daemon.get()) {
+        return throughDaemon(client, limit(), isTunnel());
+      }
     }
-    SpendLimit limit;
-    try {
-      limit = new SpendLimit(Myst.parse(maxSpend), Myst.parse(maxSpendPerProvider));
-    } catch (IllegalArgumentException e) {
-      throw new UserError("error.max-spend", e.getMessage());
-    }
+    SpendLimit limit = limit();
     ConnectionOptions how =
         ConnectionOptions.socks5()
             .withServiceType(type)
@@ -144,7 +146,7 @@ public final class ConnectCommand implements Callable<Integer> {
     if (tunnel) {
       // before anything is paid: can this user open the tunnel at all?
       try {
-        services.checkTunnel(how);
+        ServiceTypes.standard().checkTunnel(how);
       } catch (NodeException e) {
         throw new UserError("error.tunnel", e.getMessage());
       }
@@ -221,6 +223,53 @@ public final class ConnectCommand implements Callable<Integer> {
       root.environment().out().flush();
     }
     return 0;
+  }
+
+  private int throughDaemon(DaemonClient client, SpendLimit limit, boolean tunnel)
+      throws Exception {
+    // what the daemon chose itself when it started, or chooses for each connection
+    if (socksPort != DEFAULT_SOCKS_PORT) {
+      throw new UserError("error.daemon-option", "--socks-port", client.socket());
+    }
+    if (!listen.equals(DEFAULT_LISTEN)) {
+      throw new UserError("error.daemon-option", "--listen", client.socket());
+    }
+    if (tunnel && !tunnelInterface.equals(DEFAULT_INTERFACE)) {
+      throw new UserError("error.daemon-option", "--interface", client.socket());
+    }
+    return new DaemonConnect(root, client)
+        .run(
+            new DaemonConnect.Asked(
+                type,
+                country,
+                maxPrice,
+                metering,
+                preferredFirst,
+                limit,
+                Myst.parse(paymentStep).toPlainString(),
+                tunnel,
+                !noKillSwitch,
+                runForSeconds));
+  }
+
+  /** Whether {@code --type} is the IP tunnel (after checking it is a service at all). */
+  private boolean isTunnel() {
+    try {
+      ServiceTypes.standard().check(type);
+    } catch (NodeException e) {
+      throw new UserError("error.unknown-service", type);
+    }
+    return ConnectionOptions.socks5().withServiceType(type).isTunnel();
+  }
+
+  /** The spending limits given (checked for the type first, as before). */
+  private SpendLimit limit() {
+    isTunnel();
+    try {
+      return new SpendLimit(Myst.parse(maxSpend), Myst.parse(maxSpendPerProvider));
+    } catch (IllegalArgumentException e) {
+      throw new UserError("error.max-spend", e.getMessage());
+    }
   }
 
   /** Ends the node's connection if it has not ended already. */
