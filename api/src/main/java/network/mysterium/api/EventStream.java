@@ -34,6 +34,12 @@ final class EventStream {
   /** One event, serialized by the client's writer, not on the node's thread. */
   private record Event(String name, Object data) {}
 
+  /** {@code event: sharing}: whether the node shares, which service, its sessions now. */
+  record SharingEvent(boolean sharing, String serviceType, int sessions) {}
+
+  /** {@code event: funds}: the wallet and payments account, ETH for gas, earnings uncleared. */
+  record FundsEvent(String wallet, String paymentsAccount, String etherWei, String uncleared) {}
+
   private final Node node;
   private final ObjectMapper mapper;
   private final int capacity;
@@ -93,6 +99,8 @@ final class EventStream {
     private final Outbox<Event> outbox;
     private Subscription status;
     private Subscription sessions;
+    private Subscription sharing;
+    private Subscription funds;
 
     Client(SseClient sse) {
       this.sse = sse;
@@ -131,6 +139,28 @@ final class EventStream {
         status =
             node.subscribeStatus(
                 s -> offer(new Event("connection", ConsumerRoutes.connection(s, node))));
+        sharing =
+            node.sharing()
+                .subscribe(
+                    s ->
+                        offer(
+                            new Event(
+                                "sharing",
+                                new SharingEvent(
+                                    s.sharing(),
+                                    s.proposal().map(p -> p.serviceType()).orElse(null),
+                                    s.sessions()))));
+        funds =
+            node.subscribeFunds(
+                f ->
+                    offer(
+                        new Event(
+                            "funds",
+                            new FundsEvent(
+                                f.balances().wallet().toPlainString(),
+                                f.balances().paymentsAccount().toPlainString(),
+                                f.balances().etherWei().toString(),
+                                f.earnings().uncleared().toPlainString()))));
       }
       outbox.start("api-events");
       if (outbox.ended()) {
@@ -162,6 +192,12 @@ final class EventStream {
       }
       if (status != null) {
         status.close();
+      }
+      if (sharing != null) {
+        sharing.close();
+      }
+      if (funds != null) {
+        funds.close();
       }
     }
 

@@ -63,6 +63,7 @@ public final class Node implements AutoCloseable {
   private final SessionHistory history;
   private final NodeWallet wallet;
   private final NodeSharing sharing;
+  private final MoneyWatch money;
   private final ServiceTypes services;
   private final Listeners<SessionEvents> sessionListeners = new Listeners<>();
   private final Listeners<Consumer<ConnectionStatus>> statusListeners = new Listeners<>();
@@ -110,6 +111,9 @@ public final class Node implements AutoCloseable {
             new ProviderNode.Shared(dialogues, table),
             services,
             fanOut);
+    this.money = new MoneyWatch(wallet, sharing);
+    wallet.whenMoved(money::refreshSoon);
+    sharing.whenMoved(money::refreshSoon);
   }
 
   /**
@@ -212,6 +216,14 @@ public final class Node implements AutoCloseable {
     Subscription handle = statusListeners.add(listener);
     listener.accept(status);
     return handle;
+  }
+
+  /**
+   * The node's money (wallet balances, sharing's earnings) soon, then whenever it changes: read
+   * after what moves it here and every half minute while anyone listens.
+   */
+  public Subscription subscribeFunds(Consumer<Funds> listener) {
+    return money.subscribe(listener);
   }
 
   public ConnectionStatus status() {
@@ -473,6 +485,7 @@ public final class Node implements AutoCloseable {
     }
     publish(ConnectionStatus.disconnected(Optional.of(reason)));
     was.ended().complete(null);
+    money.refreshSoon(); // what it paid
   }
 
   private static void waitEnded(Connected was) {
@@ -521,6 +534,7 @@ public final class Node implements AutoCloseable {
       sessionEnded(open, "node stopped");
     }
     sharing.stop();
+    money.close();
     consumer.close();
     dialogues.close();
     follower.close();

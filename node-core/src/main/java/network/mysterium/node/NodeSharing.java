@@ -8,6 +8,7 @@ import network.mysterium.chain.ChainFollower;
 import network.mysterium.chain.ChainIndex;
 import network.mysterium.contracts.ChainException;
 import network.mysterium.contracts.PaymentsContract;
+import network.mysterium.crypto.Address;
 import network.mysterium.crypto.PrivateKey;
 import network.mysterium.discovery.BlockTimes;
 import network.mysterium.discovery.ProposalIndex;
@@ -33,6 +34,8 @@ public final class NodeSharing {
   private final ProviderNode.Shared dialogues;
   private final ServiceTypes services;
   private final SessionEvents events;
+  private final Listeners<java.util.function.Consumer<SharingStatus>> listeners = new Listeners<>();
+  private volatile Runnable moved = () -> {};
   private ProviderNode provider;
 
   NodeSharing(
@@ -51,7 +54,7 @@ public final class NodeSharing {
     this.follower = follower;
     this.dialogues = dialogues;
     this.services = services;
-    this.events = events;
+    this.events = told(events);
   }
 
   /**
@@ -140,6 +143,7 @@ public final class NodeSharing {
       } catch (Exception e) {
         throw NodeException.of(e);
       }
+      publish();
     }
     return provider.proposal();
   }
@@ -227,7 +231,70 @@ public final class NodeSharing {
     if (provider != null) {
       provider.close();
       provider = null;
+      publish();
+      moved.run();
     }
+  }
+
+  /** Whether it shares, what, and its sessions now; then at every change, until closed. */
+  public Subscription subscribe(java.util.function.Consumer<SharingStatus> listener) {
+    Subscription handle = listeners.add(listener);
+    listener.accept(status());
+    return handle;
+  }
+
+  /** Whether it shares, what, and how many sessions it provides now. */
+  public synchronized SharingStatus status() {
+    return provider == null
+        ? SharingStatus.off()
+        : new SharingStatus(
+            true, java.util.Optional.of(provider.proposal()), provider.activeSessions());
+  }
+
+  private void publish() {
+    SharingStatus now = status();
+    listeners.each(l -> l.accept(now));
+  }
+
+  /** Called when sharing moved money (a session ended, a clearing): the node reads it again. */
+  void whenMoved(Runnable hook) {
+    this.moved = hook;
+  }
+
+  /** The node's events, and this status told at each session's start and end. */
+  private SessionEvents told(SessionEvents node) {
+    return new SessionEvents() {
+      @Override
+      public void sessionOpened(Address peer, String sessionId, String serviceType) {
+        node.sessionOpened(peer, sessionId, serviceType);
+        publish();
+      }
+
+      @Override
+      public void metering(Address peer, Metering metering) {
+        node.metering(peer, metering);
+      }
+
+      @Override
+      public void promiseAccepted(
+          Address peer, network.mysterium.payments.Promise promise, java.math.BigInteger left) {
+        node.promiseAccepted(peer, promise, left);
+      }
+
+      @Override
+      public void sessionClosed(Address peer, String sessionId, String reason, Metering last) {
+        node.sessionClosed(peer, sessionId, reason, last);
+        publish();
+        moved.run();
+      }
+
+      @Override
+      public void cleared(
+          Address peer, List<network.mysterium.payments.Promise> cleared, String deferred) {
+        node.cleared(peer, cleared, deferred);
+        moved.run();
+      }
+    };
   }
 
   public synchronized boolean sharing() {

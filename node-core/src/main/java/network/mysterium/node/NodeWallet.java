@@ -31,6 +31,7 @@ public final class NodeWallet {
   private final ConsumerNode consumer;
   private final ChainWallet wallet;
   private final PaymentsContract payments;
+  private volatile Runnable moved = () -> {};
   private final SecureRandom random = new SecureRandom();
   private final Map<String, ChainWallet.Step> previews =
       new LinkedHashMap<>(16, 0.75f, false) {
@@ -162,7 +163,14 @@ public final class NodeWallet {
       return wallet.send(key, step).getTransactionHash();
     } catch (ChainException e) {
       throw NodeException.of(e);
+    } finally {
+      moved.run(); // sent or not, the chain is worth reading again
     }
+  }
+
+  /** Called after every transaction this wallet sends (the node reads its money again). */
+  void whenMoved(Runnable hook) {
+    this.moved = hook;
   }
 
   private Preview keep(ChainWallet.Step step) {

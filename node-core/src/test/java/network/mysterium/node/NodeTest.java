@@ -152,6 +152,8 @@ class NodeTest {
               ClearingPolicy.defaults(),
               ProviderNode.Offering.defaults(),
               Contact.parse("udp://127.0.0.1:0"));
+      List<SharingStatus> statuses = new CopyOnWriteArrayList<>();
+      Subscription sharingStatus = sharer.sharing().subscribe(statuses::add);
       var proposal = sharer.sharing().start(offer);
       assertThat(sharer.sharing().start(offer))
           .as("sharing again keeps the offer")
@@ -170,9 +172,19 @@ class NodeTest {
       await(() -> sharer.sharing().sessions().size() == 1, "the consumer's session at the sharer");
       assertThat(sharer.sharing().earnings().activeSessions()).isEqualTo(1);
       consumer.disconnect();
+      await(() -> statuses.getLast().sessions() == 0, "the session's end told");
       sharer.sharing().stop();
       assertThat(sharer.sharing().sharing()).isFalse();
       assertThat(sharer.sharing().sessions()).isEmpty();
+      sharingStatus.close();
+      assertThat(statuses)
+          .extracting(SharingStatus::sharing, SharingStatus::sessions)
+          .containsSubsequence(
+              org.assertj.core.groups.Tuple.tuple(false, 0),
+              org.assertj.core.groups.Tuple.tuple(true, 0),
+              org.assertj.core.groups.Tuple.tuple(true, 1),
+              org.assertj.core.groups.Tuple.tuple(true, 0),
+              org.assertj.core.groups.Tuple.tuple(false, 0));
 
       // the second time: sharing again on the same node, the same port, and a consumer served
       sharer.sharing().start(offer);
@@ -189,6 +201,10 @@ class NodeTest {
     try (Node node = Node.start(network.nodeConfig(temp.resolve("wallet")), key)) {
       NodeWallet wallet = node.wallet();
       Myst before = wallet.balances().paymentsAccount();
+      List<Funds> told = new CopyOnWriteArrayList<>();
+      Subscription funds = node.subscribeFunds(told::add);
+      await(() -> !told.isEmpty(), "the funds as they are");
+      assertThat(told.getLast().balances().paymentsAccount()).isEqualTo(before);
       NodeWallet.Preview preview = wallet.previewDeposit("0.5");
       assertThat(preview.maxFeeWei()).isPositive();
       assertThat(wallet.balances().paymentsAccount())
@@ -207,6 +223,10 @@ class NodeTest {
         preview = wallet.previewDeposit("0.5");
       }
       assertThat(wallet.balances().paymentsAccount()).isEqualTo(before.plus(Myst.parse("0.5")));
+      await(
+          () -> told.getLast().balances().paymentsAccount().equals(before.plus(Myst.parse("0.5"))),
+          "the deposit told to the funds' subscriber");
+      funds.close();
       assertThat(code(() -> wallet.previewDeposit("half")))
           .isEqualTo(NodeException.Code.INVALID_AMOUNT);
       assertThat(code(() -> wallet.previewDeposit("-1")))
