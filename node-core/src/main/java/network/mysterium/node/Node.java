@@ -62,6 +62,7 @@ public final class Node implements AutoCloseable {
   private final ConsumerNode consumer;
   private final SessionHistory history;
   private final NodeWallet wallet;
+  private final NodeIdentities identities;
   private final NodeSharing sharing;
   private final ServiceTypes services;
   private final Listeners<SessionEvents> sessionListeners = new Listeners<>();
@@ -100,6 +101,7 @@ public final class Node implements AutoCloseable {
     this.services = ServiceTypes.standard();
     this.fanOut = new FanOut(sessionListeners);
     this.wallet = new NodeWallet(key, consumer, chain);
+    this.identities = new NodeIdentities(key.address(), config, chain);
     this.sharing =
         new NodeSharing(
             key,
@@ -190,6 +192,11 @@ public final class Node implements AutoCloseable {
   /** The identity's money: balances, deposits, withdrawals, registration, promises. */
   public NodeWallet wallet() {
     return wallet;
+  }
+
+  /** The identities in this node's keystore: listed, created, imported. */
+  public NodeIdentities identities() {
+    return identities;
   }
 
   /** Sharing bandwidth as a provider. */
