@@ -26,6 +26,17 @@ final class Views {
 
   record Identity(String address, boolean registered) {}
 
+  /** One identity of the keystore; {@code current}: the one this node runs as. */
+  record StoredIdentity(String address, boolean current, boolean registered) {
+    static StoredIdentity of(network.mysterium.node.NodeIdentities.Row row) {
+      return new StoredIdentity(row.address().toString(), row.current(), row.registered());
+    }
+  }
+
+  record Identities(List<StoredIdentity> identities) {}
+
+  record NewIdentity(String address) {}
+
   record Proposal(
       String provider,
       long serial,
