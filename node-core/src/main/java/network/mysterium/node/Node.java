@@ -63,6 +63,7 @@ public final class Node implements AutoCloseable {
   private final SessionHistory history;
   private final NodeWallet wallet;
   private final NodeIdentities identities;
+  private final NodeSettings settings;
   private final NodeSharing sharing;
   private final ServiceTypes services;
   private final Listeners<SessionEvents> sessionListeners = new Listeners<>();
@@ -102,6 +103,7 @@ public final class Node implements AutoCloseable {
     this.fanOut = new FanOut(sessionListeners);
     this.wallet = new NodeWallet(key, consumer, chain);
     this.identities = new NodeIdentities(key.address(), config, chain);
+    this.settings = new NodeSettings(database);
     this.sharing =
         new NodeSharing(
             key,
@@ -197,6 +199,11 @@ public final class Node implements AutoCloseable {
   /** The identities in this node's keystore: listed, created, imported. */
   public NodeIdentities identities() {
     return identities;
+  }
+
+  /** The consumer's connection defaults, kept in the database. */
+  public NodeSettings settings() {
+    return settings;
   }
 
   /** Sharing bandwidth as a provider. */
