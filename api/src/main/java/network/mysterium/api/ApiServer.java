@@ -182,6 +182,7 @@ public final class ApiServer implements AutoCloseable {
               new ConsumerRoutes(node, mapper).register(config.routes);
               new WalletRoutes(node, mapper).register(config.routes);
               new IdentityRoutes(node, mapper).register(config.routes);
+              new SettingsRoutes(node, mapper).register(config.routes);
               new SharingRoutes(node, mapper).register(config.routes);
               events.register(config.routes);
               config.routes.get(

@@ -37,6 +37,12 @@ final class Views {
 
   record NewIdentity(String address) {}
 
+  record Settings(String paymentStep, String maxSpend, String maxSpendPerProvider) {
+    static Settings of(network.mysterium.node.NodeSettings.Settings s) {
+      return new Settings(myst(s.paymentStep()), myst(s.maxSpend()), myst(s.maxSpendPerProvider()));
+    }
+  }
+
   record Proposal(
       String provider,
       long serial,
