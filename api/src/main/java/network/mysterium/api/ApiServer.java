@@ -181,6 +181,8 @@ public final class ApiServer implements AutoCloseable {
               config.routes.before(gate);
               new ConsumerRoutes(node, mapper).register(config.routes);
               new WalletRoutes(node, mapper).register(config.routes);
+              new IdentityRoutes(node, mapper).register(config.routes);
+              new SettingsRoutes(node, mapper).register(config.routes);
               new SharingRoutes(node, mapper).register(config.routes);
               events.register(config.routes);
               config.routes.get(

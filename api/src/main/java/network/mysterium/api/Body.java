@@ -60,6 +60,18 @@ final class Body {
     return text(field).orElseThrow(() -> ApiException.badRequest(field + " is required"));
   }
 
+  /** A nested JSON object, as it came (its reader checks its own fields). */
+  Optional<JsonNode> object(String field) {
+    JsonNode value = json.get(field);
+    if (value == null || value.isNull()) {
+      return Optional.empty();
+    }
+    if (!value.isObject()) {
+      throw ApiException.badRequest(field + " must be a JSON object");
+    }
+    return Optional.of(value);
+  }
+
   Optional<Boolean> bool(String field) {
     JsonNode value = json.get(field);
     if (value == null || value.isNull()) {

@@ -44,11 +44,16 @@ final class Codes {
   /** A switch without default: a new node code does not compile until it has a status. */
   private static int status(NodeException.Code code) {
     return switch (code) {
-      case INVALID_INPUT, INVALID_AMOUNT, INVALID_ADDRESS -> 400;
+      case INVALID_INPUT, INVALID_AMOUNT, INVALID_ADDRESS, INVALID_KEYSTORE -> 400;
       case NOT_CONNECTED, UNKNOWN_PREVIEW, PEER_UNREGISTERED -> 404;
-      case ALREADY_CONNECTED, ALREADY_REGISTERED, NOT_REGISTERED, DATA_DIR_IN_USE -> 409;
+      case ALREADY_CONNECTED,
+          ALREADY_REGISTERED,
+          NOT_REGISTERED,
+          DATA_DIR_IN_USE,
+          IDENTITY_EXISTS ->
+          409;
       case PEER_REFUSED -> 502;
-      case INSUFFICIENT_FUNDS, CHAIN_REFUSED -> 422;
+      case INSUFFICIENT_FUNDS, CHAIN_REFUSED, WRONG_PASSPHRASE -> 422;
       case CHAIN_UNREACHABLE -> 502;
       case NO_PROVIDER -> 503;
       case NO_DEPLOYMENT, STORAGE, HOST, INTERNAL -> 500;

@@ -17,6 +17,7 @@ import network.mysterium.node.ConnectionOptions;
 import network.mysterium.node.ConnectionStatus;
 import network.mysterium.node.Node;
 import network.mysterium.node.NodeException;
+import network.mysterium.node.NodeSettings;
 import network.mysterium.node.ProposalFilter;
 import network.mysterium.node.ServiceTypes;
 import network.mysterium.session.ConsumerSession;
@@ -155,14 +156,12 @@ final class ConsumerRoutes {
         type.equals(ServiceTypes.WIREGUARD)
             ? ConnectionOptions.tunnel()
             : ConnectionOptions.socks5().withServiceType(type);
-    SpendLimit defaults = SpendLimit.defaults();
-    Myst perSession = body.myst("maxSpend").orElse(defaults.perSession());
-    Myst perProvider = body.myst("maxSpendPerProvider").orElse(defaults.perProvider());
+    // what the body leaves out comes from the node's stored settings (PUT /settings)
+    NodeSettings.Settings defaults = node.settings().current();
+    Myst perSession = body.myst("maxSpend").orElse(defaults.maxSpend());
+    Myst perProvider = body.myst("maxSpendPerProvider").orElse(defaults.maxSpendPerProvider());
     how = how.withSpendLimit(new SpendLimit(perSession, perProvider));
-    Optional<Myst> step = body.myst("paymentStep");
-    if (step.isPresent()) {
-      how = how.withPaymentStep(step.get());
-    }
+    how = how.withPaymentStep(body.myst("paymentStep").orElse(defaults.paymentStep()));
     Optional<Boolean> killSwitch = body.bool("killSwitch");
     if (killSwitch.isPresent()) {
       how = how.withKillSwitch(killSwitch.get());

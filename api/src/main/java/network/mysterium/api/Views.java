@@ -26,6 +26,23 @@ final class Views {
 
   record Identity(String address, boolean registered) {}
 
+  /** One identity of the keystore; {@code current}: the one this node runs as. */
+  record StoredIdentity(String address, boolean current, boolean registered) {
+    static StoredIdentity of(network.mysterium.node.NodeIdentities.Row row) {
+      return new StoredIdentity(row.address().toString(), row.current(), row.registered());
+    }
+  }
+
+  record Identities(List<StoredIdentity> identities) {}
+
+  record NewIdentity(String address) {}
+
+  record Settings(String paymentStep, String maxSpend, String maxSpendPerProvider) {
+    static Settings of(network.mysterium.node.NodeSettings.Settings s) {
+      return new Settings(myst(s.paymentStep()), myst(s.maxSpend()), myst(s.maxSpendPerProvider()));
+    }
+  }
+
   record Proposal(
       String provider,
       long serial,

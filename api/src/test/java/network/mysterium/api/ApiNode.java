@@ -40,13 +40,25 @@ final class ApiNode implements AutoCloseable {
   static ApiNode start(
       LocalNetwork network, Path dataDir, PrivateKey key, UnaryOperator<ApiServer.Options> how)
       throws Exception {
+    return start(network, dataDir, key, c -> c, how);
+  }
+
+  /** With the node's configuration changed by {@code config} (a cheap keystore KDF, say). */
+  static ApiNode start(
+      LocalNetwork network,
+      Path dataDir,
+      PrivateKey key,
+      UnaryOperator<NodeConfig> config,
+      UnaryOperator<ApiServer.Options> how)
+      throws Exception {
     Files.createDirectories(dataDir);
     Node node =
         Node.start(
-            NodeConfig.of(dataDir, URI.create(network.rpcUrl()))
-                .withDeploymentFile(network.deploymentFile())
-                .withListen(Contact.parse("udp://127.0.0.1:0"))
-                .withReannounceCheck(Duration.ofSeconds(1)),
+            config.apply(
+                NodeConfig.of(dataDir, URI.create(network.rpcUrl()))
+                    .withDeploymentFile(network.deploymentFile())
+                    .withListen(Contact.parse("udp://127.0.0.1:0"))
+                    .withReannounceCheck(Duration.ofSeconds(1))),
             key);
     try {
       return new ApiNode(

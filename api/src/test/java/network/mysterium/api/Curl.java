@@ -57,7 +57,17 @@ final class Curl {
     return request("DELETE", path, null, headers);
   }
 
+  /** A POST whose body goes through curl's standard input: a passphrase is no command line's. */
+  Reply postSecret(String path, String json) throws Exception {
+    return request("POST", path, json, true);
+  }
+
   Reply request(String method, String path, String json, String... headers) throws Exception {
+    return request(method, path, json, false, headers);
+  }
+
+  private Reply request(String method, String path, String json, boolean stdin, String... headers)
+      throws Exception {
     List<String> command = new ArrayList<>(List.of("curl", "-sS", "--max-time", "60"));
     command.addAll(transport);
     command.addAll(List.of("-X", method, "-w", STATUS_MARK + "%{http_code}"));
@@ -65,10 +75,11 @@ final class Curl {
       command.addAll(List.of("-H", header));
     }
     if (json != null) {
-      command.addAll(List.of("-H", "Content-Type: application/json", "--data-binary", json));
+      command.addAll(
+          List.of("-H", "Content-Type: application/json", "--data-binary", stdin ? "@-" : json));
     }
     command.add(base + path);
-    String out = run(command, 70);
+    String out = run(command, 70, stdin ? json : null);
     int mark = out.lastIndexOf(STATUS_MARK);
     if (mark < 0) {
       throw new AssertionError("curl printed no status: " + out);
@@ -86,8 +97,17 @@ final class Curl {
 
   /** Runs a command to its end (killed after {@code seconds}), its standard output as text. */
   static String run(List<String> command, int seconds) throws Exception {
+    return run(command, seconds, null);
+  }
+
+  private static String run(List<String> command, int seconds, String input) throws Exception {
     Process process = new ProcessBuilder(command).redirectErrorStream(true).start();
     try {
+      try (var in = process.getOutputStream()) {
+        if (input != null) {
+          in.write(input.getBytes(StandardCharsets.UTF_8));
+        }
+      }
       byte[] out = process.getInputStream().readAllBytes();
       if (!process.waitFor(seconds, TimeUnit.SECONDS)) {
         throw new AssertionError("still running after " + seconds + " s: " + command);

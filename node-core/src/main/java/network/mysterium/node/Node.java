@@ -62,6 +62,8 @@ public final class Node implements AutoCloseable {
   private final ConsumerNode consumer;
   private final SessionHistory history;
   private final NodeWallet wallet;
+  private final NodeIdentities identities;
+  private final NodeSettings settings;
   private final NodeSharing sharing;
   private final MoneyWatch money;
   private final ServiceTypes services;
@@ -101,6 +103,8 @@ public final class Node implements AutoCloseable {
     this.services = ServiceTypes.standard();
     this.fanOut = new FanOut(sessionListeners);
     this.wallet = new NodeWallet(key, consumer, chain);
+    this.identities = new NodeIdentities(key.address(), config, chain);
+    this.settings = new NodeSettings(database);
     this.sharing =
         new NodeSharing(
             key,
@@ -194,6 +198,16 @@ public final class Node implements AutoCloseable {
   /** The identity's money: balances, deposits, withdrawals, registration, promises. */
   public NodeWallet wallet() {
     return wallet;
+  }
+
+  /** The identities in this node's keystore: listed, created, imported. */
+  public NodeIdentities identities() {
+    return identities;
+  }
+
+  /** The consumer's connection defaults, kept in the database. */
+  public NodeSettings settings() {
+    return settings;
   }
 
   /** Sharing bandwidth as a provider. */

@@ -3,6 +3,7 @@ package network.mysterium.node;
 import java.net.URI;
 import java.nio.file.Path;
 import java.time.Duration;
+import network.mysterium.identity.KdfParams;
 import network.mysterium.messaging.channel.Contact;
 
 /**
@@ -12,9 +13,16 @@ import network.mysterium.messaging.channel.Contact;
  * provider behind a home router forwards).
  *
  * @param reannounceCheck how often sharing checks whether its proposal is due to be announced again
+ * @param keystoreKdf the scrypt cost of identities created or imported through the node ({@link
+ *     KdfParams#STANDARD}; tests take a cheaper one)
  */
 public record NodeConfig(
-    Path dataDir, URI rpc, Path deploymentFile, Contact listen, Duration reannounceCheck) {
+    Path dataDir,
+    URI rpc,
+    Path deploymentFile,
+    Contact listen,
+    Duration reannounceCheck,
+    KdfParams.Scrypt keystoreKdf) {
   /** How often a provider checks, by default, whether its proposal is due again. */
   public static final Duration REANNOUNCE_CHECK = Duration.ofMinutes(1);
 
@@ -25,19 +33,24 @@ public record NodeConfig(
         rpc,
         dataDir.resolve("deployment.json"),
         Contact.parse("udp://0.0.0.0:0"),
-        REANNOUNCE_CHECK);
+        REANNOUNCE_CHECK,
+        KdfParams.STANDARD);
   }
 
   public NodeConfig withDeploymentFile(Path file) {
-    return new NodeConfig(dataDir, rpc, file, listen, reannounceCheck);
+    return new NodeConfig(dataDir, rpc, file, listen, reannounceCheck, keystoreKdf);
   }
 
   public NodeConfig withListen(Contact listen) {
-    return new NodeConfig(dataDir, rpc, deploymentFile, listen, reannounceCheck);
+    return new NodeConfig(dataDir, rpc, deploymentFile, listen, reannounceCheck, keystoreKdf);
   }
 
   public NodeConfig withReannounceCheck(Duration every) {
-    return new NodeConfig(dataDir, rpc, deploymentFile, listen, every);
+    return new NodeConfig(dataDir, rpc, deploymentFile, listen, every, keystoreKdf);
+  }
+
+  public NodeConfig withKeystoreKdf(KdfParams.Scrypt kdf) {
+    return new NodeConfig(dataDir, rpc, deploymentFile, listen, reannounceCheck, kdf);
   }
 
   Path database() {

@@ -42,6 +42,12 @@ public final class NodeException extends Exception {
     CHAIN_REFUSED,
     /** The deployment file is missing or not readable. */
     NO_DEPLOYMENT,
+    /** The passphrase does not open the keystore file. */
+    WRONG_PASSPHRASE,
+    /** Not a keystore file this node can read: malformed, truncated, or an unsupported KDF. */
+    INVALID_KEYSTORE,
+    /** The identity is in this node's keystore already. */
+    IDENTITY_EXISTS,
     /** Another node runs on this data directory (a daemon: use its API). */
     DATA_DIR_IN_USE,
     /** The node's database or files. */
