@@ -71,10 +71,16 @@ final class MoneyWatch implements AutoCloseable {
   }
 
   private void read() {
+    if (reads.isShutdown()) {
+      return; // the node is stopping
+    }
     Funds now;
     try {
       now = new Funds(wallet.balances(), sharing.earnings());
     } catch (NodeException | RuntimeException e) {
+      if (reads.isShutdown()) {
+        return; // stopped under the read: not an outage
+      }
       if (failing.compareAndSet(false, true)) {
         LOG.warn("cannot read the balances (will retry): {}", e.getMessage()); // once an outage
       }

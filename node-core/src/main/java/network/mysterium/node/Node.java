@@ -547,8 +547,8 @@ public final class Node implements AutoCloseable {
       open.session().close();
       sessionEnded(open, "node stopped");
     }
+    money.close(); // first: what stopping moves is not read from a chain about to close
     sharing.stop();
-    money.close();
     consumer.close();
     dialogues.close();
     follower.close();

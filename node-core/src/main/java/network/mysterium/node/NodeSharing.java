@@ -36,7 +36,9 @@ public final class NodeSharing {
   private final SessionEvents events;
   private final Listeners<java.util.function.Consumer<SharingStatus>> listeners = new Listeners<>();
   private volatile Runnable moved = () -> {};
-  private ProviderNode provider;
+  // written under this object's lock (start, stop); read without it, so that a read (a UI, the
+  // API, a session's thread telling its status) never waits behind a start, a stop or the chain
+  private volatile ProviderNode provider;
 
   NodeSharing(
       PrivateKey key,
@@ -176,10 +178,11 @@ public final class NodeSharing {
   }
 
   /** Datagrams this provider's messaging port refused, by reason (none while not sharing). */
-  public synchronized Map<Rejection, Long> refused() {
+  public Map<Rejection, Long> refused() {
     Map<Rejection, Long> counts = new EnumMap<>(Rejection.class);
-    if (provider != null) {
-      var counters = provider.datagramRejections();
+    ProviderNode running = provider;
+    if (running != null) {
+      var counters = running.datagramRejections();
       for (Rejection reason : Rejection.values()) {
         if (counters.get(reason) > 0) {
           counts.put(reason, counters.get(reason));
@@ -190,15 +193,16 @@ public final class NodeSharing {
   }
 
   /** What sharing has earned so far (the account also while not sharing). */
-  public synchronized Earnings earnings() throws NodeException {
+  public Earnings earnings() throws NodeException {
     BigInteger uncleared = BigInteger.ZERO;
     int active = 0;
+    ProviderNode running = provider;
     try {
-      if (provider != null) {
-        for (var exposure : provider.promises().exposures()) {
+      if (running != null) {
+        for (var exposure : running.promises().exposures()) {
           uncleared = uncleared.add(exposure.uncleared().baseUnits());
         }
-        active = provider.activeSessions();
+        active = running.activeSessions();
       }
       return new Earnings(
           Myst.ofBaseUnits(uncleared),
@@ -212,15 +216,15 @@ public final class NodeSharing {
   }
 
   /** The sessions this node provides now, with their metering (none while not sharing). */
-  public synchronized List<ProviderSessions.ActiveSession> sessions() {
-    return provider == null ? List.of() : provider.sessions();
+  public List<ProviderSessions.ActiveSession> sessions() {
+    ProviderNode running = provider;
+    return running == null ? List.of() : running.sessions();
   }
 
   /** The proposal as announced, while sharing. */
-  public synchronized java.util.Optional<ServiceProposal> proposal() {
-    return provider == null
-        ? java.util.Optional.empty()
-        : java.util.Optional.of(provider.proposal());
+  public java.util.Optional<ServiceProposal> proposal() {
+    ProviderNode running = provider;
+    return running == null ? java.util.Optional.empty() : java.util.Optional.of(running.proposal());
   }
 
   /**
@@ -244,11 +248,12 @@ public final class NodeSharing {
   }
 
   /** Whether it shares, what, and how many sessions it provides now. */
-  public synchronized SharingStatus status() {
-    return provider == null
+  public SharingStatus status() {
+    ProviderNode running = provider;
+    return running == null
         ? SharingStatus.off()
         : new SharingStatus(
-            true, java.util.Optional.of(provider.proposal()), provider.activeSessions());
+            true, java.util.Optional.of(running.proposal()), running.activeSessions());
   }
 
   private void publish() {
@@ -297,12 +302,12 @@ public final class NodeSharing {
     };
   }
 
-  public synchronized boolean sharing() {
+  public boolean sharing() {
     return provider != null;
   }
 
   /** The running provider, for callers inside node-core's tests and tools. */
-  synchronized ProviderNode provider() {
+  ProviderNode provider() {
     return provider;
   }
 }
