@@ -66,6 +66,7 @@ public final class Node implements AutoCloseable {
   private final NodeSettings settings;
   private final NodeSharing sharing;
   private final MoneyWatch money;
+  private final ProposalWatch watched = new ProposalWatch(this::proposals);
   private final ServiceTypes services;
   private final Listeners<SessionEvents> sessionListeners = new Listeners<>();
   private final Listeners<Consumer<ConnectionStatus>> statusListeners = new Listeners<>();
@@ -277,6 +278,15 @@ public final class Node implements AutoCloseable {
     return filter.preferredOnly()
         ? found.stream().filter(ProposalIndex.Listing::preferred).toList()
         : found;
+  }
+
+  /**
+   * Matching proposals now, then whenever the answer changes (announced, re-announced, expired,
+   * starred), checked every {@code every} while the subscription is open; cheapest first.
+   */
+  public Subscription subscribeProposals(
+      ProposalFilter filter, Duration every, Consumer<List<ProposalIndex.Listing>> listener) {
+    return watched.subscribe(filter, every, listener);
   }
 
   /** Countries with providers of a service type. */
@@ -548,6 +558,7 @@ public final class Node implements AutoCloseable {
       sessionEnded(open, "node stopped");
     }
     money.close(); // first: what stopping moves is not read from a chain about to close
+    watched.close();
     sharing.stop();
     consumer.close();
     dialogues.close();

@@ -166,8 +166,23 @@ class NodeTest {
       assertThat(proposal.contacts())
           .as("one port: the node's dialogues carry the provider's sessions too")
           .containsExactly("udp://127.0.0.1:" + sharer.contact().address().getPort());
+      List<List<network.mysterium.discovery.ProposalIndex.Listing>> seen =
+          new CopyOnWriteArrayList<>();
+      Subscription watching =
+          consumer.subscribeProposals(
+              ProposalFilter.of(ServiceTypes.SOCKS5, "NL"), Duration.ofMillis(200), seen::add);
+      await(() -> !seen.isEmpty(), "the watched search's first answer");
       var found = consumer.proposals(ProposalFilter.of(ServiceTypes.SOCKS5, "NL"));
       assertThat(found).extracting(l -> l.proposal().provider()).containsExactly(sharer.address());
+      assertThat(seen.getLast())
+          .extracting(l -> l.proposal().provider())
+          .containsExactly(sharer.address());
+      consumer.prefer(sharer.address()); // the star changes the answer: told once more
+      await(() -> seen.getLast().getFirst().preferred(), "the starred proposal told");
+      int told = seen.size();
+      Thread.sleep(600); // three more checks with nothing changed (a bounded wait for nothing)
+      assertThat(seen).as("an unchanged answer is not told again").hasSize(told);
+      watching.close();
       consumer.connect("NL", ConnectionOptions.socks5(), SessionEvents.none());
       await(() -> sharer.sharing().sessions().size() == 1, "the consumer's session at the sharer");
       assertThat(sharer.sharing().earnings().activeSessions()).isEqualTo(1);
