@@ -111,7 +111,9 @@ class ProviderOfferingTest {
         }
         long outside = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - before);
         SessionEvents.Metering last = closed.get(20, TimeUnit.SECONDS);
-        assertThat(last.durationMillis()).isBetween(inside, outside);
+        // the provider bills from the session's confirmation, a notice that may land a few ms
+        // after the consumer's connect returned, to its close, after the consumer's window
+        assertThat(last.durationMillis()).isBetween(inside - 100, outside);
         BigInteger expected =
             Myst.parse("0.0001")
                 .baseUnits()
