@@ -27,6 +27,7 @@ import java.util.OptionalInt;
 import java.util.concurrent.atomic.AtomicLong;
 import network.mysterium.node.Node;
 import network.mysterium.node.NodeException;
+import network.mysterium.node.NodeHost;
 import org.eclipse.jetty.server.HttpConfiguration;
 import org.eclipse.jetty.server.HttpConnectionFactory;
 import org.eclipse.jetty.server.ServerConnector;
@@ -136,6 +137,17 @@ public final class ApiServer implements AutoCloseable {
    *     a file cannot be written
    */
   public static ApiServer start(Node node, Options options) throws IOException {
+    return start(NodeHost.fixed(node), options);
+  }
+
+  /**
+   * Starts serving the node {@code host} runs (none while it is locked: then only the keystore
+   * answers); the host stays the caller's. Through the API an identity can be unlocked (the host
+   * switches to it) unless the host is fixed.
+   *
+   * @throws IOException as {@link #start(Node, Options)}
+   */
+  public static ApiServer start(NodeHost host, Options options) throws IOException {
     Path socket = options.unixSocket().toAbsolutePath();
     removeStaleSocket(socket);
     String token = null;
@@ -144,7 +156,7 @@ public final class ApiServer implements AutoCloseable {
     }
     ObjectMapper mapper = new ObjectMapper();
     byte[] document = document();
-    EventStream events = new EventStream(node, mapper, options.eventQueue(), options.heartbeat());
+    EventStream events = new EventStream(host, mapper, options.eventQueue(), options.heartbeat());
     ServerConnector[] tcp = new ServerConnector[1];
     AtomicLong internalFailures = new AtomicLong();
     Gate gate = new Gate(token);
@@ -179,11 +191,11 @@ public final class ApiServer implements AutoCloseable {
                     });
               }
               config.routes.before(gate);
-              new ConsumerRoutes(node, mapper).register(config.routes);
-              new WalletRoutes(node, mapper).register(config.routes);
-              new IdentityRoutes(node, mapper).register(config.routes);
-              new SettingsRoutes(node, mapper).register(config.routes);
-              new SharingRoutes(node, mapper).register(config.routes);
+              new ConsumerRoutes(host, mapper).register(config.routes);
+              new WalletRoutes(host, mapper).register(config.routes);
+              new IdentityRoutes(host, mapper).register(config.routes);
+              new SettingsRoutes(host, mapper).register(config.routes);
+              new SharingRoutes(host, mapper).register(config.routes);
               events.register(config.routes);
               config.routes.get(
                   "/openapi.json", ctx -> ctx.contentType("application/json").result(document));

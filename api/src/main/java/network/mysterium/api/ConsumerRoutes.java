@@ -17,6 +17,7 @@ import network.mysterium.node.ConnectionOptions;
 import network.mysterium.node.ConnectionStatus;
 import network.mysterium.node.Node;
 import network.mysterium.node.NodeException;
+import network.mysterium.node.NodeHost;
 import network.mysterium.node.NodeSettings;
 import network.mysterium.node.ProposalFilter;
 import network.mysterium.node.ServiceTypes;
@@ -27,7 +28,7 @@ import network.mysterium.session.SpendLimit;
 /** The consumer's side: identity, search, the connection and its sessions. */
 final class ConsumerRoutes {
   private static final Pattern COUNTRY = Pattern.compile("[A-Za-z]{2}");
-  private static final Set<String> PROPOSAL_PARAMS =
+  static final Set<String> PROPOSAL_PARAMS =
       Set.of(
           "type",
           "country",
@@ -50,11 +51,11 @@ final class ConsumerRoutes {
           "killSwitch");
   static final int DEFAULT_LIMIT = 100;
 
-  private final Node node;
+  private final NodeHost host;
   private final ObjectMapper mapper;
 
-  ConsumerRoutes(Node node, ObjectMapper mapper) {
-    this.node = node;
+  ConsumerRoutes(NodeHost host, ObjectMapper mapper) {
+    this.host = host;
     this.mapper = mapper;
   }
 
@@ -62,7 +63,7 @@ final class ConsumerRoutes {
     routes.get("/identity", this::identity);
     routes.get("/proposals", this::proposals);
     routes.get("/countries", this::countries);
-    routes.get("/connection", ctx -> ctx.json(connection(node)));
+    routes.get("/connection", ctx -> ctx.json(connection(node())));
     routes.post("/connection", this::connect);
     routes.delete("/connection", this::disconnect);
     routes.get("/sessions/current", this::current);
@@ -71,40 +72,47 @@ final class ConsumerRoutes {
 
   private void identity(Context ctx) throws NodeException {
     Query.of(ctx, Set.of());
-    ctx.json(new Views.Identity(node.address().toString(), node.wallet().balances().registered()));
+    ctx.json(
+        new Views.Identity(node().address().toString(), node().wallet().balances().registered()));
   }
 
   private void proposals(Context ctx) throws NodeException {
-    Query q = Query.of(ctx, PROPOSAL_PARAMS);
-    ProposalFilter filter =
-        new ProposalFilter(
-            type(q),
-            country(q, "country"),
-            country(q, "origin"),
-            q.whole("asn", 0, 0xffffffffL),
-            q.text("metering").map(ConsumerRoutes::metering),
-            q.text("maxPrice").map(t -> Body.amount("maxPrice", t)),
-            q.whole("minBandwidthKbps", 0, Long.MAX_VALUE),
-            q.flag("preferredFirst"),
-            q.flag("preferredOnly"),
-            (int)
-                (long) q.whole("limit", 1, ProposalFilter.MAX_LIMIT).orElse((long) DEFAULT_LIMIT));
-    ctx.json(new Views.Proposals(node.proposals(filter).stream().map(Views.Proposal::of).toList()));
+    ProposalFilter filter = filter(Query.of(ctx, PROPOSAL_PARAMS));
+    ctx.json(proposals(node().proposals(filter)));
+  }
+
+  static Views.Proposals proposals(List<ProposalIndex.Listing> listings) {
+    return new Views.Proposals(listings.stream().map(Views.Proposal::of).toList());
+  }
+
+  /** A search from {@link #PROPOSAL_PARAMS} (for {@code GET /proposals} and the event stream). */
+  static ProposalFilter filter(Query q) throws NodeException {
+    return new ProposalFilter(
+        type(q),
+        country(q, "country"),
+        country(q, "origin"),
+        q.whole("asn", 0, 0xffffffffL),
+        q.text("metering").map(ConsumerRoutes::metering),
+        q.text("maxPrice").map(t -> Body.amount("maxPrice", t)),
+        q.whole("minBandwidthKbps", 0, Long.MAX_VALUE),
+        q.flag("preferredFirst"),
+        q.flag("preferredOnly"),
+        (int) (long) q.whole("limit", 1, ProposalFilter.MAX_LIMIT).orElse((long) DEFAULT_LIMIT));
   }
 
   private void countries(Context ctx) throws NodeException {
     Query q = Query.of(ctx, Set.of("type"));
     ctx.json(
         new Views.Countries(
-            node.countries(type(q).orElse(ServiceTypes.SOCKS5)).stream()
+            node().countries(type(q).orElse(ServiceTypes.SOCKS5)).stream()
                 .map(Views.Country::of)
                 .toList()));
   }
 
-  private Optional<String> type(Query q) throws NodeException {
+  private static Optional<String> type(Query q) throws NodeException {
     Optional<String> type = q.text("type");
     if (type.isPresent()) {
-      node.services().check(type.get());
+      ServiceTypes.standard().check(type.get()); // the registry every node serves
     }
     return type;
   }
@@ -151,13 +159,13 @@ final class ConsumerRoutes {
       throw ApiException.badRequest("country must be a two-letter country code");
     }
     String type = body.text("type").orElse(ServiceTypes.SOCKS5);
-    node.services().check(type);
+    node().services().check(type);
     ConnectionOptions how =
         type.equals(ServiceTypes.WIREGUARD)
             ? ConnectionOptions.tunnel()
             : ConnectionOptions.socks5().withServiceType(type);
     // what the body leaves out comes from the node's stored settings (PUT /settings)
-    NodeSettings.Settings defaults = node.settings().current();
+    NodeSettings.Settings defaults = node().settings().current();
     Myst perSession = body.myst("maxSpend").orElse(defaults.maxSpend());
     Myst perProvider = body.myst("maxSpendPerProvider").orElse(defaults.maxSpendPerProvider());
     how = how.withSpendLimit(new SpendLimit(perSession, perProvider));
@@ -167,21 +175,22 @@ final class ConsumerRoutes {
       how = how.withKillSwitch(killSwitch.get());
     }
     if (how.isTunnel()) {
-      node.services().checkTunnel(how); // before anything is paid
+      node().services().checkTunnel(how); // before anything is paid
     }
     if (provider.isPresent()) {
-      node.connectTo(listingOf(provider.get(), type), how, SessionEvents.none());
+      node().connectTo(listingOf(provider.get(), type), how, SessionEvents.none());
     } else {
-      node.connect(
-          country.map(c -> c.toUpperCase(java.util.Locale.ROOT)).orElse(null),
-          how,
-          SessionEvents.none());
+      node()
+          .connect(
+              country.map(c -> c.toUpperCase(java.util.Locale.ROOT)).orElse(null),
+              how,
+              SessionEvents.none());
     }
-    ctx.json(connection(node));
+    ctx.json(connection(node()));
   }
 
   private ProposalIndex.Listing listingOf(Address provider, String type) throws NodeException {
-    List<ProposalIndex.Listing> all = node.proposals(ProposalFilter.of(type, null));
+    List<ProposalIndex.Listing> all = node().proposals(ProposalFilter.of(type, null));
     return all.stream()
         .filter(l -> l.proposal().provider().equals(provider))
         .findFirst()
@@ -195,18 +204,19 @@ final class ConsumerRoutes {
 
   private void disconnect(Context ctx) throws NodeException {
     Query.of(ctx, Set.of());
-    node.disconnect();
-    ctx.json(connection(node));
+    node().disconnect();
+    ctx.json(connection(node()));
   }
 
   private void current(Context ctx) throws NodeException {
     Query.of(ctx, Set.of());
     ConsumerSession session =
-        node.connection()
+        node()
+            .connection()
             .orElseThrow(
                 () -> new NodeException(NodeException.Code.NOT_CONNECTED, "not connected"));
     SessionEvents.Metering last = session.lastMetering();
-    Instant since = node.status().since().orElse(Instant.now());
+    Instant since = node().status().since().orElse(Instant.now());
     ctx.json(
         new Views.CurrentSession(
             session.provider().toString(),
@@ -222,6 +232,12 @@ final class ConsumerRoutes {
   private void history(Context ctx) throws NodeException {
     Query q = Query.of(ctx, Set.of("limit"));
     int limit = (int) (long) q.whole("limit", 1, 1000).orElse((long) DEFAULT_LIMIT);
-    ctx.json(new Views.History(node.history(limit).stream().map(Views.HistoryEntry::of).toList()));
+    ctx.json(
+        new Views.History(node().history(limit).stream().map(Views.HistoryEntry::of).toList()));
+  }
+
+  /** The node running now; {@code LOCKED} while the host has none. */
+  private Node node() throws NodeException {
+    return host.current();
   }
 }

@@ -8,10 +8,13 @@ import java.io.IOException;
 import java.math.BigInteger;
 import java.time.Duration;
 import java.util.List;
+import java.util.Optional;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
 import network.mysterium.crypto.Address;
 import network.mysterium.node.Node;
+import network.mysterium.node.NodeHost;
+import network.mysterium.node.ProposalFilter;
 import network.mysterium.node.Subscription;
 import network.mysterium.payments.Promise;
 import network.mysterium.session.SessionEvents;
@@ -27,6 +30,10 @@ import org.slf4j.LoggerFactory;
  */
 final class EventStream {
   private static final Logger LOG = LoggerFactory.getLogger(EventStream.class);
+  private static final String FILTER = "mysterium.proposal-filter";
+
+  /** How often a stream's proposal search is checked for a changed answer. */
+  static final Duration PROPOSAL_CHECK = Duration.ofSeconds(1);
 
   /** Streams open at once at most: each holds a queue and a thread. */
   static final int MAX_CLIENTS = 32;
@@ -40,7 +47,10 @@ final class EventStream {
   /** {@code event: funds}: the wallet and payments account, ETH for gas, earnings uncleared. */
   record FundsEvent(String wallet, String paymentsAccount, String etherWei, String uncleared) {}
 
-  private final Node node;
+  /** {@code event: identity}: the node now runs as this identity (null: locked, none runs). */
+  record IdentityEvent(String address) {}
+
+  private final NodeHost host;
   private final ObjectMapper mapper;
   private final int capacity;
   private final Duration heartbeat;
@@ -48,8 +58,8 @@ final class EventStream {
   private final AtomicLong dropped = new AtomicLong();
   private final java.util.Set<Client> clients = java.util.concurrent.ConcurrentHashMap.newKeySet();
 
-  EventStream(Node node, ObjectMapper mapper, int capacity, Duration heartbeat) {
-    this.node = node;
+  EventStream(NodeHost host, ObjectMapper mapper, int capacity, Duration heartbeat) {
+    this.host = host;
     this.mapper = mapper;
     this.capacity = capacity;
     this.heartbeat = heartbeat;
@@ -60,7 +70,11 @@ final class EventStream {
     routes.get(
         "/events",
         ctx -> {
-          Query.of(ctx, java.util.Set.of());
+          java.util.Set<String> known = new java.util.HashSet<>(ConsumerRoutes.PROPOSAL_PARAMS);
+          known.add("proposals");
+          Query query = Query.of(ctx, known);
+          ProposalFilter filter = query.flag("proposals") ? ConsumerRoutes.filter(query) : null;
+          ctx.attribute(FILTER, filter);
           String accept = ctx.header("Accept");
           if (accept == null || !accept.contains("text/event-stream")) {
             throw new ApiException(Codes.NOT_ACCEPTABLE, "send Accept: text/event-stream");
@@ -91,19 +105,25 @@ final class EventStream {
 
   private void serve(SseClient client) {
     client.keepAlive();
-    new Client(client).start();
+    new Client(client, client.ctx().attribute(FILTER)).start();
   }
 
   private final class Client {
     private final SseClient sse;
     private final Outbox<Event> outbox;
+    private Subscription nodes;
+    private boolean first = true;
     private Subscription status;
     private Subscription sessions;
     private Subscription sharing;
     private Subscription funds;
+    private Subscription proposals;
+    private final ProposalFilter filter;
 
-    Client(SseClient sse) {
+    /** {@code filter}: the search whose answer the stream follows, or null for none. */
+    Client(SseClient sse, ProposalFilter filter) {
       this.sse = sse;
+      this.filter = filter;
       this.outbox =
           new Outbox<>(
               capacity,
@@ -135,36 +155,59 @@ final class EventStream {
       clients.add(this);
       sse.onClose(outbox::close);
       synchronized (this) {
-        sessions = node.subscribe(listener());
-        status =
-            node.subscribeStatus(
-                s -> offer(new Event("connection", ConsumerRoutes.connection(s, node))));
-        sharing =
-            node.sharing()
-                .subscribe(
-                    s ->
-                        offer(
-                            new Event(
-                                "sharing",
-                                new SharingEvent(
-                                    s.sharing(),
-                                    s.proposal().map(p -> p.serviceType()).orElse(null),
-                                    s.sessions()))));
-        funds =
-            node.subscribeFunds(
-                f ->
-                    offer(
-                        new Event(
-                            "funds",
-                            new FundsEvent(
-                                f.balances().wallet().toPlainString(),
-                                f.balances().paymentsAccount().toPlainString(),
-                                f.balances().etherWei().toString(),
-                                f.earnings().uncleared().toPlainString()))));
+        nodes = host.subscribe(this::switched);
       }
       outbox.start("api-events");
       if (outbox.ended()) {
         unsubscribe();
+      }
+    }
+
+    /** Subscribed to the node the host runs now; told again whenever it switches identity. */
+    private synchronized void switched(Optional<Node> now) {
+      unsubscribeNode();
+      if (!first) {
+        offer(
+            new Event(
+                "identity", new IdentityEvent(now.map(n -> n.address().toString()).orElse(null))));
+      }
+      first = false;
+      if (now.isEmpty()) {
+        return;
+      }
+      Node node = now.get();
+      sessions = node.subscribe(listener());
+      status =
+          node.subscribeStatus(
+              s -> offer(new Event("connection", ConsumerRoutes.connection(s, node))));
+      sharing =
+          node.sharing()
+              .subscribe(
+                  s ->
+                      offer(
+                          new Event(
+                              "sharing",
+                              new SharingEvent(
+                                  s.sharing(),
+                                  s.proposal().map(p -> p.serviceType()).orElse(null),
+                                  s.sessions()))));
+      funds =
+          node.subscribeFunds(
+              f ->
+                  offer(
+                      new Event(
+                          "funds",
+                          new FundsEvent(
+                              f.balances().wallet().toPlainString(),
+                              f.balances().paymentsAccount().toPlainString(),
+                              f.balances().etherWei().toString(),
+                              f.earnings().uncleared().toPlainString()))));
+      if (filter != null) {
+        proposals =
+            node.subscribeProposals(
+                filter,
+                PROPOSAL_CHECK,
+                found -> offer(new Event("proposals", ConsumerRoutes.proposals(found))));
       }
     }
 
@@ -187,18 +230,24 @@ final class EventStream {
     }
 
     private synchronized void unsubscribe() {
-      if (sessions != null) {
-        sessions.close();
+      if (nodes != null) {
+        nodes.close();
       }
-      if (status != null) {
-        status.close();
+      unsubscribeNode();
+    }
+
+    private synchronized void unsubscribeNode() {
+      for (Subscription subscription :
+          new Subscription[] {sessions, status, sharing, funds, proposals}) {
+        if (subscription != null) {
+          subscription.close();
+        }
       }
-      if (sharing != null) {
-        sharing.close();
-      }
-      if (funds != null) {
-        funds.close();
-      }
+      sessions = null;
+      status = null;
+      sharing = null;
+      funds = null;
+      proposals = null;
     }
 
     /** Closes the connection under a writer that may be stuck in a write to a full socket. */

@@ -6,14 +6,15 @@ import io.javalin.http.Context;
 import java.util.Set;
 import network.mysterium.node.Node;
 import network.mysterium.node.NodeException;
+import network.mysterium.node.NodeHost;
 
 /** The consumer's connection defaults, which {@code POST /connection} uses for what it omits. */
 final class SettingsRoutes {
-  private final Node node;
+  private final NodeHost host;
   private final ObjectMapper mapper;
 
-  SettingsRoutes(Node node, ObjectMapper mapper) {
-    this.node = node;
+  SettingsRoutes(NodeHost host, ObjectMapper mapper) {
+    this.host = host;
     this.mapper = mapper;
   }
 
@@ -24,7 +25,7 @@ final class SettingsRoutes {
 
   private void current(Context ctx) throws NodeException {
     Query.of(ctx, Set.of());
-    ctx.json(Views.Settings.of(node.settings().current()));
+    ctx.json(Views.Settings.of(node().settings().current()));
   }
 
   /** The fields given change, the others stay; the answer is the settings now. */
@@ -33,10 +34,16 @@ final class SettingsRoutes {
         Body.parse(mapper, ctx.body(), Set.of("paymentStep", "maxSpend", "maxSpendPerProvider"));
     ctx.json(
         Views.Settings.of(
-            node.settings()
+            node()
+                .settings()
                 .update(
                     body.amountText("paymentStep"),
                     body.amountText("maxSpend"),
                     body.amountText("maxSpendPerProvider"))));
+  }
+
+  /** The node running now; {@code LOCKED} while the host has none. */
+  private Node node() throws NodeException {
+    return host.current();
   }
 }

@@ -9,6 +9,7 @@ import network.mysterium.discovery.ServiceProposal;
 import network.mysterium.money.Myst;
 import network.mysterium.node.Node;
 import network.mysterium.node.NodeException;
+import network.mysterium.node.NodeHost;
 import network.mysterium.node.NodeSharing;
 import network.mysterium.node.ServiceTypes;
 
@@ -29,11 +30,11 @@ final class SharingRoutes {
           "bandwidthKbps",
           "advertisedHost");
 
-  private final Node node;
+  private final NodeHost host;
   private final ObjectMapper mapper;
 
-  SharingRoutes(Node node, ObjectMapper mapper) {
-    this.node = node;
+  SharingRoutes(NodeHost host, ObjectMapper mapper) {
+    this.host = host;
     this.mapper = mapper;
   }
 
@@ -49,7 +50,7 @@ final class SharingRoutes {
   }
 
   private Views.Sharing view() throws NodeException {
-    NodeSharing sharing = node.sharing();
+    NodeSharing sharing = node().sharing();
     return new Views.Sharing(
         sharing.sharing(),
         sharing.proposal().map(p -> Views.Proposal.of(p, false, 0)).orElse(null),
@@ -60,7 +61,7 @@ final class SharingRoutes {
   private void start(Context ctx) throws Exception {
     Body body = Body.parse(mapper, ctx.body(), OFFER_FIELDS);
     String type = body.text("type").orElse(ServiceTypes.SOCKS5);
-    node.services().check(type);
+    node().services().check(type);
     ServiceProposal.Place place =
         new ServiceProposal.Place(
             body.requiredText("country"), body.whole("asn", 0, 0xffffffffL).orElse(0L));
@@ -76,7 +77,8 @@ final class SharingRoutes {
     long bandwidth =
         body.whole("bandwidthKbps", 1, 100_000_000)
             .orElse(NodeSharing.Offer.DEFAULT_BANDWIDTH_KBPS);
-    node.sharing()
+    node()
+        .sharing()
         .start(
             new NodeSharing.Offer(
                 type, place, origin, metering, price, bandwidth, body.text("advertisedHost")));
@@ -85,7 +87,12 @@ final class SharingRoutes {
 
   private void stop(Context ctx) throws NodeException {
     Query.of(ctx, Set.of());
-    node.sharing().stop();
+    node().sharing().stop();
     ctx.json(view());
+  }
+
+  /** The node running now; {@code LOCKED} while the host has none. */
+  private Node node() throws NodeException {
+    return host.current();
   }
 }

@@ -26,6 +26,9 @@ final class Views {
 
   record Identity(String address, boolean registered) {}
 
+  /** {@code POST /identity/lock}: no identity runs now. */
+  record Locked(boolean locked) {}
+
   /** One identity of the keystore; {@code current}: the one this node runs as. */
   record StoredIdentity(String address, boolean current, boolean registered) {
     static StoredIdentity of(network.mysterium.node.NodeIdentities.Row row) {

@@ -24,6 +24,11 @@ final class EventsClient implements AutoCloseable {
   private final Thread reader;
 
   EventsClient(Path socket) throws IOException {
+    this(socket, "");
+  }
+
+  /** {@code query}: appended to {@code /events}, e.g. {@code "?proposals=true&country=NL"}. */
+  EventsClient(Path socket, String query) throws IOException {
     process =
         new ProcessBuilder(
                 "curl",
@@ -35,7 +40,7 @@ final class EventsClient implements AutoCloseable {
                 socket.toString(),
                 "-H",
                 "Accept: text/event-stream",
-                "http://localhost/events")
+                "http://localhost/events" + query)
             .redirectError(ProcessBuilder.Redirect.DISCARD)
             .start();
     reader = Thread.ofPlatform().daemon().name("events-client").start(this::read);

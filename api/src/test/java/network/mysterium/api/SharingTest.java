@@ -28,7 +28,12 @@ class SharingTest {
             ApiNode.start(network, temp.resolve("sharer"), Myst.parse("1"), Myst.ZERO, o -> o);
         ApiNode consumer =
             ApiNode.start(
-                network, temp.resolve("consumer"), Myst.parse("5"), Myst.parse("3"), o -> o)) {
+                network, temp.resolve("consumer"), Myst.parse("5"), Myst.parse("3"), o -> o);
+        EventsClient search =
+            new EventsClient(consumer.api.unixSocket(), "?proposals=true&country=NL")) {
+      ApiNode.await(
+          () -> !search.named("proposals").isEmpty(), Duration.ofSeconds(10), "the first answer");
+      assertThat(search.named("proposals").getFirst().data().path("proposals")).isEmpty();
       JsonNode idle = sharer.curl.get("/sharing").json();
       assertThat(idle.path("sharing").asBoolean()).isFalse();
       assertThat(idle.path("proposal").isNull()).isTrue();
@@ -51,6 +56,13 @@ class SharingTest {
           () -> found(consumer.curl, sharer.node.address().toString()),
           Duration.ofSeconds(30),
           "the offer in the consumer's search");
+      // the stream told the changed answer without being asked again
+      ApiNode.await(
+          () ->
+              search.named("proposals").getLast().data().path("proposals").findValuesAsText("provider")
+                  .contains(sharer.node.address().toString()),
+          Duration.ofSeconds(10),
+          "a proposals event with the offer");
       Curl.Reply connected =
           consumer.curl.post("/connection", "{\"country\": \"NL\", \"paymentStep\": \"0.01\"}");
       assertThat(connected.status()).as(connected.body()).isEqualTo(200);

@@ -41,7 +41,11 @@ final class CliProcess implements AutoCloseable {
     Path err = Files.createTempFile(logs, "err-", ".txt");
     ProcessBuilder builder =
         new ProcessBuilder(command).redirectOutput(out.toFile()).redirectError(err.toFile());
-    builder.environment().put("MYSTERIUM_PASSPHRASE", passphrase);
+    if (passphrase != null) {
+      builder.environment().put("MYSTERIUM_PASSPHRASE", passphrase);
+    } else {
+      builder.environment().remove("MYSTERIUM_PASSPHRASE"); // nothing to unlock with
+    }
     return new CliProcess(builder.start(), out, err);
   }
 

@@ -96,6 +96,41 @@ class DaemonCliTest {
     }
   }
 
+  @Test
+  void aLockedDaemonServesTheKeystoreUntilAProgramUnlocksAnIdentity() throws Exception {
+    try (CliProcess daemon =
+        CliProcess.start(
+            node, null, "daemon", "--rpc", rpc, "--listen", "udp://127.0.0.1:0", "--locked")) {
+      daemon.awaitOut("No identity unlocked", START);
+      String socket = node.resolve("api.sock").toAbsolutePath().toString();
+      assertThat(curl("--unix-socket", socket, "http://localhost/connection"))
+          .contains("\"LOCKED\"");
+      assertThat(curl("--unix-socket", socket, "http://localhost/identities"))
+          .containsIgnoringCase(address);
+      // the passphrase goes in a 0600 file, never on a command line
+      Path body =
+          Files.createFile(
+              temp.resolve("unlock.json"),
+              PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------")));
+      Files.writeString(body, "{\"passphrase\": \"daemon pass\"}");
+      String unlocked =
+          curl(
+              "--unix-socket",
+              socket,
+              "-H",
+              "Content-Type: application/json",
+              "--data-binary",
+              "@" + body,
+              "http://localhost/identities/" + address + "/unlock");
+      assertThat(unlocked).containsIgnoringCase(address).doesNotContain("daemon pass");
+      assertThat(curl("--unix-socket", socket, "http://localhost/identity"))
+          .containsIgnoringCase(address);
+      daemon.terminate();
+      assertThat(daemon.awaitExit(Duration.ofSeconds(15))).as(daemon.err()).isTrue();
+      assertThat(daemon.exitValue()).as(daemon.err()).isEqualTo(143);
+    }
+  }
+
   /** curl's output: the body (an error body too), never the exit code. */
   private static String curl(String... args) throws Exception {
     List<String> command = new ArrayList<>(List.of("curl", "-sS", "--max-time", "10"));

@@ -104,7 +104,7 @@ public final class Node implements AutoCloseable {
     this.services = ServiceTypes.standard();
     this.fanOut = new FanOut(sessionListeners);
     this.wallet = new NodeWallet(key, consumer, chain);
-    this.identities = new NodeIdentities(key.address(), config, chain);
+    this.identities = new NodeIdentities(() -> Optional.of(key.address()), config, chain);
     this.settings = new NodeSettings(database);
     this.sharing =
         new NodeSharing(
@@ -127,14 +127,39 @@ public final class Node implements AutoCloseable {
    * start that fails.
    */
   public static Node start(NodeConfig config, PrivateKey key) throws NodeException {
-    DataDirectoryLock lock = null;
+    DataDirectoryLock lock;
+    try {
+      DataDirectory.createPrivateDirectories(config.dataDir());
+      lock = DataDirectoryLock.take(config.dataDir());
+    } catch (NodeException | IOException | RuntimeException e) {
+      key.close();
+      throw NodeException.of(e);
+    }
+    try {
+      return compose(config, key, lock);
+    } catch (NodeException e) {
+      lock.close();
+      throw e;
+    }
+  }
+
+  /**
+   * A node on a data directory whose lock the caller holds and keeps (a {@link NodeHost}, which
+   * switches identities without letting another node in between).
+   */
+  static Node startHeld(NodeConfig config, PrivateKey key) throws NodeException {
+    return compose(config, key, null);
+  }
+
+  /** {@code lock}: the one this node releases when it closes, or null when the caller keeps it. */
+  private static Node compose(NodeConfig config, PrivateKey key, DataDirectoryLock lock)
+      throws NodeException {
     NodeChain chain = null;
     Database database = null;
     ChainFollower follower = null;
     Dialogues dialogues = null;
     try {
       DataDirectory.createPrivateDirectories(config.dataDir());
-      lock = DataDirectoryLock.take(config.dataDir());
       chain = NodeChain.connect(config.rpc(), config.deploymentFile());
       database = Database.open(config.database());
       follower = ChainFollower.forDeployment(chain.client(), database, chain.deployment());
@@ -167,9 +192,6 @@ public final class Node implements AutoCloseable {
       }
       if (chain != null) {
         chain.close();
-      }
-      if (lock != null) {
-        lock.close();
       }
       key.close();
       throw NodeException.of(e);
@@ -570,6 +592,8 @@ public final class Node implements AutoCloseable {
     }
     chain.close();
     key.close(); // the node owned the unlocked key: wiped now
-    lock.close(); // last: another node may open the directory now
+    if (lock != null) {
+      lock.close(); // last: another node may open the directory now
+    }
   }
 }

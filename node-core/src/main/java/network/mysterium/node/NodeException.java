@@ -48,6 +48,12 @@ public final class NodeException extends Exception {
     INVALID_KEYSTORE,
     /** The identity is in this node's keystore already. */
     IDENTITY_EXISTS,
+    /** No identity with that address in this node's keystore. */
+    UNKNOWN_IDENTITY,
+    /** No identity is unlocked: unlock one first. */
+    LOCKED,
+    /** The program embedding this node chooses its identity; it cannot be switched from outside. */
+    IDENTITY_FIXED,
     /** Another node runs on this data directory (a daemon: use its API). */
     DATA_DIR_IN_USE,
     /** The node's database or files. */

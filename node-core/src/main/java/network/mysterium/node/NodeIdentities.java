@@ -10,9 +10,12 @@ import java.time.Clock;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
+import java.util.Optional;
+import java.util.function.Supplier;
 import network.mysterium.chain.ChainWallet;
 import network.mysterium.contracts.ChainException;
 import network.mysterium.crypto.Address;
+import network.mysterium.crypto.PrivateKey;
 import network.mysterium.datadir.DataDirectory;
 import network.mysterium.identity.Keystore;
 import network.mysterium.identity.KeystoreException;
@@ -26,11 +29,14 @@ public final class NodeIdentities {
   /** One identity of the keystore. */
   public record Row(Address address, boolean current, boolean registered) {}
 
-  private final Address current;
+  private final Supplier<Optional<Address>> current;
   private final Keystore keystore;
   private final ChainWallet wallet;
 
-  NodeIdentities(Address current, NodeConfig config, NodeChain chain) {
+  /**
+   * @param current the identity the node runs as now (none while a {@link NodeHost} is locked)
+   */
+  NodeIdentities(Supplier<Optional<Address>> current, NodeConfig config, NodeChain chain) {
     this.current = current;
     this.keystore =
         new Keystore(
@@ -45,9 +51,12 @@ public final class NodeIdentities {
   public List<Row> list() throws NodeException {
     try {
       List<Row> rows = new ArrayList<>();
+      Optional<Address> now = current.get();
       for (Keystore.StoredIdentity identity : keystore.list().identities()) {
         Address address = identity.address();
-        rows.add(new Row(address, address.equals(current), wallet.balances(address).registered()));
+        rows.add(
+            new Row(
+                address, now.equals(Optional.of(address)), wallet.balances(address).registered()));
       }
       return rows;
     } catch (KeystoreException e) {
@@ -105,6 +114,23 @@ public final class NodeIdentities {
     }
   }
 
+  /**
+   * The key of a stored identity, which {@code passphrase} (wiped) opens; the caller owns it.
+   *
+   * @throws NodeException {@code UNKNOWN_IDENTITY}, {@code WRONG_PASSPHRASE}, {@code
+   *     INVALID_KEYSTORE}
+   */
+  PrivateKey unlock(Address address, char[] passphrase) throws NodeException {
+    try {
+      requirePassphrase(passphrase);
+      return keystore.unlock(address, passphrase);
+    } catch (KeystoreException e) {
+      throw typed(e);
+    } finally {
+      Arrays.fill(passphrase, '\0');
+    }
+  }
+
   private static void requirePassphrase(char[] passphrase) throws NodeException {
     if (passphrase.length == 0) {
       throw new NodeException(NodeException.Code.INVALID_INPUT, "the passphrase is empty");
@@ -119,7 +145,7 @@ public final class NodeIdentities {
           case MALFORMED, UNSUPPORTED -> NodeException.Code.INVALID_KEYSTORE;
           case ALREADY_EXISTS -> NodeException.Code.IDENTITY_EXISTS;
           case IO -> NodeException.Code.STORAGE;
-          case UNKNOWN_IDENTITY, NO_IDENTITY, NO_DEFAULT -> NodeException.Code.INTERNAL;
+          case UNKNOWN_IDENTITY, NO_IDENTITY, NO_DEFAULT -> NodeException.Code.UNKNOWN_IDENTITY;
         };
     return new NodeException(code, e.getMessage(), e, e.subject());
   }

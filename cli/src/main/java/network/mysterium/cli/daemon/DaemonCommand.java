@@ -8,7 +8,7 @@ import network.mysterium.cli.MysteriumCommand;
 import network.mysterium.cli.Stopping;
 import network.mysterium.cli.UnlockOptions;
 import network.mysterium.messaging.channel.Contact;
-import network.mysterium.node.Node;
+import network.mysterium.node.NodeHost;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
@@ -24,6 +24,9 @@ public final class DaemonCommand implements Callable<Integer> {
   @ParentCommand private MysteriumCommand root;
   @Mixin private ChainOptions chainOptions;
   @Mixin private UnlockOptions unlocking;
+
+  @Option(names = "--locked", descriptionKey = "daemon-locked")
+  private boolean locked;
 
   @Option(names = "--tcp", descriptionKey = "daemon-tcp")
   private boolean tcp;
@@ -58,7 +61,10 @@ public final class DaemonCommand implements Callable<Integer> {
     // opened first, closed last: SIGTERM stops the API, then the node (sessions end, promises
     // clear)
     try (Stopping stopping = Stopping.onSignal();
-        Node node = Node.start(config, unlocking.unlock(root))) {
+        NodeHost host = NodeHost.open(config)) {
+      if (!locked) {
+        host.run(unlocking.unlock(root));
+      }
       ApiServer.Options options = ApiServer.Options.defaults(config.dataDir());
       if (apiSocket != null) {
         options = options.withUnixSocket(apiSocket);
@@ -66,13 +72,17 @@ public final class DaemonCommand implements Callable<Integer> {
       if (tcp) {
         options = options.withTcp(tcpPort);
       }
-      try (ApiServer api = ApiServer.start(node, options)) {
+      try (ApiServer api = ApiServer.start(host, options)) {
         root.say("daemon.api", "unix:" + api.unixSocket());
         if (api.tcpPort().isPresent()) {
           root.say("daemon.api", "http://127.0.0.1:" + api.tcpPort().getAsInt());
           root.say("daemon.token", api.tokenFile().orElseThrow());
         }
-        root.say("daemon.running", node.address());
+        if (host.node().isPresent()) {
+          root.say("daemon.running", host.node().get().address());
+        } else {
+          root.say("daemon.locked");
+        }
         root.environment().out().flush();
         stopping.await(Duration.ofSeconds(runForSeconds)); // zero: until a signal
       }
