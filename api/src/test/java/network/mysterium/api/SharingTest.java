@@ -59,7 +59,12 @@ class SharingTest {
       // the stream told the changed answer without being asked again
       ApiNode.await(
           () ->
-              search.named("proposals").getLast().data().path("proposals").findValuesAsText("provider")
+              search
+                  .named("proposals")
+                  .getLast()
+                  .data()
+                  .path("proposals")
+                  .findValuesAsText("provider")
                   .contains(sharer.node.address().toString()),
           Duration.ofSeconds(10),
           "a proposals event with the offer");

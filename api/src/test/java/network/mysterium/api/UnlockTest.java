@@ -28,8 +28,8 @@ import org.junit.jupiter.api.io.TempDir;
 
 /**
  * A daemon started locked serves only its keystore until a program unlocks an identity through the
- * API; unlocking another switches the node (the event stream follows it), locking stops it, and
- * the data directory stays the host's throughout. A node its program owns cannot be switched.
+ * API; unlocking another switches the node (the event stream follows it), locking stops it, and the
+ * data directory stays the host's throughout. A node its program owns cannot be switched.
  */
 class UnlockTest {
   private static final SecureRandom RANDOM = new SecureRandom();
@@ -105,7 +105,11 @@ class UnlockTest {
             () -> events.named("identity").size() >= 3, Duration.ofSeconds(10), "switch events");
         List<String> identities =
             events.named("identity").stream()
-                .map(e -> e.data().path("address").isNull() ? "locked" : e.data().path("address").asText())
+                .map(
+                    e ->
+                        e.data().path("address").isNull()
+                            ? "locked"
+                            : e.data().path("address").asText())
                 .toList();
         assertThat(identities).containsExactly(first.toString(), second.toString(), "locked");
         List<String> order = events.events().stream().map(EventsClient.Event::name).toList();
@@ -131,7 +135,8 @@ class UnlockTest {
       assertThat(refused.status()).as(refused.body()).isEqualTo(409);
       assertThat(refused.code()).isEqualTo("IDENTITY_FIXED");
       assertThat(node.curl.post("/identity/lock", "{}").code()).isEqualTo("IDENTITY_FIXED");
-      assertThat(node.curl.get("/identity").text("address")).isEqualTo(node.node.address().toString());
+      assertThat(node.curl.get("/identity").text("address"))
+          .isEqualTo(node.node.address().toString());
     }
   }
 
@@ -149,8 +154,7 @@ class UnlockTest {
     }
   }
 
-  private static Curl.Reply unlock(Curl curl, Address address, String passphrase)
-      throws Exception {
+  private static Curl.Reply unlock(Curl curl, Address address, String passphrase) throws Exception {
     return curl.postSecret(
         "/identities/" + address + "/unlock", "{\"passphrase\": \"" + passphrase + "\"}");
   }

@@ -54,7 +54,8 @@ class NodeHostTest {
           assertThat(host.current()).isSameAs(running);
           // the second identity, imported into the host's keystore, then unlocked by passphrase
           Path file = temp.resolve("second.json");
-          Files.writeString(file, KeystoreV3.encrypt(second, "two".toCharArray(), KdfParams.LIGHT, RANDOM));
+          Files.writeString(
+              file, KeystoreV3.encrypt(second, "two".toCharArray(), KdfParams.LIGHT, RANDOM));
           host.identities().importKeystore(Files.readString(file), "two".toCharArray());
           char[] wrong = "nope".toCharArray();
           assertCode(() -> host.unlock(secondAddress, wrong), NodeException.Code.WRONG_PASSPHRASE);

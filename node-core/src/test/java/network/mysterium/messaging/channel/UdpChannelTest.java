@@ -13,9 +13,9 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
 /**
- * The node's one UDP socket is shared by every thread that sends: a sender that is interrupted
- * (a notice thread stopped while a dialogue flushed) must not close it for everyone. A blocking
- * NIO channel closes itself on an interrupted I/O call; the node would then hear nothing again.
+ * The node's one UDP socket is shared by every thread that sends: a sender that is interrupted (a
+ * notice thread stopped while a dialogue flushed) must not close it for everyone. A blocking NIO
+ * channel closes itself on an interrupted I/O call; the node would then hear nothing again.
  */
 class UdpChannelTest {
   private static final InetSocketAddress LOOPBACK =
