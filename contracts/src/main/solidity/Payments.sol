@@ -33,9 +33,29 @@ contract Payments is Ownable, EIP712("Mysterium Payments", "1") {
     mapping(address issuer => mapping(address benefiter => uint256)) public lastClearedSerial;
     mapping(address identity => uint256) public withdrawalNonce;
 
+    /// Whitepaper 6.5.6: a consumer must not take its money back before the providers it paid
+    /// have cleared. A withdrawal is requested, then completed after this notice; meanwhile the
+    /// balance still pays clearings (which come first), and providers count the requested amount
+    /// as gone. Set at deployment: days on a public chain, minutes on a local one.
+    uint64 public immutable withdrawalNotice;
+
+    /// One pending withdrawal per identity (a new request replaces it and restarts the notice).
+    /// Two slots: destination, due time and nonce packed in the first.
+    struct PendingWithdrawal {
+        address to;
+        uint64 completableAt;
+        uint32 nonce;
+        uint256 amount;
+    }
+
+    mapping(address identity => PendingWithdrawal) public pendingWithdrawal;
+
     event Deposited(address indexed identity, address indexed from, uint256 amount);
     event PromiseCleared(
         address indexed issuer, address indexed benefiter, uint256 serial, uint256 amount, uint256 paid, uint256 fee
+    );
+    event WithdrawalRequested(
+        address indexed identity, address indexed to, uint256 amount, uint256 completableAt, uint256 nonce
     );
     event Withdrawn(address indexed identity, address indexed to, uint256 amount, uint256 nonce);
     event FeeChanged(address feeAccount, uint16 feeBasisPoints);
@@ -49,9 +69,15 @@ contract Payments is Ownable, EIP712("Mysterium Payments", "1") {
     error FeeTooHigh(uint16 basisPoints);
     error ZeroAmount();
     error ZeroFeeAccount();
+    error NoPendingWithdrawal();
+    error WithdrawalNotDue(uint256 completableAt);
+    error TooManyWithdrawals();
 
-    constructor(IERC20 token_, address feeAccount_, uint16 feeBasisPoints_, address owner_) Ownable(owner_) {
+    constructor(IERC20 token_, address feeAccount_, uint16 feeBasisPoints_, address owner_, uint64 withdrawalNotice_)
+        Ownable(owner_)
+    {
         token = token_;
+        withdrawalNotice = withdrawalNotice_;
         _setFee(feeAccount_, feeBasisPoints_);
     }
 
@@ -138,21 +164,43 @@ contract Payments is Ownable, EIP712("Mysterium Payments", "1") {
         }
     }
 
-    /// The identity's signature authorises sending to any address (e.g. an exchange); the nonce
-    /// makes each signature good for one withdrawal.
-    function withdraw(address identity, address to, uint256 amount, bytes calldata signature) external {
+    /// The identity's signature authorises sending to any address (e.g. an exchange) once the
+    /// notice has passed; the nonce makes each signature good for one request. Anyone may submit.
+    function requestWithdrawal(address identity, address to, uint256 amount, bytes calldata signature) external {
         if (amount == 0) revert ZeroAmount();
         uint256 nonce = withdrawalNonce[identity];
+        if (nonce >= type(uint32).max) revert TooManyWithdrawals();
         bytes32 digest = _hashTypedDataV4(keccak256(abi.encode(WITHDRAWAL_TYPEHASH, identity, to, amount, nonce)));
         if (ECDSA.recover(digest, signature) != identity) revert InvalidWithdrawalSignature();
         uint256 balance = balanceOf[identity];
         if (balance < amount) revert InsufficientBalance(balance, amount);
         withdrawalNonce[identity] = nonce + 1;
+        uint64 due = uint64(block.timestamp) + withdrawalNotice;
+        pendingWithdrawal[identity] = PendingWithdrawal(to, due, uint32(nonce), amount);
+        emit WithdrawalRequested(identity, to, amount, due, nonce);
+    }
+
+    /// After the notice, sends what was requested, or what is left of it after the clearings made
+    /// during the notice, to the destination the identity signed. Anyone may submit.
+    function completeWithdrawal(address identity) external {
+        PendingWithdrawal memory pending = pendingWithdrawal[identity];
+        if (pending.amount == 0) revert NoPendingWithdrawal();
+        if (block.timestamp < pending.completableAt) revert WithdrawalNotDue(pending.completableAt);
+        delete pendingWithdrawal[identity];
+        uint256 balance = balanceOf[identity];
+        uint256 paid = pending.amount < balance ? pending.amount : balance;
         unchecked {
-            balanceOf[identity] = balance - amount;
+            balanceOf[identity] = balance - paid;
         }
-        emit Withdrawn(identity, to, amount, nonce);
-        token.safeTransfer(to, amount);
+        emit Withdrawn(identity, pending.to, paid, pending.nonce);
+        if (paid != 0) token.safeTransfer(pending.to, paid);
+    }
+
+    /// What a provider may count on: the balance less a pending withdrawal.
+    function spendableBalance(address identity) external view returns (uint256) {
+        uint256 balance = balanceOf[identity];
+        uint256 pending = pendingWithdrawal[identity].amount;
+        return pending < balance ? balance - pending : 0;
     }
 
     function setFee(address feeAccount_, uint16 feeBasisPoints_) external onlyOwner {

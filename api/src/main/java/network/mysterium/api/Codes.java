@@ -45,14 +45,20 @@ final class Codes {
   private static int status(NodeException.Code code) {
     return switch (code) {
       case INVALID_INPUT, INVALID_AMOUNT, INVALID_ADDRESS, INVALID_KEYSTORE -> 400;
-      case NOT_CONNECTED, UNKNOWN_PREVIEW, PEER_UNREGISTERED, UNKNOWN_IDENTITY -> 404;
+      case NOT_CONNECTED,
+          UNKNOWN_PREVIEW,
+          PEER_UNREGISTERED,
+          UNKNOWN_IDENTITY,
+          NO_PENDING_WITHDRAWAL ->
+          404;
       case LOCKED -> 423;
       case ALREADY_CONNECTED,
           ALREADY_REGISTERED,
           NOT_REGISTERED,
           DATA_DIR_IN_USE,
           IDENTITY_EXISTS,
-          IDENTITY_FIXED ->
+          IDENTITY_FIXED,
+          WITHDRAWAL_NOT_DUE ->
           409;
       case PEER_REFUSED -> 502;
       case INSUFFICIENT_FUNDS, CHAIN_REFUSED, WRONG_PASSPHRASE -> 422;

@@ -174,7 +174,8 @@ final class Views {
       String wallet,
       String paymentsAccount,
       boolean registered,
-      String stake) {
+      String stake,
+      PendingWithdrawal pendingWithdrawal) {
     static Wallet of(Address address, NodeWallet.Balances b) {
       return new Wallet(
           address.toString(),
@@ -182,7 +183,16 @@ final class Views {
           myst(b.wallet()),
           myst(b.paymentsAccount()),
           b.registered(),
-          myst(b.stake()));
+          myst(b.stake()),
+          b.pendingWithdrawal().map(PendingWithdrawal::of).orElse(null));
+    }
+  }
+
+  /** A requested withdrawal: it can complete from {@code completableAt} (the chain's clock). */
+  record PendingWithdrawal(String to, String amount, String completableAt, boolean due) {
+    static PendingWithdrawal of(NodeWallet.PendingWithdrawal p) {
+      return new PendingWithdrawal(
+          p.to().toString(), myst(p.amount()), p.completableAt().toString(), p.due());
     }
   }
 

@@ -29,6 +29,7 @@ final class WalletRoutes {
     routes.get("/wallet/promises", this::promises);
     routes.post("/wallet/deposit", this::deposit);
     routes.post("/wallet/withdrawal", this::withdrawal);
+    routes.post("/wallet/withdrawal/completion", this::completion);
     routes.post("/wallet/registration", this::registration);
     routes.post("/wallet/confirm", this::confirm);
   }
@@ -55,6 +56,11 @@ final class WalletRoutes {
     String to = body.address("to").orElseThrow(() -> required("to")).toString();
     String amount = body.amountText("amount").orElseThrow(() -> required("amount"));
     ctx.json(Views.Preview.of(node().wallet().previewWithdrawal(to, amount)));
+  }
+
+  private void completion(Context ctx) throws NodeException {
+    Body.parse(mapper, ctx.body(), java.util.Set.of());
+    ctx.json(Views.Preview.of(node().wallet().previewWithdrawalCompletion()));
   }
 
   private void registration(Context ctx) throws NodeException {

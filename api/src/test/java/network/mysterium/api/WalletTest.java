@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import com.fasterxml.jackson.databind.JsonNode;
 import java.math.BigDecimal;
 import java.nio.file.Path;
+import network.mysterium.contracts.Deployer;
 import network.mysterium.contracts.MystTokenContract;
 import network.mysterium.contracts.anvil.AnvilExtension;
 import network.mysterium.crypto.PrivateKey;
@@ -76,10 +77,34 @@ class WalletTest {
               curl.post("/wallet/confirm", "{\"preview\": \"" + withdrawal.text("id") + "\"}")
                   .status())
           .isEqualTo(200);
+      // requested: the account still holds it until the notice has passed
+      assertWallet(curl, "3", "2");
+      JsonNode pending = curl.get("/wallet").json().path("pendingWithdrawal");
+      assertThat(pending.path("to").asText()).isEqualToIgnoringCase(to);
+      assertThat(pending.path("amount").asText()).isEqualTo("0.5");
+      assertThat(pending.path("due").asBoolean()).isFalse();
+      Curl.Reply early = curl.post("/wallet/withdrawal/completion", "");
+      assertThat(early.status()).as(early.body()).isEqualTo(409);
+      assertThat(early.code()).isEqualTo("WITHDRAWAL_NOT_DUE");
+      assertThat(early.body()).contains(pending.path("completableAt").asText());
+
+      network.client().advanceTimeOnDevChain(Deployer.Parameters.LOCAL_WITHDRAWAL_NOTICE);
+      assertThat(curl.get("/wallet").json().path("pendingWithdrawal").path("due").asBoolean())
+          .isTrue();
+      Curl.Reply completion = curl.post("/wallet/withdrawal/completion", "");
+      assertThat(completion.status()).as(completion.body()).isEqualTo(200);
+      assertThat(completion.text("kind")).isEqualTo("COMPLETE_WITHDRAWAL");
+      assertThat(
+              curl.post("/wallet/confirm", "{\"preview\": \"" + completion.text("id") + "\"}")
+                  .status())
+          .isEqualTo(200);
       assertWallet(curl, "3", "1.5");
+      assertThat(curl.get("/wallet").json().path("pendingWithdrawal").isNull()).isTrue();
       assertThat(
               new MystTokenContract(network.client(), network.deployment().token()).balanceOf(to))
           .isEqualTo(Myst.parse("0.5").baseUnits());
+      Curl.Reply none = curl.post("/wallet/withdrawal/completion", "");
+      assertThat(none.code()).isEqualTo("NO_PENDING_WITHDRAWAL");
     }
   }
 

@@ -74,7 +74,7 @@ class ChainCliTest {
   }
 
   @Test
-  void deployRegisterDepositBalanceWithdraw() throws Exception {
+  void deployRegisterDepositBalanceWithdraw(Anvil anvil) throws Exception {
     CliHarness.Run deployed = ok("chain", "deploy", "--rpc", rpc, "--stake", "10");
     assertThat(deployed.out())
         .contains("Deployed the contracts on chain 31337")
@@ -87,7 +87,26 @@ class ChainCliTest {
     assertThat(ok("wallet", "deposit", "25.5", "--rpc", rpc).out())
         .contains("Deposited 25.5 MYST for " + address);
     String dead = "0x000000000000000000000000000000000000dEaD";
-    ok("wallet", "withdraw", "5", "--to", dead, "--rpc", rpc);
+    String requested = ok("wallet", "withdraw", "5", "--to", dead, "--rpc", rpc).out();
+    assertThat(requested)
+        .contains("Requested a withdrawal of 5 MYST to " + dead)
+        .contains("It can complete from ");
+    // requested, not sent: the account holds it until the notice passes, and says so
+    assertThat(ok("wallet", "balance", "--rpc", rpc).out())
+        .contains("Payments account:  25.5 MYST")
+        .contains("Withdrawal:        5 MYST to " + dead + ", requested; it can complete from");
+    CliHarness.Run early = cli.run("wallet", "withdraw", "--complete", "--rpc", rpc);
+    assertThat(early.exitCode()).isEqualTo(1);
+    assertThat(early.err()).contains("WithdrawalNotDue(");
+    try (var client = network.mysterium.contracts.EthereumClient.connect(anvil.rpcUrl())) {
+      client.advanceTimeOnDevChain(
+          network.mysterium.contracts.Deployer.Parameters.LOCAL_WITHDRAWAL_NOTICE);
+    }
+    assertThat(ok("wallet", "balance", "--rpc", rpc).out()).contains(", due since ");
+    assertThat(ok("wallet", "withdraw", "--complete", "--rpc", rpc).out())
+        .contains("Withdrew 5 MYST to " + dead);
+    CliHarness.Run neither = cli.run("wallet", "withdraw", "--rpc", rpc);
+    assertThat(neither.exitCode()).isNotZero();
 
     String balance = ok("wallet", "balance", "--rpc", rpc).out();
     assertThat(balance)

@@ -50,6 +50,25 @@ abstract class ContractBinding {
     return (String) callSingle(function, new TypeReference<Address>() {}, args);
   }
 
+  /** A view returning several values (a struct's fields), decoded in order. */
+  @SuppressWarnings({"unchecked", "rawtypes"})
+  protected List<Type> call(String function, List<Type> args, List<TypeReference<?>> outputs)
+      throws ChainException {
+    Function call = new Function(function, args, (List) outputs);
+    String result = client.call(address, FunctionEncoder.encode(call));
+    List<Type> values = FunctionReturnDecoder.decode(result, call.getOutputParameters());
+    if (values.size() != outputs.size()) {
+      throw new ChainException(
+          function
+              + " returned "
+              + values.size()
+              + " values: is there a contract at "
+              + address
+              + "?");
+    }
+    return values;
+  }
+
   @SuppressWarnings({"unchecked", "rawtypes"})
   private Object callSingle(String function, TypeReference<?> output, Type<?>... args)
       throws ChainException {

@@ -164,10 +164,44 @@ public final class EthereumClient implements AutoCloseable {
     return check(io(() -> web3.ethBlockNumber().send())).getBlockNumber().longValueExact();
   }
 
+  /** The latest block's timestamp, in seconds since 1970: the contracts' clock. */
+  public long latestBlockTime() throws ChainException {
+    var block =
+        check(
+            io(
+                () ->
+                    web3.ethGetBlockByNumber(
+                            org.web3j.protocol.core.DefaultBlockParameterName.LATEST, false)
+                        .send()));
+    return block.getBlock().getTimestamp().longValueExact();
+  }
+
   /**
-   * Gives an account ETH for gas on a local development chain (anvil's {@code anvil_setBalance});
-   * refused on any other chain.
+   * On a local development chain, moves the chain's clock forward and mines a block (a withdrawal
+   * notice passes without waiting); refused on any other chain.
    */
+  public void advanceTimeOnDevChain(java.time.Duration by) throws ChainException {
+    if (chainId != DEV_CHAIN_ID) {
+      throw new ChainException("chain " + chainId + " is not a local development chain");
+    }
+    check(
+        io(
+            new org.web3j.protocol.core.Request<>(
+                    "evm_increaseTime",
+                    List.of(by.toSeconds()),
+                    service,
+                    org.web3j.protocol.core.methods.response.VoidResponse.class)
+                ::send));
+    check(
+        io(
+            new org.web3j.protocol.core.Request<>(
+                    "evm_mine",
+                    List.of(),
+                    service,
+                    org.web3j.protocol.core.methods.response.VoidResponse.class)
+                ::send));
+  }
+
   /**
    * On anvil's chain, gives an identity without ETH enough for gas; elsewhere does nothing (the
    * identity must be funded by its owner).

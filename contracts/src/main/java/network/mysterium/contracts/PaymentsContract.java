@@ -1,9 +1,15 @@
 package network.mysterium.contracts;
 
 import java.math.BigInteger;
+import java.util.List;
+import org.web3j.abi.TypeReference;
 import org.web3j.abi.datatypes.Bool;
 import org.web3j.abi.datatypes.DynamicBytes;
+import org.web3j.abi.datatypes.Type;
 import org.web3j.abi.datatypes.generated.Uint16;
+import org.web3j.abi.datatypes.generated.Uint256;
+import org.web3j.abi.datatypes.generated.Uint32;
+import org.web3j.abi.datatypes.generated.Uint64;
 import org.web3j.crypto.Credentials;
 import org.web3j.protocol.core.methods.response.TransactionReceipt;
 
@@ -46,17 +52,68 @@ public final class PaymentsContract extends ContractBinding {
         new DynamicBytes(benefiterSignature));
   }
 
-  /** Sends from the identity's account to {@code to}, with the identity's Withdrawal signature. */
-  public TransactionReceipt withdraw(
+  /**
+   * Asks to send from the identity's account to {@code to} once the notice has passed, with the
+   * identity's Withdrawal signature; replaces a pending request.
+   */
+  public TransactionReceipt requestWithdrawal(
       Credentials sender, String identity, String to, BigInteger amount, byte[] signature)
       throws ChainException {
-    return client.send(sender, withdrawCall(identity, to, amount, signature));
+    return client.send(sender, requestWithdrawalCall(identity, to, amount, signature));
   }
 
-  public ContractCall withdrawCall(
+  public ContractCall requestWithdrawalCall(
       String identity, String to, BigInteger amount, byte[] signature) {
     return encode(
-        "withdraw", address(identity), address(to), uint(amount), new DynamicBytes(signature));
+        "requestWithdrawal",
+        address(identity),
+        address(to),
+        uint(amount),
+        new DynamicBytes(signature));
+  }
+
+  /** Sends a pending withdrawal whose notice has passed (anyone may). */
+  public TransactionReceipt completeWithdrawal(Credentials sender, String identity)
+      throws ChainException {
+    return client.send(sender, completeWithdrawalCall(identity));
+  }
+
+  public ContractCall completeWithdrawalCall(String identity) {
+    return encode("completeWithdrawal", address(identity));
+  }
+
+  /** A requested withdrawal: where to, how much, when it can complete (seconds since 1970). */
+  public record PendingWithdrawal(String to, BigInteger amount, long completableAt, long nonce) {
+    public boolean exists() {
+      return amount.signum() > 0;
+    }
+  }
+
+  public PendingWithdrawal pendingWithdrawal(String identity) throws ChainException {
+    List<Type> values =
+        call(
+            "pendingWithdrawal",
+            List.<Type>of(address(identity)),
+            List.of(
+                new TypeReference<org.web3j.abi.datatypes.Address>() {},
+                new TypeReference<Uint64>() {},
+                new TypeReference<Uint32>() {},
+                new TypeReference<Uint256>() {}));
+    return new PendingWithdrawal(
+        values.get(0).getValue().toString(),
+        (BigInteger) values.get(3).getValue(),
+        ((BigInteger) values.get(1).getValue()).longValueExact(),
+        ((BigInteger) values.get(2).getValue()).longValueExact());
+  }
+
+  /** The balance less a pending withdrawal: what providers may count on. */
+  public BigInteger spendableBalance(String identity) throws ChainException {
+    return callUint("spendableBalance", address(identity));
+  }
+
+  /** How long a requested withdrawal waits, in seconds. */
+  public long withdrawalNotice() throws ChainException {
+    return callUint("withdrawalNotice").longValueExact();
   }
 
   public TransactionReceipt setFee(Credentials owner, String feeAccount, int basisPoints)

@@ -48,6 +48,19 @@ public sealed interface ChainEvent {
       Position position, Address identity, Address to, BigInteger amount, BigInteger nonce)
       implements ChainEvent {}
 
+  /**
+   * {@code WithdrawalRequested(address indexed identity, address indexed to, uint256 amount,
+   * uint256 completableAt, uint256 nonce)}.
+   */
+  record WithdrawalRequested(
+      Position position,
+      Address identity,
+      Address to,
+      BigInteger amount,
+      BigInteger completableAt,
+      BigInteger nonce)
+      implements ChainEvent {}
+
   /** {@code FeesCollected(address indexed feeAccount, uint256 amount)}. */
   record FeesCollected(Position position, Address feeAccount, BigInteger amount)
       implements ChainEvent {}

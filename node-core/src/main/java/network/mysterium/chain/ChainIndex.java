@@ -31,6 +31,10 @@ public final class ChainIndex implements RegisteredIdentities {
   public record Registration(
       Address identity, byte[] publicKey, BigInteger stake, long blockNumber) {}
 
+  /** A requested withdrawal not yet completed: where to, how much, from when (chain time). */
+  public record PendingWithdrawal(
+      Address identity, Address to, BigInteger amount, java.time.Instant completableAt) {}
+
   private final Database database;
 
   public ChainIndex(Database database) {
@@ -117,7 +121,12 @@ public final class ChainIndex implements RegisteredIdentities {
     database.transaction(
         c -> {
           for (String table :
-              List.of("identities", "announcements", "payment_events", "chain_blocks")) {
+              List.of(
+                  "identities",
+                  "announcements",
+                  "payment_events",
+                  "withdrawal_requests",
+                  "chain_blocks")) {
             try (PreparedStatement s =
                 c.prepareStatement("DELETE FROM " + table + " WHERE block_number > ?")) {
               s.setLong(1, keep);
@@ -208,6 +217,37 @@ public final class ChainIndex implements RegisteredIdentities {
         });
   }
 
+  /**
+   * Withdrawals requested and not completed, one per identity (its latest request: a new one
+   * replaces the old on chain too).
+   */
+  public List<PendingWithdrawal> pendingWithdrawals() throws StoreException {
+    return database.transaction(
+        c -> {
+          List<PendingWithdrawal> found = new ArrayList<>();
+          try (PreparedStatement s =
+                  c.prepareStatement(
+                      "SELECT r.identity, r.recipient, r.amount, r.completable_at FROM"
+                          + " withdrawal_requests r WHERE NOT EXISTS (SELECT 1 FROM"
+                          + " withdrawal_requests later WHERE later.identity = r.identity AND"
+                          + " (later.block_number > r.block_number OR (later.block_number ="
+                          + " r.block_number AND later.log_index > r.log_index))) AND NOT EXISTS"
+                          + " (SELECT 1 FROM payment_events w WHERE w.kind = 'withdrawal' AND"
+                          + " w.identity = r.identity AND w.serial = r.nonce)");
+              ResultSet rows = s.executeQuery()) {
+            while (rows.next()) {
+              found.add(
+                  new PendingWithdrawal(
+                      Address.parse(rows.getString(1)),
+                      Address.parse(rows.getString(2)),
+                      new BigInteger(rows.getString(3)),
+                      java.time.Instant.ofEpochSecond(rows.getLong(4))));
+            }
+          }
+          return found;
+        });
+  }
+
   /** Announcements from a block on, oldest first. */
   public List<ChainEvent.ProposalAnnounced> announcementsSince(long blockNumber)
       throws StoreException {
@@ -243,7 +283,8 @@ public final class ChainIndex implements RegisteredIdentities {
           try (PreparedStatement s =
                   c.prepareStatement(
                       "SELECT (SELECT COUNT(*) FROM identities) + (SELECT COUNT(*) FROM"
-                          + " announcements) + (SELECT COUNT(*) FROM payment_events)");
+                          + " announcements) + (SELECT COUNT(*) FROM payment_events) + (SELECT"
+                          + " COUNT(*) FROM withdrawal_requests)");
               ResultSet rows = s.executeQuery()) {
             return rows.getLong(1);
           }
@@ -327,6 +368,24 @@ public final class ChainIndex implements RegisteredIdentities {
               e.amount(),
               e.amount(),
               BigInteger.ZERO);
+      case ChainEvent.WithdrawalRequested e -> {
+        try (PreparedStatement s =
+            c.prepareStatement(
+                "INSERT OR IGNORE INTO withdrawal_requests (block_number, log_index, identity,"
+                    + " recipient, amount, completable_at, nonce, tx_hash) VALUES (?, ?, ?, ?, ?,"
+                    + " ?, ?, ?)")) {
+          s.setLong(1, at.blockNumber());
+          s.setInt(2, at.logIndex());
+          s.setString(3, e.identity().toString());
+          s.setString(4, e.to().toString());
+          s.setString(5, e.amount().toString());
+          // a hostile log could claim any time: clamped to the year 9999, a time Instant holds
+          s.setLong(6, e.completableAt().min(BigInteger.valueOf(253_402_300_799L)).longValue());
+          s.setString(7, e.nonce().toString());
+          s.setString(8, at.transactionHash());
+          s.executeUpdate();
+        }
+      }
       case ChainEvent.Withdrawn e ->
           insertPayment(
               c,

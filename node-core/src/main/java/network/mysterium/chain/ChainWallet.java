@@ -20,9 +20,20 @@ import org.web3j.utils.Convert;
  * payments account. The identity pays its own gas.
  */
 public final class ChainWallet {
-  /** What an identity holds on chain. */
+  /**
+   * What an identity holds on chain; {@code pendingWithdrawal}: requested, not yet completed (the
+   * payments account still holds it).
+   */
   public record Balances(
-      BigInteger etherWei, Myst wallet, Myst paymentsAccount, boolean registered, Myst stake) {}
+      BigInteger etherWei,
+      Myst wallet,
+      Myst paymentsAccount,
+      boolean registered,
+      Myst stake,
+      Optional<PendingWithdrawal> pendingWithdrawal) {}
+
+  /** A requested withdrawal: where to, how much, and from when it can complete. */
+  public record PendingWithdrawal(Address to, Myst amount, java.time.Instant completableAt) {}
 
   private final EthereumClient client;
   private final Deployment deployment;
@@ -45,7 +56,25 @@ public final class ChainWallet {
         Myst.ofBaseUnits(token.balanceOf(address)),
         Myst.ofBaseUnits(payments.balanceOf(address)),
         registry.isRegistered(address),
-        Myst.ofBaseUnits(registry.stakeOf(address)));
+        Myst.ofBaseUnits(registry.stakeOf(address)),
+        pendingWithdrawal(identity));
+  }
+
+  public Optional<PendingWithdrawal> pendingWithdrawal(Address identity) throws ChainException {
+    PaymentsContract.PendingWithdrawal pending = payments.pendingWithdrawal(identity.toString());
+    if (!pending.exists()) {
+      return Optional.empty();
+    }
+    return Optional.of(
+        new PendingWithdrawal(
+            Address.parse(pending.to()),
+            Myst.ofBaseUnits(pending.amount()),
+            java.time.Instant.ofEpochSecond(pending.completableAt())));
+  }
+
+  /** The chain's clock: its latest block's time. */
+  public java.time.Instant chainTime() throws ChainException {
+    return java.time.Instant.ofEpochSecond(client.latestBlockTime());
   }
 
   /** What one transaction of a wallet action does. */
@@ -56,7 +85,10 @@ public final class ChainWallet {
     /** Lets the payments contract take the deposit from the MYST wallet. */
     APPROVE_DEPOSIT,
     DEPOSIT,
-    WITHDRAW
+    /** Requests a withdrawal: it completes after the deployment's notice. */
+    WITHDRAW,
+    /** Completes a requested withdrawal whose notice has passed. */
+    COMPLETE_WITHDRAWAL
   }
 
   /**
@@ -120,13 +152,16 @@ public final class ChainWallet {
         payments.depositCall(beneficiary.toString(), amount.baseUnits()));
   }
 
-  /** Sends MYST from the identity's payments account to any address, by its signature. */
-  public TransactionReceipt withdraw(PrivateKey identity, Address to, Myst amount)
+  /**
+   * Requests sending MYST from the identity's payments account to any address, by its signature; it
+   * can complete after the deployment's notice ({@link #completeWithdrawal}).
+   */
+  public TransactionReceipt requestWithdrawal(PrivateKey identity, Address to, Myst amount)
       throws ChainException {
     return send(identity, withdrawalStep(identity, to, amount));
   }
 
-  /** The withdrawal's one transaction, signed for the account's current withdrawal nonce. */
+  /** The withdrawal request's one transaction, signed for the account's withdrawal nonce. */
   public Step withdrawalStep(PrivateKey identity, Address to, Myst amount) throws ChainException {
     BigInteger nonce = payments.withdrawalNonce(identity.address().toString());
     byte[] signature =
@@ -143,8 +178,24 @@ public final class ChainWallet {
         identity,
         StepKind.WITHDRAW,
         amount,
-        payments.withdrawCall(
+        payments.requestWithdrawalCall(
             identity.address().toString(), to.toString(), amount.baseUnits(), signature));
+  }
+
+  /** Completes the identity's requested withdrawal once its notice has passed. */
+  public TransactionReceipt completeWithdrawal(PrivateKey identity) throws ChainException {
+    return send(identity, completionStep(identity));
+  }
+
+  /** The completion's one transaction (the amount: what was requested). */
+  public Step completionStep(PrivateKey identity) throws ChainException {
+    Myst amount =
+        pendingWithdrawal(identity.address()).map(PendingWithdrawal::amount).orElse(Myst.ZERO);
+    return step(
+        identity,
+        StepKind.COMPLETE_WITHDRAWAL,
+        amount,
+        payments.completeWithdrawalCall(identity.address().toString()));
   }
 
   /** Sends one step (the identity pays the gas) and waits until it is mined. */

@@ -37,6 +37,8 @@ final class EventDecoder {
         "uint",
         "uint"),
     WITHDRAWN("Withdrawn(address,address,uint256,uint256)", "uint", "uint"),
+    WITHDRAWAL_REQUESTED(
+        "WithdrawalRequested(address,address,uint256,uint256,uint256)", "uint", "uint", "uint"),
     FEES_COLLECTED("FeesCollected(address,uint256)", "uint");
 
     final String topic;
@@ -74,6 +76,7 @@ final class EventDecoder {
             Kind.DEPOSITED, contracts.payments(),
             Kind.PROMISE_CLEARED, contracts.payments(),
             Kind.WITHDRAWN, contracts.payments(),
+            Kind.WITHDRAWAL_REQUESTED, contracts.payments(),
             Kind.FEES_COLLECTED, contracts.payments());
   }
 
@@ -150,6 +153,9 @@ final class EventDecoder {
       case WITHDRAWN ->
           new ChainEvent.Withdrawn(
               at, first, indexedAddress(topics, 2), uint(data, 0), uint(data, 1));
+      case WITHDRAWAL_REQUESTED ->
+          new ChainEvent.WithdrawalRequested(
+              at, first, indexedAddress(topics, 2), uint(data, 0), uint(data, 1), uint(data, 2));
     };
   }
 

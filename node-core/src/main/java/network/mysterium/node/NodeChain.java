@@ -154,9 +154,8 @@ public final class NodeChain implements AutoCloseable {
   /** Any identity's balances and registration. */
   public NodeWallet.Balances balances(Address identity) throws NodeException {
     try {
-      ChainWallet.Balances b = new ChainWallet(client, deployment).balances(identity);
-      return new NodeWallet.Balances(
-          b.etherWei(), b.wallet(), b.paymentsAccount(), b.registered(), b.stake());
+      ChainWallet wallet = new ChainWallet(client, deployment);
+      return NodeWallet.Balances.of(wallet.balances(identity), wallet);
     } catch (ChainException e) {
       throw NodeException.of(e);
     }
@@ -178,12 +177,35 @@ public final class NodeChain implements AutoCloseable {
     }
   }
 
-  /** Withdraws from {@code identity}'s payments account to {@code to}; the transaction's hash. */
-  public String withdraw(PrivateKey identity, Address to, Myst amount) throws NodeException {
+  /**
+   * Requests a withdrawal from {@code identity}'s payments account to {@code to} (it completes
+   * after the deployment's notice); the transaction's hash.
+   */
+  public String requestWithdrawal(PrivateKey identity, Address to, Myst amount)
+      throws NodeException {
     try {
       return new ChainWallet(client, deployment)
-          .withdraw(identity, to, amount)
+          .requestWithdrawal(identity, to, amount)
           .getTransactionHash();
+    } catch (ChainException e) {
+      throw NodeException.of(e);
+    }
+  }
+
+  /** Completes {@code identity}'s requested withdrawal after its notice; the transaction's hash. */
+  public String completeWithdrawal(PrivateKey identity) throws NodeException {
+    try {
+      return new ChainWallet(client, deployment).completeWithdrawal(identity).getTransactionHash();
+    } catch (ChainException e) {
+      throw NodeException.of(e);
+    }
+  }
+
+  /** {@code identity}'s requested withdrawal, if any. */
+  public java.util.Optional<ChainWallet.PendingWithdrawal> pendingWithdrawal(Address identity)
+      throws NodeException {
+    try {
+      return new ChainWallet(client, deployment).pendingWithdrawal(identity);
     } catch (ChainException e) {
       throw NodeException.of(e);
     }

@@ -21,6 +21,10 @@ public final class NodeException extends Exception {
     INVALID_ADDRESS,
     /** More than the wallet or payments account holds. */
     INSUFFICIENT_FUNDS,
+    /** No withdrawal was requested, so there is none to complete. */
+    NO_PENDING_WITHDRAWAL,
+    /** The requested withdrawal's notice has not passed yet; the argument says from when. */
+    WITHDRAWAL_NOT_DUE,
     /** The identity is registered already. */
     ALREADY_REGISTERED,
     /** The identity is not registered, and the command needs it to be. */

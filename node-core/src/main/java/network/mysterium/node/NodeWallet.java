@@ -48,9 +48,38 @@ public final class NodeWallet {
     this.payments = new PaymentsContract(chain.client(), chain.deployment().payments());
   }
 
-  /** ETH for gas (wei), the MYST wallet, the payments account (deposited), registration. */
+  /**
+   * ETH for gas (wei), the MYST wallet, the payments account (deposited), registration, and a
+   * withdrawal requested and not yet completed (the payments account still holds it).
+   */
   public record Balances(
-      BigInteger etherWei, Myst wallet, Myst paymentsAccount, boolean registered, Myst stake) {}
+      BigInteger etherWei,
+      Myst wallet,
+      Myst paymentsAccount,
+      boolean registered,
+      Myst stake,
+      java.util.Optional<PendingWithdrawal> pendingWithdrawal) {
+    /** The chain's balances, a pending withdrawal judged due or not by the chain's clock. */
+    static Balances of(ChainWallet.Balances b, ChainWallet wallet) throws ChainException {
+      java.util.Optional<PendingWithdrawal> pending = java.util.Optional.empty();
+      if (b.pendingWithdrawal().isPresent()) {
+        ChainWallet.PendingWithdrawal p = b.pendingWithdrawal().get();
+        boolean due = !wallet.chainTime().isBefore(p.completableAt());
+        pending =
+            java.util.Optional.of(
+                new PendingWithdrawal(p.to(), p.amount(), p.completableAt(), due));
+      }
+      return new Balances(
+          b.etherWei(), b.wallet(), b.paymentsAccount(), b.registered(), b.stake(), pending);
+    }
+  }
+
+  /**
+   * A requested withdrawal: where to, how much, from when it can complete, and whether the chain's
+   * clock has reached that.
+   */
+  public record PendingWithdrawal(
+      Address to, Myst amount, java.time.Instant completableAt, boolean due) {}
 
   /** What a transaction does; an approval is followed by the action itself. */
   public enum StepKind {
@@ -58,7 +87,9 @@ public final class NodeWallet {
     REGISTER,
     APPROVE_DEPOSIT,
     DEPOSIT,
-    WITHDRAW
+    /** Requests a withdrawal; it completes after the deployment's notice. */
+    WITHDRAW,
+    COMPLETE_WITHDRAWAL
   }
 
   /**
@@ -73,8 +104,7 @@ public final class NodeWallet {
 
   public Balances balances() throws NodeException {
     try {
-      ChainWallet.Balances b = wallet.balances(key.address());
-      return new Balances(b.etherWei(), b.wallet(), b.paymentsAccount(), b.registered(), b.stake());
+      return Balances.of(wallet.balances(key.address()), wallet);
     } catch (ChainException e) {
       throw NodeException.of(e);
     }
@@ -102,7 +132,9 @@ public final class NodeWallet {
   }
 
   /**
-   * The transaction sending MYST from the payments account to an address.
+   * The transaction requesting MYST from the payments account be sent to an address: it can be
+   * completed ({@link #previewWithdrawalCompletion}) after the deployment's notice, which gives the
+   * providers paid from this account time to clear. A new request replaces a pending one.
    *
    * @throws NodeException {@code INVALID_ADDRESS} or {@code INVALID_AMOUNT}, {@code
    *     INSUFFICIENT_FUNDS} for more than the account holds, or the chain's refusal
@@ -121,6 +153,33 @@ public final class NodeWallet {
             NodeException.Code.INSUFFICIENT_FUNDS, "the payments account holds less", amountText);
       }
       return keep(wallet.withdrawalStep(key, to, amount));
+    } catch (ChainException e) {
+      throw NodeException.of(e);
+    }
+  }
+
+  /**
+   * The transaction completing the requested withdrawal, once its notice has passed.
+   *
+   * @throws NodeException {@code NO_PENDING_WITHDRAWAL}, {@code WITHDRAWAL_NOT_DUE} (the detail
+   *     says from when), or the chain's refusal
+   */
+  public Preview previewWithdrawalCompletion() throws NodeException {
+    try {
+      java.util.Optional<ChainWallet.PendingWithdrawal> pending =
+          wallet.pendingWithdrawal(key.address());
+      if (pending.isEmpty()) {
+        throw new NodeException(
+            NodeException.Code.NO_PENDING_WITHDRAWAL, "no withdrawal was requested");
+      }
+      java.time.Instant due = pending.get().completableAt();
+      if (wallet.chainTime().isBefore(due)) {
+        throw new NodeException(
+            NodeException.Code.WITHDRAWAL_NOT_DUE,
+            "the withdrawal can complete from " + due,
+            due.toString());
+      }
+      return keep(wallet.completionStep(key));
     } catch (ChainException e) {
       throw NodeException.of(e);
     }

@@ -31,6 +31,12 @@ public final class Clearing implements AutoCloseable {
     java.util.Optional<CompletableFuture<?>> beforeClearing(Address consumer) throws Exception;
   }
 
+  /** The issuers who requested a withdrawal (from the chain events the node follows). */
+  @FunctionalInterface
+  public interface Withdrawing {
+    java.util.Set<Address> issuers() throws StoreException;
+  }
+
   /** What a clearing did, for the node's user. */
   @FunctionalInterface
   public interface Cleared {
@@ -42,6 +48,7 @@ public final class Clearing implements AutoCloseable {
   private final ClearingPolicy policy;
   private final java.time.Duration acknowledgedWithin;
   private final Cleared events;
+  private final Withdrawing withdrawing;
   private final ExecutorService clearing = Executors.newVirtualThreadPerTaskExecutor();
   private final ScheduledExecutorService schedule =
       Executors.newSingleThreadScheduledExecutor(
@@ -53,7 +60,9 @@ public final class Clearing implements AutoCloseable {
       PromiseClearer clearer,
       ClearingPolicy policy,
       java.time.Duration acknowledgedWithin,
-      Cleared events) {
+      Cleared events,
+      Withdrawing withdrawing) {
+    this.withdrawing = withdrawing;
     this.ledger = ledger;
     this.clearer = clearer;
     this.policy = policy;
@@ -116,13 +125,19 @@ public final class Clearing implements AutoCloseable {
     return result;
   }
 
-  /** Clears the consumers whose uncleared promises reached the value or age threshold. */
+  /**
+   * Clears the consumers whose uncleared promises reached the value or age threshold, and at once
+   * those who requested a withdrawal: their balance leaves when the notice ends, and what is
+   * cleared before is paid first (whitepaper 6.5.6).
+   */
   private void clearDue() {
     try {
       long now = System.currentTimeMillis();
+      java.util.Set<Address> leaving = withdrawing.issuers();
       for (ReceivedPromises.Exposure e : ledger.exposures()) {
         if (e.uncleared().compareTo(policy.atValue()) >= 0
-            || now - e.oldestUpdateMillis() >= policy.after().toMillis()) {
+            || now - e.oldestUpdateMillis() >= policy.after().toMillis()
+            || (leaving.contains(e.issuer()) && e.uncleared().baseUnits().signum() > 0)) {
           clearLater(e.issuer());
         }
       }

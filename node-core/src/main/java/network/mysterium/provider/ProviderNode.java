@@ -277,7 +277,11 @@ public final class ProviderNode implements AutoCloseable {
             new PromiseClearer(promises, promiseSigner, client, deployment, key),
             config.clearing(),
             NOTICE_ACKNOWLEDGED_WITHIN,
-            events::cleared);
+            events::cleared,
+            () ->
+                chain.pendingWithdrawals().stream()
+                    .map(ChainIndex.PendingWithdrawal::identity)
+                    .collect(java.util.stream.Collectors.toSet()));
     PaymentsContract payments = new PaymentsContract(client, deployment.payments());
     Channel channel = null;
     ProviderSessions sessions = null;
@@ -321,7 +325,8 @@ public final class ProviderNode implements AutoCloseable {
               promiseSigner,
               promises,
               accounts,
-              identity -> payments.balanceOf(identity.toString()),
+              // a requested withdrawal is counted as gone (6.5.6): it leaves after the notice
+              identity -> payments.spendableBalance(identity.toString()),
               clearing::clearLater,
               events);
       // the service's data channel admits what these sessions opened

@@ -14,7 +14,8 @@ import java.util.List;
 final class Migrations {
   /** One line per migration, in order; the file holds the statements. */
   static final List<String> ALL =
-      List.of("V1.sql", "V2.sql", "V3.sql", "V4.sql", "V5.sql", "V6.sql", "V7.sql", "V8.sql");
+      List.of(
+          "V1.sql", "V2.sql", "V3.sql", "V4.sql", "V5.sql", "V6.sql", "V7.sql", "V8.sql", "V9.sql");
 
   private Migrations() {}
 

@@ -64,6 +64,51 @@ class ChainIndexTest {
   }
 
   @Test
+  void aWithdrawalIsPendingFromItsRequestUntilItsNonceIsWithdrawnAndARewindForgetsIt()
+      throws Exception {
+    ChainEvent.WithdrawalRequested first =
+        new ChainEvent.WithdrawalRequested(
+            at(20, 0), ALICE, FEES, myst(5), BigInteger.valueOf(1_000), BigInteger.ZERO);
+    index.ingest(CHAIN, List.of(first), List.of(block(20)), block(20));
+    assertThat(index.pendingWithdrawals())
+        .containsExactly(
+            new ChainIndex.PendingWithdrawal(
+                ALICE, FEES, myst(5), java.time.Instant.ofEpochSecond(1_000)));
+    // a later request replaces it (as on chain)
+    index.ingest(
+        CHAIN,
+        List.of(
+            new ChainEvent.WithdrawalRequested(
+                at(21, 3), ALICE, BOB, myst(2), BigInteger.valueOf(2_000), BigInteger.ONE)),
+        List.of(block(21)),
+        block(21));
+    assertThat(index.pendingWithdrawals())
+        .extracting(ChainIndex.PendingWithdrawal::amount)
+        .containsExactly(myst(2));
+    // a reorg drops the replacement: the first is pending again
+    index.rewindTo(CHAIN, Optional.of(block(20)));
+    assertThat(index.pendingWithdrawals())
+        .extracting(ChainIndex.PendingWithdrawal::to)
+        .containsExactly(FEES);
+    // completed: the Withdrawn of its nonce ends it; a hostile far-future time is clamped
+    index.ingest(
+        CHAIN,
+        List.of(
+            new ChainEvent.Withdrawn(at(22, 0), ALICE, FEES, myst(5), BigInteger.ZERO),
+            new ChainEvent.WithdrawalRequested(
+                at(22, 1), BOB, BOB, myst(1), BigInteger.TWO.pow(255), BigInteger.ZERO)),
+        List.of(block(22)),
+        block(22));
+    assertThat(index.pendingWithdrawals())
+        .singleElement()
+        .satisfies(
+            p -> {
+              assertThat(p.identity()).isEqualTo(BOB);
+              assertThat(p.completableAt().getEpochSecond()).isEqualTo(253_402_300_799L);
+            });
+  }
+
+  @Test
   void ingestingTheSameRangeTwiceStoresEachEventOnce() throws Exception {
     List<ChainEvent> events =
         List.of(

@@ -6,6 +6,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import java.math.BigInteger;
 import java.util.List;
 import network.mysterium.contracts.ChainException;
+import network.mysterium.contracts.Deployer;
 import network.mysterium.contracts.EthereumClient;
 import network.mysterium.crypto.PrivateKey;
 import org.junit.jupiter.api.Test;
@@ -33,9 +34,9 @@ class ContractGasAndEventsTest extends ContractsFixture {
             provider,
             ContractMessages.withdrawal(
                 paymentsDomain(), provider.address(), provider.address(), MYST, BigInteger.ZERO));
-    long withdraw =
+    long requestWithdrawal =
         payments
-            .withdraw(
+            .requestWithdrawal(
                 credentials(provider),
                 provider.address().toString(),
                 provider.address().toString(),
@@ -43,10 +44,22 @@ class ContractGasAndEventsTest extends ContractsFixture {
                 signature)
             .getGasUsed()
             .longValueExact();
+    client.advanceTimeOnDevChain(Deployer.Parameters.LOCAL_WITHDRAWAL_NOTICE);
+    long completeWithdrawal =
+        payments
+            .completeWithdrawal(credentials(provider), provider.address().toString())
+            .getGasUsed()
+            .longValueExact();
     System.out.printf(
         "GAS register=%d announce(300 B)=%d deposit=%d clearPromise(first pair)=%d"
-            + " clearPromise(repeat pair)=%d withdraw=%d%n",
-        register, announce, deposit, firstClear, repeatClear, withdraw);
+            + " clearPromise(repeat pair)=%d requestWithdrawal=%d completeWithdrawal=%d%n",
+        register,
+        announce,
+        deposit,
+        firstClear,
+        repeatClear,
+        requestWithdrawal,
+        completeWithdrawal);
     assertThat(repeatClear).isLessThanOrEqualTo(60_000);
     assertThat(register).isLessThanOrEqualTo(100_000);
   }

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import java.math.BigInteger;
 import java.util.List;
+import network.mysterium.contracts.PaymentsContract;
 import network.mysterium.contracts.anvil.Anvil;
 import network.mysterium.crypto.Address;
 import network.mysterium.crypto.PrivateKey;
@@ -87,8 +88,11 @@ class ContractsTest extends ContractsFixture {
             provider,
             ContractMessages.withdrawal(
                 paymentsDomain(), provider.address(), exchange, out, BigInteger.ZERO));
-    payments.withdraw(
+    payments.requestWithdrawal(
         credentials(consumer), provider.address().toString(), exchange.toString(), out, withdrawal);
+    assertThat(token.balanceOf(exchange.toString())).isZero(); // not before the notice
+    passTheNotice();
+    payments.completeWithdrawal(credentials(consumer), provider.address().toString());
     assertThat(token.balanceOf(exchange.toString())).isEqualTo(out);
     assertThat(payments.withdrawalNonce(provider.address().toString())).isEqualTo(BigInteger.ONE);
 
@@ -300,7 +304,7 @@ class ContractsTest extends ContractsFixture {
                 paymentsDomain(), owner.address(), to, MYST, BigInteger.ZERO));
     assertReverts(
         () ->
-            payments.withdraw(
+            payments.requestWithdrawal(
                 credentials(thief), owner.address().toString(), to.toString(), MYST, byThief),
         "InvalidWithdrawalSignature");
 
@@ -309,12 +313,18 @@ class ContractsTest extends ContractsFixture {
             owner,
             ContractMessages.withdrawal(
                 paymentsDomain(), owner.address(), to, MYST, BigInteger.ZERO));
-    payments.withdraw(credentials(thief), owner.address().toString(), to.toString(), MYST, byOwner);
+    payments.requestWithdrawal(
+        credentials(thief), owner.address().toString(), to.toString(), MYST, byOwner);
     assertReverts(
         () ->
-            payments.withdraw(
+            payments.requestWithdrawal(
                 credentials(thief), owner.address().toString(), to.toString(), MYST, byOwner),
         "InvalidWithdrawalSignature");
+    passTheNotice();
+    payments.completeWithdrawal(credentials(thief), owner.address().toString());
+    assertReverts(
+        () -> payments.completeWithdrawal(credentials(thief), owner.address().toString()),
+        "NoPendingWithdrawal");
     assertThat(payments.balanceOf(owner.address().toString()))
         .isEqualTo(MYST.multiply(BigInteger.valueOf(9)));
   }
@@ -331,13 +341,98 @@ class ContractsTest extends ContractsFixture {
                 paymentsDomain(), owner.address(), owner.address(), two, BigInteger.ZERO));
     assertReverts(
         () ->
-            payments.withdraw(
+            payments.requestWithdrawal(
                 credentials(owner),
                 owner.address().toString(),
                 owner.address().toString(),
                 two,
                 signature),
         "InsufficientBalance");
+  }
+
+  // ---- withdrawal with notice (whitepaper 6.5.6) ----
+
+  @Test
+  void aWithdrawalCompletesOnlyAfterTheNoticeAndOnlyToTheSignedDestination() throws Exception {
+    PrivateKey owner = identity(100);
+    PrivateKey relay = identity(0);
+    Address exchange = Address.parse("0x000000000000000000000000000000000000bEEF");
+    deposit(owner, owner, MYST.multiply(BigInteger.TEN));
+    BigInteger four = MYST.multiply(BigInteger.valueOf(4));
+    request(owner, relay, exchange, four, BigInteger.ZERO);
+    PaymentsContract.PendingWithdrawal pending =
+        payments.pendingWithdrawal(owner.address().toString());
+    assertThat(pending.amount()).isEqualTo(four);
+    assertThat(Address.parse(pending.to())).isEqualTo(exchange);
+    assertThat(pending.completableAt() - client.latestBlockTime())
+        .isBetween(payments.withdrawalNotice() - 5, payments.withdrawalNotice());
+    // the balance stays (clearings may use it), but providers may not count on what is asked
+    assertThat(payments.balanceOf(owner.address().toString()))
+        .isEqualTo(MYST.multiply(BigInteger.TEN));
+    assertThat(payments.spendableBalance(owner.address().toString()))
+        .isEqualTo(MYST.multiply(BigInteger.valueOf(6)));
+
+    assertReverts(
+        () -> payments.completeWithdrawal(credentials(relay), owner.address().toString()),
+        "WithdrawalNotDue");
+    passTheNotice();
+    // a third party completes it: the value still goes where the identity signed, not to it
+    payments.completeWithdrawal(credentials(relay), owner.address().toString());
+    assertThat(token.balanceOf(exchange.toString())).isEqualTo(four);
+    assertThat(token.balanceOf(relay.address().toString())).isZero();
+    assertThat(payments.spendableBalance(owner.address().toString()))
+        .isEqualTo(MYST.multiply(BigInteger.valueOf(6)));
+  }
+
+  @Test
+  void clearingsDuringTheNoticeArePaidFirstAndTheWithdrawalGetsWhatIsLeft() throws Exception {
+    PrivateKey consumer = identity(100);
+    PrivateKey provider = identity(0);
+    deposit(consumer, consumer, MYST.multiply(BigInteger.TEN));
+    // the consumer asks for everything back, then the provider clears a promise it held
+    request(consumer, consumer, consumer.address(), MYST.multiply(BigInteger.TEN), BigInteger.ZERO);
+    assertThat(payments.spendableBalance(consumer.address().toString())).isZero();
+    clear(consumer, provider, 1, MYST.multiply(BigInteger.valueOf(3)), false);
+    passTheNotice();
+    BigInteger walletBefore = token.balanceOf(consumer.address().toString());
+    payments.completeWithdrawal(credentials(consumer), consumer.address().toString());
+    assertThat(token.balanceOf(consumer.address().toString()).subtract(walletBefore))
+        .isEqualTo(MYST.multiply(BigInteger.valueOf(7)));
+    assertThat(payments.balanceOf(consumer.address().toString())).isZero();
+    BigInteger three = MYST.multiply(BigInteger.valueOf(3));
+    BigInteger fee = three.multiply(BigInteger.valueOf(FEE_BPS)).divide(BigInteger.valueOf(10_000));
+    assertThat(payments.balanceOf(provider.address().toString())).isEqualTo(three.subtract(fee));
+  }
+
+  @Test
+  void aNewRequestReplacesThePendingOneAndRestartsTheNotice() throws Exception {
+    PrivateKey owner = identity(100);
+    deposit(owner, owner, MYST.multiply(BigInteger.TEN));
+    request(owner, owner, owner.address(), MYST, BigInteger.ZERO);
+    passTheNotice();
+    request(owner, owner, owner.address(), MYST.multiply(BigInteger.TWO), BigInteger.ONE);
+    // the first was due, but the second replaced it: not due, and for the new amount
+    assertReverts(
+        () -> payments.completeWithdrawal(credentials(owner), owner.address().toString()),
+        "WithdrawalNotDue");
+    assertThat(payments.pendingWithdrawal(owner.address().toString()).amount())
+        .isEqualTo(MYST.multiply(BigInteger.TWO));
+  }
+
+  private void request(
+      PrivateKey identity, PrivateKey sender, Address to, BigInteger amount, BigInteger nonce)
+      throws Exception {
+    byte[] signature =
+        sign(
+            identity,
+            ContractMessages.withdrawal(paymentsDomain(), identity.address(), to, amount, nonce));
+    payments.requestWithdrawal(
+        credentials(sender), identity.address().toString(), to.toString(), amount, signature);
+  }
+
+  private void passTheNotice() throws Exception {
+    client.advanceTimeOnDevChain(
+        java.time.Duration.ofSeconds(payments.withdrawalNotice()).plusSeconds(1));
   }
 
   @Test

@@ -391,7 +391,11 @@ class PaidSocksSessionTest {
             SessionEvents.none(),
             Duration.ofSeconds(10));
     resources.add(session);
-    new ChainWallet(client, deployment).withdraw(consumer, consumer.address(), Myst.parse("1.95"));
+    ChainWallet wallet = new ChainWallet(client, deployment);
+    wallet.requestWithdrawal(consumer, consumer.address(), Myst.parse("1.95"));
+    client.advanceTimeOnDevChain(
+        network.mysterium.contracts.Deployer.Parameters.LOCAL_WITHDRAWAL_NOTICE);
+    wallet.completeWithdrawal(consumer);
     String url = "http://localhost:" + web.getAddress().getPort() + "/";
     curl(session.socksAddress(), url); // 1 MiB at 0.5 MYST/MB: far beyond 0.05 paid
     String reason = session.closedByProvider().get(20, TimeUnit.SECONDS);

@@ -84,7 +84,8 @@ public final class WalletCommand {
                     Myst.parse(w.path("wallet").asText()),
                     Myst.parse(w.path("paymentsAccount").asText()),
                     w.path("registered").asBoolean(),
-                    Myst.parse(w.path("stake").asText())));
+                    Myst.parse(w.path("stake").asText()),
+                    pending(w.path("pendingWithdrawal"))));
             return 0;
           }
         }
@@ -97,6 +98,18 @@ public final class WalletCommand {
         show(root, identity, chain.balances(identity));
       }
       return 0;
+    }
+
+    private static Optional<NodeWallet.PendingWithdrawal> pending(JsonNode p) {
+      if (p.isMissingNode() || p.isNull()) {
+        return Optional.empty();
+      }
+      return Optional.of(
+          new NodeWallet.PendingWithdrawal(
+              Address.parse(p.path("to").asText()),
+              Myst.parse(p.path("amount").asText()),
+              java.time.Instant.parse(p.path("completableAt").asText()),
+              p.path("due").asBoolean()));
     }
 
     private static void show(MysteriumCommand root, Address identity, NodeWallet.Balances b) {
@@ -115,6 +128,14 @@ public final class WalletCommand {
               .movePointLeft(18)
               .stripTrailingZeros()
               .toPlainString());
+      b.pendingWithdrawal()
+          .ifPresent(
+              p ->
+                  root.say(
+                      p.due() ? "wallet.pending-due" : "wallet.pending",
+                      p.amount().toPlainString(),
+                      p.to(),
+                      p.completableAt()));
     }
   }
 
@@ -146,13 +167,17 @@ public final class WalletCommand {
     }
   }
 
+  /**
+   * {@code wallet withdraw MYST [--to ADDRESS]} requests a withdrawal; after the deployment's
+   * notice, {@code wallet withdraw --complete} sends it.
+   */
   @Command(name = "withdraw", mixinStandardHelpOptions = true)
   static final class Withdraw implements Callable<Integer> {
     @ParentCommand private WalletCommand wallet;
     @Mixin private ChainOptions chainOptions;
     @Mixin private PassphraseOptions passphrase;
 
-    @Parameters(paramLabel = "MYST", descriptionKey = "amount")
+    @Parameters(paramLabel = "MYST", arity = "0..1", descriptionKey = "amount")
     private String amount;
 
     @Option(names = "--address", paramLabel = "ADDRESS", descriptionKey = "address")
@@ -161,16 +186,47 @@ public final class WalletCommand {
     @Option(names = "--to", paramLabel = "ADDRESS", descriptionKey = "withdraw-to")
     private String recipient;
 
+    @Option(names = "--complete", descriptionKey = "withdraw-complete")
+    private boolean complete;
+
     @Override
     public Integer call() throws Exception {
-      return wallet.transact(
-          chainOptions,
-          passphrase,
-          address,
-          amount,
-          recipient,
-          "wallet.withdrawn",
-          NodeChain::withdraw);
+      MysteriumCommand root = wallet.root;
+      if (complete == (amount != null)) {
+        throw new picocli.CommandLine.ParameterException(
+            new picocli.CommandLine(this), root.environment().messages().get("withdraw.usage"));
+      }
+      if (complete) {
+        try (NodeChain chain = chainOptions.connect(root);
+            PrivateKey identity = root.unlock(Optional.ofNullable(address), passphrase)) {
+          Optional<network.mysterium.chain.ChainWallet.PendingWithdrawal> pending =
+              chain.pendingWithdrawal(identity.address());
+          String hash = chain.completeWithdrawal(identity);
+          root.say(
+              "wallet.withdrawn",
+              pending.map(p -> p.amount().toPlainString()).orElse("0"),
+              pending.map(p -> p.to().toString()).orElse("-"),
+              hash);
+        }
+        return 0;
+      }
+      int done =
+          wallet.transact(
+              chainOptions,
+              passphrase,
+              address,
+              amount,
+              recipient,
+              "wallet.withdrawal-requested",
+              NodeChain::requestWithdrawal);
+      try (NodeChain chain = chainOptions.connect(root)) {
+        Address identity =
+            root.keystore().resolve(Optional.ofNullable(address).map(Address::parse)).address();
+        chain
+            .pendingWithdrawal(identity)
+            .ifPresent(p -> root.say("wallet.completable-from", p.completableAt()));
+      }
+      return done;
     }
   }
 }

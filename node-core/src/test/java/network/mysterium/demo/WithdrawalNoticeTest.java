@@ -1,0 +1,121 @@
+package network.mysterium.demo;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.math.BigInteger;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.Optional;
+import network.mysterium.chain.ChainWallet;
+import network.mysterium.consumer.Connector;
+import network.mysterium.consumer.ConsumerNode;
+import network.mysterium.contracts.Deployer;
+import network.mysterium.contracts.PaymentsContract;
+import network.mysterium.contracts.anvil.AnvilExtension;
+import network.mysterium.crypto.PrivateKey;
+import network.mysterium.discovery.ProposalIndex;
+import network.mysterium.messaging.channel.Contact;
+import network.mysterium.money.Myst;
+import network.mysterium.payments.ClearingPolicy;
+import network.mysterium.provider.ProviderNode;
+import network.mysterium.session.ConsumerSession;
+import network.mysterium.session.SessionEvents;
+import network.mysterium.store.Database;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * Whitepaper 6.5.6: a consumer cannot take back what it promised. It asks for its whole deposit
+ * back in the middle of a session; the provider, following the chain, clears what it holds before
+ * the notice ends (its policy would not have cleared for a day), counts the requested amount as
+ * gone so the next promise is refused, and the withdrawal then pays only what is left.
+ */
+class WithdrawalNoticeTest {
+  private static final Myst DEPOSIT = Myst.parse("1");
+  private static final Myst STEP = Myst.parse("0.05");
+
+  @TempDir Path temp;
+
+  @Test
+  void aProviderClearsWhatItHoldsBeforeARequestedWithdrawalCanComplete() throws Exception {
+    try (LocalNetwork network = LocalNetwork.start(AnvilExtension.binary(), temp, (k, a) -> {});
+        PrivateKey consumer = network.newIdentity(Myst.parse("5"), DEPOSIT)) {
+      // no clearing by value or age today: only the withdrawal can make it clear mid-session
+      ProviderNode provider =
+          network.startProvider(
+              new LocalNetwork.ProviderSpec("DE", 1, "0.01"),
+              SessionEvents.none(),
+              new ClearingPolicy(Myst.parse("1000"), Duration.ofDays(1), Duration.ofMillis(200)));
+      PaymentsContract payments =
+          new PaymentsContract(network.client(), network.deployment().payments());
+      try (Database database = Database.open(temp.resolve("consumer.db"));
+          ConsumerNode node =
+              ConsumerNode.start(
+                  consumer,
+                  database,
+                  network.client(),
+                  network.deployment(),
+                  Contact.parse("udp://127.0.0.1:0"));
+          ConsumerSession session =
+              node.connect(
+                  node.search(ProposalIndex.Query.of(Optional.of("socks5"), Optional.empty(), 10)),
+                  STEP,
+                  SessionEvents.none(),
+                  new Connector.Attempts() {},
+                  Duration.ofSeconds(10),
+                  (type, contact) ->
+                      new network.mysterium.service.socks.Socks5Client(
+                          new InetSocketAddress(InetAddress.getLoopbackAddress(), 0)))) {
+        assertThat(provider.promises().held(consumer.address())).hasSize(1);
+        assertThat(provider.promises().lastCleared(consumer.address())).isZero();
+
+        ChainWallet wallet = new ChainWallet(network.client(), network.deployment());
+        wallet.requestWithdrawal(consumer, consumer.address(), DEPOSIT);
+
+        // the consumer's own node follows the chain too: it sees the request pending
+        await(
+            () -> !new network.mysterium.chain.ChainIndex(database).pendingWithdrawals().isEmpty(),
+            "the request in the consumer's index");
+        await(
+            () -> provider.promises().lastCleared(consumer.address()) == 1,
+            "the provider clearing before the notice ends");
+        assertThat(session.closedByProvider()).isNotDone(); // mid-session
+        BigInteger cleared =
+            DEPOSIT.baseUnits().subtract(payments.balanceOf(consumer.address().toString()));
+        assertThat(cleared).isEqualTo(STEP.baseUnits());
+
+        // what is asked back is gone for the provider: a further promise is refused
+        assertThatThrownBy(() -> session.pay(STEP)).hasMessageContaining("EXPOSURE_CAP");
+
+        network.client().advanceTimeOnDevChain(Deployer.Parameters.LOCAL_WITHDRAWAL_NOTICE);
+        BigInteger walletBefore =
+            new network.mysterium.contracts.MystTokenContract(
+                    network.client(), network.deployment().token())
+                .balanceOf(consumer.address().toString());
+        wallet.completeWithdrawal(consumer);
+        BigInteger walletAfter =
+            new network.mysterium.contracts.MystTokenContract(
+                    network.client(), network.deployment().token())
+                .balanceOf(consumer.address().toString());
+        // the withdrawal paid what the clearing left: the provider's money was never at risk
+        assertThat(walletAfter.subtract(walletBefore))
+            .isEqualTo(DEPOSIT.baseUnits().subtract(STEP.baseUnits()));
+        assertThat(payments.balanceOf(consumer.address().toString())).isZero();
+      }
+    }
+  }
+
+  private static void await(java.util.concurrent.Callable<Boolean> condition, String what)
+      throws Exception {
+    long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
+    while (!condition.call()) {
+      if (System.nanoTime() > deadline) {
+        throw new AssertionError("not within 30 s: " + what);
+      }
+      Thread.sleep(100);
+    }
+  }
+}
