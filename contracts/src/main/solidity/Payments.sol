@@ -50,6 +50,16 @@ contract Payments is Ownable, EIP712("Mysterium Payments", "1") {
 
     mapping(address identity => PendingWithdrawal) public pendingWithdrawal;
 
+    /// A fee increase waits the same notice before it applies (applyScheduledFee), so a provider
+    /// clears the promises it accepted under the old fee at that fee; a decrease applies at once.
+    struct ScheduledFee {
+        address feeAccount;
+        uint64 effectiveAt;
+        uint16 feeBasisPoints;
+    }
+
+    ScheduledFee public scheduledFee;
+
     event Deposited(address indexed identity, address indexed from, uint256 amount);
     event PromiseCleared(
         address indexed issuer, address indexed benefiter, uint256 serial, uint256 amount, uint256 paid, uint256 fee
@@ -59,6 +69,7 @@ contract Payments is Ownable, EIP712("Mysterium Payments", "1") {
     );
     event Withdrawn(address indexed identity, address indexed to, uint256 amount, uint256 nonce);
     event FeeChanged(address feeAccount, uint16 feeBasisPoints);
+    event FeeChangeScheduled(address feeAccount, uint16 feeBasisPoints, uint256 effectiveAt);
     event FeesCollected(address indexed feeAccount, uint256 amount);
 
     error SerialNotAbove(uint256 lastCleared, uint256 serial);
@@ -72,6 +83,8 @@ contract Payments is Ownable, EIP712("Mysterium Payments", "1") {
     error NoPendingWithdrawal();
     error WithdrawalNotDue(uint256 completableAt);
     error TooManyWithdrawals();
+    error NoScheduledFee();
+    error FeeChangeNotDue(uint256 effectiveAt);
 
     constructor(IERC20 token_, address feeAccount_, uint16 feeBasisPoints_, address owner_, uint64 withdrawalNotice_)
         Ownable(owner_)
@@ -203,8 +216,28 @@ contract Payments is Ownable, EIP712("Mysterium Payments", "1") {
         return pending < balance ? balance - pending : 0;
     }
 
+    /// A lower or equal fee applies now (and drops a scheduled increase); a higher one is
+    /// scheduled for after the withdrawal notice.
     function setFee(address feeAccount_, uint16 feeBasisPoints_) external onlyOwner {
-        _setFee(feeAccount_, feeBasisPoints_);
+        if (feeBasisPoints_ <= feeBasisPoints || withdrawalNotice == 0) {
+            delete scheduledFee;
+            _setFee(feeAccount_, feeBasisPoints_);
+            return;
+        }
+        if (feeBasisPoints_ > MAX_FEE_BASIS_POINTS) revert FeeTooHigh(feeBasisPoints_);
+        if (feeAccount_ == address(0)) revert ZeroFeeAccount();
+        uint64 effectiveAt = uint64(block.timestamp) + withdrawalNotice;
+        scheduledFee = ScheduledFee(feeAccount_, effectiveAt, feeBasisPoints_);
+        emit FeeChangeScheduled(feeAccount_, feeBasisPoints_, effectiveAt);
+    }
+
+    /// Applies a scheduled increase once its notice has passed (anyone may).
+    function applyScheduledFee() external {
+        ScheduledFee memory next = scheduledFee;
+        if (next.effectiveAt == 0) revert NoScheduledFee();
+        if (block.timestamp < next.effectiveAt) revert FeeChangeNotDue(next.effectiveAt);
+        delete scheduledFee;
+        _setFee(next.feeAccount, next.feeBasisPoints);
     }
 
     function domainSeparator() external view returns (bytes32) {

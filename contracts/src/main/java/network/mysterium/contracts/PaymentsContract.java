@@ -121,6 +121,33 @@ public final class PaymentsContract extends ContractBinding {
     return send(owner, "setFee", address(feeAccount), new Uint16(basisPoints));
   }
 
+  /** Applies a scheduled fee increase once its notice has passed (anyone may). */
+  public TransactionReceipt applyScheduledFee(Credentials sender) throws ChainException {
+    return send(sender, "applyScheduledFee");
+  }
+
+  /** A fee increase that applies from {@code effectiveAt} (seconds since 1970); none when 0. */
+  public record ScheduledFee(String feeAccount, int feeBasisPoints, long effectiveAt) {
+    public boolean exists() {
+      return effectiveAt != 0;
+    }
+  }
+
+  public ScheduledFee scheduledFee() throws ChainException {
+    List<Type> values =
+        call(
+            "scheduledFee",
+            List.<Type>of(),
+            List.of(
+                new TypeReference<org.web3j.abi.datatypes.Address>() {},
+                new TypeReference<Uint64>() {},
+                new TypeReference<Uint16>() {}));
+    return new ScheduledFee(
+        values.get(0).getValue().toString(),
+        ((BigInteger) values.get(2).getValue()).intValueExact(),
+        ((BigInteger) values.get(1).getValue()).longValueExact());
+  }
+
   /** Credits the fees accrued by clearings to the fee account's balance. */
   public TransactionReceipt collectFees(Credentials sender) throws ChainException {
     return send(sender, "collectFees");

@@ -37,6 +37,12 @@ public final class Clearing implements AutoCloseable {
     java.util.Set<Address> issuers() throws StoreException;
   }
 
+  /** Whether the contract's fee will rise (a scheduled increase): then everything held clears. */
+  @FunctionalInterface
+  public interface FeeIncrease {
+    boolean scheduled() throws Exception;
+  }
+
   /** What a clearing did, for the node's user. */
   @FunctionalInterface
   public interface Cleared {
@@ -49,6 +55,7 @@ public final class Clearing implements AutoCloseable {
   private final java.time.Duration acknowledgedWithin;
   private final Cleared events;
   private final Withdrawing withdrawing;
+  private final FeeIncrease feeIncrease;
   private final ExecutorService clearing = Executors.newVirtualThreadPerTaskExecutor();
   private final ScheduledExecutorService schedule =
       Executors.newSingleThreadScheduledExecutor(
@@ -61,8 +68,10 @@ public final class Clearing implements AutoCloseable {
       ClearingPolicy policy,
       java.time.Duration acknowledgedWithin,
       Cleared events,
-      Withdrawing withdrawing) {
+      Withdrawing withdrawing,
+      FeeIncrease feeIncrease) {
     this.withdrawing = withdrawing;
+    this.feeIncrease = feeIncrease;
     this.ledger = ledger;
     this.clearer = clearer;
     this.policy = policy;
@@ -128,14 +137,17 @@ public final class Clearing implements AutoCloseable {
   /**
    * Clears the consumers whose uncleared promises reached the value or age threshold, and at once
    * those who requested a withdrawal: their balance leaves when the notice ends, and what is
-   * cleared before is paid first (whitepaper 6.5.6).
+   * cleared before is paid first (whitepaper 6.5.6). Everything held clears when the contract's fee
+   * is about to rise: promises accepted under the old fee are cleared at it.
    */
   private void clearDue() {
     try {
       long now = System.currentTimeMillis();
       java.util.Set<Address> leaving = withdrawing.issuers();
+      boolean feeRising = feeRising();
       for (ReceivedPromises.Exposure e : ledger.exposures()) {
-        if (e.uncleared().compareTo(policy.atValue()) >= 0
+        if (feeRising
+            || e.uncleared().compareTo(policy.atValue()) >= 0
             || now - e.oldestUpdateMillis() >= policy.after().toMillis()
             || (leaving.contains(e.issuer()) && e.uncleared().baseUnits().signum() > 0)) {
           clearLater(e.issuer());
@@ -143,6 +155,15 @@ public final class Clearing implements AutoCloseable {
       }
     } catch (StoreException | RuntimeException e) {
       LOG.warn("checking what to clear failed: {}", e.getMessage());
+    }
+  }
+
+  private boolean feeRising() {
+    try {
+      return feeIncrease.scheduled();
+    } catch (Exception e) {
+      LOG.debug("cannot read the scheduled fee now: {}", e.toString());
+      return false; // the next check reads again
     }
   }
 

@@ -281,7 +281,8 @@ public final class ProviderNode implements AutoCloseable {
             () ->
                 chain.pendingWithdrawals().stream()
                     .map(ChainIndex.PendingWithdrawal::identity)
-                    .collect(java.util.stream.Collectors.toSet()));
+                    .collect(java.util.stream.Collectors.toSet()),
+            () -> feeIncreaseScheduled(client, deployment));
     PaymentsContract payments = new PaymentsContract(client, deployment.payments());
     Channel channel = null;
     ProviderSessions sessions = null;
@@ -527,5 +528,11 @@ public final class ProviderNode implements AutoCloseable {
     if (ownsFollower) {
       follower.close();
     }
+  }
+
+  /** Whether the contract's fee is about to rise (a scheduled increase not yet applied). */
+  private static boolean feeIncreaseScheduled(EthereumClient client, Deployment deployment)
+      throws ChainException {
+    return new PaymentsContract(client, deployment.payments()).scheduledFee().exists();
   }
 }

@@ -457,6 +457,50 @@ class ContractsTest extends ContractsFixture {
   }
 
   @Test
+  void aFeeIncreaseWaitsTheNoticeSoPromisesHeldUnderTheOldFeeClearAtIt() throws Exception {
+    PrivateKey consumer = identity(100);
+    PrivateKey provider = identity(0);
+    deposit(consumer, consumer, MYST.multiply(BigInteger.TEN));
+    int higher = FEE_BPS * 2;
+    payments.setFee(deployer, feeAccount.toString(), higher);
+    // scheduled, not applied: a provider clearing now pays the fee it accepted promises under
+    assertThat(payments.feeBasisPoints()).isEqualTo(BigInteger.valueOf(FEE_BPS));
+    PaymentsContract.ScheduledFee scheduled = payments.scheduledFee();
+    assertThat(scheduled.feeBasisPoints()).isEqualTo(higher);
+    assertThat(scheduled.effectiveAt() - client.latestBlockTime())
+        .isBetween(payments.withdrawalNotice() - 5, payments.withdrawalNotice());
+    clear(consumer, provider, 1, MYST, false);
+    BigInteger oldFee =
+        MYST.multiply(BigInteger.valueOf(FEE_BPS)).divide(BigInteger.valueOf(10_000));
+    assertThat(payments.balanceOf(provider.address().toString())).isEqualTo(MYST.subtract(oldFee));
+    assertReverts(() -> payments.applyScheduledFee(credentials(provider)), "FeeChangeNotDue");
+
+    passTheNotice();
+    payments.applyScheduledFee(credentials(provider)); // anyone may, once due
+    assertThat(payments.feeBasisPoints()).isEqualTo(BigInteger.valueOf(higher));
+    assertThat(payments.scheduledFee().exists()).isFalse();
+    assertReverts(() -> payments.applyScheduledFee(credentials(provider)), "NoScheduledFee");
+    BigInteger before = payments.balanceOf(provider.address().toString());
+    clear(consumer, provider, 2, MYST, false);
+    BigInteger newFee =
+        MYST.multiply(BigInteger.valueOf(higher)).divide(BigInteger.valueOf(10_000));
+    assertThat(payments.balanceOf(provider.address().toString()).subtract(before))
+        .isEqualTo(MYST.subtract(newFee));
+  }
+
+  @Test
+  void aFeeDecreaseAppliesAtOnceAndDropsAScheduledIncrease() throws Exception {
+    payments.setFee(deployer, feeAccount.toString(), FEE_BPS + 100);
+    assertThat(payments.scheduledFee().exists()).isTrue();
+    payments.setFee(deployer, feeAccount.toString(), FEE_BPS - 100);
+    assertThat(payments.feeBasisPoints()).isEqualTo(BigInteger.valueOf(FEE_BPS - 100));
+    assertThat(payments.scheduledFee().exists()).isFalse();
+    PrivateKey mallory = identity(0);
+    passTheNotice();
+    assertReverts(() -> payments.applyScheduledFee(credentials(mallory)), "NoScheduledFee");
+  }
+
+  @Test
   void feeAboveTenPercentIsRefused() {
     assertReverts(() -> payments.setFee(deployer, feeAccount.toString(), 1001), "FeeTooHigh");
     assertReverts(

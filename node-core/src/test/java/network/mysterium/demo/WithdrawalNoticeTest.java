@@ -14,6 +14,7 @@ import network.mysterium.consumer.Connector;
 import network.mysterium.consumer.ConsumerNode;
 import network.mysterium.contracts.Deployer;
 import network.mysterium.contracts.PaymentsContract;
+import network.mysterium.contracts.anvil.Anvil;
 import network.mysterium.contracts.anvil.AnvilExtension;
 import network.mysterium.crypto.PrivateKey;
 import network.mysterium.discovery.ProposalIndex;
@@ -106,6 +107,60 @@ class WithdrawalNoticeTest {
         assertThat(payments.balanceOf(consumer.address().toString())).isZero();
       }
     }
+  }
+
+  @Test
+  void aProviderClearsWhatItHoldsBeforeAFeeIncreaseApplies() throws Exception {
+    try (LocalNetwork network = LocalNetwork.start(AnvilExtension.binary(), temp, (k, a) -> {});
+        PrivateKey consumer = network.newIdentity(Myst.parse("5"), DEPOSIT)) {
+      ProviderNode provider =
+          network.startProvider(
+              new LocalNetwork.ProviderSpec("DE", 1, "0.01"),
+              SessionEvents.none(),
+              new ClearingPolicy(Myst.parse("1000"), Duration.ofDays(1), Duration.ofMillis(200)));
+      PaymentsContract payments =
+          new PaymentsContract(network.client(), network.deployment().payments());
+      try (Database database = Database.open(temp.resolve("consumer.db"));
+          ConsumerNode node =
+              ConsumerNode.start(
+                  consumer,
+                  database,
+                  network.client(),
+                  network.deployment(),
+                  Contact.parse("udp://127.0.0.1:0"));
+          ConsumerSession session = connect(node)) {
+        assertThat(provider.promises().held(consumer.address())).hasSize(1);
+        int before = payments.feeBasisPoints().intValueExact();
+        // the deployer owns the contracts on the local network
+        payments.setFee(
+            org.web3j.crypto.Credentials.create(Anvil.DEV_PRIVATE_KEYS.getFirst()),
+            payments.feeAccount(),
+            before + 500);
+        await(
+            () -> provider.promises().lastCleared(consumer.address()) == 1,
+            "the provider clearing before the higher fee applies");
+        assertThat(session.closedByProvider()).isNotDone();
+        // cleared at the fee the promise was accepted under
+        BigInteger fee =
+            STEP.baseUnits()
+                .multiply(BigInteger.valueOf(before))
+                .divide(BigInteger.valueOf(10_000));
+        assertThat(payments.balanceOf(provider.address().toString()))
+            .isEqualTo(STEP.baseUnits().subtract(fee));
+      }
+    }
+  }
+
+  private static ConsumerSession connect(ConsumerNode node) throws Exception {
+    return node.connect(
+        node.search(ProposalIndex.Query.of(Optional.of("socks5"), Optional.empty(), 10)),
+        STEP,
+        SessionEvents.none(),
+        new Connector.Attempts() {},
+        Duration.ofSeconds(10),
+        (type, contact) ->
+            new network.mysterium.service.socks.Socks5Client(
+                new InetSocketAddress(InetAddress.getLoopbackAddress(), 0)));
   }
 
   private static void await(java.util.concurrent.Callable<Boolean> condition, String what)
