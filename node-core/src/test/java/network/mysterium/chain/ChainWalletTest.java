@@ -70,7 +70,17 @@ class ChainWalletTest {
         wallet.withdrawalStep(
             you, network.mysterium.crypto.Address.parse(deployer.getAddress()), Myst.parse("0.5"));
     assertCovers(withdrawal, wallet.send(you, withdrawal));
+    // requested: held until the notice has passed, then completed
+    assertThat(wallet.balances(you.address()).paymentsAccount()).isEqualTo(Myst.parse("2"));
+    assertThat(wallet.balances(you.address()).pendingWithdrawal())
+        .hasValueSatisfying(p -> assertThat(p.amount()).isEqualTo(Myst.parse("0.5")));
+    client.advanceTimeOnDevChain(
+        network.mysterium.contracts.Deployer.Parameters.LOCAL_WITHDRAWAL_NOTICE);
+    ChainWallet.Step completion = wallet.completionStep(you);
+    assertThat(completion.kind()).isEqualTo(ChainWallet.StepKind.COMPLETE_WITHDRAWAL);
+    assertCovers(completion, wallet.send(you, completion));
     assertThat(wallet.balances(you.address()).paymentsAccount()).isEqualTo(Myst.parse("1.5"));
+    assertThat(wallet.balances(you.address()).pendingWithdrawal()).isEmpty();
   }
 
   @Test
