@@ -7,6 +7,12 @@ import {SafeERC20} from "@openzeppelin/contracts/token/ERC20/utils/SafeERC20.sol
 import {ECDSA} from "@openzeppelin/contracts/utils/cryptography/ECDSA.sol";
 import {EIP712} from "@openzeppelin/contracts/utils/cryptography/EIP712.sol";
 
+/// What Payments needs of the identity registry: the stake behind an identity's promises.
+interface IStakes {
+    function registrationStake() external view returns (uint256);
+    function takeStake(address identity, address benefiter, uint256 amount) external returns (uint256 taken);
+}
+
 /// Whitepaper 6.5: one contract holds every identity's payments account. Consumers pay providers
 /// with signed promises (issuer, benefiter, serial, amount); the benefiter clears them here.
 contract Payments is Ownable, EIP712("Mysterium Payments", "1") {
@@ -23,6 +29,9 @@ contract Payments is Ownable, EIP712("Mysterium Payments", "1") {
     uint16 public constant MAX_FEE_BASIS_POINTS = 1000;
 
     IERC20 public immutable token;
+    /// Whitepaper 6.5.6: a promise the issuer's balance cannot honour is paid from its stake, up to
+    /// half the registration value per promise, and the identity is marked defaulted.
+    IStakes public immutable registry;
     address public feeAccount;
     uint16 public feeBasisPoints;
     /// Fees not yet credited to the fee account. Kept in the slot clearing reads anyway (with
@@ -64,6 +73,8 @@ contract Payments is Ownable, EIP712("Mysterium Payments", "1") {
     event PromiseCleared(
         address indexed issuer, address indexed benefiter, uint256 serial, uint256 amount, uint256 paid, uint256 fee
     );
+    /// Part of a clearing's `paid` came from the issuer's stake.
+    event StakeCleared(address indexed issuer, address indexed benefiter, uint256 serial, uint256 fromStake);
     event WithdrawalRequested(
         address indexed identity, address indexed to, uint256 amount, uint256 completableAt, uint256 nonce
     );
@@ -86,10 +97,16 @@ contract Payments is Ownable, EIP712("Mysterium Payments", "1") {
     error NoScheduledFee();
     error FeeChangeNotDue(uint256 effectiveAt);
 
-    constructor(IERC20 token_, address feeAccount_, uint16 feeBasisPoints_, address owner_, uint64 withdrawalNotice_)
-        Ownable(owner_)
-    {
+    constructor(
+        IERC20 token_,
+        IStakes registry_,
+        address feeAccount_,
+        uint16 feeBasisPoints_,
+        address owner_,
+        uint64 withdrawalNotice_
+    ) Ownable(owner_) {
         token = token_;
+        registry = registry_;
         withdrawalNotice = withdrawalNotice_;
         _setFee(feeAccount_, feeBasisPoints_);
     }
@@ -117,7 +134,7 @@ contract Payments is Ownable, EIP712("Mysterium Payments", "1") {
         if (serial <= last) revert SerialNotAbove(last, serial);
         _verifyPromise(issuer, benefiter, serial, amount, acceptPartial, issuerSignature, benefiterSignature);
         lastClearedSerial[issuer][benefiter] = serial;
-        (uint256 paid, uint256 fee) = _pay(issuer, benefiter, amount, acceptPartial);
+        (uint256 paid, uint256 fee) = _pay(issuer, benefiter, serial, amount, acceptPartial);
         emit PromiseCleared(issuer, benefiter, serial, amount, paid, fee);
     }
 
@@ -139,7 +156,10 @@ contract Payments is Ownable, EIP712("Mysterium Payments", "1") {
         if (ECDSA.recover(clearingDigest, benefiterSignature) != benefiter) revert InvalidBenefiterSignature();
     }
 
-    function _pay(address issuer, address benefiter, uint256 amount, bool acceptPartial)
+    /// A short balance pays in full only with the benefiter's acceptPartial: then the balance goes
+    /// and the rest comes from the issuer's stake (at most half the registration value), which
+    /// defaults the identity.
+    function _pay(address issuer, address benefiter, uint256 serial, uint256 amount, bool acceptPartial)
         private
         returns (uint256 paid, uint256 fee)
     {
@@ -147,7 +167,12 @@ contract Payments is Ownable, EIP712("Mysterium Payments", "1") {
         paid = amount;
         if (balance < amount) {
             if (!acceptPartial) revert InsufficientBalance(balance, amount);
-            paid = balance;
+            uint256 shortfall = amount - balance;
+            uint256 cap = registry.registrationStake() / 2;
+            uint256 fromStake = registry.takeStake(issuer, benefiter, shortfall < cap ? shortfall : cap);
+            paid = balance + fromStake;
+            balance = paid; // the stake taken arrived in this contract's token balance
+            emit StakeCleared(issuer, benefiter, serial, fromStake);
         }
         fee = paid * feeBasisPoints / 10_000;
         unchecked {

@@ -78,11 +78,20 @@ public final class Deployer {
                 deployer,
                 "Payments",
                 new Address(token.getContractAddress()),
+                new Address(registry),
                 new Address(parameters.feeAccount()),
                 new Uint16(parameters.feeBasisPoints()),
                 new Address(owner),
                 new Uint64(parameters.withdrawalNotice().toSeconds()))
             .getContractAddress();
+    // only the payments contract may take a defaulted identity's stake
+    client.send(
+        deployer,
+        new ContractCall(
+            registry,
+            FunctionEncoder.encode(
+                new org.web3j.abi.datatypes.Function(
+                    "setPayments", List.of(new Address(payments)), List.of()))));
     return new Deployment(
         client.chainId(),
         token.getContractAddress(),

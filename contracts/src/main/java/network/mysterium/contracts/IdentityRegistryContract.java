@@ -32,6 +32,16 @@ public final class IdentityRegistryContract extends ContractBinding {
     return callUint("stakeOf", address(identity));
   }
 
+  /** Whether a promise it signed was cleared against its stake since it last registered. */
+  public boolean isDefaulted(String identity) throws ChainException {
+    return callBool("isDefaulted", address(identity));
+  }
+
+  /** The payments contract, the only one that may take a stake. */
+  public String payments() throws ChainException {
+    return callAddress("payments");
+  }
+
   public BigInteger registrationStake() throws ChainException {
     return callUint("registrationStake");
   }

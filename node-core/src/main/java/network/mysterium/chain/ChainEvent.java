@@ -19,6 +19,13 @@ public sealed interface ChainEvent {
       Position position, Address identity, Address payer, byte[] publicKey, BigInteger stake)
       implements ChainEvent {}
 
+  /**
+   * {@code IdentityDefaulted(address indexed identity, address indexed benefiter, uint256 taken)}:
+   * a promise it signed was cleared against its stake.
+   */
+  record IdentityDefaulted(Position position, Address identity, Address benefiter, BigInteger taken)
+      implements ChainEvent {}
+
   /** {@code ProposalAnnounced(address indexed provider, uint64 indexed serial, bytes proposal)}. */
   record ProposalAnnounced(Position position, Address provider, long serial, byte[] proposal)
       implements ChainEvent {}

@@ -126,6 +126,8 @@ public final class ChainIndex implements RegisteredIdentities {
                   "announcements",
                   "payment_events",
                   "withdrawal_requests",
+                  "identity_defaults",
+                  "registration_events",
                   "chain_blocks")) {
             try (PreparedStatement s =
                 c.prepareStatement("DELETE FROM " + table + " WHERE block_number > ?")) {
@@ -248,6 +250,23 @@ public final class ChainIndex implements RegisteredIdentities {
         });
   }
 
+  /**
+   * Whether a promise the identity signed was cleared against its stake since it last registered
+   * (whitepaper 6.5.6): its proposals are dropped and its promises refused.
+   */
+  public boolean isDefaulted(Address identity) throws StoreException {
+    return database.transaction(
+        c -> {
+          try (PreparedStatement s =
+              c.prepareStatement("SELECT 1 FROM defaulted_identities WHERE identity = ?")) {
+            s.setString(1, identity.toString());
+            try (ResultSet rows = s.executeQuery()) {
+              return rows.next();
+            }
+          }
+        });
+  }
+
   /** Announcements from a block on, oldest first. */
   public List<ChainEvent.ProposalAnnounced> announcementsSince(long blockNumber)
       throws StoreException {
@@ -284,7 +303,8 @@ public final class ChainIndex implements RegisteredIdentities {
                   c.prepareStatement(
                       "SELECT (SELECT COUNT(*) FROM identities) + (SELECT COUNT(*) FROM"
                           + " announcements) + (SELECT COUNT(*) FROM payment_events) + (SELECT"
-                          + " COUNT(*) FROM withdrawal_requests)");
+                          + " COUNT(*) FROM withdrawal_requests) + (SELECT COUNT(*) FROM"
+                          + " identity_defaults)");
               ResultSet rows = s.executeQuery()) {
             return rows.getLong(1);
           }
@@ -306,7 +326,30 @@ public final class ChainIndex implements RegisteredIdentities {
   private static void insert(Connection c, ChainEvent event) throws SQLException {
     ChainEvent.Position at = event.position();
     switch (event) {
+      case ChainEvent.IdentityDefaulted e -> {
+        try (PreparedStatement s =
+            c.prepareStatement(
+                "INSERT OR IGNORE INTO identity_defaults (block_number, log_index, identity,"
+                    + " benefiter, taken, tx_hash) VALUES (?, ?, ?, ?, ?, ?)")) {
+          s.setLong(1, at.blockNumber());
+          s.setInt(2, at.logIndex());
+          s.setString(3, e.identity().toString());
+          s.setString(4, e.benefiter().toString());
+          s.setString(5, e.taken().toString());
+          s.setString(6, at.transactionHash());
+          s.executeUpdate();
+        }
+      }
       case ChainEvent.IdentityRegistered e -> {
+        try (PreparedStatement s =
+            c.prepareStatement(
+                "INSERT OR IGNORE INTO registration_events (block_number, log_index, identity)"
+                    + " VALUES (?, ?, ?)")) {
+          s.setLong(1, at.blockNumber());
+          s.setInt(2, at.logIndex());
+          s.setString(3, e.identity().toString());
+          s.executeUpdate();
+        }
         try (PreparedStatement s =
             c.prepareStatement(
                 "INSERT OR IGNORE INTO identities (address, public_key, payer, stake, block_number,"

@@ -29,6 +29,7 @@ final class EventDecoder {
   enum Kind {
     IDENTITY_REGISTERED("IdentityRegistered(address,address,bytes,uint256)", "bytes", "uint"),
     PROPOSAL_ANNOUNCED("ProposalAnnounced(address,uint64,bytes)", "bytes"),
+    IDENTITY_DEFAULTED("IdentityDefaulted(address,address,uint256)", "uint"),
     DEPOSITED("Deposited(address,address,uint256)", "uint"),
     PROMISE_CLEARED(
         "PromiseCleared(address,address,uint256,uint256,uint256,uint256)",
@@ -72,6 +73,7 @@ final class EventDecoder {
     this.emitter =
         Map.of(
             Kind.IDENTITY_REGISTERED, contracts.identityRegistry(),
+            Kind.IDENTITY_DEFAULTED, contracts.identityRegistry(),
             Kind.PROPOSAL_ANNOUNCED, contracts.serviceRegistry(),
             Kind.DEPOSITED, contracts.payments(),
             Kind.PROMISE_CLEARED, contracts.payments(),
@@ -140,6 +142,8 @@ final class EventDecoder {
       case PROPOSAL_ANNOUNCED -> announcement(at, first, topics.get(2), bytes(data, 0));
       case DEPOSITED ->
           new ChainEvent.Deposited(at, first, indexedAddress(topics, 2), uint(data, 0));
+      case IDENTITY_DEFAULTED ->
+          new ChainEvent.IdentityDefaulted(at, first, indexedAddress(topics, 2), uint(data, 0));
       case PROMISE_CLEARED ->
           new ChainEvent.PromiseCleared(
               at,

@@ -299,7 +299,9 @@ public final class ProposalIndex {
         new StringBuilder(
             "SELECT p.proposal, p.announced_block, pp.provider IS NOT NULL, p.signed FROM proposals"
                 + " p LEFT JOIN preferred_providers pp ON pp.provider = p.provider WHERE"
-                + " p.announced_block >= ?");
+                + " p.announced_block >= ?"
+                // a provider whose promise was cleared against its stake is no one to trust
+                + " AND p.provider NOT IN (SELECT identity FROM defaulted_identities)");
     List<Object> args = new ArrayList<>();
     args.add(expiry.oldestCurrent(headBlock));
     query.serviceType().ifPresent(v -> add(sql, args, " AND p.service_type = ?", v));

@@ -19,9 +19,9 @@ import org.slf4j.LoggerFactory;
 
 /**
  * Clears the provider's held promises through the Payments contract (whitepaper 6.5.4), lowest
- * serial first. When the issuer is short, clearing stops and the promises stay held to be tried
- * again later; a clearing the chain already has (e.g. sent just before a crash) is recognised and
- * recorded rather than retried.
+ * serial first. When the issuer is short, the promise is cleared against its stake (and the
+ * identity defaults); a clearing the chain already has (e.g. sent just before a crash) is
+ * recognised and recorded rather than retried.
  */
 public final class PromiseClearer {
   private static final Logger LOG = LoggerFactory.getLogger(PromiseClearer.class);
@@ -57,38 +57,51 @@ public final class PromiseClearer {
     }
   }
 
-  /** Clears every promise held from the issuer; stops at the first that cannot be paid now. */
+  private void send(SignedPromise held, boolean acceptPartial) throws ChainException {
+    Promise p = held.promise();
+    payments.clearPromise(
+        ChainAccounts.credentials(benefiter),
+        p.issuer().toString(),
+        p.benefiter().toString(),
+        BigInteger.valueOf(p.serial()),
+        p.amount().baseUnits(),
+        acceptPartial,
+        held.signature().toBytes(),
+        promises.signClearing(p, acceptPartial, benefiter).toBytes());
+  }
+
+  /**
+   * Clears every promise held from the issuer; one its balance cannot pay is cleared against its
+   * stake.
+   */
   public Result clear(Address issuer) throws ChainException, StoreException {
     reconcile(issuer);
     List<Promise> cleared = new ArrayList<>();
     BigInteger total = BigInteger.ZERO;
+    Optional<String> note = Optional.empty();
     for (SignedPromise held : ledger.held(issuer)) {
       Promise p = held.promise();
       try {
-        payments.clearPromise(
-            ChainAccounts.credentials(benefiter),
-            p.issuer().toString(),
-            p.benefiter().toString(),
-            BigInteger.valueOf(p.serial()),
-            p.amount().baseUnits(),
-            false,
-            held.signature().toBytes(),
-            promises.signClearing(p, false, benefiter).toBytes());
+        send(held, false);
       } catch (ContractRevertException e) {
         if (e.errorName().equals("SerialNotAbove")) {
           reconcile(issuer); // already cleared (or a higher serial was): the chain decides
           continue;
         }
-        if (e.errorName().equals("InsufficientBalance")) {
-          LOG.info("{} cannot pay serial {} yet; trying again later", issuer, p.serial());
-          return new Result(cleared, Myst.ofBaseUnits(total), Optional.of(e.getMessage()));
+        if (!e.errorName().equals("InsufficientBalance")) {
+          throw e;
         }
-        throw e;
+        // The issuer promised more than it holds (to others too, or it withdrew): the balance
+        // pays what it can and the issuer's stake the rest, up to half the registration value,
+        // which defaults the identity (whitepaper 6.5.6). This serial is then closed.
+        LOG.info("{} cannot pay serial {}: clearing against its stake", issuer, p.serial());
+        send(held, true);
+        note = Optional.of("the issuer's balance was short: paid from its stake, issuer defaulted");
       }
       ledger.cleared(issuer, p.serial());
       cleared.add(p);
       total = total.add(p.amount().baseUnits());
     }
-    return new Result(cleared, Myst.ofBaseUnits(total), Optional.empty());
+    return new Result(cleared, Myst.ofBaseUnits(total), note);
   }
 }

@@ -326,8 +326,18 @@ public final class ProviderNode implements AutoCloseable {
               promiseSigner,
               promises,
               accounts,
-              // a requested withdrawal is counted as gone (6.5.6): it leaves after the notice
-              identity -> payments.spendableBalance(identity.toString()),
+              new ProviderSessions.Balances() {
+                @Override
+                public BigInteger paymentsBalance(Address identity) throws Exception {
+                  // a requested withdrawal is counted as gone (6.5.6): it leaves after the notice
+                  return payments.spendableBalance(identity.toString());
+                }
+
+                @Override
+                public boolean defaulted(Address identity) throws Exception {
+                  return chain.isDefaulted(identity); // the node's index: no chain call
+                }
+              },
               clearing::clearLater,
               events);
       // the service's data channel admits what these sessions opened

@@ -98,6 +98,14 @@ public final class ProviderSessions implements AutoCloseable {
   @FunctionalInterface
   public interface Balances {
     BigInteger paymentsBalance(Address identity) throws Exception;
+
+    /**
+     * Whether a promise the identity signed was cleared against its stake since it last registered
+     * (whitepaper 6.5.6): its promises are refused.
+     */
+    default boolean defaulted(Address identity) throws Exception {
+      return false;
+    }
   }
 
   /** Called when a consumer's promises should be cleared (a session ended). */
@@ -250,6 +258,17 @@ public final class ProviderSessions implements AutoCloseable {
     }
     if (!signatures.isSignedByIssuer(signed)) {
       throw refused(PromiseRefusedException.Reason.BAD_SIGNATURE, "not signed by its issuer");
+    }
+    boolean defaulted;
+    try {
+      defaulted = balances.defaulted(dialogue.peer());
+    } catch (Exception e) {
+      throw new Conversation.RefusedException("BALANCE_UNAVAILABLE", "cannot check standing now");
+    }
+    if (defaulted) {
+      throw new Conversation.RefusedException(
+          "ISSUER_DEFAULTED",
+          "a promise of " + dialogue.peer() + " was cleared against its stake: register again");
     }
     BigInteger balance;
     try {

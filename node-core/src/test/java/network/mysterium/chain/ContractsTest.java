@@ -128,6 +128,79 @@ class ContractsTest extends ContractsFixture {
                 five.multiply(BigInteger.valueOf(FEE_BPS)).divide(BigInteger.valueOf(10_000))));
   }
 
+  // ---- the stake at risk (whitepaper 6.5.6) ----
+
+  @Test
+  void aPromiseTheBalanceCannotPayIsPaidFromTheStakeUpToHalfTheRegistrationAndDefaults()
+      throws Exception {
+    PrivateKey consumer = identity(100);
+    PrivateKey provider = identity(0);
+    register(consumer); // STAKE = 10 MYST: at most 5 per promise
+    deposit(consumer, consumer, MYST.multiply(BigInteger.TWO));
+    BigInteger promised = MYST.multiply(BigInteger.valueOf(9));
+    // without acceptPartial the provider is refused, and nothing is taken
+    assertReverts(() -> clear(consumer, provider, 1, promised, false), "InsufficientBalance");
+    assertThat(registry.isDefaulted(consumer.address().toString())).isFalse();
+
+    clear(consumer, provider, 1, promised, true);
+    BigInteger paid = MYST.multiply(BigInteger.valueOf(7)); // 2 of balance + 5 of stake
+    BigInteger fee = paid.multiply(BigInteger.valueOf(FEE_BPS)).divide(BigInteger.valueOf(10_000));
+    assertThat(payments.balanceOf(provider.address().toString())).isEqualTo(paid.subtract(fee));
+    assertThat(payments.balanceOf(consumer.address().toString())).isZero();
+    assertThat(registry.isDefaulted(consumer.address().toString())).isTrue();
+    assertThat(registry.stakeOf(consumer.address().toString()))
+        .isEqualTo(STAKE.subtract(MYST.multiply(BigInteger.valueOf(5))));
+    // the tokens moved with the value: each contract holds what its books say
+    assertThat(token.balanceOf(deployment.identityRegistry()))
+        .isEqualTo(MYST.multiply(BigInteger.valueOf(5)));
+    assertThat(token.balanceOf(deployment.payments()))
+        .isEqualTo(payments.balanceOf(provider.address().toString()).add(payments.feesAccrued()));
+
+    // registering again (a new stake on top of what is left) ends the default
+    register(consumer);
+    assertThat(registry.isDefaulted(consumer.address().toString())).isFalse();
+    assertThat(registry.stakeOf(consumer.address().toString()))
+        .isEqualTo(MYST.multiply(BigInteger.valueOf(15)));
+  }
+
+  @Test
+  void onlyThePaymentsContractTakesAStakeAndItIsSetOnce() throws Exception {
+    PrivateKey victim = identity(100);
+    register(victim);
+    PrivateKey mallory = identity(0);
+    assertThat(registry.payments()).isEqualToIgnoringCase(deployment.payments());
+    assertReverts(
+        () ->
+            client.send(
+                credentials(mallory),
+                new network.mysterium.contracts.ContractCall(
+                    deployment.identityRegistry(),
+                    org.web3j.abi.FunctionEncoder.encode(
+                        new org.web3j.abi.datatypes.Function(
+                            "takeStake",
+                            List.of(
+                                new org.web3j.abi.datatypes.Address(victim.address().toString()),
+                                new org.web3j.abi.datatypes.Address(mallory.address().toString()),
+                                new org.web3j.abi.datatypes.generated.Uint256(STAKE)),
+                            List.of())))),
+        "NotPayments");
+    assertReverts(
+        () ->
+            client.send(
+                deployer,
+                new network.mysterium.contracts.ContractCall(
+                    deployment.identityRegistry(),
+                    org.web3j.abi.FunctionEncoder.encode(
+                        new org.web3j.abi.datatypes.Function(
+                            "setPayments",
+                            List.of(
+                                new org.web3j.abi.datatypes.Address(mallory.address().toString())),
+                            List.of())))),
+        "PaymentsAlreadySet");
+    assertThat(registry.stakeOf(victim.address().toString())).isEqualTo(STAKE);
+    assertThat(registry.isDefaulted(victim.address().toString())).isFalse();
+  }
+
   // ---- attacks ----
 
   @Test

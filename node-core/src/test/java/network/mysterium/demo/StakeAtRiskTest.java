@@ -1,0 +1,133 @@
+package network.mysterium.demo;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.math.BigInteger;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.Optional;
+import network.mysterium.chain.ChainIndex;
+import network.mysterium.consumer.Connector;
+import network.mysterium.consumer.ConsumerNode;
+import network.mysterium.contracts.IdentityRegistryContract;
+import network.mysterium.contracts.PaymentsContract;
+import network.mysterium.contracts.anvil.AnvilExtension;
+import network.mysterium.crypto.PrivateKey;
+import network.mysterium.discovery.ProposalIndex;
+import network.mysterium.discovery.ServiceProposal;
+import network.mysterium.messaging.channel.Contact;
+import network.mysterium.money.Myst;
+import network.mysterium.payments.ClearingPolicy;
+import network.mysterium.provider.ProviderNode;
+import network.mysterium.session.ConsumerSession;
+import network.mysterium.session.SessionEvents;
+import network.mysterium.store.Database;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * Whitepaper 6.5.6, the stake at risk: a consumer with 1 MYST deposited promises 0.6 to each of two
+ * providers (each checks only the chain's balance). The first clears in full; the second finds the
+ * balance short and clears against the consumer's stake, which defaults the identity on chain. From
+ * then on every node refuses its promises and drops its proposals, until it registers again.
+ */
+class StakeAtRiskTest {
+  private static final Myst STEP = Myst.parse("0.6");
+
+  @TempDir Path temp;
+
+  @Test
+  void aPromiseTheBalanceCannotPayIsClearedAgainstTheStakeAndTheIdentityIsRefusedEverywhere()
+      throws Exception {
+    try (LocalNetwork network = LocalNetwork.start(AnvilExtension.binary(), temp, (k, a) -> {});
+        PrivateKey consumer = network.newIdentity(Myst.parse("5"), Myst.parse("1"))) {
+      // providers that clear only at session end (none by value or age within the test)
+      ClearingPolicy atEnd =
+          new ClearingPolicy(Myst.parse("1000"), Duration.ofDays(1), Duration.ofSeconds(1));
+      ProviderNode first =
+          network.startProvider(
+              new LocalNetwork.ProviderSpec("DE", 1, "0.01"), SessionEvents.none(), atEnd);
+      ProviderNode second =
+          network.startProvider(
+              new LocalNetwork.ProviderSpec("FR", 2, "0.01"), SessionEvents.none(), atEnd);
+      PaymentsContract payments =
+          new PaymentsContract(network.client(), network.deployment().payments());
+      IdentityRegistryContract registry =
+          new IdentityRegistryContract(network.client(), network.deployment().identityRegistry());
+      BigInteger stake = registry.stakeOf(consumer.address().toString());
+      try (Database database = Database.open(temp.resolve("consumer.db"));
+          ConsumerNode node =
+              ConsumerNode.start(
+                  consumer,
+                  database,
+                  network.client(),
+                  network.deployment(),
+                  Contact.parse("udp://127.0.0.1:0"))) {
+        ConsumerSession toFirst = connect(node, "DE");
+        ConsumerSession toSecond = connect(node, "FR");
+        assertThat(first.promises().held(consumer.address())).hasSize(1);
+        assertThat(second.promises().held(consumer.address())).hasSize(1);
+
+        toFirst.close();
+        await(() -> first.promises().lastCleared(consumer.address()) == 1, "the first clearing");
+        toSecond.close();
+        await(() -> second.promises().lastCleared(consumer.address()) == 1, "the second clearing");
+
+        // the second got the 0.4 left and 0.2 of the stake: all it was promised
+        assertThat(payments.balanceOf(consumer.address().toString())).isZero();
+        BigInteger fromStake = STEP.baseUnits().subtract(Myst.parse("0.4").baseUnits());
+        assertThat(registry.stakeOf(consumer.address().toString()))
+            .isEqualTo(stake.subtract(fromStake));
+        assertThat(registry.isDefaulted(consumer.address().toString())).isTrue();
+
+        // every node follows it: the consumer's own index says so, and a provider refuses it
+        await(
+            () -> new ChainIndex(database).isDefaulted(consumer.address()),
+            "the default in the consumer's index");
+        // the provider's own index refuses its promises: the connect's first payment is refused
+        await(() -> refusedAsDefaulted(node), "the first provider refusing it");
+      }
+    }
+  }
+
+  private static boolean refusedAsDefaulted(ConsumerNode node) throws Exception {
+    try {
+      connect(node, "DE").close();
+      return false;
+    } catch (Connector.NoProviderException e) {
+      assertThat(e.getMessage()).contains("ISSUER_DEFAULTED");
+      return true;
+    }
+  }
+
+  private static ConsumerSession connect(ConsumerNode node, String country) throws Exception {
+    List<ProposalIndex.Listing> found =
+        node.search(ProposalIndex.Query.of(Optional.of("socks5"), Optional.of(country), 10));
+    return node.connect(
+        found,
+        STEP,
+        SessionEvents.none(),
+        new Connector.Attempts() {
+          @Override
+          public void failed(ServiceProposal candidate, String reason) {}
+        },
+        Duration.ofSeconds(10),
+        (type, contact) ->
+            new network.mysterium.service.socks.Socks5Client(
+                new InetSocketAddress(InetAddress.getLoopbackAddress(), 0)));
+  }
+
+  private static void await(java.util.concurrent.Callable<Boolean> condition, String what)
+      throws Exception {
+    long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
+    while (!condition.call()) {
+      if (System.nanoTime() > deadline) {
+        throw new AssertionError("not within 30 s: " + what);
+      }
+      Thread.sleep(100);
+    }
+  }
+}
