@@ -18,6 +18,8 @@ import javafx.stage.Stage;
 import network.mysterium.app.settings.AppSettings;
 import network.mysterium.app.viewmodel.WalletViewModel;
 import network.mysterium.consumer.ConsumerNode;
+import network.mysterium.contracts.Deployer;
+import network.mysterium.contracts.MystTokenContract;
 import network.mysterium.crypto.PrivateKey;
 import network.mysterium.discovery.ProposalIndex;
 import network.mysterium.i18n.Messages;
@@ -171,6 +173,96 @@ class DesktopAppTest extends DesktopAppFixture {
     assertThat(node.wallet().balances().paymentsAccount())
         .isEqualTo(before.plus(Myst.parse("0.5")));
     assertThat(robot.lookup("#wallet-ether").queryAs(Label.class).getText()).endsWith(" ETH");
+  }
+
+  @Test
+  void aWithdrawalIsRequestedThenCompletedFromTheWalletOnceItsNoticeHasPassed(FxRobot robot)
+      throws Exception {
+    // clearings move the payments account too: let those of the other tests' sessions land first
+    await(
+        () -> node.wallet().promises().stream().allMatch(NodeWallet.PromiseRow::cleared),
+        "the clearing of every promise made so far");
+    robot.clickOn("#nav-wallet");
+    robot.clickOn("#wallet-refresh");
+    Label notice = robot.lookup("#wallet-notice").queryAs(Label.class);
+    Label pending = robot.lookup("#wallet-pending-withdrawal").queryAs(Label.class);
+    Label payments = robot.lookup("#wallet-payments").queryAs(Label.class);
+    javafx.scene.control.Button complete =
+        robot.lookup("#complete-withdrawal-button").queryButton();
+    Myst before = node.wallet().balances().paymentsAccount();
+    await(() -> payments.getText().equals(before.toString()), "the payments account read");
+    String to;
+    try (PrivateKey destination = PrivateKey.generate(new java.security.SecureRandom())) {
+      to = destination.address().toString();
+    }
+    var token =
+        new MystTokenContract(
+            network.client(), network.deployment().token());
+
+    retype(robot, "#withdraw-to", to);
+    retype(robot, "#withdraw-amount", "0.1");
+    robot.clickOn("#withdraw-button");
+    await(() -> notice.getText().startsWith("Withdrawal of"), () -> "requested: " + error(robot));
+    assertThat(questions)
+        .singleElement()
+        .satisfies(
+            q -> {
+              assertThat(q)
+                  .startsWith(
+                      "Request the withdrawal of 0.1 MYST from your payments account to " + to);
+              assertThat(q).contains("completes after a notice");
+              assertThat(FEE.matcher(q).find()).as(q).isTrue();
+            });
+    assertThat(notice.getText())
+        .startsWith("Withdrawal of 0.1 MYST to " + to + " requested: it can complete from ");
+    await(() -> !pending.getText().isEmpty(), "the pending withdrawal");
+    assertThat(pending.getText())
+        .startsWith("Withdrawal of 0.1 MYST to " + to + " requested; it can complete from ");
+    assertThat(complete.isVisible()).isFalse();
+    // requested, not moved: the account still holds the amount, and nothing reached the address
+    assertThat(payments.getText()).isEqualTo(before.toString());
+    assertThat(token.balanceOf(to)).isZero();
+
+    // too early: the model's completion is refused with its own message, and nothing is sent
+    questions.clear();
+    Label error = robot.lookup("#wallet-error").queryAs(Label.class);
+    assertThat(error.getText()).isEmpty();
+    robot.interact(() -> window.walletModel().completeWithdrawal(questions::add));
+    await(() -> !error.getText().isEmpty(), "the not-due error");
+    assertThat(error.getText()).startsWith("The withdrawal cannot complete yet: it can from ");
+    assertThat(questions).isEmpty();
+
+    network
+        .client()
+        .advanceTimeOnDevChain(Deployer.Parameters.LOCAL_WITHDRAWAL_NOTICE);
+    robot.clickOn("#wallet-refresh");
+    await(() -> complete.isVisible(), () -> "the completion offered: " + pending.getText());
+    assertThat(pending.getText()).isEqualTo("Withdrawal of 0.1 MYST to " + to + " is due: complete it.");
+    assertThat(payments.getText()).isEqualTo(before.toString());
+
+    robot.clickOn("#complete-withdrawal-button");
+    await(() -> notice.getText().startsWith("Withdrawal complete"), () -> "completed: " + error.getText());
+    assertThat(questions)
+        .singleElement()
+        .satisfies(
+            q -> {
+              assertThat(q)
+                  .startsWith("Complete the withdrawal of 0.1 MYST from your payments account?");
+              assertThat(FEE.matcher(q).find()).as(q).isTrue();
+            });
+    assertThat(notice.getText())
+        .startsWith("Withdrawal complete: 0.1 MYST requested, sent from your payments account");
+    Myst after =
+        Myst.ofBaseUnits(before.baseUnits().subtract(Myst.parse("0.1").baseUnits()));
+    await(() -> payments.getText().equals(after.toString()), () -> "less: " + payments.getText());
+    assertThat(pending.getText()).isEmpty();
+    assertThat(complete.isVisible()).isFalse();
+    assertThat(node.wallet().balances().pendingWithdrawal()).isEmpty();
+    assertThat(Myst.ofBaseUnits(token.balanceOf(to))).isEqualTo(Myst.parse("0.1"));
+  }
+
+  private static String error(FxRobot robot) {
+    return robot.lookup("#wallet-error").queryAs(Label.class).getText();
   }
 
   @Test

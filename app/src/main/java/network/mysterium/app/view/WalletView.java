@@ -18,8 +18,8 @@ import network.mysterium.node.NodeWallet;
 
 /**
  * The wallet: the identity (with copy), registration with its action, balances (ETH for gas too),
- * deposit and withdrawal, each transaction confirmed with its fee in a dialog before it is sent,
- * and the promise history with each promise's clearing.
+ * deposit and withdrawal (requested, then completed after its notice), each transaction confirmed
+ * with its fee in a dialog before it is sent, and the promise history with each promise's clearing.
  */
 public final class WalletView {
   private WalletView() {}
@@ -75,6 +75,14 @@ public final class WalletView {
     withdraw.disableProperty().bind(model.busy());
     withdraw.setOnAction(e -> model.withdraw(confirmation));
     Label notice = bound(model.notice(), "wallet-notice");
+    Label pending = bound(model.pendingWithdrawal(), "wallet-pending-withdrawal");
+    pending.setWrapText(true);
+    Button complete =
+        Views.button(messages, "complete-withdrawal-button", "app.wallet.complete-withdrawal");
+    complete.visibleProperty().bind(model.withdrawalDue());
+    complete.managedProperty().bind(complete.visibleProperty());
+    complete.disableProperty().bind(model.busy());
+    complete.setOnAction(e -> model.completeWithdrawal(confirmation));
 
     TableView<NodeWallet.PromiseRow> promises = new TableView<>(model.promises());
     promises.setId("promises");
@@ -106,6 +114,7 @@ public final class WalletView {
         grid,
         new HBox(8, amount, deposit),
         new HBox(8, to, withdrawAmount, withdraw),
+        new HBox(8, pending, complete),
         Views.error(model.error(), "wallet-error"),
         notice,
         Views.heading(messages, "app.wallet.promises"),

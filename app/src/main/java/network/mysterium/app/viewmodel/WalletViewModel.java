@@ -1,5 +1,11 @@
 package network.mysterium.app.viewmodel;
 
+import java.time.Instant;
+import java.time.ZoneId;
+import java.time.format.DateTimeFormatter;
+import java.time.format.FormatStyle;
+import java.util.Locale;
+import java.util.Optional;
 import javafx.beans.property.BooleanProperty;
 import javafx.beans.property.SimpleBooleanProperty;
 import javafx.beans.property.SimpleStringProperty;
@@ -13,7 +19,8 @@ import network.mysterium.node.NodeWallet;
 
 /**
  * The wallet view's state: the identity, its balances (wallet and payments account), a deposit with
- * its error in words, and every promise made with whether its provider cleared it.
+ * its error in words, a withdrawal requested and when it can complete, and every promise made with
+ * whether its provider cleared it.
  */
 public final class WalletViewModel {
   private final Node node;
@@ -31,6 +38,9 @@ public final class WalletViewModel {
   private final StringProperty error = new SimpleStringProperty("");
   private final StringProperty notice = new SimpleStringProperty("");
   private final BooleanProperty busy = new SimpleBooleanProperty();
+  private final StringProperty pendingWithdrawal = new SimpleStringProperty("");
+  private final BooleanProperty withdrawalDue = new SimpleBooleanProperty();
+  private final DateTimeFormatter dateTime;
   private final ObservableList<NodeWallet.PromiseRow> promises =
       FXCollections.observableArrayList();
 
@@ -39,10 +49,21 @@ public final class WalletViewModel {
     this.background = background;
     this.messages = messages;
     address.set(node.address().toString());
+    Locale locale = messages.bundle().getLocale();
+    // the root bundle is English; its locale has no language to format dates in
+    this.dateTime =
+        DateTimeFormatter.ofLocalizedDateTime(FormatStyle.MEDIUM)
+            .withLocale(locale.getLanguage().isEmpty() ? Locale.ENGLISH : locale)
+            .withZone(ZoneId.systemDefault());
   }
 
   /** Reads balances and promises again. */
   public void refresh() {
+    refresh(balances -> {});
+  }
+
+  /** Reads balances and promises again, then hands the balances read to {@code then}. */
+  private void refresh(java.util.function.Consumer<NodeWallet.Balances> then) {
     busy.set(true);
     background.run(
         () -> new Snapshot(node.wallet().balances(), node.wallet().promises()),
@@ -57,12 +78,27 @@ public final class WalletViewModel {
                       ? "app.wallet.registered"
                       : "app.wallet.not-registered"));
           promises.setAll(snapshot.promises());
+          Optional<NodeWallet.PendingWithdrawal> pending = snapshot.balances().pendingWithdrawal();
+          pendingWithdrawal.set(pending.map(this::pendingText).orElse(""));
+          withdrawalDue.set(pending.map(NodeWallet.PendingWithdrawal::due).orElse(false));
           busy.set(false);
+          then.accept(snapshot.balances());
         },
         e -> {
           error.set(messages.get("app.error.chain", e.getMessage()));
+          notice.set(""); // a "sending" notice would stay up for good
           busy.set(false);
         });
+  }
+
+  private String pendingText(NodeWallet.PendingWithdrawal p) {
+    return p.due()
+        ? messages.get("app.wallet.pending.due", p.amount().toPlainString(), p.to().toString())
+        : messages.get(
+            "app.wallet.pending.requested",
+            p.amount().toPlainString(),
+            p.to().toString(),
+            dateTime.format(p.completableAt()));
   }
 
   private record Snapshot(
@@ -78,13 +114,16 @@ public final class WalletViewModel {
         () -> node.wallet().previewDeposit(amount),
         "app.wallet.error.too-much",
         confirmation,
-        () -> {
+        (last, after) -> {
           notice.set(messages.get("app.wallet.deposited", amount.strip()));
           depositAmount.set("");
         });
   }
 
-  /** Withdraws the amount typed to the address typed, after confirming it with its fee. */
+  /**
+   * Requests the withdrawal of the amount typed to the address typed, after confirming it with its
+   * fee; the payments account holds the amount until the request is completed after its notice.
+   */
   public void withdraw(Confirmation confirmation) {
     String to = text(withdrawTo);
     String amount = text(withdrawAmount);
@@ -92,10 +131,41 @@ public final class WalletViewModel {
         () -> node.wallet().previewWithdrawal(to, amount),
         "app.wallet.error.too-much-account",
         confirmation,
-        () -> {
-          notice.set(messages.get("app.wallet.withdrawn", amount.strip(), to.strip()));
+        (last, after) -> {
+          // the chain says when it can complete; without a pending request (replaced or rewound
+          // meanwhile) the pending text, empty, says what is true
+          notice.set(
+              after
+                  .pendingWithdrawal()
+                  .map(
+                      p ->
+                          messages.get(
+                              "app.wallet.withdrawn",
+                              p.amount().toPlainString(),
+                              p.to().toString(),
+                              dateTime.format(p.completableAt())))
+                  .orElse(""));
           withdrawAmount.set("");
         });
+  }
+
+  /**
+   * Completes the requested withdrawal once its notice has passed, after confirming it with its
+   * fee: the payments account sends the amount to the address the request named.
+   */
+  public void completeWithdrawal(Confirmation confirmation) {
+    steps(
+        node.wallet()::previewWithdrawalCompletion,
+        "app.wallet.error.too-much-account",
+        confirmation,
+        (last, after) ->
+            notice.set(
+                messages.get("app.wallet.withdrawal-completed", last.amount().toPlainString())));
+  }
+
+  /** What to do once the last step is mined and the balances are read again. */
+  private interface Done {
+    void run(NodeWallet.Preview last, NodeWallet.Balances after);
   }
 
   /** Registers this identity (the stake's approval, then the registration), each step confirmed. */
@@ -104,7 +174,7 @@ public final class WalletViewModel {
         node.wallet()::previewRegistration,
         "app.wallet.error.chain",
         confirmation,
-        () -> notice.set(messages.get("app.wallet.registered-now")));
+        (last, after) -> notice.set(messages.get("app.wallet.registered-now")));
   }
 
   private static String text(StringProperty property) {
@@ -115,7 +185,7 @@ public final class WalletViewModel {
       Background.Work<NodeWallet.Preview> next,
       String tooMuchKey,
       Confirmation confirmation,
-      Runnable done) {
+      Done done) {
     error.set("");
     notice.set("");
     busy.set(true);
@@ -135,8 +205,7 @@ public final class WalletViewModel {
               },
               sent -> {
                 if (sent.last()) {
-                  done.run();
-                  refresh();
+                  refresh(after -> done.run(sent, after));
                 } else {
                   steps(next, tooMuchKey, confirmation, done);
                 }
@@ -150,7 +219,7 @@ public final class WalletViewModel {
   private String question(NodeWallet.Preview step) {
     String key =
         "app.wallet.step."
-            + step.kind().name().toLowerCase(java.util.Locale.ROOT).replace('_', '-');
+            + step.kind().name().toLowerCase(Locale.ROOT).replace('_', '-');
     String withdrawalTo = text(withdrawTo).strip();
     return messages.get(
         key,
@@ -179,9 +248,29 @@ public final class WalletViewModel {
           case INVALID_ADDRESS -> "app.wallet.error.address";
           case INSUFFICIENT_FUNDS -> tooMuchKey;
           case ALREADY_REGISTERED -> "app.wallet.error.registered";
+          case NO_PENDING_WITHDRAWAL -> "app.wallet.error.no-pending-withdrawal";
+          case WITHDRAWAL_NOT_DUE -> "app.wallet.error.withdrawal-not-due";
           default -> "app.wallet.error.chain";
         };
-    error.set(messages.get(key, key.equals("app.wallet.error.chain") ? n.getMessage() : shown));
+    String argument =
+        switch (n.code()) {
+          case WITHDRAWAL_NOT_DUE -> localTime(shown);
+          default -> key.equals("app.wallet.error.chain") ? n.getMessage() : shown;
+        };
+    error.set(messages.get(key, argument));
+    if (n.code() == NodeException.Code.NO_PENDING_WITHDRAWAL
+        || n.code() == NodeException.Code.WITHDRAWAL_NOT_DUE) {
+      refresh(); // what is shown of the withdrawal was out of date
+    }
+  }
+
+  /** An ISO instant as a local date and time; text that is none is shown as it came. */
+  private String localTime(String iso) {
+    try {
+      return dateTime.format(Instant.parse(iso));
+    } catch (java.time.format.DateTimeParseException e) {
+      return iso;
+    }
   }
 
   public StringProperty withdrawTo() {
@@ -227,6 +316,16 @@ public final class WalletViewModel {
 
   public StringProperty notice() {
     return notice;
+  }
+
+  /** The withdrawal requested and not completed, in words; empty when there is none. */
+  public StringProperty pendingWithdrawal() {
+    return pendingWithdrawal;
+  }
+
+  /** Whether the requested withdrawal's notice has passed (by the chain's clock). */
+  public BooleanProperty withdrawalDue() {
+    return withdrawalDue;
   }
 
   public BooleanProperty busy() {
