@@ -195,9 +195,7 @@ class DesktopAppTest extends DesktopAppFixture {
     try (PrivateKey destination = PrivateKey.generate(new java.security.SecureRandom())) {
       to = destination.address().toString();
     }
-    var token =
-        new MystTokenContract(
-            network.client(), network.deployment().token());
+    var token = new MystTokenContract(network.client(), network.deployment().token());
 
     retype(robot, "#withdraw-to", to);
     retype(robot, "#withdraw-amount", "0.1");
@@ -232,16 +230,17 @@ class DesktopAppTest extends DesktopAppFixture {
     assertThat(error.getText()).startsWith("The withdrawal cannot complete yet: it can from ");
     assertThat(questions).isEmpty();
 
-    network
-        .client()
-        .advanceTimeOnDevChain(Deployer.Parameters.LOCAL_WITHDRAWAL_NOTICE);
+    network.client().advanceTimeOnDevChain(Deployer.Parameters.LOCAL_WITHDRAWAL_NOTICE);
     robot.clickOn("#wallet-refresh");
     await(() -> complete.isVisible(), () -> "the completion offered: " + pending.getText());
-    assertThat(pending.getText()).isEqualTo("Withdrawal of 0.1 MYST to " + to + " is due: complete it.");
+    assertThat(pending.getText())
+        .isEqualTo("Withdrawal of 0.1 MYST to " + to + " is due: complete it.");
     assertThat(payments.getText()).isEqualTo(before.toString());
 
     robot.clickOn("#complete-withdrawal-button");
-    await(() -> notice.getText().startsWith("Withdrawal complete"), () -> "completed: " + error.getText());
+    await(
+        () -> notice.getText().startsWith("Withdrawal complete"),
+        () -> "completed: " + error.getText());
     assertThat(questions)
         .singleElement()
         .satisfies(
@@ -252,8 +251,7 @@ class DesktopAppTest extends DesktopAppFixture {
             });
     assertThat(notice.getText())
         .startsWith("Withdrawal complete: 0.1 MYST requested, sent from your payments account");
-    Myst after =
-        Myst.ofBaseUnits(before.baseUnits().subtract(Myst.parse("0.1").baseUnits()));
+    Myst after = Myst.ofBaseUnits(before.baseUnits().subtract(Myst.parse("0.1").baseUnits()));
     await(() -> payments.getText().equals(after.toString()), () -> "less: " + payments.getText());
     assertThat(pending.getText()).isEmpty();
     assertThat(complete.isVisible()).isFalse();

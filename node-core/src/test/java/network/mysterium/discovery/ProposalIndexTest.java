@@ -141,6 +141,42 @@ class ProposalIndexTest {
   }
 
   @Test
+  void aProviderWhosePromiseWasClearedAgainstItsStakeIsDroppedUntilItRegistersAgain()
+      throws Exception {
+    PrivateKey p = provider(true);
+    PrivateKey creditor = provider(true);
+    announce(p, proposal(p.address(), 1, "DE", "0.001", List.of("udp://203.0.113.1:5000")));
+    assertThat(search(inCountry("DE"))).hasSize(1);
+    // as an issuer it promised 1 MYST with nothing deposited: cleared against its stake
+    var domain =
+        network.mysterium.chain.ContractMessages.Domain.payments(
+            client.chainId(), network.mysterium.crypto.Address.parse(deployment.payments()));
+    BigInteger one = ETHER;
+    new network.mysterium.contracts.PaymentsContract(client, deployment.payments())
+        .clearPromise(
+            ChainAccounts.credentials(creditor),
+            p.address().toString(),
+            creditor.address().toString(),
+            BigInteger.ONE,
+            one,
+            true,
+            network.mysterium.chain.ContractMessages.promise(
+                    domain, p.address(), creditor.address(), BigInteger.ONE, one)
+                .sign(p)
+                .toBytes(),
+            network.mysterium.chain.ContractMessages.clearing(
+                    domain, p.address(), creditor.address(), BigInteger.ONE, one, true)
+                .sign(creditor)
+                .toBytes());
+    assertThat(search(inCountry("DE"))).isEmpty();
+    assertThat(new ChainIndex(database).isDefaulted(p.address())).isTrue();
+
+    followed.register(p); // a new stake
+    assertThat(search(inCountry("DE"))).hasSize(1);
+    assertThat(new ChainIndex(database).isDefaulted(p.address())).isFalse();
+  }
+
+  @Test
   void sameSerialReplacesANewSerialSupersedesAndOldOnesStayDropped() throws Exception {
     PrivateKey p = provider(true);
     announce(p, proposal(p.address(), 1, "DE", "0.001", List.of("udp://203.0.113.1:5000")));

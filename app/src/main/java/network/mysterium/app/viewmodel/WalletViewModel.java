@@ -217,9 +217,7 @@ public final class WalletViewModel {
 
   /** What the step moves, and its fee at most (gas times the most paid per gas now). */
   private String question(NodeWallet.Preview step) {
-    String key =
-        "app.wallet.step."
-            + step.kind().name().toLowerCase(Locale.ROOT).replace('_', '-');
+    String key = "app.wallet.step." + step.kind().name().toLowerCase(Locale.ROOT).replace('_', '-');
     String withdrawalTo = text(withdrawTo).strip();
     return messages.get(
         key,
