@@ -175,7 +175,8 @@ final class Views {
       String paymentsAccount,
       boolean registered,
       String stake,
-      PendingWithdrawal pendingWithdrawal) {
+      PendingWithdrawal pendingWithdrawal,
+      boolean defaulted) {
     static Wallet of(Address address, NodeWallet.Balances b) {
       return new Wallet(
           address.toString(),
@@ -184,7 +185,8 @@ final class Views {
           myst(b.paymentsAccount()),
           b.registered(),
           myst(b.stake()),
-          b.pendingWithdrawal().map(PendingWithdrawal::of).orElse(null));
+          b.pendingWithdrawal().map(PendingWithdrawal::of).orElse(null),
+          b.defaulted());
     }
   }
 

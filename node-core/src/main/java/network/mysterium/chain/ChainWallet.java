@@ -22,7 +22,8 @@ import org.web3j.utils.Convert;
 public final class ChainWallet {
   /**
    * What an identity holds on chain; {@code pendingWithdrawal}: requested, not yet completed (the
-   * payments account still holds it).
+   * payments account still holds it); {@code defaulted}: a promise it signed was cleared against
+   * its stake (it must register again).
    */
   public record Balances(
       BigInteger etherWei,
@@ -30,7 +31,8 @@ public final class ChainWallet {
       Myst paymentsAccount,
       boolean registered,
       Myst stake,
-      Optional<PendingWithdrawal> pendingWithdrawal) {}
+      Optional<PendingWithdrawal> pendingWithdrawal,
+      boolean defaulted) {}
 
   /** A requested withdrawal: where to, how much, and from when it can complete. */
   public record PendingWithdrawal(Address to, Myst amount, java.time.Instant completableAt) {}
@@ -57,7 +59,8 @@ public final class ChainWallet {
         Myst.ofBaseUnits(payments.balanceOf(address)),
         registry.isRegistered(address),
         Myst.ofBaseUnits(registry.stakeOf(address)),
-        pendingWithdrawal(identity));
+        pendingWithdrawal(identity),
+        registry.isDefaulted(address));
   }
 
   public Optional<PendingWithdrawal> pendingWithdrawal(Address identity) throws ChainException {

@@ -49,8 +49,10 @@ public final class NodeWallet {
   }
 
   /**
-   * ETH for gas (wei), the MYST wallet, the payments account (deposited), registration, and a
-   * withdrawal requested and not yet completed (the payments account still holds it).
+   * ETH for gas (wei), the MYST wallet, the payments account (deposited), registration, a
+   * withdrawal requested and not yet completed (the payments account still holds it), and whether
+   * the identity defaulted (a promise it signed was cleared against its stake: providers refuse it
+   * until it registers again).
    */
   public record Balances(
       BigInteger etherWei,
@@ -58,7 +60,8 @@ public final class NodeWallet {
       Myst paymentsAccount,
       boolean registered,
       Myst stake,
-      java.util.Optional<PendingWithdrawal> pendingWithdrawal) {
+      java.util.Optional<PendingWithdrawal> pendingWithdrawal,
+      boolean defaulted) {
     /** The chain's balances, a pending withdrawal judged due or not by the chain's clock. */
     static Balances of(ChainWallet.Balances b, ChainWallet wallet) throws ChainException {
       java.util.Optional<PendingWithdrawal> pending = java.util.Optional.empty();
@@ -70,7 +73,13 @@ public final class NodeWallet {
                 new PendingWithdrawal(p.to(), p.amount(), p.completableAt(), due));
       }
       return new Balances(
-          b.etherWei(), b.wallet(), b.paymentsAccount(), b.registered(), b.stake(), pending);
+          b.etherWei(),
+          b.wallet(),
+          b.paymentsAccount(),
+          b.registered(),
+          b.stake(),
+          pending,
+          b.defaulted());
     }
   }
 
@@ -193,7 +202,8 @@ public final class NodeWallet {
    */
   public Preview previewRegistration() throws NodeException {
     try {
-      if (wallet.balances(key.address()).registered()) {
+      ChainWallet.Balances now = wallet.balances(key.address());
+      if (now.registered() && !now.defaulted()) { // a defaulted identity registers again
         throw new NodeException(
             NodeException.Code.ALREADY_REGISTERED, "registered already", key.address().toString());
       }

@@ -82,6 +82,11 @@ class StakeAtRiskTest {
         assertThat(registry.stakeOf(consumer.address().toString()))
             .isEqualTo(stake.subtract(fromStake));
         assertThat(registry.isDefaulted(consumer.address().toString())).isTrue();
+        assertThat(
+                new network.mysterium.chain.ChainWallet(network.client(), network.deployment())
+                    .balances(consumer.address())
+                    .defaulted())
+            .isTrue();
 
         // every node follows it: the consumer's own index says so, and a provider refuses it
         await(

@@ -70,13 +70,15 @@ public final class WalletViewModel {
         snapshot -> {
           walletBalance.set(snapshot.balances().wallet().toString());
           etherBalance.set(ether(snapshot.balances().etherWei()) + " ETH");
-          registered.set(snapshot.balances().registered());
-          paymentsBalance.set(snapshot.balances().paymentsAccount().toString());
+          NodeWallet.Balances b = snapshot.balances();
+          // a defaulted identity must register again: the register action shows for it too
+          registered.set(b.registered() && !b.defaulted());
+          paymentsBalance.set(b.paymentsAccount().toString());
           registration.set(
               messages.get(
-                  snapshot.balances().registered()
-                      ? "app.wallet.registered"
-                      : "app.wallet.not-registered"));
+                  b.defaulted()
+                      ? "app.wallet.defaulted"
+                      : b.registered() ? "app.wallet.registered" : "app.wallet.not-registered"));
           promises.setAll(snapshot.promises());
           Optional<NodeWallet.PendingWithdrawal> pending = snapshot.balances().pendingWithdrawal();
           pendingWithdrawal.set(pending.map(this::pendingText).orElse(""));

@@ -85,7 +85,8 @@ public final class WalletCommand {
                     Myst.parse(w.path("paymentsAccount").asText()),
                     w.path("registered").asBoolean(),
                     Myst.parse(w.path("stake").asText()),
-                    pending(w.path("pendingWithdrawal"))));
+                    pending(w.path("pendingWithdrawal")),
+                    w.path("defaulted").asBoolean()));
             return 0;
           }
         }
@@ -120,6 +121,9 @@ public final class WalletCommand {
               ? root.environment().messages().get("yes")
               : root.environment().messages().get("no"),
           b.stake().toPlainString());
+      if (b.defaulted()) {
+        root.say("wallet.defaulted");
+      }
       root.say("wallet.myst", b.wallet().toPlainString());
       root.say("wallet.payments", b.paymentsAccount().toPlainString());
       root.say(
