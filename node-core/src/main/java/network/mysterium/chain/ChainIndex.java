@@ -250,6 +250,21 @@ public final class ChainIndex implements RegisteredIdentities {
         });
   }
 
+  /** How many promises the identity issued that were cleared (by any benefiter): its history. */
+  public long clearedCount(Address issuer) throws StoreException {
+    return database.transaction(
+        c -> {
+          try (PreparedStatement s =
+              c.prepareStatement(
+                  "SELECT COUNT(*) FROM payment_events WHERE kind = 'clearing' AND identity = ?")) {
+            s.setString(1, issuer.toString());
+            try (ResultSet rows = s.executeQuery()) {
+              return rows.getLong(1);
+            }
+          }
+        });
+  }
+
   /**
    * Whether a promise the identity signed was cleared against its stake since it last registered
    * (whitepaper 6.5.6): its proposals are dropped and its promises refused.

@@ -132,8 +132,31 @@ public final class ProviderNode implements AutoCloseable {
       ServiceProposal.Metering metering,
       long bandwidthKbps,
       int sessionsPerConsumer,
-      Duration confirmationDeadline) {
+      Duration confirmationDeadline,
+      IssuerHistory history) {
     public static final long DEFAULT_BANDWIDTH_KBPS = 100_000;
+
+    /** Any consumer that is not defaulted. */
+    public Offering(
+        java.util.Optional<ServiceProposal.Place> origin,
+        ServiceProposal.Metering metering,
+        long bandwidthKbps,
+        int sessionsPerConsumer,
+        Duration confirmationDeadline) {
+      this(
+          origin,
+          metering,
+          bandwidthKbps,
+          sessionsPerConsumer,
+          confirmationDeadline,
+          IssuerHistory.NONE);
+    }
+
+    /** This offer for consumers with at least that history only. */
+    public Offering requiring(IssuerHistory required) {
+      return new Offering(
+          origin, metering, bandwidthKbps, sessionsPerConsumer, confirmationDeadline, required);
+    }
 
     public static Offering defaults() {
       return new Offering(
@@ -336,6 +359,17 @@ public final class ProviderNode implements AutoCloseable {
                 @Override
                 public boolean defaulted(Address identity) throws Exception {
                   return chain.isDefaulted(identity); // the node's index: no chain call
+                }
+
+                @Override
+                public java.util.Optional<String> historyShortfall(Address identity)
+                    throws Exception {
+                  return config
+                      .offering()
+                      .history()
+                      .shortfall(
+                          chain.clearedCount(identity),
+                          Myst.ofBaseUnits(payments.spendableBalance(identity.toString())));
                 }
               },
               clearing::clearLater,

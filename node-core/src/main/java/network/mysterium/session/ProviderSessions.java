@@ -106,6 +106,11 @@ public final class ProviderSessions implements AutoCloseable {
     default boolean defaulted(Address identity) throws Exception {
       return false;
     }
+
+    /** Why the identity's history falls short of what the offer asks, if it does. */
+    default java.util.Optional<String> historyShortfall(Address identity) throws Exception {
+      return java.util.Optional.empty();
+    }
   }
 
   /** Called when a consumer's promises should be cleared (a session ended). */
@@ -269,6 +274,15 @@ public final class ProviderSessions implements AutoCloseable {
       throw new Conversation.RefusedException(
           "ISSUER_DEFAULTED",
           "a promise of " + dialogue.peer() + " was cleared against its stake: register again");
+    }
+    java.util.Optional<String> shortfall;
+    try {
+      shortfall = balances.historyShortfall(dialogue.peer());
+    } catch (Exception e) {
+      throw new Conversation.RefusedException("BALANCE_UNAVAILABLE", "cannot check history now");
+    }
+    if (shortfall.isPresent()) {
+      throw new Conversation.RefusedException("HISTORY_REQUIRED", shortfall.get());
     }
     BigInteger balance;
     try {

@@ -83,6 +83,20 @@ public final class ProviderRunCommand implements Callable<Integer> {
       descriptionKey = "sessions-per-consumer")
   private int sessionsPerConsumer;
 
+  @Option(
+      names = "--require-cleared",
+      paramLabel = "N",
+      defaultValue = "0",
+      descriptionKey = "require-cleared")
+  private long requireCleared;
+
+  @Option(
+      names = "--require-balance",
+      paramLabel = "MYST",
+      defaultValue = "0",
+      descriptionKey = "require-balance")
+  private String requireBalance;
+
   @Option(names = "--country", paramLabel = "CC", descriptionKey = "provider-country")
   private String country;
 
@@ -309,11 +323,21 @@ public final class ProviderRunCommand implements Callable<Integer> {
     } catch (IllegalArgumentException e) {
       throw new UserError("error.invalid-input", e.getMessage());
     }
+    network.mysterium.provider.IssuerHistory history;
+    try {
+      history =
+          new network.mysterium.provider.IssuerHistory(
+              requireCleared, network.mysterium.money.Myst.parse(requireBalance));
+    } catch (IllegalArgumentException e) {
+      throw new UserError(
+          "error.invalid-input", "--require-cleared, --require-balance: " + e.getMessage());
+    }
     return new ProviderNode.Offering(
-        origin,
-        metering,
-        bandwidthKbps,
-        sessionsPerConsumer,
-        ProviderSessions.Terms.DEFAULT_CONFIRMATION_DEADLINE);
+            origin,
+            metering,
+            bandwidthKbps,
+            sessionsPerConsumer,
+            ProviderSessions.Terms.DEFAULT_CONFIRMATION_DEADLINE)
+        .requiring(history);
   }
 }
