@@ -36,9 +36,11 @@ import network.mysterium.money.Myst;
 import network.mysterium.payments.Clearing;
 import network.mysterium.payments.ClearingPolicy;
 import network.mysterium.payments.ConsumerAccounts;
+import network.mysterium.payments.ExposureService;
 import network.mysterium.payments.PromiseClearer;
 import network.mysterium.payments.Promises;
 import network.mysterium.payments.ReceivedPromises;
+import network.mysterium.payments.SharedExposure;
 import network.mysterium.payments.proto.PaymentAdvice;
 import network.mysterium.provider.ProviderServices.Starter;
 import network.mysterium.service.tunnel.WireGuardBackend;
@@ -133,7 +135,7 @@ public final class ProviderNode implements AutoCloseable {
       long bandwidthKbps,
       int sessionsPerConsumer,
       Duration confirmationDeadline,
-      IssuerHistory history) {
+      IssuerTrust history) {
     public static final long DEFAULT_BANDWIDTH_KBPS = 100_000;
 
     /** Any consumer that is not defaulted. */
@@ -149,11 +151,11 @@ public final class ProviderNode implements AutoCloseable {
           bandwidthKbps,
           sessionsPerConsumer,
           confirmationDeadline,
-          IssuerHistory.NONE);
+          IssuerTrust.NONE);
     }
 
     /** This offer for consumers with at least that history only. */
-    public Offering requiring(IssuerHistory required) {
+    public Offering requiring(IssuerTrust required) {
       return new Offering(
           origin, metering, bandwidthKbps, sessionsPerConsumer, confirmationDeadline, required);
     }
@@ -175,6 +177,8 @@ public final class ProviderNode implements AutoCloseable {
   static final Duration NOTICE_ACKNOWLEDGED_WITHIN = Duration.ofSeconds(5);
 
   private final ChainFollower follower;
+  private final SharedExposure exposure;
+  private final ExposureSharing sharing;
   private final boolean ownsFollower;
   private final Shared shared; // null: the dialogues are this provider's own
   private final Dialogues dialogues;
@@ -193,6 +197,14 @@ public final class ProviderNode implements AutoCloseable {
   private final java.util.concurrent.atomic.AtomicBoolean closed =
       new java.util.concurrent.atomic.AtomicBoolean();
 
+  /** The provider's money: what it holds, its consumers' accounts, clearing, shared exposure. */
+  private record Books(
+      ReceivedPromises promises,
+      ConsumerAccounts accounts,
+      Clearing clearing,
+      SharedExposure exposure,
+      ExposureSharing sharing) {}
+
   private ProviderNode(
       ChainFollower follower,
       boolean ownsFollower,
@@ -200,11 +212,14 @@ public final class ProviderNode implements AutoCloseable {
       Dialogues dialogues,
       AutoCloseable service,
       ProviderSessions sessions,
-      ReceivedPromises promises,
-      ConsumerAccounts accounts,
-      Clearing clearing,
+      Books books,
       ServiceProposal announced,
       SessionEvents events) {
+    ReceivedPromises promises = books.promises();
+    ConsumerAccounts accounts = books.accounts();
+    Clearing clearing = books.clearing();
+    this.exposure = books.exposure();
+    this.sharing = books.sharing();
     this.follower = follower;
     this.ownsFollower = ownsFollower;
     this.shared = shared;
@@ -336,6 +351,9 @@ public final class ProviderNode implements AutoCloseable {
               config.offering().metering(),
               config.pricePerUnit(),
               List.of(advertised(bound, config.advertisedHost()).toString()));
+      SharedExposure exposure = new SharedExposure(database, Clock.systemUTC());
+      ExposureSharing sharing =
+          new ExposureSharing(key.address(), promises, index, () -> blockNumber(client));
       sessions =
           new ProviderSessions(
               new ProviderSessions.Terms(
@@ -349,29 +367,8 @@ public final class ProviderNode implements AutoCloseable {
               promiseSigner,
               promises,
               accounts,
-              new ProviderSessions.Balances() {
-                @Override
-                public BigInteger paymentsBalance(Address identity) throws Exception {
-                  // a requested withdrawal is counted as gone (6.5.6): it leaves after the notice
-                  return payments.spendableBalance(identity.toString());
-                }
-
-                @Override
-                public boolean defaulted(Address identity) throws Exception {
-                  return chain.isDefaulted(identity); // the node's index: no chain call
-                }
-
-                @Override
-                public java.util.Optional<String> historyShortfall(Address identity)
-                    throws Exception {
-                  return config
-                      .offering()
-                      .history()
-                      .shortfall(
-                          chain.clearedCount(identity),
-                          Myst.ofBaseUnits(payments.spendableBalance(identity.toString())));
-                }
-              },
+              new IssuerAccounts(
+                  key.address(), payments, chain, exposure, sharing, config.offering().history()),
               clearing::clearLater,
               events);
       // the service's data channel admits what these sessions opened
@@ -380,8 +377,10 @@ public final class ProviderNode implements AutoCloseable {
       sessions.serve(started.backend());
       ProviderSessions serving = sessions;
       Conversation.Services answered =
-          new IndexService(index, () -> blockNumber(client))
-              .addTo(serving.addTo(Conversation.Services.none()));
+          new ExposureService(exposure, promiseSigner)
+              .addTo(
+                  new IndexService(index, () -> blockNumber(client))
+                      .addTo(serving.addTo(Conversation.Services.none())));
       if (shared == null) {
         dialogues =
             new Dialogues(
@@ -394,6 +393,7 @@ public final class ProviderNode implements AutoCloseable {
         dialogues = shared.dialogues();
         shared.table().serve(answered, serving::dialogueClosed);
       }
+      sharing.start(dialogues);
       ProviderAnnouncer announcer =
           ProviderAnnouncer.onChain(database, client, deployment, key, index);
       ServiceProposal announced = announcer.offer(wanted, key);
@@ -406,9 +406,7 @@ public final class ProviderNode implements AutoCloseable {
               dialogues,
               service,
               sessions,
-              promises,
-              accounts,
-              clearing,
+              new Books(promises, accounts, clearing, exposure, sharing),
               announced,
               events);
       clearing.start(node::tellBeforeClearing);
@@ -458,6 +456,14 @@ public final class ProviderNode implements AutoCloseable {
   /** The proposal as announced on chain. */
   public ServiceProposal proposal() {
     return announced;
+  }
+
+  /**
+   * What other providers reported holding uncleared from an issuer (whitepaper 6.5.6), counted
+   * against its balance before this provider accepts a promise.
+   */
+  public Myst heldByOthers(Address issuer) throws StoreException {
+    return exposure.heldByOthers(issuer, address());
   }
 
   public Address address() {
@@ -543,6 +549,7 @@ public final class ProviderNode implements AutoCloseable {
       return; // a shutdown hook and a finally block may both get here
     }
     announcing.shutdownNow();
+    sharing.close(); // no reports over dialogues about to close
     try {
       // an announcement under way signs with the key its owner wipes after this (bounded: the
       // RPC has its own timeout, and the thread is a daemon)

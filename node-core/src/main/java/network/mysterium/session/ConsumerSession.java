@@ -218,6 +218,7 @@ public final class ConsumerSession implements AutoCloseable {
       throw new SessionFailedException(
           "the proposal is for " + proposal.serviceType() + ", not " + client.serviceType());
     }
+    SessionFailedException refusedPayment = null;
     try {
       link.pay(link.paymentStep(), this);
     } catch (SessionFailedException e) {
@@ -227,15 +228,32 @@ public final class ConsumerSession implements AutoCloseable {
       // Nothing deposited (or all of it promised elsewhere): a provider with a free trial serves
       // until the trial is used up, and says so when it is not offering one.
       LOG.info("the provider takes no promise above this identity's deposit: asking for its trial");
+      refusedPayment = e;
     }
-    Exchange answer =
-        link.ask(
-            Exchange.newBuilder()
-                .setSessionRequest(
-                    SessionRequest.newBuilder()
-                        .setServiceType(proposal.serviceType())
-                        .setProposalSerial(proposal.serial())
-                        .setServiceData(ByteString.copyFrom(client.request()))));
+    Exchange answer;
+    try {
+      answer =
+          link.ask(
+              Exchange.newBuilder()
+                  .setSessionRequest(
+                      SessionRequest.newBuilder()
+                          .setServiceType(proposal.serviceType())
+                          .setProposalSerial(proposal.serial())
+                          .setServiceData(ByteString.copyFrom(client.request()))));
+    } catch (SessionFailedException e) {
+      if (refusedPayment == null) {
+        throw e;
+      }
+      // no trial either: the session's refusal (typed) says so, and the refused payment is why
+      SessionFailedException both =
+          new SessionFailedException(
+              Refusal.newBuilder()
+                  .setCode(e.refusalCode())
+                  .setReason(e.getMessage() + " (" + refusedPayment.getMessage() + ")")
+                  .build());
+      both.addSuppressed(e);
+      throw both;
+    }
     if (!answer.hasSessionAccepted()) {
       throw new SessionFailedException("unexpected answer " + answer.getBodyCase());
     }

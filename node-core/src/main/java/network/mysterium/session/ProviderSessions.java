@@ -107,6 +107,9 @@ public final class ProviderSessions implements AutoCloseable {
       return false;
     }
 
+    /** This provider now holds more from the issuer (told to other providers, 6.5.6). */
+    default void accepted(Address identity) {}
+
     /** Why the identity's history falls short of what the offer asks, if it does. */
     default java.util.Optional<String> historyShortfall(Address identity) throws Exception {
       return java.util.Optional.empty();
@@ -307,6 +310,7 @@ public final class ProviderSessions implements AutoCloseable {
       throw SessionRefusal.LEDGER_UNAVAILABLE.because("the provider's ledger is unavailable");
     }
     events.promiseAccepted(dialogue.peer(), signed.promise(), leftover);
+    balances.accepted(dialogue.peer());
     advise(dialogue, PaymentAdvice.Trigger.PROMISE_ACCEPTED, leftover, false);
     return Exchange.newBuilder()
         .setPaymentAccepted(

@@ -41,3 +41,16 @@ CREATE VIEW defaulted_identities AS
   SELECT DISTINCT d.identity FROM identity_defaults d WHERE NOT EXISTS (
     SELECT 1 FROM registration_events r WHERE r.identity = d.identity AND (
       r.block_number > d.block_number OR (r.block_number = d.block_number AND r.log_index > d.log_index)));
+
+-- Promises other providers hold uncleared from an issuer, as they reported them (issuer-signed,
+-- made out to the reporter): subtracted from the issuer's balance before accepting a promise.
+-- A row stops counting once the chain shows its serial (or a higher one) cleared for the pair.
+CREATE TABLE shared_exposure (
+  issuer TEXT NOT NULL,
+  holder TEXT NOT NULL,
+  serial INTEGER NOT NULL,
+  amount TEXT NOT NULL,
+  reported_at INTEGER NOT NULL,
+  PRIMARY KEY (issuer, holder, serial)
+);
+CREATE INDEX shared_exposure_holder ON shared_exposure (holder);

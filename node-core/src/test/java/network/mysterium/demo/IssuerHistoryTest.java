@@ -16,7 +16,7 @@ import network.mysterium.discovery.ProposalIndex;
 import network.mysterium.messaging.channel.Contact;
 import network.mysterium.money.Myst;
 import network.mysterium.payments.ClearingPolicy;
-import network.mysterium.provider.IssuerHistory;
+import network.mysterium.provider.IssuerTrust;
 import network.mysterium.provider.ProviderNode;
 import network.mysterium.session.ConsumerSession;
 import network.mysterium.session.SessionEvents;
@@ -29,7 +29,7 @@ import org.junit.jupiter.api.io.TempDir;
  * newcomer with the reason, by code, and serves it once the chain shows a promise of it cleared
  * elsewhere; an offer asking for a balance refuses one that holds less.
  */
-class IssuerHistoryTest {
+class IssuerTrustTest {
   @TempDir Path temp;
 
   @Test
@@ -37,7 +37,7 @@ class IssuerHistoryTest {
     try (LocalNetwork network = LocalNetwork.start(AnvilExtension.binary(), temp, (k, a) -> {});
         PrivateKey consumer = network.newIdentity(Myst.parse("5"), Myst.parse("1"))) {
       ProviderNode.Offering picky =
-          ProviderNode.Offering.defaults().requiring(new IssuerHistory(1, Myst.parse("0.5")));
+          ProviderNode.Offering.defaults().requiring(new IssuerTrust(1, Myst.parse("0.5")));
       network.startProvider(
           new LocalNetwork.ProviderSpec("DE", 1, "0.01"),
           SessionEvents.none(),
@@ -82,11 +82,11 @@ class IssuerHistoryTest {
 
   @Test
   void aShortfallSaysWhatIsMissing() {
-    IssuerHistory asks = new IssuerHistory(2, Myst.parse("1"));
+    IssuerTrust asks = new IssuerTrust(2, Myst.parse("1"));
     assertThat(asks.shortfall(1, Myst.parse("5"))).get().asString().contains("2 cleared");
     assertThat(asks.shortfall(2, Myst.parse("0.5"))).get().asString().contains("1 MYST");
     assertThat(asks.shortfall(2, Myst.parse("1"))).isEmpty();
-    assertThat(IssuerHistory.NONE.shortfall(0, Myst.ZERO)).isEmpty();
+    assertThat(IssuerTrust.NONE.shortfall(0, Myst.ZERO)).isEmpty();
   }
 
   private static ConsumerSession connect(ConsumerNode node, String country) throws Exception {

@@ -21,6 +21,7 @@ import network.mysterium.discovery.ServiceProposal;
 import network.mysterium.messaging.channel.Contact;
 import network.mysterium.money.Myst;
 import network.mysterium.payments.ClearingPolicy;
+import network.mysterium.provider.IssuerTrust;
 import network.mysterium.provider.ProviderNode;
 import network.mysterium.session.ConsumerSession;
 import network.mysterium.session.SessionEvents;
@@ -47,12 +48,16 @@ class StakeAtRiskTest {
       // providers that clear only at session end (none by value or age within the test)
       ClearingPolicy atEnd =
           new ClearingPolicy(Myst.parse("1000"), Duration.ofDays(1), Duration.ofSeconds(1));
+      // providers that do not share what they hold (ExposureSharingTest shows those that do): the
+      // second cannot know of the first's promise
+      ProviderNode.Offering alone =
+          ProviderNode.Offering.defaults().requiring(IssuerTrust.NONE.alone());
       ProviderNode first =
           network.startProvider(
-              new LocalNetwork.ProviderSpec("DE", 1, "0.01"), SessionEvents.none(), atEnd);
+              new LocalNetwork.ProviderSpec("DE", 1, "0.01"), SessionEvents.none(), atEnd, alone);
       ProviderNode second =
           network.startProvider(
-              new LocalNetwork.ProviderSpec("FR", 2, "0.01"), SessionEvents.none(), atEnd);
+              new LocalNetwork.ProviderSpec("FR", 2, "0.01"), SessionEvents.none(), atEnd, alone);
       PaymentsContract payments =
           new PaymentsContract(network.client(), network.deployment().payments());
       IdentityRegistryContract registry =

@@ -323,10 +323,10 @@ public final class ProviderRunCommand implements Callable<Integer> {
     } catch (IllegalArgumentException e) {
       throw new UserError("error.invalid-input", e.getMessage());
     }
-    network.mysterium.provider.IssuerHistory history;
+    network.mysterium.provider.IssuerTrust history;
     try {
       history =
-          new network.mysterium.provider.IssuerHistory(
+          new network.mysterium.provider.IssuerTrust(
               requireCleared, network.mysterium.money.Myst.parse(requireBalance));
     } catch (IllegalArgumentException e) {
       throw new UserError(
