@@ -35,7 +35,8 @@ final class PaymentsModel {
       Address relay,
       BigInteger relayTokens,
       List<Address> exchanges,
-      List<Address> otherAccounts) {
+      List<Address> feeAccounts,
+      Address owner) {
     List<Address> identities() {
       List<Address> all = new ArrayList<>(consumers);
       all.addAll(providers);
@@ -45,8 +46,25 @@ final class PaymentsModel {
     List<Address> accounts() {
       List<Address> all = identities();
       all.add(relay);
-      all.addAll(otherAccounts);
+      all.addAll(feeAccounts);
+      all.add(owner);
       return all;
+    }
+
+    /** A short name for the walk's trace. */
+    String name(Address a) {
+      for (var named :
+          List.of(
+              Map.entry("C", consumers),
+              Map.entry("P", providers),
+              Map.entry("exchange", exchanges),
+              Map.entry("feeAccount", feeAccounts))) {
+        int i = named.getValue().indexOf(a);
+        if (i >= 0) {
+          return named.getKey() + i;
+        }
+      }
+      return a.equals(relay) ? "relay" : a.equals(owner) ? "owner" : a.toString();
     }
   }
 
@@ -163,7 +181,7 @@ final class PaymentsModel {
     BigInteger sum = ZERO;
     for (Address a : actors.accounts()) {
       BigInteger onChain = payments.balanceOf(a.toString());
-      assertThat(onChain).as(context.apply("balanceOf " + a)).isEqualTo(balanceOf(a));
+      assertThat(onChain).as(context.apply("balanceOf " + actors.name(a))).isEqualTo(balanceOf(a));
       sum = sum.add(onChain);
     }
     BigInteger fees = payments.feesAccrued();
