@@ -164,6 +164,16 @@ final class PaymentsModel {
     return errors;
   }
 
+  /** When the pending withdrawals of these identities, then a scheduled fee, fall due. */
+  List<Long> dueTimes(List<Address> identities) {
+    List<Long> dues = new ArrayList<>();
+    identities.stream().map(pending::get).filter(p -> p != null).forEach(p -> dues.add(p.completableAt()));
+    if (scheduled != null) {
+      dues.add(scheduled.effectiveAt());
+    }
+    return dues;
+  }
+
   /** What collectFees (and a fee change, which collects first) does. */
   void creditFees() {
     add(feeAccount, feesAccrued);

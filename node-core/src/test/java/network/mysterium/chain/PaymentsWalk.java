@@ -204,6 +204,9 @@ final class PaymentsWalk {
       amount = amount(5);
     }
     boolean partial = rnd.nextInt(3) == 0;
+    if (partial && rnd.nextBoolean()) { // more than the issuer has: it pays what is left
+      amount = model.balanceOf(pair.issuer()).add(amount(3));
+    }
     model.promised(pair, serial, amount);
     Sig promise = sigs.promise(issuer, pair.issuer(), pair.benefiter(), serial, amount);
     Sig claim = sigs.clearing(benefiter, pair.issuer(), pair.benefiter(), serial, amount, partial);
@@ -498,14 +501,7 @@ final class PaymentsWalk {
 
   private void advanceClock() throws Exception {
     long now = f.client.latestBlockTime();
-    List<Long> dues = new ArrayList<>(); // in the identities' order, so a seed replays
-    identities.stream()
-        .map(k -> model.pending.get(k.address()))
-        .filter(p -> p != null)
-        .forEach(p -> dues.add(p.completableAt()));
-    if (model.scheduled != null) {
-      dues.add(model.scheduled.effectiveAt());
-    }
+    List<Long> dues = model.dueTimes(actors.identities()); // in order, so a seed replays
     int kind = rnd.nextInt(10);
     long by;
     if (kind < 4 && !dues.isEmpty()) {
