@@ -94,6 +94,9 @@ contract Payments is Ownable, EIP712("Mysterium Payments", "1") {
     error NoPendingWithdrawal();
     error WithdrawalNotDue(uint256 completableAt);
     error TooManyWithdrawals();
+    /// Nobody could ever spend MYST sent to the zero address or kept by this contract outside
+    /// every account (found by the invariant walk: such a withdrawal locked its amount for good).
+    error InvalidDestination(address to);
     error NoScheduledFee();
     error FeeChangeNotDue(uint256 effectiveAt);
 
@@ -206,6 +209,7 @@ contract Payments is Ownable, EIP712("Mysterium Payments", "1") {
     /// notice has passed; the nonce makes each signature good for one request. Anyone may submit.
     function requestWithdrawal(address identity, address to, uint256 amount, bytes calldata signature) external {
         if (amount == 0) revert ZeroAmount();
+        if (to == address(0) || to == address(this)) revert InvalidDestination(to);
         uint256 nonce = withdrawalNonce[identity];
         if (nonce >= type(uint32).max) revert TooManyWithdrawals();
         bytes32 digest = _hashTypedDataV4(keccak256(abi.encode(WITHDRAWAL_TYPEHASH, identity, to, amount, nonce)));

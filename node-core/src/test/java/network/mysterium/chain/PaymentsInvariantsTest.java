@@ -5,11 +5,10 @@ import static org.assertj.core.api.Assertions.assertThat;
 import java.math.BigInteger;
 import java.security.SecureRandom;
 import java.time.Duration;
+import java.util.List;
 import java.util.stream.LongStream;
-import network.mysterium.contracts.ContractRevertException;
 import network.mysterium.crypto.Address;
 import network.mysterium.crypto.PrivateKey;
-import org.junit.jupiter.api.Disabled;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -17,12 +16,12 @@ import org.junit.jupiter.params.provider.MethodSource;
 
 /**
  * Property-based invariants of Payments on a real anvil: random sequences (two consumers, two
- * providers, a relay) of deposits, withdrawal requests (over the balance, wrongly signed,
- * replayed, next nonce), completions (before and after the notice, by third parties), clearings
- * (stale and replayed serials, partial with a short balance, swapped signatures, claimed by
- * another benefiter, a partial flag the benefiter did not sign, forged promises, relayed), fee
- * increases (scheduled), decreases (at once), applyScheduledFee before and after its time,
- * collectFees and clock moves, checked against a model after every step ({@link PaymentsWalk}).
+ * providers, a relay) of deposits, withdrawal requests (over the balance, wrongly signed, replayed,
+ * next nonce), completions (before and after the notice, by third parties), clearings (stale and
+ * replayed serials, partial with a short balance, swapped signatures, claimed by another benefiter,
+ * a partial flag the benefiter did not sign, forged promises, relayed), fee increases (scheduled),
+ * decreases (at once), applyScheduledFee before and after its time, collectFees and clock moves,
+ * checked against a model after every step ({@link PaymentsWalk}).
  *
  * <p>Each run takes new seeds and prints them; {@code -Dinvariants.seed=N} replays one, {@code
  * -Dinvariants.steps=N} changes the walk's length. The long walk is tagged {@code fuzz-long} (kept
@@ -95,7 +94,8 @@ class PaymentsInvariantsTest extends ContractsFixture {
     byte[] promise = promise(consumer, consumer, provider, 1, MYST);
     byte[] claim = clearing(provider, consumer, provider, 1, MYST, false);
     assertReverts(
-        () -> submit(provider, consumer, provider, false, claim, promise), "InvalidIssuerSignature");
+        () -> submit(provider, consumer, provider, false, claim, promise),
+        "InvalidIssuerSignature");
     // the other provider signs its own claim to the promise made to the first
     byte[] otherClaim = clearing(other, consumer, other, 1, MYST, false);
     assertReverts(
@@ -111,11 +111,11 @@ class PaymentsInvariantsTest extends ContractsFixture {
     BigInteger three = MYST.multiply(BigInteger.valueOf(3));
     deposit(consumer, consumer, MYST);
     clear(consumer, provider, 1, three, true);
-    assertThat(payments.balanceOf(provider.address().toString())).isEqualTo(MYST.subtract(fee(MYST)));
+    assertThat(payments.balanceOf(provider.address().toString()))
+        .isEqualTo(MYST.subtract(fee(MYST)));
     deposit(consumer, consumer, three);
     // the rest of serial 1, even promised higher, never clears: the serial is spent
-    assertReverts(
-        () -> clear(consumer, provider, 1, three.add(MYST), false), "SerialNotAbove");
+    assertReverts(() -> clear(consumer, provider, 1, three.add(MYST), false), "SerialNotAbove");
     assertThat(payments.balanceOf(consumer.address().toString())).isEqualTo(three);
   }
 
@@ -137,28 +137,31 @@ class PaymentsInvariantsTest extends ContractsFixture {
   }
 
   @Test
-  @Disabled(
-      "contract finding: a withdrawal to the Payments contract itself is accepted; the MYST leaves"
-          + " the identity's account but stays in the contract, where no account holds it, so"
-          + " the contract holds more than every balance + feesAccrued, locked for good")
-  void aWithdrawalToThePaymentsContractItselfKeepsTheBooksBalanced() throws Exception {
+  void aWithdrawalToThePaymentsContractItselfOrToNobodyIsRefused() throws Exception {
+    // found by the walk: such a withdrawal completed and its MYST stayed in the contract outside
+    // every account, locked for good
     PrivateKey owner = identity(100);
     deposit(owner, owner, MYST.multiply(BigInteger.TEN));
-    Address self = Address.parse(deployment.payments());
-    byte[] signature =
-        sign(
-            owner,
-            ContractMessages.withdrawal(
-                paymentsDomain(), owner.address(), self, MYST, BigInteger.ZERO));
-    // the request should be refused; if it is accepted, completing it must not lock the MYST
-    try {
-      payments.requestWithdrawal(
-          credentials(owner), owner.address().toString(), self.toString(), MYST, signature);
-      client.advanceTimeOnDevChain(Duration.ofSeconds(payments.withdrawalNotice() + 1));
-      payments.completeWithdrawal(credentials(owner), owner.address().toString());
-    } catch (ContractRevertException refused) {
-      // refusing the destination is a fix
+    for (Address nowhere :
+        List.of(
+            Address.parse(deployment.payments()),
+            Address.parse("0x0000000000000000000000000000000000000000"))) {
+      byte[] signature =
+          sign(
+              owner,
+              ContractMessages.withdrawal(
+                  paymentsDomain(), owner.address(), nowhere, MYST, BigInteger.ZERO));
+      assertReverts(
+          () ->
+              payments.requestWithdrawal(
+                  credentials(owner),
+                  owner.address().toString(),
+                  nowhere.toString(),
+                  MYST,
+                  signature),
+          "InvalidDestination");
     }
+    assertThat(payments.pendingWithdrawal(owner.address().toString()).exists()).isFalse();
     assertThat(token.balanceOf(deployment.payments()))
         .isEqualTo(
             payments
@@ -203,7 +206,12 @@ class PaymentsInvariantsTest extends ContractsFixture {
 
   private void walk(long seed, int steps) throws Exception {
     System.out.println(
-        "PaymentsInvariantsTest: seed " + seed + ", " + steps + " steps (-Dinvariants.seed=" + seed
+        "PaymentsInvariantsTest: seed "
+            + seed
+            + ", "
+            + steps
+            + " steps (-Dinvariants.seed="
+            + seed
             + " replays it)");
     long start = System.nanoTime();
     PaymentsWalk walk = new PaymentsWalk(this, seed);

@@ -82,9 +82,14 @@ final class PaymentsModel {
   final Map<Address, BigInteger> exchangeTokens = new HashMap<>();
   private final Map<Pair, Long> lastSeenOnChain = new HashMap<>();
 
-  PaymentsModel(Address feeAccount, int feeBps) {
+  /** Where a withdrawal may not go: nobody could spend it (the zero address, the contract). */
+  private final java.util.Set<Address> nowhere;
+
+  PaymentsModel(Address feeAccount, int feeBps, Address payments) {
     this.feeAccount = feeAccount;
     this.feeBps = feeBps;
+    this.nowhere =
+        java.util.Set.of(Address.parse("0x0000000000000000000000000000000000000000"), payments);
   }
 
   BigInteger balanceOf(Address a) {
@@ -109,8 +114,8 @@ final class PaymentsModel {
   }
 
   /**
-   * The errors that apply to a clearing as submitted (none: it pays); the contract may name any
-   * of them, their order is not specified.
+   * The errors that apply to a clearing as submitted (none: it pays); the contract may name any of
+   * them, their order is not specified.
    */
   Set<String> clearingErrors(
       Address issuer,
@@ -139,7 +144,9 @@ final class PaymentsModel {
     return errors;
   }
 
-  /** A clearing paid {@code paid} (the issuer lost {@code lost} by the chain), {@code fee} of it. */
+  /**
+   * A clearing paid {@code paid} (the issuer lost {@code lost} by the chain), {@code fee} of it.
+   */
   void cleared(Pair pair, long serial, BigInteger paid, BigInteger fee, BigInteger lost) {
     add(pair.issuer(), paid.negate());
     add(pair.benefiter(), paid.subtract(fee));
@@ -155,6 +162,9 @@ final class PaymentsModel {
     if (signature.amount().signum() == 0) {
       errors.add("ZeroAmount");
     }
+    if (nowhere.contains(signature.to())) {
+      errors.add("InvalidDestination");
+    }
     if (!signature.isWithdrawal(identity, identity, nonce.getOrDefault(identity, 0L))) {
       errors.add("InvalidWithdrawalSignature");
     }
@@ -167,7 +177,10 @@ final class PaymentsModel {
   /** When the pending withdrawals of these identities, then a scheduled fee, fall due. */
   List<Long> dueTimes(List<Address> identities) {
     List<Long> dues = new ArrayList<>();
-    identities.stream().map(pending::get).filter(p -> p != null).forEach(p -> dues.add(p.completableAt()));
+    identities.stream()
+        .map(pending::get)
+        .filter(p -> p != null)
+        .forEach(p -> dues.add(p.completableAt()));
     if (scheduled != null) {
       dues.add(scheduled.effectiveAt());
     }
@@ -180,7 +193,9 @@ final class PaymentsModel {
     feesAccrued = ZERO;
   }
 
-  /** Fails, naming the step through {@code context}, where the chain differs or an invariant breaks. */
+  /**
+   * Fails, naming the step through {@code context}, where the chain differs or an invariant breaks.
+   */
   void verify(
       PaymentsContract payments,
       MystTokenContract token,

@@ -46,7 +46,8 @@ final class PaymentsWalk {
   private static final long CLOCK_SLACK = 30;
 
   private static final int TRACE = 40;
-  private static final Address NOWHERE = Address.parse("0x0000000000000000000000000000000000000000");
+  private static final Address NOWHERE =
+      Address.parse("0x0000000000000000000000000000000000000000");
 
   /** A clearing as submitted: the two signature slots hold whatever the step put there. */
   private record Clearing(
@@ -110,7 +111,11 @@ final class PaymentsWalk {
                 Address.parse("0x000000000000000000000000000000000000dEaD")),
             List.of(fixture.feeAccount, secondFeeAccount),
             Address.parse(owner.getAddress()));
-    model = new PaymentsModel(fixture.feeAccount, ContractsFixture.FEE_BPS);
+    model =
+        new PaymentsModel(
+            fixture.feeAccount,
+            ContractsFixture.FEE_BPS,
+            Address.parse(fixture.deployment.payments()));
     model.add(relay.address(), relayAccount);
     for (Address e : actors.exchanges()) {
       model.exchangeTokens.put(e, fixture.token.balanceOf(e.toString()));
@@ -239,7 +244,8 @@ final class PaymentsWalk {
     long last = model.lastCleared(pair);
     BigInteger issuerBalance = model.balanceOf(c.issuer);
     Set<String> errors =
-        model.clearingErrors(c.issuer, c.benefiter, c.serial, c.amount, c.partial, c.first, c.second);
+        model.clearingErrors(
+            c.issuer, c.benefiter, c.serial, c.amount, c.partial, c.first, c.second);
     log(
         "clear (%s) %s->%s serial %d (last %d) amount %s%s, balance %s, by %s, expecting %s",
         what,
@@ -299,7 +305,12 @@ final class PaymentsWalk {
       what = "replayed";
     } else {
       int where = rnd.nextInt(30);
-      Address to = where == 0 ? NOWHERE : where < 10 ? id : pick(actors.exchanges());
+      Address to =
+          where == 0
+              ? NOWHERE
+              : where == 1
+                  ? Address.parse(f.deployment.payments())
+                  : where < 10 ? id : pick(actors.exchanges());
       BigInteger amount;
       if (kind < 25) {
         amount = bal.add(amount(2));
@@ -493,7 +504,9 @@ final class PaymentsWalk {
 
   private void collectFees() throws Exception {
     PrivateKey sender = pick(List.of(relay, pick(identities)));
-    log("collect fees %s to %s by %s", model.feesAccrued, name(model.feeAccount), name(sender.address()));
+    log(
+        "collect fees %s to %s by %s",
+        model.feesAccrued, name(model.feeAccount), name(sender.address()));
     payments.collectFees(f.credentials(sender));
     model.creditFees();
     count("collect fees");
