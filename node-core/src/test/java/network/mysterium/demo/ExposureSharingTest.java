@@ -3,17 +3,11 @@ package network.mysterium.demo;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import java.net.InetAddress;
-import java.net.InetSocketAddress;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.Optional;
-import network.mysterium.consumer.Connector;
 import network.mysterium.consumer.ConsumerNode;
 import network.mysterium.contracts.anvil.AnvilExtension;
 import network.mysterium.crypto.PrivateKey;
-import network.mysterium.discovery.ProposalIndex;
-import network.mysterium.messaging.channel.Contact;
 import network.mysterium.money.Myst;
 import network.mysterium.payments.ClearingPolicy;
 import network.mysterium.provider.ProviderNode;
@@ -45,14 +39,8 @@ class ExposureSharingTest {
           network.startProvider(
               new LocalNetwork.ProviderSpec("FR", 2, "0.01"), SessionEvents.none(), atEnd);
       try (Database database = Database.open(temp.resolve("consumer.db"));
-          ConsumerNode node =
-              ConsumerNode.start(
-                  consumer,
-                  database,
-                  network.client(),
-                  network.deployment(),
-                  Contact.parse("udp://127.0.0.1:0"));
-          ConsumerSession toFirst = connect(node, "DE", "0.6")) {
+          ConsumerNode node = Consumers.start(network, consumer, database);
+          ConsumerSession toFirst = Consumers.connect(node, "DE", Myst.parse("0.6"))) {
         assertThat(first.promises().held(consumer.address())).hasSize(1);
         // the first tells the second (its index lists it) what it holds from the consumer
         long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
@@ -60,26 +48,14 @@ class ExposureSharingTest {
           assertThat(System.nanoTime()).as("the report reaching the second").isLessThan(deadline);
           Thread.sleep(50);
         }
-        assertThatThrownBy(() -> connect(node, "FR", "0.6")).hasMessageContaining("EXPOSURE_CAP");
+        assertThatThrownBy(() -> Consumers.connect(node, "FR", Myst.parse("0.6")))
+            .hasMessageContaining("EXPOSURE_CAP");
         assertThat(second.promises().held(consumer.address())).isEmpty();
         // what the balance still covers once the first's promise is counted is fine
-        try (ConsumerSession small = connect(node, "FR", "0.3")) {
+        try (ConsumerSession small = Consumers.connect(node, "FR", Myst.parse("0.3"))) {
           assertThat(second.promises().held(consumer.address())).hasSize(1);
         }
       }
     }
-  }
-
-  private static ConsumerSession connect(ConsumerNode node, String country, String step)
-      throws Exception {
-    return node.connect(
-        node.search(ProposalIndex.Query.of(Optional.of("socks5"), Optional.of(country), 10)),
-        Myst.parse(step),
-        SessionEvents.none(),
-        new Connector.Attempts() {},
-        Duration.ofSeconds(10),
-        (type, contact) ->
-            new network.mysterium.service.socks.Socks5Client(
-                new InetSocketAddress(InetAddress.getLoopbackAddress(), 0)));
   }
 }

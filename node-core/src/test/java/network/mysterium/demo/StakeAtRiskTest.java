@@ -3,12 +3,8 @@ package network.mysterium.demo;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.math.BigInteger;
-import java.net.InetAddress;
-import java.net.InetSocketAddress;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.List;
-import java.util.Optional;
 import network.mysterium.chain.ChainIndex;
 import network.mysterium.consumer.Connector;
 import network.mysterium.consumer.ConsumerNode;
@@ -16,9 +12,6 @@ import network.mysterium.contracts.IdentityRegistryContract;
 import network.mysterium.contracts.PaymentsContract;
 import network.mysterium.contracts.anvil.AnvilExtension;
 import network.mysterium.crypto.PrivateKey;
-import network.mysterium.discovery.ProposalIndex;
-import network.mysterium.discovery.ServiceProposal;
-import network.mysterium.messaging.channel.Contact;
 import network.mysterium.money.Myst;
 import network.mysterium.payments.ClearingPolicy;
 import network.mysterium.provider.IssuerTrust;
@@ -64,22 +57,18 @@ class StakeAtRiskTest {
           new IdentityRegistryContract(network.client(), network.deployment().identityRegistry());
       BigInteger stake = registry.stakeOf(consumer.address().toString());
       try (Database database = Database.open(temp.resolve("consumer.db"));
-          ConsumerNode node =
-              ConsumerNode.start(
-                  consumer,
-                  database,
-                  network.client(),
-                  network.deployment(),
-                  Contact.parse("udp://127.0.0.1:0"))) {
-        ConsumerSession toFirst = connect(node, "DE");
-        ConsumerSession toSecond = connect(node, "FR");
+          ConsumerNode node = Consumers.start(network, consumer, database)) {
+        ConsumerSession toFirst = Consumers.connect(node, "DE", STEP);
+        ConsumerSession toSecond = Consumers.connect(node, "FR", STEP);
         assertThat(first.promises().held(consumer.address())).hasSize(1);
         assertThat(second.promises().held(consumer.address())).hasSize(1);
 
         toFirst.close();
-        await(() -> first.promises().lastCleared(consumer.address()) == 1, "the first clearing");
+        Consumers.await(
+            () -> first.promises().lastCleared(consumer.address()) == 1, "the first clearing");
         toSecond.close();
-        await(() -> second.promises().lastCleared(consumer.address()) == 1, "the second clearing");
+        Consumers.await(
+            () -> second.promises().lastCleared(consumer.address()) == 1, "the second clearing");
 
         // the second got the 0.4 left and 0.2 of the stake: all it was promised
         assertThat(payments.balanceOf(consumer.address().toString())).isZero();
@@ -94,50 +83,22 @@ class StakeAtRiskTest {
             .isTrue();
 
         // every node follows it: the consumer's own index says so, and a provider refuses it
-        await(
+        Consumers.await(
             () -> new ChainIndex(database).isDefaulted(consumer.address()),
             "the default in the consumer's index");
         // the provider's own index refuses its promises: the connect's first payment is refused
-        await(() -> refusedAsDefaulted(node), "the first provider refusing it");
+        Consumers.await(() -> refusedAsDefaulted(node), "the first provider refusing it");
       }
     }
   }
 
   private static boolean refusedAsDefaulted(ConsumerNode node) throws Exception {
     try {
-      connect(node, "DE").close();
+      Consumers.connect(node, "DE", STEP).close();
       return false;
     } catch (Connector.NoProviderException e) {
       assertThat(e.getMessage()).contains("ISSUER_DEFAULTED");
       return true;
-    }
-  }
-
-  private static ConsumerSession connect(ConsumerNode node, String country) throws Exception {
-    List<ProposalIndex.Listing> found =
-        node.search(ProposalIndex.Query.of(Optional.of("socks5"), Optional.of(country), 10));
-    return node.connect(
-        found,
-        STEP,
-        SessionEvents.none(),
-        new Connector.Attempts() {
-          @Override
-          public void failed(ServiceProposal candidate, String reason) {}
-        },
-        Duration.ofSeconds(10),
-        (type, contact) ->
-            new network.mysterium.service.socks.Socks5Client(
-                new InetSocketAddress(InetAddress.getLoopbackAddress(), 0)));
-  }
-
-  private static void await(java.util.concurrent.Callable<Boolean> condition, String what)
-      throws Exception {
-    long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
-    while (!condition.call()) {
-      if (System.nanoTime() > deadline) {
-        throw new AssertionError("not within 30 s: " + what);
-      }
-      Thread.sleep(100);
     }
   }
 }

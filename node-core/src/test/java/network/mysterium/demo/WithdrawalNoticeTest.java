@@ -4,21 +4,15 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.math.BigInteger;
-import java.net.InetAddress;
-import java.net.InetSocketAddress;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.Optional;
 import network.mysterium.chain.ChainWallet;
-import network.mysterium.consumer.Connector;
 import network.mysterium.consumer.ConsumerNode;
 import network.mysterium.contracts.Deployer;
 import network.mysterium.contracts.PaymentsContract;
 import network.mysterium.contracts.anvil.Anvil;
 import network.mysterium.contracts.anvil.AnvilExtension;
 import network.mysterium.crypto.PrivateKey;
-import network.mysterium.discovery.ProposalIndex;
-import network.mysterium.messaging.channel.Contact;
 import network.mysterium.money.Myst;
 import network.mysterium.payments.ClearingPolicy;
 import network.mysterium.provider.ProviderNode;
@@ -53,23 +47,8 @@ class WithdrawalNoticeTest {
       PaymentsContract payments =
           new PaymentsContract(network.client(), network.deployment().payments());
       try (Database database = Database.open(temp.resolve("consumer.db"));
-          ConsumerNode node =
-              ConsumerNode.start(
-                  consumer,
-                  database,
-                  network.client(),
-                  network.deployment(),
-                  Contact.parse("udp://127.0.0.1:0"));
-          ConsumerSession session =
-              node.connect(
-                  node.search(ProposalIndex.Query.of(Optional.of("socks5"), Optional.empty(), 10)),
-                  STEP,
-                  SessionEvents.none(),
-                  new Connector.Attempts() {},
-                  Duration.ofSeconds(10),
-                  (type, contact) ->
-                      new network.mysterium.service.socks.Socks5Client(
-                          new InetSocketAddress(InetAddress.getLoopbackAddress(), 0)))) {
+          ConsumerNode node = Consumers.start(network, consumer, database);
+          ConsumerSession session = Consumers.connect(node, null, STEP)) {
         assertThat(provider.promises().held(consumer.address())).hasSize(1);
         assertThat(provider.promises().lastCleared(consumer.address())).isZero();
 
@@ -77,10 +56,10 @@ class WithdrawalNoticeTest {
         wallet.requestWithdrawal(consumer, consumer.address(), DEPOSIT);
 
         // the consumer's own node follows the chain too: it sees the request pending
-        await(
+        Consumers.await(
             () -> !new network.mysterium.chain.ChainIndex(database).pendingWithdrawals().isEmpty(),
             "the request in the consumer's index");
-        await(
+        Consumers.await(
             () -> provider.promises().lastCleared(consumer.address()) == 1,
             "the provider clearing before the notice ends");
         assertThat(session.closedByProvider()).isNotDone(); // mid-session
@@ -121,14 +100,8 @@ class WithdrawalNoticeTest {
       PaymentsContract payments =
           new PaymentsContract(network.client(), network.deployment().payments());
       try (Database database = Database.open(temp.resolve("consumer.db"));
-          ConsumerNode node =
-              ConsumerNode.start(
-                  consumer,
-                  database,
-                  network.client(),
-                  network.deployment(),
-                  Contact.parse("udp://127.0.0.1:0"));
-          ConsumerSession session = connect(node)) {
+          ConsumerNode node = Consumers.start(network, consumer, database);
+          ConsumerSession session = Consumers.connect(node, null, STEP)) {
         assertThat(provider.promises().held(consumer.address())).hasSize(1);
         int before = payments.feeBasisPoints().intValueExact();
         // the deployer owns the contracts on the local network
@@ -136,7 +109,7 @@ class WithdrawalNoticeTest {
             org.web3j.crypto.Credentials.create(Anvil.DEV_PRIVATE_KEYS.getFirst()),
             payments.feeAccount(),
             before + 500);
-        await(
+        Consumers.await(
             () -> provider.promises().lastCleared(consumer.address()) == 1,
             "the provider clearing before the higher fee applies");
         assertThat(session.closedByProvider()).isNotDone();
@@ -148,29 +121,6 @@ class WithdrawalNoticeTest {
         assertThat(payments.balanceOf(provider.address().toString()))
             .isEqualTo(STEP.baseUnits().subtract(fee));
       }
-    }
-  }
-
-  private static ConsumerSession connect(ConsumerNode node) throws Exception {
-    return node.connect(
-        node.search(ProposalIndex.Query.of(Optional.of("socks5"), Optional.empty(), 10)),
-        STEP,
-        SessionEvents.none(),
-        new Connector.Attempts() {},
-        Duration.ofSeconds(10),
-        (type, contact) ->
-            new network.mysterium.service.socks.Socks5Client(
-                new InetSocketAddress(InetAddress.getLoopbackAddress(), 0)));
-  }
-
-  private static void await(java.util.concurrent.Callable<Boolean> condition, String what)
-      throws Exception {
-    long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
-    while (!condition.call()) {
-      if (System.nanoTime() > deadline) {
-        throw new AssertionError("not within 30 s: " + what);
-      }
-      Thread.sleep(100);
     }
   }
 }

@@ -3,17 +3,12 @@ package network.mysterium.demo;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import java.net.InetAddress;
-import java.net.InetSocketAddress;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.Optional;
 import network.mysterium.consumer.Connector;
 import network.mysterium.consumer.ConsumerNode;
 import network.mysterium.contracts.anvil.AnvilExtension;
 import network.mysterium.crypto.PrivateKey;
-import network.mysterium.discovery.ProposalIndex;
-import network.mysterium.messaging.channel.Contact;
 import network.mysterium.money.Myst;
 import network.mysterium.payments.ClearingPolicy;
 import network.mysterium.provider.IssuerTrust;
@@ -47,18 +42,13 @@ class IssuerTrustTest {
           network.startProvider(
               new LocalNetwork.ProviderSpec("FR", 2, "0.01"), SessionEvents.none());
       try (Database database = Database.open(temp.resolve("consumer.db"));
-          ConsumerNode node =
-              ConsumerNode.start(
-                  consumer,
-                  database,
-                  network.client(),
-                  network.deployment(),
-                  Contact.parse("udp://127.0.0.1:0"))) {
-        assertThatThrownBy(() -> connect(node, "DE"))
+          ConsumerNode node = Consumers.start(network, consumer, database)) {
+        assertThatThrownBy(() -> Consumers.connect(node, "DE", Myst.parse("0.05")))
             .hasMessageContaining("HISTORY_REQUIRED")
             .hasMessageContaining("1 cleared promises; the chain has 0");
 
-        connect(node, "FR").close(); // a session elsewhere, cleared at its end
+        Consumers.connect(node, "FR", Myst.parse("0.05"))
+            .close(); // a session elsewhere, cleared at its end
         long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
         while (open.promises().lastCleared(consumer.address()) == 0) {
           assertThat(System.nanoTime()).as("the clearing elsewhere").isLessThan(deadline);
@@ -68,7 +58,7 @@ class IssuerTrustTest {
         ConsumerSession served = null;
         while (served == null) {
           try {
-            served = connect(node, "DE");
+            served = Consumers.connect(node, "DE", Myst.parse("0.05"));
           } catch (Connector.NoProviderException e) {
             assertThat(e.getMessage()).contains("HISTORY_REQUIRED");
             assertThat(System.nanoTime()).as("served once it has a history").isLessThan(deadline);
@@ -87,17 +77,5 @@ class IssuerTrustTest {
     assertThat(asks.shortfall(2, Myst.parse("0.5"))).get().asString().contains("1 MYST");
     assertThat(asks.shortfall(2, Myst.parse("1"))).isEmpty();
     assertThat(IssuerTrust.NONE.shortfall(0, Myst.ZERO)).isEmpty();
-  }
-
-  private static ConsumerSession connect(ConsumerNode node, String country) throws Exception {
-    return node.connect(
-        node.search(ProposalIndex.Query.of(Optional.of("socks5"), Optional.of(country), 10)),
-        Myst.parse("0.05"),
-        SessionEvents.none(),
-        new Connector.Attempts() {},
-        Duration.ofSeconds(10),
-        (type, contact) ->
-            new network.mysterium.service.socks.Socks5Client(
-                new InetSocketAddress(InetAddress.getLoopbackAddress(), 0)));
   }
 }
