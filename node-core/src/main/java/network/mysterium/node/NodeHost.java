@@ -131,7 +131,16 @@ public final class NodeHost implements AutoCloseable {
         LOG.info("switching identity from {} to {}", now.address(), key.address());
         stopCurrent(false); // subscribers are told the new node, not a moment of none
       }
-      Node started = Node.startHeld(config, key);
+      Node started;
+      try {
+        started = Node.startHeld(config, key);
+      } catch (NodeException e) {
+        if (now != null) {
+          // the old node stopped and the new one did not start: none runs now, and they hear so
+          listeners.each(listener -> listener.accept(Optional.empty()));
+        }
+        throw e;
+      }
       node = started;
       listeners.each(listener -> listener.accept(Optional.of(started)));
       return started;

@@ -60,6 +60,9 @@ final class IssuerAccounts implements ProviderSessions.Balances {
 
   @Override
   public Optional<String> historyShortfall(Address identity) throws Exception {
+    if (trust.minCleared() == 0 && trust.minBalance().baseUnits().signum() == 0) {
+      return Optional.empty(); // nothing asked: no index read, no chain call
+    }
     return trust.shortfall(
         chain.clearedCount(identity),
         Myst.ofBaseUnits(payments.spendableBalance(identity.toString())));
