@@ -38,12 +38,7 @@ class WithdrawalNoticeTest {
   void aProviderClearsWhatItHoldsBeforeARequestedWithdrawalCanComplete() throws Exception {
     try (LocalNetwork network = LocalNetwork.start(AnvilExtension.binary(), temp, (k, a) -> {});
         PrivateKey consumer = network.newIdentity(Myst.parse("5"), DEPOSIT)) {
-      // no clearing by value or age today: only the withdrawal can make it clear mid-session
-      ProviderNode provider =
-          network.startProvider(
-              new LocalNetwork.ProviderSpec("DE", 1, "0.01"),
-              SessionEvents.none(),
-              new ClearingPolicy(Myst.parse("1000"), Duration.ofDays(1), Duration.ofMillis(200)));
+      ProviderNode provider = unhurried(network);
       PaymentsContract payments =
           new PaymentsContract(network.client(), network.deployment().payments());
       try (Database database = Database.open(temp.resolve("consumer.db"));
@@ -92,11 +87,7 @@ class WithdrawalNoticeTest {
   void aProviderClearsWhatItHoldsBeforeAFeeIncreaseApplies() throws Exception {
     try (LocalNetwork network = LocalNetwork.start(AnvilExtension.binary(), temp, (k, a) -> {});
         PrivateKey consumer = network.newIdentity(Myst.parse("5"), DEPOSIT)) {
-      ProviderNode provider =
-          network.startProvider(
-              new LocalNetwork.ProviderSpec("DE", 1, "0.01"),
-              SessionEvents.none(),
-              new ClearingPolicy(Myst.parse("1000"), Duration.ofDays(1), Duration.ofMillis(200)));
+      ProviderNode provider = unhurried(network);
       PaymentsContract payments =
           new PaymentsContract(network.client(), network.deployment().payments());
       try (Database database = Database.open(temp.resolve("consumer.db"));
@@ -122,5 +113,13 @@ class WithdrawalNoticeTest {
             .isEqualTo(STEP.baseUnits().subtract(fee));
       }
     }
+  }
+
+  /** A provider that clears by neither value nor age today: only being hurried makes it clear. */
+  private static ProviderNode unhurried(LocalNetwork network) throws Exception {
+    return network.startProvider(
+        new LocalNetwork.ProviderSpec("DE", 1, "0.01"),
+        SessionEvents.none(),
+        new ClearingPolicy(Myst.parse("1000"), Duration.ofDays(1), Duration.ofMillis(200)));
   }
 }
