@@ -59,6 +59,23 @@ contract Payments is Ownable, EIP712("Mysterium Payments", "1") {
 
     mapping(address identity => PendingWithdrawal) public pendingWithdrawal;
 
+    /// A promise in a batch: the issuer's EIP-712 Promise signature in EIP-2098 compact form.
+    struct IssuedPromise {
+        address issuer;
+        uint256 serial;
+        uint256 amount;
+        bytes32 r;
+        bytes32 vs;
+    }
+
+    /// Why a promise in a batch was skipped.
+    enum NotCleared {
+        SerialNotAbove,
+        InvalidIssuerSignature,
+        InsufficientBalance,
+        ZeroAmount
+    }
+
     /// A fee increase waits the same notice before it applies (applyScheduledFee), so a provider
     /// clears the promises it accepted under the old fee at that fee; a decrease applies at once.
     struct ScheduledFee {
@@ -73,6 +90,8 @@ contract Payments is Ownable, EIP712("Mysterium Payments", "1") {
     event PromiseCleared(
         address indexed issuer, address indexed benefiter, uint256 serial, uint256 amount, uint256 paid, uint256 fee
     );
+    /// A promise in a batch that was skipped (nothing changed for it).
+    event PromiseNotCleared(address indexed issuer, address indexed benefiter, uint256 serial, NotCleared reason);
     /// Part of a clearing's `paid` came from the issuer's stake.
     event StakeCleared(address indexed issuer, address indexed benefiter, uint256 serial, uint256 fromStake);
     event WithdrawalRequested(
@@ -136,9 +155,59 @@ contract Payments is Ownable, EIP712("Mysterium Payments", "1") {
         uint256 last = lastClearedSerial[issuer][benefiter];
         if (serial <= last) revert SerialNotAbove(last, serial);
         _verifyPromise(issuer, benefiter, serial, amount, acceptPartial, issuerSignature, benefiterSignature);
+        uint256 balance = balanceOf[issuer];
+        if (balance < amount && !acceptPartial) revert InsufficientBalance(balance, amount);
         lastClearedSerial[issuer][benefiter] = serial;
-        (uint256 paid, uint256 fee) = _pay(issuer, benefiter, serial, amount, acceptPartial);
+        uint256 paid = _debit(issuer, benefiter, serial, amount, balance);
+        uint256 fee = paid * feeBasisPoints / 10_000;
+        balanceOf[benefiter] += paid - fee;
+        if (fee != 0) _accrueFee(fee);
         emit PromiseCleared(issuer, benefiter, serial, amount, paid, fee);
+    }
+
+    /// The sender clears, as benefiter, promises from any number of issuers in one transaction: its
+    /// own transaction is its claim, so each promise carries the issuer's signature only (EIP-2098
+    /// compact, 64 bytes), and the benefiter's balance and the accrued fee are written once. A
+    /// promise that cannot clear (serial not above the cleared one, a bad signature, a balance short
+    /// without acceptPartial) is skipped with PromiseNotCleared, so one stranger's promise never
+    /// holds up the others' payment.
+    function clearPromises(IssuedPromise[] calldata promises, bool acceptPartial) external {
+        address benefiter = msg.sender;
+        uint256 basisPoints = feeBasisPoints;
+        uint256 credit;
+        uint256 fees;
+        for (uint256 i; i < promises.length; ++i) {
+            IssuedPromise calldata p = promises[i];
+            (address issuer, uint256 serial, uint256 amount) = (p.issuer, p.serial, p.amount);
+            if (amount == 0) {
+                emit PromiseNotCleared(issuer, benefiter, serial, NotCleared.ZeroAmount);
+                continue;
+            }
+            if (serial <= lastClearedSerial[issuer][benefiter]) {
+                emit PromiseNotCleared(issuer, benefiter, serial, NotCleared.SerialNotAbove);
+                continue;
+            }
+            bytes32 digest =
+                _hashTypedDataV4(keccak256(abi.encode(PROMISE_TYPEHASH, issuer, benefiter, serial, amount)));
+            (address signer, ECDSA.RecoverError failure,) = ECDSA.tryRecover(digest, p.r, p.vs);
+            if (failure != ECDSA.RecoverError.NoError || signer != issuer) {
+                emit PromiseNotCleared(issuer, benefiter, serial, NotCleared.InvalidIssuerSignature);
+                continue;
+            }
+            uint256 balance = balanceOf[issuer];
+            if (balance < amount && !acceptPartial) {
+                emit PromiseNotCleared(issuer, benefiter, serial, NotCleared.InsufficientBalance);
+                continue;
+            }
+            lastClearedSerial[issuer][benefiter] = serial;
+            uint256 paid = _debit(issuer, benefiter, serial, amount, balance);
+            uint256 fee = paid * basisPoints / 10_000;
+            credit += paid - fee;
+            fees += fee;
+            emit PromiseCleared(issuer, benefiter, serial, amount, paid, fee);
+        }
+        if (credit != 0) balanceOf[benefiter] += credit;
+        if (fees != 0) _accrueFee(fees);
     }
 
     function _verifyPromise(
@@ -159,30 +228,26 @@ contract Payments is Ownable, EIP712("Mysterium Payments", "1") {
         if (ECDSA.recover(clearingDigest, benefiterSignature) != benefiter) revert InvalidBenefiterSignature();
     }
 
-    /// A short balance pays in full only with the benefiter's acceptPartial: then the balance goes
-    /// and the rest comes from the issuer's stake (at most half the registration value), which
-    /// defaults the identity.
-    function _pay(address issuer, address benefiter, uint256 serial, uint256 amount, bool acceptPartial)
+    /// Takes a promise's value from the issuer (its `balance` read by the caller, who checked that a
+    /// short balance may pay partially): the balance, and when that is short the rest from the
+    /// issuer's stake (at most half the registration value), which defaults the identity. The
+    /// caller credits the benefiter.
+    function _debit(address issuer, address benefiter, uint256 serial, uint256 amount, uint256 balance)
         private
-        returns (uint256 paid, uint256 fee)
+        returns (uint256 paid)
     {
-        uint256 balance = balanceOf[issuer];
-        paid = amount;
-        if (balance < amount) {
-            if (!acceptPartial) revert InsufficientBalance(balance, amount);
-            uint256 shortfall = amount - balance;
-            uint256 cap = registry.registrationStake() / 2;
-            uint256 fromStake = registry.takeStake(issuer, benefiter, shortfall < cap ? shortfall : cap);
-            paid = balance + fromStake;
-            balance = paid; // the stake taken arrived in this contract's token balance
-            emit StakeCleared(issuer, benefiter, serial, fromStake);
+        if (balance >= amount) {
+            unchecked {
+                balanceOf[issuer] = balance - amount;
+            }
+            return amount;
         }
-        fee = paid * feeBasisPoints / 10_000;
-        unchecked {
-            balanceOf[issuer] = balance - paid; // paid <= balance
-        }
-        balanceOf[benefiter] += paid - fee;
-        if (fee != 0) _accrueFee(fee);
+        uint256 shortfall = amount - balance;
+        uint256 cap = registry.registrationStake() / 2;
+        uint256 fromStake = registry.takeStake(issuer, benefiter, shortfall < cap ? shortfall : cap);
+        balanceOf[issuer] = 0;
+        emit StakeCleared(issuer, benefiter, serial, fromStake);
+        return balance + fromStake; // the stake taken arrived in this contract's token balance
     }
 
     function _accrueFee(uint256 fee) private {

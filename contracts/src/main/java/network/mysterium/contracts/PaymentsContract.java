@@ -53,6 +53,18 @@ public final class PaymentsContract extends ContractBinding {
   }
 
   /**
+   * Clears, as the sender's own claim (the sender is the benefiter), promises from any number of
+   * issuers in one transaction; those that cannot clear are skipped, each with its reason.
+   */
+  public BatchClearing.Outcome clearPromises(
+      Credentials benefiter, List<BatchClearing.IssuedPromise> promises, boolean acceptPartial)
+      throws ChainException {
+    TransactionReceipt receipt =
+        client.send(benefiter, BatchClearing.call(address, promises, acceptPartial));
+    return BatchClearing.outcome(address, receipt);
+  }
+
+  /**
    * Asks to send from the identity's account to {@code to} once the notice has passed, with the
    * identity's Withdrawal signature; replaces a pending request.
    */

@@ -278,12 +278,15 @@ public final class ProposalIndex {
 
   /** The verified proposal, or the reason it was dropped. */
   private Object verify(ChainEvent.ProposalAnnounced announcement, Set<Address> registered) {
+    // The contract lets anyone announce (the registration is checked here, from the registry's
+    // events): an unregistered sender costs a set lookup, never a signature recovery.
+    if (!registered.contains(announcement.provider())) {
+      return SignedProposals.Rejection.UNREGISTERED;
+    }
     try {
       ServiceProposal proposal =
           verifier.verify(announcement.proposal(), announcement.provider(), announcement.serial());
-      return registered.contains(proposal.provider())
-          ? new Verified(proposal, proposal.encode(), announcement.proposal())
-          : SignedProposals.Rejection.UNREGISTERED;
+      return new Verified(proposal, proposal.encode(), announcement.proposal());
     } catch (SignedProposals.RejectedProposalException e) {
       return e.reason();
     } catch (RuntimeException e) {

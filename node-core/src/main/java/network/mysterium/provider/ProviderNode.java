@@ -312,7 +312,7 @@ public final class ProviderNode implements AutoCloseable {
     Clearing clearing =
         new Clearing(
             promises,
-            new PromiseClearer(promises, promiseSigner, client, deployment, key),
+            new PromiseClearer(promises, client, deployment, key),
             config.clearing(),
             NOTICE_ACKNOWLEDGED_WITHIN,
             events::cleared,

@@ -5,11 +5,16 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.math.BigInteger;
 import java.util.List;
+import network.mysterium.contracts.BatchClearing;
 import network.mysterium.contracts.ChainException;
 import network.mysterium.contracts.Deployer;
 import network.mysterium.contracts.EthereumClient;
 import network.mysterium.crypto.PrivateKey;
+import network.mysterium.discovery.ServiceProposal;
+import network.mysterium.discovery.SignedProposals;
+import network.mysterium.money.Myst;
 import org.junit.jupiter.api.Test;
+import org.web3j.protocol.core.methods.response.TransactionReceipt;
 
 /** What the contracts cost in gas, what a follower reads of their events, and chain errors. */
 class ContractGasAndEventsTest extends ContractsFixture {
@@ -17,51 +22,123 @@ class ContractGasAndEventsTest extends ContractsFixture {
   void gasOfEveryOperationMeetsItsTarget() throws Exception {
     PrivateKey consumer = identity(1000);
     PrivateKey provider = identity(100);
-    long register = register(provider).getGasUsed().longValueExact();
-    long announce =
-        services.announce(credentials(provider), 1, new byte[300]).getGasUsed().longValueExact();
-    long deposit =
-        deposit(consumer, consumer, MYST.multiply(BigInteger.valueOf(100)))
-            .getGasUsed()
-            .longValueExact();
-    long firstClear = clear(consumer, provider, 1, MYST, false).getGasUsed().longValueExact();
-    long repeatClear =
-        clear(consumer, provider, 2, MYST.multiply(BigInteger.TWO), false)
-            .getGasUsed()
-            .longValueExact();
+    long register = gas(register(provider));
+    long announceZeros = gas(services.announce(credentials(provider), 1, new byte[300]));
+    byte[] noise = new byte[300];
+    random.nextBytes(noise); // every byte non-zero but by chance: calldata's dearest case
+    long announceNoise = gas(services.announce(credentials(provider), 1, noise));
+    byte[] real = realSignedProposal(provider);
+    long announceReal = gas(services.announce(credentials(provider), 2, real));
+    long deposit = gas(deposit(consumer, consumer, MYST.multiply(BigInteger.valueOf(100))));
+    // the provider's first clearing ever also creates its balance (a new slot, once per provider)
+    long firstEver = gasOfBatch(provider, issued(consumer, provider, 1, MYST));
+    long repeat = gasOfBatch(provider, issued(consumer, provider, 2, MYST));
+    PrivateKey second = identity(1000);
+    deposit(second, second, MYST.multiply(BigInteger.valueOf(100)));
+    long firstPair = gasOfBatch(provider, issued(second, provider, 1, MYST));
+    long relayedFirstPair = gas(clear(consumer, identity(0), 1, MYST, false));
+
+    // a batch: 1 promise, then 11 from 11 issuers, as repeat pairs and as first pairs
+    List<PrivateKey> issuers = new java.util.ArrayList<>();
+    for (int i = 0; i < 11; i++) {
+      PrivateKey issuer = identity(100);
+      deposit(issuer, issuer, MYST.multiply(BigInteger.TEN));
+      issuers.add(issuer);
+    }
+    List<BatchClearing.IssuedPromise> firstPairs = new java.util.ArrayList<>();
+    for (PrivateKey issuer : issuers) {
+      firstPairs.add(issued(issuer, provider, 1, MYST));
+    }
+    long firstPairsBatch =
+        gasOfBatch(provider, firstPairs.toArray(BatchClearing.IssuedPromise[]::new));
+    long oneRepeat = gasOfBatch(provider, issued(issuers.getFirst(), provider, 2, MYST));
+    List<BatchClearing.IssuedPromise> repeats = new java.util.ArrayList<>();
+    for (PrivateKey issuer : issuers) {
+      repeats.add(issued(issuer, provider, 3, MYST));
+    }
+    long repeatsBatch = gasOfBatch(provider, repeats.toArray(BatchClearing.IssuedPromise[]::new));
+    long extraRepeat = (repeatsBatch - oneRepeat) / 10;
+    long extraFirstPair = (firstPairsBatch - firstPair) / 10;
+
     byte[] signature =
         sign(
             provider,
             ContractMessages.withdrawal(
                 paymentsDomain(), provider.address(), provider.address(), MYST, BigInteger.ZERO));
     long requestWithdrawal =
-        payments
-            .requestWithdrawal(
+        gas(
+            payments.requestWithdrawal(
                 credentials(provider),
                 provider.address().toString(),
                 provider.address().toString(),
                 MYST,
-                signature)
-            .getGasUsed()
-            .longValueExact();
+                signature));
     client.advanceTimeOnDevChain(Deployer.Parameters.LOCAL_WITHDRAWAL_NOTICE);
     long completeWithdrawal =
-        payments
-            .completeWithdrawal(credentials(provider), provider.address().toString())
-            .getGasUsed()
-            .longValueExact();
+        gas(payments.completeWithdrawal(credentials(provider), provider.address().toString()));
     System.out.printf(
-        "GAS register=%d announce(300 B)=%d deposit=%d clearPromise(first pair)=%d"
-            + " clearPromise(repeat pair)=%d requestWithdrawal=%d completeWithdrawal=%d%n",
+        "GAS register=%d announce(300 zero bytes)=%d announce(300 random bytes)=%d announce(real"
+            + " signed proposal, %d B)=%d deposit=%d clearPromises(first pair)=%d"
+            + " clearPromises(provider's first ever)=%d clearPromises(repeat pair)=%d"
+            + " clearPromise(relayed, first pair)=%d batch(11 repeat pairs)=%d extra repeat pair=%d"
+            + " batch(11 first pairs)=%d extra first pair=%d requestWithdrawal=%d"
+            + " completeWithdrawal=%d%n",
         register,
-        announce,
+        announceZeros,
+        announceNoise,
+        real.length,
+        announceReal,
         deposit,
-        firstClear,
-        repeatClear,
+        firstPair,
+        firstEver,
+        repeat,
+        relayedFirstPair,
+        repeatsBatch,
+        extraRepeat,
+        firstPairsBatch,
+        extraFirstPair,
         requestWithdrawal,
         completeWithdrawal);
-    assertThat(repeatClear).isLessThanOrEqualTo(60_000);
+    // every promise of the measured batches cleared (an empty batch would be cheap too)
+    assertThat(
+            payments.lastClearedSerial(
+                issuers.getLast().address().toString(), provider.address().toString()))
+        .isEqualTo(BigInteger.valueOf(3));
     assertThat(register).isLessThanOrEqualTo(100_000);
+    assertThat(announceZeros).isLessThanOrEqualTo(30_000);
+    assertThat(firstPair).isLessThanOrEqualTo(80_000);
+    assertThat(repeat).isLessThanOrEqualTo(60_000);
+    assertThat(extraRepeat).isLessThanOrEqualTo(20_000);
+  }
+
+  private static long gas(TransactionReceipt receipt) {
+    return receipt.getGasUsed().longValueExact();
+  }
+
+  private long gasOfBatch(PrivateKey benefiter, BatchClearing.IssuedPromise... promises)
+      throws Exception {
+    BatchClearing.Outcome outcome =
+        payments.clearPromises(credentials(benefiter), List.of(promises), false);
+    assertThat(outcome.skipped()).isEmpty();
+    assertThat(outcome.cleared()).hasSize(promises.length);
+    return gas(outcome.receipt());
+  }
+
+  /** A proposal as providers announce it: one contact, signed. */
+  private byte[] realSignedProposal(PrivateKey provider) {
+    ServiceProposal proposal =
+        new ServiceProposal(
+            ServiceProposal.FORMAT_VERSION,
+            provider.address(),
+            2,
+            "wireguard",
+            new ServiceProposal.Place("DE", 3320),
+            new ServiceProposal.Place("DE", 3320),
+            100_000,
+            ServiceProposal.Metering.PER_MEGABYTE,
+            Myst.parse("0.0001"),
+            List.of("udp://203.0.113.7:51820"));
+    return SignedProposals.of(deployment).sign(proposal, provider);
   }
 
   @Test

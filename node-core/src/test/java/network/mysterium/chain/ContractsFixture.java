@@ -6,6 +6,7 @@ import java.math.BigInteger;
 import java.security.SecureRandom;
 import java.util.ArrayList;
 import java.util.List;
+import network.mysterium.contracts.BatchClearing;
 import network.mysterium.contracts.ChainException;
 import network.mysterium.contracts.ContractRevertException;
 import network.mysterium.contracts.Deployer;
@@ -138,6 +139,20 @@ abstract class ContractsFixture {
             benefiter,
             ContractMessages.clearing(
                 paymentsDomain(), issuer.address(), benefiter.address(), s, amount, partial)));
+  }
+
+  /** The issuer's promise to the benefiter, signed, as a batch carries it. */
+  BatchClearing.IssuedPromise issued(
+      PrivateKey issuer, PrivateKey benefiter, long serial, BigInteger amount) {
+    BigInteger s = BigInteger.valueOf(serial);
+    return new BatchClearing.IssuedPromise(
+        issuer.address().toString(),
+        s,
+        amount,
+        sign(
+            issuer,
+            ContractMessages.promise(
+                paymentsDomain(), issuer.address(), benefiter.address(), s, amount)));
   }
 
   /** Submits the promise (serial 1, 1 MYST) of consumer to provider with the given signatures. */

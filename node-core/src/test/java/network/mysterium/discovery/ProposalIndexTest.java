@@ -290,6 +290,28 @@ class ProposalIndexTest {
     }
   }
 
+  /**
+   * The contract lets anyone announce: an unregistered sender's announcement is dropped as
+   * UNREGISTERED before its signature is looked at (another's proposal replayed counts as
+   * unregistered, not as a bad signature), and its own validly signed one is dropped too.
+   */
+  @Test
+  void anUnregisteredSendersAnnouncementsAreDroppedBeforeAnySignatureWork() throws Exception {
+    PrivateKey stranger = provider(false);
+    PrivateKey honest = provider(true);
+    Credentials strangerAccount = ChainAccounts.credentials(stranger);
+    ServiceProposal own =
+        proposal(stranger.address(), 1, "DE", "0.001", List.of("udp://203.0.113.9:5000"));
+    services.announce(strangerAccount, 1, signer.sign(own, stranger));
+    ServiceProposal inHonestName =
+        proposal(honest.address(), 1, "DE", "0.001", List.of("udp://203.0.113.9:5000"));
+    // an honest provider's signed proposal replayed by the stranger: its sender is unregistered
+    services.announce(strangerAccount, 1, signer.sign(inHonestName, honest));
+    assertThat(search(inCountry("DE"))).isEmpty();
+    assertThat(index.rejections())
+        .isEqualTo(java.util.Map.of(SignedProposals.Rejection.UNREGISTERED, 2L));
+  }
+
   private ProviderAnnouncer announcer(PrivateKey provider) {
     return new ProviderAnnouncer(
         database,

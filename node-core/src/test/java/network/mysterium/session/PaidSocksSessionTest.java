@@ -165,7 +165,7 @@ class PaidSocksSessionTest {
     resources.add(providerDb);
     received = new ReceivedPromises(providerDb, promises, provider.address(), Clock.systemUTC());
     accounts = new ConsumerAccounts(providerDb, provider.address(), trial);
-    PromiseClearer clearer = new PromiseClearer(received, promises, client, deployment, provider);
+    PromiseClearer clearer = new PromiseClearer(received, client, deployment, provider);
     PaymentsContract payments = new PaymentsContract(client, deployment.payments());
     PinnedTls tls = PinnedTls.generate(random);
     ProviderSessions[] self = new ProviderSessions[1];
