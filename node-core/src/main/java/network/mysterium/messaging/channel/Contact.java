@@ -9,8 +9,14 @@ import java.net.URI;
  * written as a URI such as {@code udp://203.0.113.7:5000} or {@code tcp://[2001:db8::1]:5000}.
  */
 public record Contact(String type, InetSocketAddress address) {
+  /**
+   * A peer reached through a relay, at the address the relay saw it send from: a node's own
+   * reckoning, answered through that relay; never read from a proposal (see {@link #parse}).
+   */
+  public static final String RELAYED = "relayed";
+
   public Contact {
-    if (type == null || !type.equals("udp") && !type.equals("tcp")) {
+    if (type == null || !type.equals("udp") && !type.equals("tcp") && !type.equals(RELAYED)) {
       throw new IllegalArgumentException("unknown channel type '" + type + "' (udp, tcp)");
     }
   }

@@ -1,0 +1,241 @@
+package network.mysterium.relay;
+
+import java.io.IOException;
+import java.net.InetSocketAddress;
+import java.nio.ByteBuffer;
+import java.security.SecureRandom;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import network.mysterium.crypto.PrivateKey;
+import network.mysterium.messaging.channel.Channel;
+import network.mysterium.messaging.channel.Contact;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * A node's channel, also reachable through relays: it registers with each relay from its own socket
+ * (so the relay's FROM frames come back through the NAT mapping its keepalives hold open), learns
+ * the address the relay sees it at, and delivers what peers sent to its allocation as if they had
+ * sent it here, from a {@link Contact#RELAYED} contact that replies go back through. Everything
+ * else passes through to the channel it wraps.
+ */
+public final class RelayedChannel implements Channel {
+  private static final Logger LOG = LoggerFactory.getLogger(RelayedChannel.class);
+  private static final int MAX_PEERS = 4096;
+
+  /** What one relay gives this node: where peers reach it, and where the relay sees it. */
+  public record Registration(
+      InetSocketAddress relay, Contact allocation, InetSocketAddress observed) {}
+
+  private final Channel inner;
+  private final PrivateKey key;
+  private final List<InetSocketAddress> relays;
+  private final Duration keepalive;
+  private final Clock clock;
+  private final SecureRandom random = new SecureRandom();
+  private final Map<InetSocketAddress, RelayState> byRelay = new LinkedHashMap<>();
+  private final Map<InetSocketAddress, RelayState> byPeer =
+      new LinkedHashMap<>(16, 0.75f, true) {
+        @Override
+        protected boolean removeEldestEntry(Map.Entry<InetSocketAddress, RelayState> eldest) {
+          return size() > MAX_PEERS;
+        }
+      };
+  private final ScheduledExecutorService timer =
+      Executors.newSingleThreadScheduledExecutor(
+          Thread.ofPlatform().name("relay-keepalive").daemon().factory());
+
+  public RelayedChannel(
+      Channel inner, PrivateKey key, List<InetSocketAddress> relays, Duration keepalive) {
+    this.inner = inner;
+    this.key = key;
+    this.relays = List.copyOf(relays);
+    this.keepalive = keepalive;
+    this.clock = Clock.systemUTC();
+    for (InetSocketAddress relay : this.relays) {
+      byRelay.put(relay, new RelayState(relay));
+    }
+  }
+
+  @Override
+  public Contact localContact() {
+    return inner.localContact();
+  }
+
+  /** Each relay's registration, completed once the relay answered the first time. */
+  public List<CompletableFuture<Registration>> registrations() {
+    return byRelay.values().stream().map(r -> r.registered).toList();
+  }
+
+  /** The registrations the relays have answered so far. */
+  public List<Registration> current() {
+    synchronized (byRelay) {
+      return byRelay.values().stream()
+          .map(r -> r.registration)
+          .filter(java.util.Objects::nonNull)
+          .toList();
+    }
+  }
+
+  @Override
+  public void start(Receiver receiver) {
+    inner.start((datagram, from) -> receive(datagram, from, receiver));
+    timer.scheduleWithFixedDelay(this::refresh, 0, keepalive.toMillis(), TimeUnit.MILLISECONDS);
+  }
+
+  private void receive(byte[] datagram, Contact from, Receiver receiver) {
+    RelayState relay;
+    synchronized (byRelay) {
+      relay = from.type().equals("udp") ? byRelay.get(from.address()) : null;
+    }
+    if (relay == null || !RelayFrames.isFrame(datagram)) {
+      receiver.receive(datagram, from);
+      return;
+    }
+    ByteBuffer frame = ByteBuffer.wrap(datagram);
+    try {
+      byte op = frame.get();
+      switch (op) {
+        case RelayFrames.FROM -> {
+          InetSocketAddress peer = RelayFrames.getAddress(frame);
+          synchronized (byRelay) {
+            byPeer.put(peer, relay);
+          }
+          byte[] payload = new byte[frame.remaining()];
+          frame.get(payload);
+          receiver.receive(payload, new Contact(Contact.RELAYED, peer));
+        }
+        case RelayFrames.REGISTERED -> {
+          byte[] token = new byte[RelayFrames.TOKEN_BYTES];
+          frame.get(token);
+          int port = Short.toUnsignedInt(frame.getShort());
+          InetSocketAddress observed = RelayFrames.getAddress(frame);
+          Registration registration =
+              new Registration(
+                  relay.address,
+                  new Contact("udp", new InetSocketAddress(relay.address.getAddress(), port)),
+                  observed);
+          synchronized (byRelay) {
+            relay.token = token;
+            relay.registration = registration;
+          }
+          relay.registered.complete(registration);
+        }
+        case RelayFrames.ALIVE -> {
+          InetSocketAddress observed = RelayFrames.getAddress(frame);
+          synchronized (byRelay) {
+            if (relay.registration != null && !relay.registration.observed().equals(observed)) {
+              LOG.info("relay {} now sees this node at {}", relay.address, observed);
+              relay.registration =
+                  new Registration(relay.address, relay.registration.allocation(), observed);
+            }
+          }
+        }
+        case RelayFrames.REFUSED -> {
+          LOG.info("relay {} no longer knows this node: registering again", relay.address);
+          synchronized (byRelay) {
+            relay.token = null;
+          }
+          register(relay);
+        }
+        default -> LOG.debug("relay {} sent an unknown frame {}", relay.address, op);
+      }
+    } catch (java.nio.BufferUnderflowException | IOException e) {
+      LOG.debug("relay {}: {}", relay.address, e.toString());
+    }
+  }
+
+  /** Keepalives hold the NAT's mapping and the relay's allocation open. */
+  private void refresh() {
+    for (RelayState relay : byRelay.values()) {
+      try {
+        byte[] token;
+        synchronized (byRelay) {
+          token = relay.token;
+        }
+        if (token == null) {
+          register(relay);
+        } else {
+          inner.send(
+              new Contact("udp", relay.address),
+              ByteBuffer.allocate(1 + token.length).put(RelayFrames.KEEPALIVE).put(token).array());
+        }
+      } catch (IOException | RuntimeException e) {
+        LOG.debug("relay {}: {}", relay.address, e.toString());
+      }
+    }
+  }
+
+  private void register(RelayState relay) throws IOException {
+    long now = clock.instant().getEpochSecond();
+    byte[] nonce = new byte[RelayFrames.NONCE_BYTES];
+    random.nextBytes(nonce);
+    byte[] signature =
+        key.sign(RelayFrames.registrationDigest(relay.address, key.address(), now, nonce))
+            .toBytes();
+    ByteBuffer frame =
+        ByteBuffer.allocate(RelayFrames.REGISTER_BYTES)
+            .put(RelayFrames.REGISTER)
+            .put(key.address().toBytes())
+            .putLong(now)
+            .put(nonce)
+            .put(signature);
+    inner.send(new Contact("udp", relay.address), frame.array());
+  }
+
+  @Override
+  public void send(Contact to, byte[] datagram) throws IOException {
+    if (!to.type().equals(Contact.RELAYED)) {
+      inner.send(to, datagram);
+      return;
+    }
+    RelayState relay;
+    byte[] token;
+    synchronized (byRelay) {
+      relay = byPeer.get(to.address());
+      token = relay == null ? null : relay.token;
+    }
+    if (token == null) {
+      throw new IOException("no relay holds a path to " + to.address() + " now");
+    }
+    ByteBuffer frame =
+        ByteBuffer.allocate(RelayFrames.TO_HEADER_BYTES + datagram.length)
+            .put(RelayFrames.TO)
+            .put(token);
+    RelayFrames.putAddress(frame, to.address());
+    frame.put(datagram);
+    inner.send(new Contact("udp", relay.address), frame.array());
+  }
+
+  /** The registration of the first relay that answered, if any has. */
+  public Optional<Registration> first() {
+    List<Registration> now = current();
+    return now.isEmpty() ? Optional.empty() : Optional.of(now.getFirst());
+  }
+
+  @Override
+  public void close() {
+    timer.shutdownNow();
+    inner.close();
+  }
+
+  /** One relay, as this node knows it; guarded by {@code byRelay}. */
+  private static final class RelayState {
+    final InetSocketAddress address;
+    final CompletableFuture<Registration> registered = new CompletableFuture<>();
+    byte[] token;
+    Registration registration;
+
+    RelayState(InetSocketAddress address) {
+      this.address = address;
+    }
+  }
+}
