@@ -55,7 +55,8 @@ final class SharingRoutes {
         sharing.sharing(),
         sharing.proposal().map(p -> Views.Proposal.of(p, false, 0)).orElse(null),
         Views.Earnings.of(sharing.earnings()),
-        sharing.sessions().stream().map(Views.ProvidedSession::of).toList());
+        sharing.sessions().stream().map(Views.ProvidedSession::of).toList(),
+        sharing.exposures().stream().map(Views.Exposure::of).toList());
   }
 
   private void start(Context ctx) throws Exception {

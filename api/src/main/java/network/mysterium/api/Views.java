@@ -176,7 +176,9 @@ final class Views {
       boolean registered,
       String stake,
       PendingWithdrawal pendingWithdrawal,
-      boolean defaulted) {
+      boolean defaulted,
+      String uncleared,
+      List<Owed> unclearedByProvider) {
     static Wallet of(Address address, NodeWallet.Balances b) {
       return new Wallet(
           address.toString(),
@@ -186,7 +188,16 @@ final class Views {
           b.registered(),
           myst(b.stake()),
           b.pendingWithdrawal().map(PendingWithdrawal::of).orElse(null),
-          b.defaulted());
+          b.defaulted(),
+          myst(b.uncleared().total()),
+          b.uncleared().byProvider().stream().map(Owed::of).toList());
+    }
+  }
+
+  /** What one provider holds of this identity's promises, not yet cleared on chain. */
+  record Owed(String provider, String amount) {
+    static Owed of(NodeWallet.Owed o) {
+      return new Owed(o.provider().toString(), myst(o.amount()));
     }
   }
 
@@ -246,7 +257,30 @@ final class Views {
   }
 
   record Sharing(
-      boolean sharing, Proposal proposal, Earnings earnings, List<ProvidedSession> sessions) {}
+      boolean sharing,
+      Proposal proposal,
+      Earnings earnings,
+      List<ProvidedSession> sessions,
+      List<Exposure> exposures) {}
+
+  /** A consumer's promises held here and by other providers (whitepaper 6.5.6). */
+  record Exposure(
+      String consumer,
+      boolean inSession,
+      String heldHere,
+      String heldByOthers,
+      String spendable,
+      String left) {
+    static Exposure of(network.mysterium.provider.IssuerExposure e) {
+      return new Exposure(
+          e.consumer().toString(),
+          e.inSession(),
+          myst(e.heldHere()),
+          myst(e.heldByOthers()),
+          myst(e.spendable()),
+          myst(e.left()));
+    }
+  }
 
   record SessionOpened(String peer, String sessionId, String serviceType) {}
 

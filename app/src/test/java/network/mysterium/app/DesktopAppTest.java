@@ -52,6 +52,10 @@ class DesktopAppTest extends DesktopAppFixture {
       throws Exception {
     ListView<Node.CountryRow> countries = robot.lookup("#countries").queryListView();
     await(() -> countries.getItems().size() == 2, "the countries of the two providers");
+    // the items arrive before their cells are drawn: await the cell, not only the item
+    await(
+        () -> robot.lookup(".list-cell").match(cellContaining("Germany")).tryQuery().isPresent(),
+        "the German cell drawn");
     assertThat(robot.lookup(".list-cell").match(cellContaining("Germany")).queryLabeled().getText())
         .contains(": 1 provider, from 0.01 MYST per MB");
     robot.clickOn(robot.lookup(".list-cell").match(cellContaining("Germany")).queryLabeled());
@@ -84,6 +88,21 @@ class DesktopAppTest extends DesktopAppFixture {
     await(() -> !promised.getText().isEmpty(), "what was promised");
     assertThat(promised.getText()).isEqualTo("0.05 MYST"); // one step, paid in advance
 
+    // the wallet: the provider holds that step uncleared (earlier sessions' clearings may still
+    // be on their way to the node's index)
+    robot.clickOn("#nav-wallet");
+    Label uncleared = robot.lookup("#wallet-uncleared").queryAs(Label.class);
+    String heldByGermany =
+        "0.05 MYST held by 1 provider(s): they count it as spent from your payments account until"
+            + " they clear it on chain.";
+    await(
+        () -> {
+          robot.clickOn("#wallet-refresh");
+          Thread.sleep(300);
+          return uncleared.getText().equals(heldByGermany);
+        },
+        () -> "the step held uncleared: " + uncleared.getText());
+
     robot.clickOn("#nav-connect");
     robot.clickOn("#connect-button");
     await(() -> status.getText().equals("Not connected"), "disconnected");
@@ -115,6 +134,13 @@ class DesktopAppTest extends DesktopAppFixture {
     NodeWallet.PromiseRow cleared =
         promises.getItems().stream().filter(NodeWallet.PromiseRow::cleared).findFirst().get();
     assertThat(cleared.amount()).isEqualTo(Myst.parse("0.05")); // one payment step, in advance
+    await(
+        () -> {
+          robot.clickOn("#wallet-refresh");
+          Thread.sleep(300);
+          return uncleared.getText().equals("None: every promise you made is cleared on chain.");
+        },
+        () -> "nothing uncleared after the clearing: " + uncleared.getText());
     // the wallet shows what the chain holds (other tests' sessions may have paid too)
     assertThat(robot.lookup("#wallet-payments").queryAs(Label.class).getText())
         .isEqualTo(node.wallet().balances().paymentsAccount().toString());

@@ -28,6 +28,7 @@ import network.mysterium.i18n.Messages;
 import network.mysterium.messaging.channel.Contact;
 import network.mysterium.money.Myst;
 import network.mysterium.node.Node;
+import network.mysterium.provider.IssuerExposure;
 import network.mysterium.service.socks.Socks5Client;
 import network.mysterium.session.SessionEvents;
 import network.mysterium.session.SpendLimit;
@@ -207,15 +208,28 @@ class SpendingAndSharingAppTest extends DesktopAppFixture {
       assertThat(found).extracting(l -> l.proposal().provider()).containsExactly(node.address());
       // a first step of 1.5 MYST: over the old fixed 1 MYST cap, under half the stake
       stranger.spendLimit(new SpendLimit(Myst.parse("2"), Myst.parse("2")));
-      try (var session =
-          stranger.connect(
-              found,
-              Myst.parse("1.5"),
-              SessionEvents.none(),
-              new Connector.Attempts() {},
-              java.time.Duration.ofSeconds(15),
-              (type, contact) ->
-                  new Socks5Client(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0)))) {
+      // and 0.6 to the German provider, which tells the others (this node too) that it holds it
+      try (var toGermany =
+              stranger.connect(
+                  stranger.search(
+                      ProposalIndex.Query.of(Optional.of("socks5"), Optional.of("DE"), 10)),
+                  Myst.parse("0.6"),
+                  SessionEvents.none(),
+                  new Connector.Attempts() {},
+                  java.time.Duration.ofSeconds(15),
+                  (type, contact) ->
+                      new Socks5Client(
+                          new InetSocketAddress(InetAddress.getLoopbackAddress(), 0)));
+          var session =
+              stranger.connect(
+                  found,
+                  Myst.parse("1.5"),
+                  SessionEvents.none(),
+                  new Connector.Attempts() {},
+                  java.time.Duration.ofSeconds(15),
+                  (type, contact) ->
+                      new Socks5Client(
+                          new InetSocketAddress(InetAddress.getLoopbackAddress(), 0)))) {
         Label earnings = robot.lookup("#provider-earnings").queryAs(Label.class);
         await(
             () -> {
@@ -224,6 +238,34 @@ class SpendingAndSharingAppTest extends DesktopAppFixture {
             },
             () -> "the stranger's session: " + earnings.getText());
         assertThat(earnings.getText()).startsWith("Uncleared promises: 1.5 MYST.");
+        // 3 deposited, 0.6 held by the German provider: 2.4 it can pay, 1.5 held here, and
+        // 0.9 more accepted (under the 5 MYST cap)
+        TableView<IssuerExposure> exposures = robot.lookup("#provider-exposures").queryTableView();
+        assertThat(exposures.getColumns())
+            .extracting(javafx.scene.control.TableColumn::getText)
+            .containsExactly(
+                "Consumer",
+                "Held by you",
+                "Held by other providers",
+                "Can still pay",
+                "You still accept");
+        await(
+            () -> {
+              robot.clickOn("#provider-refresh");
+              Thread.sleep(300);
+              return exposures.getItems().size() == 1
+                  && exposures.getItems().getFirst().heldByOthers().equals(Myst.parse("0.6"));
+            },
+            () -> "the German provider's report: " + exposures.getItems());
+        assertThat(exposures.getItems())
+            .containsExactly(
+                new IssuerExposure(
+                    other.address(),
+                    true,
+                    Myst.parse("1.5"),
+                    Myst.parse("0.6"),
+                    Myst.parse("2.4"),
+                    Myst.parse("0.9")));
       }
 
       // three datagrams that are not of the protocol, to the port the proposal announces

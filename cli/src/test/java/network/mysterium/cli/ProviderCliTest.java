@@ -114,11 +114,22 @@ class ProviderCliTest {
       first.awaitOut("Providing socks5", START);
       try (CliProcess connected = connect("--payment-step", "0.3")) {
         first.awaitOut("Promise from " + consumerAddress, START);
+        // 1 deposited, 0.3 promised here, no other provider, a cap of 1: 0.7 more accepted
+        first.awaitOut(
+            "Exposure of "
+                + consumerAddress
+                + ": 0.3 MYST held here uncleared, 0 MYST held by other providers; it can spend 1"
+                + " MYST as this provider counts it, 0.7 MYST more accepted from it",
+            START);
         first.kill(); // SIGKILL: no goodbye, no clearing
         assertThat(first.awaitExit(Duration.ofSeconds(10))).isTrue();
         assertThat(first.exitValue()).isEqualTo(137);
       }
     }
+    // the consumer's wallet, no node running: its ledger holds 0.3 the chain shows uncleared
+    assertThat(ok(consumer, "wallet", "balance", "--rpc", rpc).out())
+        .contains("Uncleared:         0.3 MYST promised that providers have not cleared")
+        .contains("  held by " + providerAddress + ": 0.3 MYST");
     try (CliProcess second = provider()) {
       second.awaitOut("Cleared", START);
       assertThat(second.out())
@@ -142,8 +153,11 @@ class ProviderCliTest {
               });
     }
     assertThat(promised).isEqualTo(Myst.parse("0.3").baseUnits());
-    assertThat(ok(consumer, "wallet", "balance", "--rpc", rpc).out())
-        .contains("0.7 MYST"); // 1 deposited - 0.3 cleared
+    String cleared = ok(consumer, "wallet", "balance", "--rpc", rpc).out();
+    assertThat(cleared).contains("0.7 MYST"); // 1 deposited - 0.3 cleared
+    assertThat(cleared)
+        .contains("Uncleared:         0 MYST")
+        .doesNotContain("held by " + providerAddress);
     assertThat(ok(consumer, "wallet", "balance", providerAddress, "--rpc", rpc).out())
         .contains("0.297 MYST"); // 0.3 less the 1% fee
   }

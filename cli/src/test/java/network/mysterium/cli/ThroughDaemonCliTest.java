@@ -107,6 +107,10 @@ class ThroughDaemonCliTest {
                 "http://localhost:" + web.getAddress().getPort() + "/");
         assertThat(body).isEqualTo(page);
         connected.awaitOut("Session: ", START); // a metering line from the daemon's events
+        // the daemon's wallet: the one step paid in advance, held by the provider uncleared
+        assertThat(ok(consumer, "wallet", "balance").out())
+            .contains("Uncleared:         0.05 MYST promised that providers have not cleared")
+            .containsIgnoringCase("  held by " + providerAddress + ": 0.05 MYST");
 
         // a second connect meets the daemon's connection: refused by the API's code
         CliHarness.Run second = consumer.run("connect", "--country", "DE");

@@ -266,6 +266,29 @@ public final class ChainIndex implements RegisteredIdentities {
   }
 
   /**
+   * The highest serial of the issuer's promises the chain cleared, per benefiter: serials up to it
+   * are closed (the contract takes none of them again), the ones above it are still owed.
+   */
+  public java.util.Map<Address, Long> lastClearedSerials(Address issuer) throws StoreException {
+    return database.transaction(
+        c -> {
+          try (PreparedStatement s =
+              c.prepareStatement(
+                  "SELECT counterparty, MAX(CAST(serial AS INTEGER)) FROM payment_events WHERE kind"
+                      + " = 'clearing' AND identity = ? GROUP BY counterparty")) {
+            s.setString(1, issuer.toString());
+            java.util.Map<Address, Long> out = new java.util.HashMap<>();
+            try (ResultSet rows = s.executeQuery()) {
+              while (rows.next()) {
+                out.put(Address.parse(rows.getString(1)), rows.getLong(2));
+              }
+            }
+            return out;
+          }
+        });
+  }
+
+  /**
    * Whether a promise the identity signed was cleared against its stake since it last registered
    * (whitepaper 6.5.6): its proposals are dropped and its promises refused.
    */

@@ -103,7 +103,7 @@ public final class Node implements AutoCloseable {
     this.history = new SessionHistory(database);
     this.services = ServiceTypes.standard();
     this.fanOut = new FanOut(sessionListeners);
-    this.wallet = new NodeWallet(key, consumer, chain);
+    this.wallet = new NodeWallet(key, consumer, chain, new ChainIndex(database));
     this.identities = new NodeIdentities(() -> Optional.of(key.address()), config, chain);
     this.settings = new NodeSettings(database);
     this.sharing =

@@ -151,12 +151,47 @@ public final class NodeChain implements AutoCloseable {
     }
   }
 
-  /** Any identity's balances and registration. */
+  /**
+   * Any identity's balances and registration; what it promised is in its node's ledger, not on
+   * chain ({@link #uncleared}): {@link NodeWallet.Uncleared#NONE} here.
+   */
   public NodeWallet.Balances balances(Address identity) throws NodeException {
     try {
       ChainWallet wallet = new ChainWallet(client, deployment);
-      return NodeWallet.Balances.of(wallet.balances(identity), wallet);
+      return NodeWallet.Balances.of(wallet.balances(identity), wallet, NodeWallet.Uncleared.NONE);
     } catch (ChainException e) {
+      throw NodeException.of(e);
+    }
+  }
+
+  /**
+   * What {@code identity} promised providers and the chain shows not cleared, from the ledger in
+   * the data directory of {@code node} (which does not run: the chain answers for the clearings,
+   * one call per provider); nothing when that directory holds no database.
+   */
+  public NodeWallet.Uncleared uncleared(NodeConfig node, Address identity) throws NodeException {
+    if (!java.nio.file.Files.isRegularFile(node.database())) {
+      return NodeWallet.Uncleared.NONE;
+    }
+    try (network.mysterium.store.Database database =
+        network.mysterium.store.Database.open(node.database())) {
+      java.util.List<network.mysterium.payments.SignedPromise> issued =
+          network.mysterium.payments.IssuedPromises.issued(database, identity);
+      network.mysterium.contracts.PaymentsContract payments =
+          new network.mysterium.contracts.PaymentsContract(client, deployment.payments());
+      java.util.Map<Address, Long> cleared = new java.util.HashMap<>();
+      for (network.mysterium.payments.SignedPromise p : issued) {
+        Address provider = p.promise().benefiter();
+        if (!cleared.containsKey(provider)) {
+          cleared.put(
+              provider,
+              payments
+                  .lastClearedSerial(identity.toString(), provider.toString())
+                  .longValueExact());
+        }
+      }
+      return NodeWallet.Uncleared.of(issued, cleared);
+    } catch (Exception e) {
       throw NodeException.of(e);
     }
   }

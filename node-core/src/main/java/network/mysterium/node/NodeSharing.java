@@ -221,6 +221,38 @@ public final class NodeSharing {
     return running == null ? List.of() : running.sessions();
   }
 
+  /**
+   * Each consumer with a session open or promises held here (at most 64): what it owes this
+   * provider uncleared, what other providers reported holding (whitepaper 6.5.6), what this
+   * provider's check counts it able to spend, and what it still accepts from it; none while not
+   * sharing. A chain call per consumer.
+   */
+  public List<network.mysterium.provider.IssuerExposure> exposures() throws NodeException {
+    ProviderNode running = provider;
+    if (running == null) {
+      return List.of();
+    }
+    try {
+      return running.exposures();
+    } catch (ChainException | network.mysterium.store.StoreException e) {
+      throw NodeException.of(e);
+    }
+  }
+
+  /** One consumer's {@link #exposures} entry (a chain call); empty while not sharing. */
+  public java.util.Optional<network.mysterium.provider.IssuerExposure> exposureOf(Address consumer)
+      throws NodeException {
+    ProviderNode running = provider;
+    if (running == null) {
+      return java.util.Optional.empty();
+    }
+    try {
+      return java.util.Optional.of(running.exposureOf(consumer));
+    } catch (ChainException | network.mysterium.store.StoreException e) {
+      throw NodeException.of(e);
+    }
+  }
+
   /** The proposal as announced, while sharing. */
   public java.util.Optional<ServiceProposal> proposal() {
     ProviderNode running = provider;

@@ -7,6 +7,7 @@ import java.util.HexFormat;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import network.mysterium.chain.ChainIndex;
 import network.mysterium.chain.ChainWallet;
 import network.mysterium.consumer.ConsumerNode;
 import network.mysterium.contracts.ChainException;
@@ -31,6 +32,7 @@ public final class NodeWallet {
   private final ConsumerNode consumer;
   private final ChainWallet wallet;
   private final PaymentsContract payments;
+  private final ChainIndex index;
   private volatile Runnable moved = () -> {};
   private final SecureRandom random = new SecureRandom();
   private final Map<String, ChainWallet.Step> previews =
@@ -41,9 +43,10 @@ public final class NodeWallet {
         }
       };
 
-  NodeWallet(PrivateKey key, ConsumerNode consumer, NodeChain chain) {
+  NodeWallet(PrivateKey key, ConsumerNode consumer, NodeChain chain, ChainIndex index) {
     this.key = key;
     this.consumer = consumer;
+    this.index = index;
     this.wallet = new ChainWallet(chain.client(), chain.deployment());
     this.payments = new PaymentsContract(chain.client(), chain.deployment().payments());
   }
@@ -52,7 +55,8 @@ public final class NodeWallet {
    * ETH for gas (wei), the MYST wallet, the payments account (deposited), registration, a
    * withdrawal requested and not yet completed (the payments account still holds it), and whether
    * the identity defaulted (a promise it signed was cleared against its stake: providers refuse it
-   * until it registers again).
+   * until it registers again), and what it promised providers that the chain does not show cleared:
+   * providers count that as taken from the payments account (whitepaper 6.5.6).
    */
   public record Balances(
       BigInteger etherWei,
@@ -61,9 +65,14 @@ public final class NodeWallet {
       boolean registered,
       Myst stake,
       java.util.Optional<PendingWithdrawal> pendingWithdrawal,
-      boolean defaulted) {
-    /** The chain's balances, a pending withdrawal judged due or not by the chain's clock. */
-    static Balances of(ChainWallet.Balances b, ChainWallet wallet) throws ChainException {
+      boolean defaulted,
+      Uncleared uncleared) {
+    /**
+     * The chain's balances, a pending withdrawal judged due or not by the chain's clock, with what
+     * the identity's ledger holds uncleared.
+     */
+    static Balances of(ChainWallet.Balances b, ChainWallet wallet, Uncleared uncleared)
+        throws ChainException {
       java.util.Optional<PendingWithdrawal> pending = java.util.Optional.empty();
       if (b.pendingWithdrawal().isPresent()) {
         ChainWallet.PendingWithdrawal p = b.pendingWithdrawal().get();
@@ -79,9 +88,64 @@ public final class NodeWallet {
           b.registered(),
           b.stake(),
           pending,
-          b.defaulted());
+          b.defaulted(),
+          uncleared);
+    }
+
+    /** The same balances with what the identity's ledger says is promised and not cleared. */
+    public Balances with(Uncleared promised) {
+      return new Balances(
+          etherWei,
+          wallet,
+          paymentsAccount,
+          registered,
+          stake,
+          pendingWithdrawal,
+          defaulted,
+          promised);
     }
   }
+
+  /**
+   * What this identity promised and the chain does not show cleared: in total, and per provider
+   * (most first). A provider holding a promise counts its amount as gone from the payments account
+   * (and tells other providers, which count it too), until it clears it on chain.
+   */
+  public record Uncleared(Myst total, List<Owed> byProvider) {
+    /** Nothing promised, or all of it cleared; also what the chain alone knows of any identity. */
+    public static final Uncleared NONE = new Uncleared(Myst.ZERO, List.of());
+
+    public Uncleared {
+      byProvider = List.copyOf(byProvider);
+    }
+
+    /**
+     * The promises of each serial above the last one the chain cleared for its provider (a cleared
+     * serial closes the ones below it too).
+     */
+    static Uncleared of(List<SignedPromise> issued, Map<Address, Long> lastCleared) {
+      Map<Address, BigInteger> owed = new LinkedHashMap<>();
+      for (SignedPromise p : issued) {
+        Address provider = p.promise().benefiter();
+        if (p.promise().serial() > lastCleared.getOrDefault(provider, 0L)) {
+          owed.merge(provider, p.promise().amount().baseUnits(), BigInteger::add);
+        }
+      }
+      List<Owed> rows = new ArrayList<>();
+      BigInteger total = BigInteger.ZERO;
+      for (Map.Entry<Address, BigInteger> e : owed.entrySet()) {
+        if (e.getValue().signum() > 0) {
+          rows.add(new Owed(e.getKey(), Myst.ofBaseUnits(e.getValue())));
+          total = total.add(e.getValue());
+        }
+      }
+      rows.sort(java.util.Comparator.comparing(Owed::amount).reversed());
+      return new Uncleared(Myst.ofBaseUnits(total), rows);
+    }
+  }
+
+  /** What one provider holds of this identity's promises, not yet cleared. */
+  public record Owed(Address provider, Myst amount) {}
 
   /**
    * A requested withdrawal: where to, how much, from when it can complete, and whether the chain's
@@ -113,8 +177,20 @@ public final class NodeWallet {
 
   public Balances balances() throws NodeException {
     try {
-      return Balances.of(wallet.balances(key.address()), wallet);
+      return Balances.of(wallet.balances(key.address()), wallet, uncleared());
     } catch (ChainException e) {
+      throw NodeException.of(e);
+    }
+  }
+
+  /**
+   * What this identity promised and providers have not cleared: its own ledger of promises against
+   * the clearings the node's chain index holds (no chain call; as fresh as the follower).
+   */
+  public Uncleared uncleared() throws NodeException {
+    try {
+      return Uncleared.of(consumer.promisesIssued(), index.lastClearedSerials(key.address()));
+    } catch (StoreException e) {
       throw NodeException.of(e);
     }
   }

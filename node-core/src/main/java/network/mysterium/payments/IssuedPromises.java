@@ -157,20 +157,29 @@ public final class IssuedPromises {
 
   /** Every promise this issuer made (the last amount of each serial), by benefiter and serial. */
   public java.util.List<SignedPromise> issued() throws StoreException {
+    return issued(database, issuer.address());
+  }
+
+  /**
+   * Every promise {@code issuer} made in this database's ledger (the last amount of each serial),
+   * by benefiter and serial: read without its key.
+   */
+  public static java.util.List<SignedPromise> issued(Database database, Address issuer)
+      throws StoreException {
     return database.transaction(
         c -> {
           try (PreparedStatement s =
               c.prepareStatement(
                   "SELECT benefiter, serial, amount, signature FROM issued_promises WHERE issuer"
                       + " = ? ORDER BY benefiter, serial")) {
-            s.setString(1, issuer.address().toString());
+            s.setString(1, issuer.toString());
             java.util.List<SignedPromise> all = new java.util.ArrayList<>();
             try (ResultSet rows = s.executeQuery()) {
               while (rows.next()) {
                 all.add(
                     new SignedPromise(
                         new Promise(
-                            issuer.address(),
+                            issuer,
                             Address.parse(rows.getString(1)),
                             rows.getLong(2),
                             Myst.ofBaseUnits(new BigInteger(rows.getString(3)))),

@@ -1,13 +1,21 @@
 package network.mysterium.provider;
 
 import java.math.BigInteger;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.LinkedHashSet;
+import java.util.List;
 import java.util.Optional;
+import java.util.Set;
 import network.mysterium.chain.ChainIndex;
+import network.mysterium.contracts.ChainException;
 import network.mysterium.contracts.PaymentsContract;
 import network.mysterium.crypto.Address;
 import network.mysterium.money.Myst;
+import network.mysterium.payments.ReceivedPromises;
 import network.mysterium.payments.SharedExposure;
 import network.mysterium.session.ProviderSessions;
+import network.mysterium.store.StoreException;
 
 /**
  * What a provider knows of an issuer before it accepts a promise (whitepaper 6.5.6): what it can
@@ -22,6 +30,11 @@ final class IssuerAccounts implements ProviderSessions.Balances {
   private final SharedExposure exposure;
   private final ExposureSharing sharing;
   private final IssuerTrust trust;
+  private final ReceivedPromises held;
+  private final Myst cap;
+
+  /** Most consumers {@link #exposures} lists: each costs a chain call. */
+  static final int MAX_LISTED = 64;
 
   IssuerAccounts(
       Address self,
@@ -29,13 +42,56 @@ final class IssuerAccounts implements ProviderSessions.Balances {
       ChainIndex chain,
       SharedExposure exposure,
       ExposureSharing sharing,
-      IssuerTrust trust) {
+      ReceivedPromises held,
+      ProviderNode.Config config) {
     this.self = self;
     this.payments = payments;
     this.chain = chain;
     this.exposure = exposure;
     this.sharing = sharing;
-    this.trust = trust;
+    this.trust = config.offering().history();
+    this.held = held;
+    this.cap = config.exposureCap();
+  }
+
+  /** What other providers reported holding uncleared from the issuer. */
+  Myst heldByOthers(Address issuer) throws StoreException {
+    return exposure.heldByOthers(issuer, self);
+  }
+
+  /**
+   * Each consumer with a session open ({@code inSession}, first) or promises held here, at most
+   * {@link #MAX_LISTED}: what it owes here and elsewhere, and what this provider still accepts.
+   */
+  List<IssuerExposure> exposures(Collection<Address> inSession)
+      throws ChainException, StoreException {
+    Set<Address> consumers = new LinkedHashSet<>(inSession);
+    consumers.addAll(held.issuersWithHeldPromises());
+    List<IssuerExposure> out = new ArrayList<>();
+    for (Address consumer : consumers) {
+      if (out.size() >= MAX_LISTED) {
+        break;
+      }
+      out.add(exposureOf(consumer, inSession.contains(consumer)));
+    }
+    return out;
+  }
+
+  /** What one consumer owes here and elsewhere, and what this provider still accepts from it. */
+  IssuerExposure exposureOf(Address consumer, boolean inSession)
+      throws ChainException, StoreException {
+    Myst here = held.uncleared(consumer);
+    Myst others = trust.sharing() ? heldByOthers(consumer) : Myst.ZERO;
+    // as the check counts it: the balance less a pending withdrawal, less what others hold
+    BigInteger spendable =
+        payments
+            .spendableBalance(consumer.toString())
+            .subtract(others.baseUnits())
+            .max(BigInteger.ZERO);
+    BigInteger left =
+        cap.baseUnits().min(spendable).subtract(here.baseUnits()).max(BigInteger.ZERO);
+    return new IssuerExposure(
+        consumer, inSession, here, others, Myst.ofBaseUnits(spendable), Myst.ofBaseUnits(left));
   }
 
   @Override

@@ -177,7 +177,7 @@ public final class ProviderNode implements AutoCloseable {
   static final Duration NOTICE_ACKNOWLEDGED_WITHIN = Duration.ofSeconds(5);
 
   private final ChainFollower follower;
-  private final SharedExposure exposure;
+  private final IssuerAccounts issuers;
   private final ExposureSharing sharing;
   private final boolean ownsFollower;
   private final Shared shared; // null: the dialogues are this provider's own
@@ -202,7 +202,7 @@ public final class ProviderNode implements AutoCloseable {
       ReceivedPromises promises,
       ConsumerAccounts accounts,
       Clearing clearing,
-      SharedExposure exposure,
+      IssuerAccounts issuers,
       ExposureSharing sharing) {}
 
   private ProviderNode(
@@ -218,7 +218,7 @@ public final class ProviderNode implements AutoCloseable {
     ReceivedPromises promises = books.promises();
     ConsumerAccounts accounts = books.accounts();
     Clearing clearing = books.clearing();
-    this.exposure = books.exposure();
+    this.issuers = books.issuers();
     this.sharing = books.sharing();
     this.follower = follower;
     this.ownsFollower = ownsFollower;
@@ -354,6 +354,8 @@ public final class ProviderNode implements AutoCloseable {
       SharedExposure exposure = new SharedExposure(database, Clock.systemUTC());
       ExposureSharing sharing =
           new ExposureSharing(key.address(), promises, index, () -> blockNumber(client));
+      IssuerAccounts issuers =
+          new IssuerAccounts(key.address(), payments, chain, exposure, sharing, promises, config);
       sessions =
           new ProviderSessions(
               new ProviderSessions.Terms(
@@ -367,8 +369,7 @@ public final class ProviderNode implements AutoCloseable {
               promiseSigner,
               promises,
               accounts,
-              new IssuerAccounts(
-                  key.address(), payments, chain, exposure, sharing, config.offering().history()),
+              issuers,
               clearing::clearLater,
               events);
       // the service's data channel admits what these sessions opened
@@ -406,7 +407,7 @@ public final class ProviderNode implements AutoCloseable {
               dialogues,
               service,
               sessions,
-              new Books(promises, accounts, clearing, exposure, sharing),
+              new Books(promises, accounts, clearing, issuers, sharing),
               announced,
               events);
       clearing.start(node::tellBeforeClearing);
@@ -458,12 +459,20 @@ public final class ProviderNode implements AutoCloseable {
     return announced;
   }
 
-  /**
-   * What other providers reported holding uncleared from an issuer (whitepaper 6.5.6), counted
-   * against its balance before this provider accepts a promise.
-   */
+  /** What other providers reported holding uncleared from an issuer (whitepaper 6.5.6). */
   public Myst heldByOthers(Address issuer) throws StoreException {
-    return exposure.heldByOthers(issuer, address());
+    return issuers.heldByOthers(issuer);
+  }
+
+  /** Each consumer with a session open or promises held: its promises here and elsewhere. */
+  public List<IssuerExposure> exposures() throws ChainException, StoreException {
+    return issuers.exposures(sessions.active().stream().map(s -> s.consumer()).toList());
+  }
+
+  /** One consumer's promises here and elsewhere, and what this provider still accepts from it. */
+  public IssuerExposure exposureOf(Address consumer) throws ChainException, StoreException {
+    return issuers.exposureOf(
+        consumer, sessions.active().stream().anyMatch(s -> s.consumer().equals(consumer)));
   }
 
   public Address address() {

@@ -11,13 +11,15 @@ import javafx.scene.layout.HBox;
 import network.mysterium.app.viewmodel.ProviderViewModel;
 import network.mysterium.i18n.Messages;
 import network.mysterium.money.Myst;
+import network.mysterium.provider.IssuerExposure;
 import network.mysterium.session.ProviderSessions;
 import org.controlsfx.control.ToggleSwitch;
 
 /**
  * "Share my bandwidth": the offer (type, price, location, clearing), one switch, what sharing
- * earned, the most a consumer may owe, the datagrams refused, and the sessions open now with their
- * metering. The offer is fixed while sharing.
+ * earned, the most a consumer may owe, the datagrams refused, the sessions open now with their
+ * metering, and each consumer's promises held here and by other providers. The offer is fixed while
+ * sharing.
  */
 public final class ProviderView {
   private ProviderView() {}
@@ -126,6 +128,30 @@ public final class ProviderView {
     sessions.setColumnResizePolicy(TableView.CONSTRAINED_RESIZE_POLICY_FLEX_LAST_COLUMN);
     sessions.setPrefHeight(140);
 
+    TableView<IssuerExposure> exposures = new TableView<>(model.exposures());
+    exposures.setId("provider-exposures");
+    exposures.setAccessibleText(messages.get("app.provider.exposures"));
+    exposures.setPlaceholder(Views.label(messages, "app.provider.no-exposures"));
+    exposures
+        .getColumns()
+        .add(Views.column(messages, "app.provider.col.consumer", e -> e.consumer().toString()));
+    exposures
+        .getColumns()
+        .add(Views.column(messages, "app.provider.col.held-here", e -> e.heldHere().toString()));
+    exposures
+        .getColumns()
+        .add(
+            Views.column(
+                messages, "app.provider.col.held-elsewhere", e -> e.heldByOthers().toString()));
+    exposures
+        .getColumns()
+        .add(Views.column(messages, "app.provider.col.spendable", e -> e.spendable().toString()));
+    exposures
+        .getColumns()
+        .add(Views.column(messages, "app.provider.col.left", e -> e.left().toString()));
+    exposures.setColumnResizePolicy(TableView.CONSTRAINED_RESIZE_POLICY_FLEX_LAST_COLUMN);
+    exposures.setPrefHeight(120);
+
     return Views.page(
         Views.heading(messages, "app.nav.provider"),
         explain,
@@ -138,6 +164,8 @@ public final class ProviderView {
         refused,
         Views.heading(messages, "app.provider.sessions"),
         sessions,
+        Views.heading(messages, "app.provider.exposures"),
+        exposures,
         refresh);
   }
 }

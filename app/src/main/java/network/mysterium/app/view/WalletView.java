@@ -18,8 +18,9 @@ import network.mysterium.node.NodeWallet;
 
 /**
  * The wallet: the identity (with copy), registration with its action, balances (ETH for gas too),
- * deposit and withdrawal (requested, then completed after its notice), each transaction confirmed
- * with its fee in a dialog before it is sent, and the promise history with each promise's clearing.
+ * what providers hold of its promises uncleared, deposit and withdrawal (requested, then completed
+ * after its notice), each transaction confirmed with its fee in a dialog before it is sent, and the
+ * promise history with each promise's clearing.
  */
 public final class WalletView {
   private WalletView() {}
@@ -61,6 +62,9 @@ public final class WalletView {
     grid.addRow(2, Views.label(messages, "app.wallet.wallet"), wallet);
     grid.addRow(3, Views.label(messages, "app.wallet.payments"), payments);
     grid.addRow(4, Views.label(messages, "app.wallet.gas"), ether);
+    Label uncleared = bound(model.uncleared(), "wallet-uncleared");
+    uncleared.setWrapText(true);
+    grid.addRow(5, Views.label(messages, "app.wallet.uncleared"), uncleared);
 
     TextField amount =
         Views.field(messages, "deposit-amount", "app.wallet.amount", model.depositAmount());

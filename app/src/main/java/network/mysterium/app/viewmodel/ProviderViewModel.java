@@ -16,13 +16,15 @@ import network.mysterium.money.Myst;
 import network.mysterium.node.Node;
 import network.mysterium.node.NodeSharing;
 import network.mysterium.payments.ClearingPolicy;
+import network.mysterium.provider.IssuerExposure;
 import network.mysterium.provider.ProviderNode;
 import network.mysterium.session.ProviderSessions;
 
 /**
  * "Share my bandwidth": the offer (service type, price per MB, location detected or typed, when to
  * clear promises), the toggle that announces it on chain and withdraws it, what sharing earned, and
- * the sessions open now with their metering.
+ * the sessions open now with their metering, and each consumer's promises held here and by other
+ * providers (whitepaper 6.5.6).
  */
 public final class ProviderViewModel {
   /** What the user offers, as chosen in the view. */
@@ -60,6 +62,7 @@ public final class ProviderViewModel {
   private final StringProperty refused = new SimpleStringProperty("");
   private final ObservableList<ProviderSessions.ActiveSession> sessions =
       FXCollections.observableArrayList();
+  private final ObservableList<IssuerExposure> exposures = FXCollections.observableArrayList();
   private long asn;
   private boolean applying;
 
@@ -192,6 +195,7 @@ public final class ProviderViewModel {
                     messages.get("app.settings.type." + proposal.serviceType())));
           } else {
             sessions.clear();
+            exposures.clear();
             exposure.set("");
             refused.set("");
             status.set(messages.get("app.provider.off"));
@@ -236,7 +240,10 @@ public final class ProviderViewModel {
     background.run(
         () ->
             new Snapshot(
-                node.sharing().earnings(), node.sharing().sessions(), node.sharing().refused()),
+                node.sharing().earnings(),
+                node.sharing().sessions(),
+                node.sharing().refused(),
+                node.sharing().exposures()),
         snapshot -> {
           NodeSharing.Earnings e = snapshot.earnings();
           earnings.set(
@@ -246,6 +253,7 @@ public final class ProviderViewModel {
                   e.paymentsAccount().toPlainString(),
                   Integer.toString(e.activeSessions())));
           sessions.setAll(snapshot.sessions());
+          exposures.setAll(snapshot.exposures());
           refused.set(refusedText(snapshot.refused()));
         },
         e -> error.set(messages.get("app.error.chain", e.getMessage())));
@@ -254,7 +262,8 @@ public final class ProviderViewModel {
   private record Snapshot(
       NodeSharing.Earnings earnings,
       java.util.List<ProviderSessions.ActiveSession> sessions,
-      java.util.Map<Rejection, Long> refused) {}
+      java.util.Map<Rejection, Long> refused,
+      java.util.List<IssuerExposure> exposures) {}
 
   /** The datagrams refused, in total and by reason, each reason in words. */
   private String refusedText(java.util.Map<Rejection, Long> counts) {
@@ -334,5 +343,13 @@ public final class ProviderViewModel {
 
   public ObservableList<ProviderSessions.ActiveSession> sessions() {
     return sessions;
+  }
+
+  /**
+   * Each consumer with a session or promises held here: what it owes here, what other providers
+   * reported holding, what it can spend as the check counts it, and what is still accepted.
+   */
+  public ObservableList<IssuerExposure> exposures() {
+    return exposures;
   }
 }

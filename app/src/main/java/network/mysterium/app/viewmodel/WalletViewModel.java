@@ -19,8 +19,8 @@ import network.mysterium.node.NodeWallet;
 
 /**
  * The wallet view's state: the identity, its balances (wallet and payments account), a deposit with
- * its error in words, a withdrawal requested and when it can complete, and every promise made with
- * whether its provider cleared it.
+ * its error in words, a withdrawal requested and when it can complete, what providers hold of its
+ * promises uncleared, and every promise made with whether its provider cleared it.
  */
 public final class WalletViewModel {
   private final Node node;
@@ -31,6 +31,7 @@ public final class WalletViewModel {
   private final StringProperty paymentsBalance = new SimpleStringProperty("-");
   private final StringProperty registration = new SimpleStringProperty("-");
   private final StringProperty etherBalance = new SimpleStringProperty("-");
+  private final StringProperty uncleared = new SimpleStringProperty("-");
   private final BooleanProperty registered = new SimpleBooleanProperty(true);
   private final StringProperty depositAmount = new SimpleStringProperty("");
   private final StringProperty withdrawTo = new SimpleStringProperty("");
@@ -74,6 +75,7 @@ public final class WalletViewModel {
           // a defaulted identity must register again: the register action shows for it too
           registered.set(b.registered() && !b.defaulted());
           paymentsBalance.set(b.paymentsAccount().toString());
+          uncleared.set(unclearedText(b.uncleared()));
           registration.set(
               messages.get(
                   b.defaulted()
@@ -91,6 +93,16 @@ public final class WalletViewModel {
           notice.set(""); // a "sending" notice would stay up for good
           busy.set(false);
         });
+  }
+
+  /** What providers hold uncleared: they count it as spent from the payments account (6.5.6). */
+  private String unclearedText(NodeWallet.Uncleared u) {
+    return u.byProvider().isEmpty()
+        ? messages.get("app.wallet.uncleared.none")
+        : messages.get(
+            "app.wallet.uncleared.held",
+            u.total().toPlainString(),
+            Integer.toString(u.byProvider().size()));
   }
 
   private String pendingText(NodeWallet.PendingWithdrawal p) {
@@ -295,6 +307,11 @@ public final class WalletViewModel {
 
   public StringProperty etherBalance() {
     return etherBalance;
+  }
+
+  /** What this identity promised and providers have not cleared yet, in words. */
+  public StringProperty uncleared() {
+    return uncleared;
   }
 
   /** Whether the identity is registered (the register action shows while it is not). */

@@ -86,7 +86,8 @@ public final class WalletCommand {
                     w.path("registered").asBoolean(),
                     Myst.parse(w.path("stake").asText()),
                     pending(w.path("pendingWithdrawal")),
-                    w.path("defaulted").asBoolean()));
+                    w.path("defaulted").asBoolean(),
+                    uncleared(w)));
             return 0;
           }
         }
@@ -96,9 +97,27 @@ public final class WalletCommand {
               ? Address.parse(address)
               : root.keystore().resolve(Optional.empty()).address();
       try (NodeChain chain = chainOptions.connect(root)) {
-        show(root, identity, chain.balances(identity));
+        // no node runs: what it promised is in the data directory's ledger, cleared or not by
+        // what the chain says now
+        show(
+            root,
+            identity,
+            chain
+                .balances(identity)
+                .with(chain.uncleared(chainOptions.nodeConfig(root), identity)));
       }
       return 0;
+    }
+
+    /** The daemon's {@code uncleared} and {@code unclearedByProvider}. */
+    private static NodeWallet.Uncleared uncleared(JsonNode w) {
+      java.util.List<NodeWallet.Owed> owed = new java.util.ArrayList<>();
+      for (JsonNode o : w.path("unclearedByProvider")) {
+        owed.add(
+            new NodeWallet.Owed(
+                Address.parse(o.path("provider").asText()), Myst.parse(o.path("amount").asText())));
+      }
+      return new NodeWallet.Uncleared(Myst.parse(w.path("uncleared").asText("0")), owed);
     }
 
     private static Optional<NodeWallet.PendingWithdrawal> pending(JsonNode p) {
@@ -126,6 +145,10 @@ public final class WalletCommand {
       }
       root.say("wallet.myst", b.wallet().toPlainString());
       root.say("wallet.payments", b.paymentsAccount().toPlainString());
+      root.say("wallet.uncleared", b.uncleared().total().toPlainString());
+      for (NodeWallet.Owed o : b.uncleared().byProvider()) {
+        root.say("wallet.uncleared-to", o.provider(), o.amount().toPlainString());
+      }
       root.say(
           "wallet.ether",
           new java.math.BigDecimal(b.etherWei())

@@ -203,9 +203,19 @@ public final class ProviderRunCommand implements Callable<Integer> {
     NodeConfig nodeConfig = chainOptions.nodeConfig(root).withListen(dialogueContact);
     // opened first, closed last: SIGTERM (systemd stop) or Ctrl-C stops the provider the way the
     // end of --run-for does (sessions end, promises clear within a bound, the host is restored)
+    // one thread, a short queue: the exposure line costs a chain call, never the session's time
+    java.util.concurrent.ThreadPoolExecutor exposures =
+        new java.util.concurrent.ThreadPoolExecutor(
+            1,
+            1,
+            0,
+            java.util.concurrent.TimeUnit.SECONDS,
+            new java.util.concurrent.ArrayBlockingQueue<>(16),
+            Thread.ofPlatform().name("exposure-print").daemon().factory(),
+            new java.util.concurrent.ThreadPoolExecutor.DiscardPolicy());
     try (Stopping stopping = Stopping.onSignal();
         Node node = Node.start(nodeConfig, unlocking.unlock(root));
-        Subscription printed = node.subscribe(printing(root))) {
+        Subscription printed = node.subscribe(printing(root, node, exposures))) {
       // Risk (whitepaper 6.5.6): uncleared promises per consumer stay under half the stake.
       Myst cap = exposureCap != null ? Myst.parse(exposureCap) : node.chain().exposureCap();
       ServiceProposal proposal;
@@ -253,15 +263,41 @@ public final class ProviderRunCommand implements Callable<Integer> {
         root.environment().out().flush();
         stopping.await(Duration.ofSeconds(runForSeconds));
       } finally {
+        exposures.shutdownNow();
         node.sharing().stop();
         root.say("provider.stopped");
         root.environment().out().flush();
       }
+    } finally {
+      exposures.shutdownNow();
     }
     return 0;
   }
 
-  private static SessionEvents printing(MysteriumCommand root) {
+  /**
+   * What the consumer owes this provider and others now, and what this provider still accepts from
+   * it (whitepaper 6.5.6), told after each promise it accepts.
+   */
+  private static void printExposure(MysteriumCommand root, Node node, Address consumer) {
+    try {
+      node.sharing()
+          .exposureOf(consumer)
+          .ifPresent(
+              e ->
+                  root.say(
+                      "provider.exposure",
+                      consumer,
+                      e.heldHere().toPlainString(),
+                      e.heldByOthers().toPlainString(),
+                      e.spendable().toPlainString(),
+                      e.left().toPlainString()));
+    } catch (NodeException | RuntimeException e) {
+      root.say("provider.exposure-unknown", consumer, e.getMessage());
+    }
+  }
+
+  private static SessionEvents printing(
+      MysteriumCommand root, Node node, java.util.concurrent.Executor exposures) {
     return new SessionEvents() {
       @Override
       public void sessionOpened(Address peer, String sessionId, String serviceType) {
@@ -276,6 +312,7 @@ public final class ProviderRunCommand implements Callable<Integer> {
             Long.toString(promise.serial()),
             promise.amount(),
             ConnectCommand.myst(leftover));
+        exposures.execute(() -> printExposure(root, node, peer));
       }
 
       @Override
