@@ -7,30 +7,24 @@ import java.net.InetSocketAddress;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.ArrayList;
-import java.util.Comparator;
-import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Map;
 import java.util.Optional;
 import java.util.function.Consumer;
 import network.mysterium.chain.ChainFollower;
 import network.mysterium.chain.ChainIndex;
-import network.mysterium.chain.RegistryDirectory;
 import network.mysterium.consumer.Connector;
 import network.mysterium.consumer.ConsumerNode;
 import network.mysterium.conversation.ServiceTable;
 import network.mysterium.crypto.Address;
 import network.mysterium.crypto.PrivateKey;
 import network.mysterium.datadir.DataDirectory;
-import network.mysterium.dialogue.DialogueConfig;
 import network.mysterium.dialogue.Dialogues;
 import network.mysterium.discovery.ComparablePrice;
 import network.mysterium.discovery.ProposalIndex;
-import network.mysterium.discovery.ServiceProposal;
-import network.mysterium.messaging.channel.Channels;
 import network.mysterium.money.Myst;
 import network.mysterium.provider.ProviderNode;
+import network.mysterium.relay.Reachability;
+import network.mysterium.relay.RelayedChannel;
 import network.mysterium.session.ConsumerSession;
 import network.mysterium.session.SessionEvents;
 import network.mysterium.session.SessionHistory;
@@ -59,6 +53,7 @@ public final class Node implements AutoCloseable {
   private final Database database;
   private final ChainFollower follower;
   private final Dialogues dialogues;
+  private final Optional<RelayedChannel> relayed;
   private final ConsumerNode consumer;
   private final SessionHistory history;
   private final NodeWallet wallet;
@@ -82,7 +77,7 @@ public final class Node implements AutoCloseable {
       Instant since,
       java.util.concurrent.CompletableFuture<Void> ended) {}
 
-  private Node(
+  Node(
       PrivateKey key,
       NodeConfig config,
       DataDirectoryLock lock,
@@ -91,8 +86,10 @@ public final class Node implements AutoCloseable {
       ChainFollower follower,
       Dialogues dialogues,
       ServiceTable table,
-      ConsumerNode consumer) {
+      ConsumerNode consumer,
+      RelayedChannel relayed) {
     this.key = key;
+    this.relayed = Optional.ofNullable(relayed);
     this.config = config;
     this.lock = lock;
     this.chain = chain;
@@ -113,7 +110,7 @@ public final class Node implements AutoCloseable {
             chain,
             database,
             follower,
-            new ProviderNode.Shared(dialogues, table),
+            new ProviderNode.Shared(dialogues, table, this::relayContacts),
             services,
             fanOut);
     this.money = new MoneyWatch(wallet, sharing);
@@ -136,7 +133,7 @@ public final class Node implements AutoCloseable {
       throw NodeException.of(e);
     }
     try {
-      return compose(config, key, lock);
+      return NodeStart.compose(config, key, lock);
     } catch (NodeException e) {
       lock.close();
       throw e;
@@ -148,54 +145,7 @@ public final class Node implements AutoCloseable {
    * switches identities without letting another node in between).
    */
   static Node startHeld(NodeConfig config, PrivateKey key) throws NodeException {
-    return compose(config, key, null);
-  }
-
-  /** {@code lock}: the one this node releases when it closes, or null when the caller keeps it. */
-  private static Node compose(NodeConfig config, PrivateKey key, DataDirectoryLock lock)
-      throws NodeException {
-    NodeChain chain = null;
-    Database database = null;
-    ChainFollower follower = null;
-    Dialogues dialogues = null;
-    try {
-      DataDirectory.createPrivateDirectories(config.dataDir());
-      chain = NodeChain.connect(config.rpc(), config.deploymentFile());
-      database = Database.open(config.database());
-      follower = ChainFollower.forDeployment(chain.client(), database, chain.deployment());
-      follower.pollOnce();
-      follower.start();
-      ServiceTable table = new ServiceTable();
-      dialogues =
-          new Dialogues(
-                  RegistryDirectory.messenger(key, new ChainIndex(database), database.file()),
-                  Channels.listen(config.listen()),
-                  DialogueConfig.DEFAULT,
-                  table)
-              .start();
-      ConsumerNode consumer =
-          ConsumerNode.on(key, database, follower, dialogues, chain.client(), chain.deployment());
-      return new Node(key, config, lock, chain, database, follower, dialogues, table, consumer);
-    } catch (NodeException | IOException | StoreException | RuntimeException e) {
-      if (dialogues != null) {
-        dialogues.close();
-      }
-      if (follower != null) {
-        follower.close();
-      }
-      if (database != null) {
-        try {
-          database.close();
-        } catch (Exception closing) {
-          e.addSuppressed(closing);
-        }
-      }
-      if (chain != null) {
-        chain.close();
-      }
-      key.close();
-      throw NodeException.of(e);
-    }
+    return NodeStart.compose(config, key, null);
   }
 
   public Address address() {
@@ -207,6 +157,17 @@ public final class Node implements AutoCloseable {
    */
   public network.mysterium.messaging.channel.Contact contact() {
     return dialogues.contact();
+  }
+
+  /** How peers reach this node: directly, or through the relays it registered with, and why. */
+  public Reachability reachability() {
+    return Reachability.of(relayed);
+  }
+
+  /** The relays' allocations, once one has answered (sharing waits a little for them). */
+  private List<network.mysterium.messaging.channel.Contact> relayContacts() {
+    relayed.ifPresent(r -> r.awaitAny(Duration.ofSeconds(5)));
+    return reachability().relayContacts();
   }
 
   public Path dataDir() {
@@ -313,27 +274,7 @@ public final class Node implements AutoCloseable {
 
   /** Countries with providers of a service type. */
   public List<CountryRow> countries(String serviceType) throws NodeException {
-    Map<String, List<ServiceProposal>> byCountry = new LinkedHashMap<>();
-    for (ProposalIndex.Listing listing : proposals(ProposalFilter.of(serviceType, null))) {
-      byCountry
-          .computeIfAbsent(listing.proposal().providedFrom().country(), c -> new ArrayList<>())
-          .add(listing.proposal());
-    }
-    List<CountryRow> rows = new ArrayList<>();
-    byCountry.forEach(
-        (country, list) ->
-            rows.add(
-                new CountryRow(
-                    country,
-                    list.size(),
-                    Myst.ofBaseUnits(
-                        list.stream()
-                            .map(ComparablePrice::perHour)
-                            .min(Comparator.naturalOrder())
-                            .orElseThrow()
-                            .divide(BigInteger.valueOf(ComparablePrice.REFERENCE_MB_PER_HOUR))))));
-    rows.sort(Comparator.comparing(CountryRow::country));
-    return rows;
+    return CountryRows.of(proposals(ProposalFilter.of(serviceType, null)));
   }
 
   /**

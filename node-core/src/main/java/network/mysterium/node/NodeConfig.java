@@ -1,8 +1,10 @@
 package network.mysterium.node;
 
+import java.net.InetSocketAddress;
 import java.net.URI;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.List;
 import network.mysterium.identity.KdfParams;
 import network.mysterium.messaging.channel.Contact;
 
@@ -22,7 +24,12 @@ public record NodeConfig(
     Path deploymentFile,
     Contact listen,
     Duration reannounceCheck,
-    KdfParams.Scrypt keystoreKdf) {
+    KdfParams.Scrypt keystoreKdf,
+    List<InetSocketAddress> relays) {
+  public NodeConfig {
+    relays = List.copyOf(relays);
+  }
+
   /** How often a provider checks, by default, whether its proposal is due again. */
   public static final Duration REANNOUNCE_CHECK = Duration.ofMinutes(1);
 
@@ -34,23 +41,35 @@ public record NodeConfig(
         dataDir.resolve("deployment.json"),
         Contact.parse("udp://0.0.0.0:0"),
         REANNOUNCE_CHECK,
-        KdfParams.STANDARD);
+        KdfParams.STANDARD,
+        List.of());
   }
 
   public NodeConfig withDeploymentFile(Path file) {
-    return new NodeConfig(dataDir, rpc, file, listen, reannounceCheck, keystoreKdf);
+    return new NodeConfig(dataDir, rpc, file, listen, reannounceCheck, keystoreKdf, relays);
   }
 
   public NodeConfig withListen(Contact listen) {
-    return new NodeConfig(dataDir, rpc, deploymentFile, listen, reannounceCheck, keystoreKdf);
+    return new NodeConfig(
+        dataDir, rpc, deploymentFile, listen, reannounceCheck, keystoreKdf, relays);
   }
 
   public NodeConfig withReannounceCheck(Duration every) {
-    return new NodeConfig(dataDir, rpc, deploymentFile, listen, every, keystoreKdf);
+    return new NodeConfig(dataDir, rpc, deploymentFile, listen, every, keystoreKdf, relays);
   }
 
   public NodeConfig withKeystoreKdf(KdfParams.Scrypt kdf) {
-    return new NodeConfig(dataDir, rpc, deploymentFile, listen, reannounceCheck, kdf);
+    return new NodeConfig(dataDir, rpc, deploymentFile, listen, reannounceCheck, kdf, relays);
+  }
+
+  /**
+   * Relays (their control addresses) this node registers with, so peers reach it through them when
+   * a NAT keeps them from reaching it directly (whitepaper 6.6); while sharing, their allocations
+   * are among the proposal's contacts.
+   */
+  public NodeConfig withRelays(List<InetSocketAddress> relays) {
+    return new NodeConfig(
+        dataDir, rpc, deploymentFile, listen, reannounceCheck, keystoreKdf, relays);
   }
 
   Path database() {

@@ -289,7 +289,11 @@ public final class ProviderNode implements AutoCloseable {
   }
 
   /** A node's one {@link Dialogues} and the table of what it answers in them. */
-  public record Shared(Dialogues dialogues, ServiceTable table) {}
+  /** The node's dialogues and services, and the contacts its relays give it (whitepaper 6.6). */
+  public record Shared(
+      Dialogues dialogues,
+      ServiceTable table,
+      java.util.function.Supplier<List<Contact>> relayed) {}
 
   private static ProviderNode start(
       Config config,
@@ -350,7 +354,10 @@ public final class ProviderNode implements AutoCloseable {
               config.offering().bandwidthKbps(),
               config.offering().metering(),
               config.pricePerUnit(),
-              List.of(advertised(bound, config.advertisedHost()).toString()));
+              ProviderContacts.of(
+                  bound,
+                  config.advertisedHost(),
+                  shared == null ? List.of() : shared.relayed().get()));
       SharedExposure exposure = new SharedExposure(database, Clock.systemUTC());
       ExposureSharing sharing =
           new ExposureSharing(key.address(), promises, index, () -> blockNumber(client));
@@ -437,13 +444,6 @@ public final class ProviderNode implements AutoCloseable {
       }
       throw e; // the follower is its owner's to close
     }
-  }
-
-  /** The contact consumers reach: the bound port at the advertised (public) address. */
-  private static Contact advertised(Contact bound, String host) {
-    return new Contact(
-        bound.type(),
-        new InetSocketAddress(java.net.InetAddress.ofLiteral(host), bound.address().getPort()));
   }
 
   private static long blockNumber(EthereumClient client) {

@@ -215,6 +215,22 @@ public final class RelayedChannel implements Channel {
     inner.send(new Contact("udp", relay.address), frame.array());
   }
 
+  /**
+   * Waits (at most {@code within}) until some relay has answered, and returns what the relays gave
+   * by then.
+   */
+  public List<Registration> awaitAny(Duration within) {
+    try {
+      CompletableFuture.anyOf(registrations().toArray(CompletableFuture[]::new))
+          .get(within.toMillis(), TimeUnit.MILLISECONDS);
+    } catch (java.util.concurrent.ExecutionException | java.util.concurrent.TimeoutException e) {
+      LOG.info("no relay answered within {}", within);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
+    return current();
+  }
+
   /** The registration of the first relay that answered, if any has. */
   public Optional<Registration> first() {
     List<Registration> now = current();

@@ -1,0 +1,72 @@
+package network.mysterium.relay;
+
+import java.net.InetAddress;
+import java.net.NetworkInterface;
+import java.net.SocketException;
+import java.util.List;
+import java.util.Optional;
+import network.mysterium.messaging.channel.Contact;
+
+/**
+ * How peers reach this node, as it can tell by itself: what its relays see of it. A relay that sees
+ * it at one of its own interface addresses sees it unmapped (a public address, as far as that path
+ * goes); one that sees another address sees it through a NAT, and then (until hole punching) the
+ * node is reached through the relays only.
+ */
+public record Reachability(Kind kind, List<RelayedChannel.Registration> relays, String why) {
+  public enum Kind {
+    /** No relay is configured: the node is reached at the contacts it announces, if at all. */
+    DIRECT_ONLY,
+    /** A relay sees the node at one of its own addresses: no NAT on that path. */
+    PUBLIC,
+    /** The relays see the node through a NAT: peers reach it through them. */
+    THROUGH_RELAY,
+    /** Relays are configured but none has answered (yet). */
+    UNREACHABLE
+  }
+
+  public Reachability {
+    relays = List.copyOf(relays);
+  }
+
+  /** The contacts peers use through the relays. */
+  public List<Contact> relayContacts() {
+    return relays.stream().map(RelayedChannel.Registration::allocation).toList();
+  }
+
+  /** What the node's relayed channel (if any) says now. */
+  public static Reachability of(Optional<RelayedChannel> relayed) {
+    if (relayed.isEmpty()) {
+      return new Reachability(Kind.DIRECT_ONLY, List.of(), "no relay is configured");
+    }
+    List<RelayedChannel.Registration> now = relayed.get().current();
+    if (now.isEmpty()) {
+      return new Reachability(Kind.UNREACHABLE, now, "no relay has answered this node yet");
+    }
+    RelayedChannel.Registration first = now.getFirst();
+    InetAddress seen = first.observed().getAddress();
+    if (isLocal(seen)) {
+      return new Reachability(
+          Kind.PUBLIC,
+          now,
+          "relay " + first.relay() + " sees this node at its own address " + first.observed());
+    }
+    return new Reachability(
+        Kind.THROUGH_RELAY,
+        now,
+        "relay "
+            + first.relay()
+            + " sees this node at "
+            + first.observed()
+            + ", not an address of this machine: a NAT is in between, so peers reach it through "
+            + first.allocation());
+  }
+
+  private static boolean isLocal(InetAddress address) {
+    try {
+      return NetworkInterface.getByInetAddress(address) != null;
+    } catch (SocketException e) {
+      return false;
+    }
+  }
+}
