@@ -65,19 +65,23 @@ public final class TestInternet implements AutoCloseable {
 
   /** A new Internet with only its border router; add hosts and homes to it. */
   public static TestInternet create() throws IOException {
-    String id;
-    do {
-      id = "nl" + HexFormat.of().toHexDigits((short) ThreadLocalRandom.current().nextInt());
-    } while (Files.exists(Path.of("/run/netns", id + "-internet")));
-    TestInternet internet = new TestInternet(id);
-    Runtime.getRuntime().addShutdownHook(internet.shutdownHook);
-    try {
-      internet.border = internet.newHost("internet", BORDER);
-      internet.forwarding(internet.border);
-      return internet;
-    } catch (IOException | RuntimeException e) {
-      internet.close();
-      throw e;
+    for (int attempt = 0; ; attempt++) {
+      String id = "nl" + HexFormat.of().toHexDigits((short) ThreadLocalRandom.current().nextInt());
+      TestInternet internet = new TestInternet(id);
+      Runtime.getRuntime().addShutdownHook(internet.shutdownHook);
+      try {
+        // the border's namespace claims the id: another instance that drew it fails here
+        internet.border = internet.newHost("internet", BORDER);
+        internet.forwarding(internet.border);
+        return internet;
+      } catch (IOException | RuntimeException e) {
+        internet.close();
+        if (internet.border != null
+            || attempt >= 4
+            || !Files.exists(Path.of("/run/netns", id + "-internet"))) {
+          throw e;
+        }
+      }
     }
   }
 

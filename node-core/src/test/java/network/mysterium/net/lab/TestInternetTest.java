@@ -260,12 +260,17 @@ class TestInternetTest {
     }
   }
 
+  /**
+   * A second Internet beside the class's one, with the same host names and addresses (they live in
+   * other namespaces), works and leaves nothing when closed.
+   */
   @Test
   void closeLeavesNoNamespaceVethOrProcess() throws Exception {
     List<String> rootVethsBefore = rootVeths();
     TestInternet internet = TestInternet.create();
-    Host server = internet.publicHost("server");
-    Host inside = internet.home("home", Nat.SYMMETRIC).host("inside");
+    Host server = internet.publicHost("stun-a");
+    Host inside = internet.home("home-c-sym", Nat.SYMMETRIC).host("consumer-sym");
+    assertThat(server.address()).isEqualTo(matrix.chain().address());
     server.startAddressResponder(3478);
     UdpSocket socket = inside.udp(0);
     Process sleeper = inside.start("sleep", "600");
