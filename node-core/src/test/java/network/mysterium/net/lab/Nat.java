@@ -67,7 +67,12 @@ public enum Nat {
         .formatted(action);
   }
 
-  /** Nothing unsolicited reaches the router or the LAN except what NAT maps in. */
+  /**
+   * Nothing unsolicited reaches the router or the LAN except what NAT maps in. Dropping (rather
+   * than rejecting) in input matters for hole punching: a peer's early datagram is dropped before
+   * conntrack confirms its entry, so it leaves none that would make masquerade move the inside
+   * host's reply flow to another port. {@code ct status dnat} admits EIM's mapped-in flows.
+   */
   private static final String FILTER =
       """
         chain input {

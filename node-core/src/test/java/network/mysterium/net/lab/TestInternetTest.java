@@ -99,12 +99,12 @@ class TestInternetTest {
       throws IOException {
     UdpSocket inside = matrix.consumer(nat).udp(nextPort());
     UdpSocket contacted = stunHostA.udp(0);
-    UdpSocket stranger = TestInternetTest.stranger.udp(0);
+    UdpSocket probe = stranger.udp(0);
     inside.send(at(contacted), "hello");
     InetSocketAddress mapped = contacted.receive(HEARD).orElseThrow().from();
     assertThat(mapped.getAddress()).isEqualTo(matrix.consumerHome(nat).wan());
 
-    stranger.send(mapped, "stranger");
+    probe.send(mapped, "stranger");
     contacted.send(mapped, "marker"); // sent after the stranger's: the mapping is still there
     assertThat(inside.receive(d -> d.payload().equals("marker"), HEARD)).isPresent();
 
@@ -113,7 +113,7 @@ class TestInternetTest {
     if (nat == Nat.ENDPOINT_INDEPENDENT) {
       assertThat(fromStranger.or(() -> inside.receive(d -> d.payload().equals("stranger"), HEARD)))
           .map(UdpSocket.Datagram::from)
-          .contains(at(stranger));
+          .contains(at(probe));
     } else {
       assertThat(fromStranger).isEmpty();
     }
