@@ -19,5 +19,7 @@ public enum RelayRefusal {
   /** More bytes through an allocation than its rate allows. */
   OVER_RATE,
   /** More registrations from one source address than its rate allows. */
-  REGISTRATION_RATE
+  REGISTRATION_RATE,
+  /** Registrations waiting for verification fill the relay's queue. */
+  BUSY
 }

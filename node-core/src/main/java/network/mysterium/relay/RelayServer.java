@@ -87,6 +87,22 @@ public final class RelayServer implements AutoCloseable {
   private final Map<ByteBuffer, Long> seenNonces;
   private final Map<RelayRefusal, LongAdder> refusals = new EnumMap<>(RelayRefusal.class);
   private final ByteBuffer buffer = ByteBuffer.allocate(MAX_DATAGRAM);
+  /** What the verifiers decided, for the relay's thread to carry out. */
+  private final java.util.Queue<IoAction> decided = new java.util.concurrent.ConcurrentLinkedQueue<>();
+  /** Signature recoveries and admissions: one worker, a short queue (a flood waits for nothing). */
+  private final java.util.concurrent.ThreadPoolExecutor verifiers =
+      new java.util.concurrent.ThreadPoolExecutor(
+          1,
+          1,
+          0,
+          java.util.concurrent.TimeUnit.SECONDS,
+          new java.util.concurrent.ArrayBlockingQueue<>(64),
+          Thread.ofPlatform().name("relay-verifier").daemon().factory());
+
+  @FunctionalInterface
+  private interface IoAction {
+    void run() throws IOException;
+  }
   private final Thread loop;
   private volatile int allocationCount;
 
@@ -190,6 +206,9 @@ public final class RelayServer implements AutoCloseable {
           }
         }
         selector.selectedKeys().clear();
+        for (IoAction action = decided.poll(); action != null; action = decided.poll()) {
+          action.run();
+        }
         long now = System.nanoTime();
         if (now - lastSweep > 1_000_000_000L) {
           sweep(now);
@@ -289,9 +308,21 @@ public final class RelayServer implements AutoCloseable {
     }
     Address identity = Address.of(identityBytes);
     try {
+      // the signature and the admission (a database lookup) run off this thread, which serves
+      // every datagram; what they decide comes back here, where the allocations live
+      verifiers.execute(() -> verify(identity, time, nonce, signature, from));
+    } catch (java.util.concurrent.RejectedExecutionException e) {
+      refuse(RelayRefusal.BUSY, from);
+    }
+  }
+
+  private void verify(
+      Address identity, long time, byte[] nonce, byte[] signature, InetSocketAddress from) {
+    try {
       Address signer =
           Signature.parse(signature)
-              .recoverAddress(RelayFrames.registrationDigest(publicAddress, identity, time, nonce));
+              .recoverAddress(
+                  RelayFrames.registrationDigest(publicAddress, identity, time, nonce));
       if (!signer.equals(identity)) {
         refuse(RelayRefusal.BAD_SIGNATURE, from);
         return;
@@ -300,9 +331,25 @@ public final class RelayServer implements AutoCloseable {
       refuse(RelayRefusal.BAD_SIGNATURE, from);
       return;
     }
-    seenNonces.put(ByteBuffer.wrap(nonce), now);
-    if (!admission.admits(identity)) {
+    boolean admitted;
+    try {
+      admitted = admission.admits(identity);
+    } catch (RuntimeException e) {
+      LOG.debug("relay {}: admission of {} failed: {}", publicAddress, identity, e.toString());
+      admitted = false;
+    }
+    if (!admitted) {
       refuse(RelayRefusal.NOT_ADMITTED, from);
+      return;
+    }
+    decided.add(() -> allocate(identity, nonce, from));
+    selector.wakeup();
+  }
+
+  /** On the relay's thread: a verified, admitted registration gets its allocation. */
+  private void allocate(Address identity, byte[] nonce, InetSocketAddress from) throws IOException {
+    if (seenNonces.putIfAbsent(ByteBuffer.wrap(nonce), System.nanoTime()) != null) {
+      refuse(RelayRefusal.STALE_REGISTRATION, from); // a replay verified at the same time
       return;
     }
     Allocation allocation = allocationFor(identity, from);
@@ -442,6 +489,7 @@ public final class RelayServer implements AutoCloseable {
 
   @Override
   public void close() {
+    verifiers.shutdownNow();
     try {
       control.close();
     } catch (IOException e) {
