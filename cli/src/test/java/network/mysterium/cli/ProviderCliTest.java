@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import java.math.BigInteger;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.List;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import network.mysterium.contracts.anvil.Anvil;
@@ -234,11 +235,104 @@ class ProviderCliTest {
     assertThat(ok(consumer, "wallet", "balance", "--rpc", rpc).out()).contains("0.9 MYST");
   }
 
+  /**
+   * Item 4 of issue 16: a consumer that leaves a provider (at its spending limit here) fails over
+   * to the next one, says why, and is served there.
+   */
+  @Test
+  void aConsumerThatLeavesAProviderFailsOverToTheNextAndSaysWhy() throws Exception {
+    CliHarness carol = new CliHarness(temp.resolve("carol"));
+    carol.variables.put("MYSTERIUM_PASSPHRASE", "carol pass");
+    String carolAddress = address(carol.run("identity", "new"));
+    ok(carol, "identity", "register", "--rpc", rpc, "--deployment", deployment);
+    com.sun.net.httpserver.HttpServer web =
+        com.sun.net.httpserver.HttpServer.create(
+            new java.net.InetSocketAddress(java.net.InetAddress.getLoopbackAddress(), 0), 0);
+    byte[] chunk = new byte[1 << 20];
+    web.createContext(
+        "/big",
+        exchange -> {
+          exchange.sendResponseHeaders(200, 40L << 20); // 0.42 MYST at 0.01 per MB
+          try (var body = exchange.getResponseBody()) {
+            for (int i = 0; i < 40; i++) {
+              body.write(chunk);
+            }
+          } catch (java.io.IOException e) {
+            // the session ended under it
+          }
+        });
+    web.createContext(
+        "/small",
+        exchange -> {
+          exchange.sendResponseHeaders(200, 5);
+          try (var body = exchange.getResponseBody()) {
+            body.write("hello".getBytes(java.nio.charset.StandardCharsets.US_ASCII));
+          }
+        });
+    web.start();
+    try (CliProcess first = provider("bob", "bob pass");
+        CliProcess second = provider("carol", "carol pass")) {
+      first.awaitOut("Providing socks5", START);
+      second.awaitOut("Providing socks5", START);
+      try (CliProcess connected = connect("--payment-step", "0.05", "--max-spend", "0.1")) {
+        String socksPort = connected.awaitMatch(SOCKS_PORT, START);
+        Process curl =
+            curl(socksPort, "http://localhost:" + web.getAddress().getPort() + "/big", "/dev/null");
+        try {
+          String out = connected.awaitOut("trying the next provider", START);
+          assertThat(out).contains("This side left the provider").contains("0.1 MYST per session");
+          Matcher left = Pattern.compile("Paying (0x[0-9a-fA-F]{40}) no more").matcher(out);
+          assertThat(left.find()).isTrue();
+          assertThat(List.of(providerAddress.toLowerCase(), carolAddress.toLowerCase()))
+              .contains(left.group(1).toLowerCase());
+          assertThat(curl.waitFor(60, java.util.concurrent.TimeUnit.SECONDS)).isTrue();
+        } finally {
+          curl.destroyForcibly();
+        }
+        // the next provider's session: a proxy of its own, and a page through it
+        Pattern again = Pattern.compile("trying the next provider[\\s\\S]*" + SOCKS_PORT.pattern());
+        String nextPort = connected.awaitMatch(again, START);
+        Process page =
+            curl(nextPort, "http://localhost:" + web.getAddress().getPort() + "/small", null);
+        try {
+          assertThat(page.waitFor(60, java.util.concurrent.TimeUnit.SECONDS)).isTrue();
+          assertThat(page.exitValue()).isZero();
+          assertThat(new String(page.getInputStream().readAllBytes())).isEqualTo("hello");
+        } finally {
+          page.destroyForcibly();
+        }
+        connected.terminate();
+        assertThat(connected.awaitExit(Duration.ofSeconds(10))).isTrue();
+        assertThat(connected.out()).contains("Disconnected.");
+      }
+    } finally {
+      web.stop(0);
+    }
+  }
+
+  /** curl through a SOCKS5 port; the body to {@code output} (a file, or a pipe when null). */
+  private static Process curl(String socksPort, String url, String output)
+      throws java.io.IOException {
+    List<String> command =
+        new java.util.ArrayList<>(
+            List.of(
+                "curl", "-sS", "--max-time", "60", "--socks5-hostname", "127.0.0.1:" + socksPort));
+    if (output != null) {
+      command.addAll(List.of("-o", output));
+    }
+    command.add(url);
+    return new ProcessBuilder(command).redirectError(ProcessBuilder.Redirect.DISCARD).start();
+  }
+
   /** A SOCKS5 provider: DE, 0.01 MYST per MB, on loopback ports of the system's choice. */
   private CliProcess provider() throws Exception {
+    return provider("bob", "bob pass");
+  }
+
+  private CliProcess provider(String who, String passphrase) throws Exception {
     return CliProcess.start(
-        temp.resolve("bob"),
-        "bob pass",
+        temp.resolve(who),
+        passphrase,
         "provider",
         "run",
         "--rpc",

@@ -136,6 +136,49 @@ class HostileEventsTest {
   }
 
   @Test
+  void eachReasonIsOneWarningHoweverManyBadEventsHaveItAndTheRestAreDebugLines() throws Exception {
+    ch.qos.logback.classic.Logger log =
+        (ch.qos.logback.classic.Logger) org.slf4j.LoggerFactory.getLogger(ChainFollower.class);
+    ch.qos.logback.classic.Level level = log.getLevel();
+    var appender =
+        new ch.qos.logback.core.read.ListAppender<ch.qos.logback.classic.spi.ILoggingEvent>();
+    appender.start();
+    log.addAppender(appender);
+    log.setLevel(ch.qos.logback.classic.Level.DEBUG);
+    try {
+      byte[] deposited = topic("Deposited(address,address,uint256)");
+      for (int i = 0; i < 3; i++) {
+        fixture.announce(TWO_TO_63.add(BigInteger.valueOf(i)), new byte[] {1});
+        fixture.rawLog(List.of(deposited, word(ALICE), word(BOB)), new byte[5]);
+      }
+      follower.pollOnce();
+      // a later flood of the same reasons: counted, never another warning
+      for (int i = 0; i < 5; i++) {
+        fixture.announce(TWO_TO_64_MINUS_1, new byte[] {1});
+      }
+      follower.pollOnce();
+
+      assertThat(follower.refusals())
+          .containsEntry(EventRefusal.SERIAL_OUT_OF_RANGE, 8L)
+          .containsEntry(EventRefusal.MALFORMED, 3L);
+      List<String> warnings =
+          appender.list.stream()
+              .filter(e -> e.getLevel() == ch.qos.logback.classic.Level.WARN)
+              .map(ch.qos.logback.classic.spi.ILoggingEvent::getFormattedMessage)
+              .toList();
+      assertThat(warnings).hasSize(2).allMatch(m -> m.contains("skipped an event"));
+      assertThat(
+              appender.list.stream()
+                  .filter(e -> e.getLevel() == ch.qos.logback.classic.Level.DEBUG)
+                  .filter(e -> e.getFormattedMessage().contains("skipped an event")))
+          .hasSize(11 - 2);
+    } finally {
+      log.detachAppender(appender);
+      log.setLevel(level);
+    }
+  }
+
+  @Test
   void theBackgroundFollowerMovesOnPastABadEvent() throws Exception {
     follower.start();
     fixture.announce(TWO_TO_63, new byte[] {1});

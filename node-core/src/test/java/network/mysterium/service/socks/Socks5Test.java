@@ -145,6 +145,40 @@ class Socks5Test {
   }
 
   @Test
+  void namesResolvingToPrivateTargetsAndIpv6LoopbackAreRefusedByDefault() throws Exception {
+    HttpServer six = HttpServer.create(new InetSocketAddress(InetAddress.ofLiteral("::1"), 0), 0);
+    six.createContext(
+        "/",
+        exchange -> {
+          exchange.sendResponseHeaders(200, 3);
+          exchange.getResponseBody().write("six".getBytes(StandardCharsets.US_ASCII));
+          exchange.close();
+        });
+    six.start();
+    try {
+      Socks5Proxy proxy = proxy(false, tls.certificateSha256(), sessionId);
+      // a name the provider resolves to loopback: checked after resolution, not by its spelling
+      Curl byName = curl(proxy, "http://localhost:" + web.getAddress().getPort() + "/");
+      assertThat(byName.exit()).isNotZero();
+      assertThat(byName.err()).contains("SOCKS5 connection").endsWith("(2)\n");
+      // IPv6 loopback, and IPv4 loopback in an IPv4-mapped IPv6 form
+      Curl ipv6 = curl(proxy, "http://[::1]:" + six.getAddress().getPort() + "/");
+      assertThat(ipv6.exit()).isNotZero();
+      assertThat(ipv6.err()).contains("SOCKS5 connection").endsWith("(2)\n");
+      Curl mapped = curl(proxy, "http://[::ffff:127.0.0.1]:" + web.getAddress().getPort() + "/");
+      assertThat(mapped.exit()).isNotZero();
+      assertThat(mapped.err()).contains("SOCKS5 connection").endsWith("(2)\n");
+      // the same three are served where private targets are allowed: the refusal is the policy's
+      Socks5Proxy open = proxy(true, tls.certificateSha256(), sessionId);
+      assertThat(curl(open, "http://localhost:" + web.getAddress().getPort() + "/").exit())
+          .isZero();
+      assertThat(curl(open, "http://[::1]:" + six.getAddress().getPort() + "/").exit()).isZero();
+    } finally {
+      six.stop(0);
+    }
+  }
+
+  @Test
   void smtpIsRefusedAndASessionHoldsAtMostItsShareOfConnections() throws Exception {
     Socks5Exit exit =
         Socks5Exit.start(

@@ -178,6 +178,47 @@ class ConsumerTunnelTest {
   }
 
   /**
+   * With the kill switch on (review F14: "IPv6 is correctly dropped" had no test), neither IPv6 nor
+   * IPv4 reaches the LAN while the tunnel is up, nor after it is lost, until the user disconnects.
+   */
+  @Test
+  void withTheKillSwitchNothingLeavesByTheUnderlayWhileUpNorAfterTheTunnelIsLostUntilDisconnect()
+      throws Exception {
+    client.close(); // the kill-switch-off client of the other tests, never started
+    client =
+        new WireGuardClient(
+            new WireGuardClient.Settings(interfaceName, true, WAIT),
+            new HostNetwork(WAIT, Optional.of(consumerNs)),
+            provider.address());
+    String underlayV4Router = "10.92." + n + ".1";
+    Namespaces.Listener router =
+        namespaces.listen(
+            routerNs, underlayV6Router, "9999", underlayV6Router, "53", underlayV4Router, "9998");
+    namespaces.send(consumerNs, underlayV6Router, "9999", "before");
+    assertThat(router.next(WAIT)).isEqualTo(underlayV6Router + ":9999 before");
+
+    client.start(offer(32), new byte[16], new Meter());
+    namespaces.in(consumerNs, "ping", "-c", "1", "-W", "5", tunnelGateway); // the tunnel carries
+    namespaces.send(
+        consumerNs, underlayV6Router, "9999", "leak while up", underlayV6Router, "53", "dns");
+    client.lost(); // routes gone: IPv4 to the LAN would leave by the underlay now
+    assertThat(client.blocking()).isTrue();
+    namespaces.send(
+        consumerNs,
+        underlayV6Router,
+        "9999",
+        "leak after loss",
+        underlayV4Router,
+        "9998",
+        "leak after loss");
+
+    client.close(); // the user disconnects
+    // the next datagram the router hears is the first since "before": nothing leaked meanwhile
+    namespaces.send(consumerNs, underlayV4Router, "9998", "after");
+    assertThat(router.next(WAIT)).isEqualTo(underlayV4Router + ":9998 after");
+  }
+
+  /**
    * What {@code mysterium disconnect} runs after a consumer that was killed lifts the block too.
    */
   @Test
