@@ -1,0 +1,166 @@
+package network.mysterium.relay;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.io.BufferedReader;
+import java.io.IOException;
+import java.io.InputStreamReader;
+import java.io.OutputStream;
+import java.nio.charset.StandardCharsets;
+import java.security.SecureRandom;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.EnumMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.TimeUnit;
+import network.mysterium.crypto.Hex;
+import network.mysterium.crypto.PrivateKey;
+import network.mysterium.net.lab.Host;
+import network.mysterium.net.lab.Nat;
+import network.mysterium.net.lab.NatMatrix;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+/**
+ * Dialogues through a relay across real NAT routers (nftables in network namespaces): a provider
+ * behind each kind of NAT registers with a relay on the Internet side, sees that a NAT is in
+ * between, and is reached at its allocation by consumers behind each kind, where a consumer sending
+ * to the provider's own mapped address is dropped by its router (port-restricted and symmetric
+ * filtering). Each node is a process of its own in its namespace.
+ */
+class RelayNatTest {
+  private static final int RELAY_PORT = 7000;
+  private static final int MESSAGES = 20;
+
+  private static NatMatrix matrix;
+  private static final SecureRandom RANDOM = new SecureRandom();
+
+  @BeforeAll
+  static void network() throws IOException {
+    matrix = NatMatrix.create();
+  }
+
+  @AfterAll
+  static void removed() {
+    matrix.close();
+  }
+
+  /** A process of the test and the {@code LAB} lines it printed. */
+  private record Peer(Process process, BlockingQueue<String> lines, OutputStream in) {
+    static Peer start(Host host, String... args) throws IOException {
+      Process process = host.startJava(RelayLabPeer.class, args);
+      BlockingQueue<String> lines = new LinkedBlockingQueue<>();
+      Thread.ofVirtual()
+          .start(
+              () -> {
+                try (BufferedReader out =
+                    new BufferedReader(
+                        new InputStreamReader(process.getInputStream(), StandardCharsets.UTF_8))) {
+                  for (String l = out.readLine(); l != null; l = out.readLine()) {
+                    if (l.startsWith("LAB ")) {
+                      lines.add(l.substring(4));
+                    }
+                  }
+                } catch (IOException e) {
+                  // ended
+                }
+              });
+      return new Peer(process, lines, process.getOutputStream());
+    }
+
+    void tell(String text) throws IOException {
+      in.write((text + "\n").getBytes(StandardCharsets.US_ASCII));
+      in.flush();
+    }
+
+    String next(Duration within) throws InterruptedException {
+      String line = lines.poll(within.toMillis(), TimeUnit.MILLISECONDS);
+      if (line == null) {
+        throw new AssertionError("no answer from " + process.info().commandLine().orElse("?"));
+      }
+      return line;
+    }
+  }
+
+  /** Its own key, then every public key of the test, then a blank line. */
+  private static void keys(Peer peer, PrivateKey own, List<PrivateKey> all) throws IOException {
+    StringBuilder text = new StringBuilder(Hex.encode(own.toBytes()));
+    for (PrivateKey key : all) {
+      text.append('\n').append(Hex.encode(key.publicKey().toUncompressed()));
+    }
+    peer.tell(text.append('\n').toString()); // tell ends the line: a blank line follows
+  }
+
+  @Test
+  void everyConsumerReachesAProviderBehindEveryKindOfNatThroughTheRelay() throws Exception {
+    Host relayHost = matrix.relay();
+    String relay = relayHost.address().getHostAddress() + ":" + RELAY_PORT;
+    Peer relayPeer =
+        Peer.start(relayHost, "relay", relayHost.address().getHostAddress(), "" + RELAY_PORT);
+    assertThat(relayPeer.next(Duration.ofSeconds(30))).startsWith("ready ");
+
+    Map<Nat, PrivateKey> providerKeys = new EnumMap<>(Nat.class);
+    Map<Nat, PrivateKey> consumerKeys = new EnumMap<>(Nat.class);
+    List<PrivateKey> all = new ArrayList<>();
+    for (Nat nat : Nat.values()) {
+      providerKeys.put(nat, PrivateKey.generate(RANDOM));
+      consumerKeys.put(nat, PrivateKey.generate(RANDOM));
+      all.add(providerKeys.get(nat));
+      all.add(consumerKeys.get(nat));
+    }
+    Map<Nat, Peer> providers = new EnumMap<>(Nat.class);
+    Map<Nat, Peer> consumers = new EnumMap<>(Nat.class);
+    for (Nat nat : Nat.values()) {
+      Peer provider = Peer.start(matrix.provider(nat), "provider", relay);
+      keys(provider, providerKeys.get(nat), all);
+      providers.put(nat, provider);
+      Peer consumer = Peer.start(matrix.consumer(nat), "consumer");
+      keys(consumer, consumerKeys.get(nat), all);
+      consumers.put(nat, consumer);
+    }
+
+    Map<Nat, String> allocations = new EnumMap<>(Nat.class);
+    for (Nat nat : Nat.values()) {
+      String[] registered = providers.get(nat).next(Duration.ofSeconds(60)).split(" ");
+      // registered <allocation> observed <ip:port> kind <kind>
+      assertThat(registered[0]).isEqualTo("registered");
+      assertThat(registered[1]).startsWith("udp://" + relayHost.address().getHostAddress() + ":");
+      // the relay saw the router's public address, not the provider's own: a NAT in between
+      assertThat(registered[3])
+          .startsWith(matrix.providerHome(nat).wan().getHostAddress() + ":");
+      assertThat(registered[5]).isEqualTo(Reachability.Kind.THROUGH_RELAY.name());
+      allocations.put(nat, registered[1]);
+    }
+    for (Nat nat : Nat.values()) {
+      assertThat(consumers.get(nat).next(Duration.ofSeconds(60))).isEqualTo("ready");
+    }
+
+    List<String> cells = new ArrayList<>();
+    for (Nat consumerNat : Nat.values()) {
+      Peer consumer = consumers.get(consumerNat);
+      for (Nat providerNat : Nat.values()) {
+        consumer.tell(
+            "open "
+                + providerKeys.get(providerNat).address()
+                + " "
+                + allocations.get(providerNat)
+                + " "
+                + MESSAGES);
+        String outcome = consumer.next(Duration.ofSeconds(60));
+        cells.add(consumerNat + " -> " + providerNat + ": " + outcome);
+        assertThat(outcome)
+            .as("consumer behind %s, provider behind %s", consumerNat, providerNat)
+            .startsWith("ok ")
+            .endsWith("echoed " + MESSAGES);
+      }
+    }
+    System.out.println("RELAY MATRIX\n" + String.join("\n", cells));
+    for (PrivateKey key : all) {
+      key.destroy();
+    }
+  }
+}
