@@ -15,13 +15,16 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.MethodSource;
 
 /**
- * Property-based invariants of Payments on a real anvil: random sequences (two consumers, two
- * providers, a relay) of deposits, withdrawal requests (over the balance, wrongly signed, replayed,
- * next nonce), completions (before and after the notice, by third parties), clearings (stale and
- * replayed serials, partial with a short balance, swapped signatures, claimed by another benefiter,
- * a partial flag the benefiter did not sign, forged promises, relayed), fee increases (scheduled),
- * decreases (at once), applyScheduledFee before and after its time, collectFees and clock moves,
- * checked against a model after every step ({@link PaymentsWalk}).
+ * Property-based invariants of Payments and the identity registry on a real anvil: random sequences
+ * (three consumers, one never registered, two providers, a relay) of deposits, withdrawal requests
+ * (over the balance, wrongly signed, replayed, next nonce), completions (before and after the
+ * notice, by third parties), clearings (stale and replayed serials, partial with a short balance,
+ * swapped signatures, claimed by another benefiter, a partial flag the benefiter did not sign,
+ * forged promises, relayed), batch clearings (replays, the same pair twice, zero, short, forged and
+ * garbled signatures, a stranger's batch), registrations and re-registrations after a default,
+ * registration value changes, fee increases (scheduled), decreases (at once), applyScheduledFee
+ * before and after its time, collectFees and clock moves, checked against a model after every step
+ * ({@link PaymentsWalk}). The batch rules are named attacks in {@link BatchClearingAttacksTest}.
  *
  * <p>Each run takes new seeds and prints them; {@code -Dinvariants.seed=N} replays one, {@code
  * -Dinvariants.steps=N} changes the walk's length. The long walk is tagged {@code fuzz-long} (kept

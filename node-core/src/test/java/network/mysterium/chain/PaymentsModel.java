@@ -12,7 +12,9 @@ import java.util.Map;
 import java.util.Set;
 import java.util.function.Function;
 import network.mysterium.chain.PaymentsSignatures.Sig;
+import network.mysterium.contracts.BatchClearing.NotCleared;
 import network.mysterium.contracts.ChainException;
+import network.mysterium.contracts.IdentityRegistryContract;
 import network.mysterium.contracts.MystTokenContract;
 import network.mysterium.contracts.PaymentsContract;
 import network.mysterium.crypto.Address;
@@ -27,6 +29,22 @@ final class PaymentsModel {
   record Pending(Address to, BigInteger amount, long completableAt, long nonce) {}
 
   record Scheduled(Address account, int bps, long effectiveAt) {}
+
+  /**
+   * What a clearing takes from its issuer: {@code fromBalance}, and when that is short {@code
+   * fromStake} from its registration stake; {@code paid} is their sum.
+   */
+  record Debit(BigInteger paid, BigInteger fromBalance, BigInteger fromStake) {}
+
+  /** A promise in a batch as submitted: its signature is whatever the step put there. */
+  record BatchPromise(Address issuer, long serial, BigInteger amount, Sig sig) {}
+
+  /** A promise a batch cleared, as its events report it. */
+  record BatchPaid(
+      Address issuer, long serial, BigInteger paid, BigInteger fee, BigInteger stake) {}
+
+  /** A promise a batch skipped, and why. */
+  record BatchSkipped(Address issuer, long serial, NotCleared reason) {}
 
   /** The addresses the walk uses: every payments account and token holder it checks. */
   record Actors(
@@ -80,14 +98,19 @@ final class PaymentsModel {
   final Map<Address, Pending> pending = new HashMap<>();
   final Map<Address, Long> nonce = new HashMap<>();
   final Map<Address, BigInteger> exchangeTokens = new HashMap<>();
+  BigInteger registrationStake;
+  final Map<Address, BigInteger> stake = new HashMap<>();
+  final Set<Address> registered = new HashSet<>();
+  final Set<Address> defaulted = new HashSet<>();
   private final Map<Pair, Long> lastSeenOnChain = new HashMap<>();
 
   /** Where a withdrawal may not go: nobody could spend it (the zero address, the contract). */
   private final java.util.Set<Address> nowhere;
 
-  PaymentsModel(Address feeAccount, int feeBps, Address payments) {
+  PaymentsModel(Address feeAccount, int feeBps, Address payments, BigInteger registrationStake) {
     this.feeAccount = feeAccount;
     this.feeBps = feeBps;
+    this.registrationStake = registrationStake;
     this.nowhere =
         java.util.Set.of(Address.parse("0x0000000000000000000000000000000000000000"), payments);
   }
@@ -144,16 +167,109 @@ final class PaymentsModel {
     return errors;
   }
 
+  BigInteger stakeOf(Address a) {
+    return stake.getOrDefault(a, ZERO);
+  }
+
   /**
-   * A clearing paid {@code paid} (the issuer lost {@code lost} by the chain), {@code fee} of it.
+   * Takes {@code amount} from the issuer: its balance, and when that is short the rest from its
+   * stake, at most half the current registration value per promise and what is left of it; a
+   * registered issuer whose balance was short defaults (even when nothing of its stake is left).
+   */
+  Debit debit(Address issuer, BigInteger amount) {
+    BigInteger held = balanceOf(issuer);
+    if (held.compareTo(amount) >= 0) {
+      add(issuer, amount.negate());
+      return new Debit(amount, amount, ZERO);
+    }
+    BigInteger taken = ZERO;
+    if (registered.contains(issuer)) {
+      taken =
+          amount.subtract(held).min(registrationStake.divide(BigInteger.TWO)).min(stakeOf(issuer));
+      stake.put(issuer, stakeOf(issuer).subtract(taken));
+      defaulted.add(issuer);
+    }
+    balance.put(issuer, ZERO);
+    return new Debit(held.add(taken), held, taken);
+  }
+
+  /** The fee a clearing that paid {@code paid} takes, at the fee in force, rounded down. */
+  BigInteger fee(BigInteger paid) {
+    return paid.multiply(BigInteger.valueOf(feeBps)).divide(BigInteger.valueOf(10_000));
+  }
+
+  /** A registration for the current stake succeeded: a defaulted identity's new stake adds up. */
+  void registered(Address identity) {
+    registered.add(identity);
+    defaulted.remove(identity);
+    stake.merge(identity, registrationStake, BigInteger::add);
+  }
+
+  /**
+   * A clearing paid {@code paid} (the issuer lost {@code lost} by the chain), {@code fee} of it;
+   * the issuer was debited already ({@link #debit}).
    */
   void cleared(Pair pair, long serial, BigInteger paid, BigInteger fee, BigInteger lost) {
-    add(pair.issuer(), paid.negate());
     add(pair.benefiter(), paid.subtract(fee));
     feesAccrued = feesAccrued.add(fee);
+    settled(pair, serial, lost);
+  }
+
+  private void settled(Pair pair, long serial, BigInteger lost) {
     lastCleared.put(pair, serial);
     paidFromChain.merge(pair, lost, BigInteger::add);
     clearedSerials.computeIfAbsent(pair, p -> new ArrayList<>()).add(serial);
+  }
+
+  /**
+   * What {@code clearPromises} from {@code benefiter} does, promise by promise in order: skipped
+   * for a zero amount, else a serial at or below the pair's cleared one (earlier promises of the
+   * batch count), else a signature that is not the issuer's promise to the sender, else a short
+   * balance without acceptPartial; otherwise it clears as a single clearing does. The benefiter is
+   * credited once, after the loop (so its own balance as an issuer in the batch excludes it).
+   * Applies the effects; {@code paid} and {@code skipped} receive the events expected. Returns the
+   * promises that clear.
+   */
+  List<BatchPromise> clearBatch(
+      Address benefiter,
+      List<BatchPromise> promises,
+      boolean partial,
+      List<BatchPaid> paid,
+      List<BatchSkipped> skipped) {
+    BigInteger credit = ZERO;
+    List<BatchPromise> cleared = new ArrayList<>();
+    for (BatchPromise p : promises) {
+      Pair pair = new Pair(p.issuer(), benefiter);
+      NotCleared reason = null;
+      if (p.amount().signum() == 0) {
+        reason = NotCleared.ZERO_AMOUNT;
+      } else if (p.serial() <= lastCleared(pair)) {
+        reason = NotCleared.SERIAL_NOT_ABOVE;
+      } else if (!p.sig().isPromise(p.issuer(), p.issuer(), benefiter, p.serial(), p.amount())) {
+        reason = NotCleared.INVALID_ISSUER_SIGNATURE;
+      } else if (balanceOf(p.issuer()).compareTo(p.amount()) < 0 && !partial) {
+        reason = NotCleared.INSUFFICIENT_BALANCE;
+      }
+      if (reason != null) {
+        skipped.add(new BatchSkipped(p.issuer(), p.serial(), reason));
+        continue;
+      }
+      Debit d = debit(p.issuer(), p.amount());
+      BigInteger fee = fee(d.paid());
+      credit = credit.add(d.paid().subtract(fee));
+      feesAccrued = feesAccrued.add(fee);
+      lastCleared.put(pair, p.serial());
+      clearedSerials.computeIfAbsent(pair, k -> new ArrayList<>()).add(p.serial());
+      paid.add(new BatchPaid(p.issuer(), p.serial(), d.paid(), fee, d.fromStake()));
+      cleared.add(p);
+    }
+    add(benefiter, credit);
+    return cleared;
+  }
+
+  /** What the issuer lost to a pair by the chain's account (its events), to bound by promises. */
+  void lostByChain(Pair pair, BigInteger lost) {
+    paidFromChain.merge(pair, lost, BigInteger::add);
   }
 
   /** The errors that apply to a withdrawal request of {@code identity} with this signature. */
@@ -200,6 +316,8 @@ final class PaymentsModel {
       PaymentsContract payments,
       MystTokenContract token,
       String paymentsAddress,
+      IdentityRegistryContract registry,
+      String registryAddress,
       Actors actors,
       Function<String, String> context)
       throws ChainException {
@@ -214,11 +332,19 @@ final class PaymentsModel {
     assertThat(token.balanceOf(paymentsAddress))
         .as(context.apply("the MYST the contract holds == every balance + feesAccrued"))
         .isEqualTo(sum.add(fees));
+    // every pair a promise was made or cleared for, and each consumer to each provider and the
+    // relay (which must never clear anything)
+    Set<Pair> pairs = new java.util.LinkedHashSet<>();
     for (Address c : actors.consumers()) {
-      for (Address p : actors.providers()) {
-        verifyPair(payments, new Pair(c, p), context);
-      }
+      actors.providers().forEach(p -> pairs.add(new Pair(c, p)));
+      pairs.add(new Pair(c, actors.relay()));
     }
+    pairs.addAll(promised.keySet());
+    pairs.addAll(lastCleared.keySet());
+    for (Pair pair : pairs) {
+      verifyPair(payments, pair, context);
+    }
+    verifyStakes(registry, token, registryAddress, actors, context);
     assertThat(payments.feeBasisPoints().intValueExact())
         .as(context.apply("fee in force"))
         .isEqualTo(feeBps);
@@ -263,6 +389,34 @@ final class PaymentsModel {
           .as(context.apply("MYST at the destination " + e))
           .isEqualTo(exchangeTokens.getOrDefault(e, ZERO));
     }
+  }
+
+  private void verifyStakes(
+      IdentityRegistryContract registry,
+      MystTokenContract token,
+      String registryAddress,
+      Actors actors,
+      Function<String, String> context)
+      throws ChainException {
+    BigInteger stakes = ZERO;
+    for (Address id : actors.identities()) {
+      String who = actors.name(id);
+      BigInteger onChain = registry.stakeOf(id.toString());
+      assertThat(onChain).as(context.apply("stakeOf " + who)).isEqualTo(stakeOf(id));
+      stakes = stakes.add(onChain);
+      assertThat(registry.isRegistered(id.toString()))
+          .as(context.apply("isRegistered " + who))
+          .isEqualTo(registered.contains(id));
+      assertThat(registry.isDefaulted(id.toString()))
+          .as(context.apply("isDefaulted " + who))
+          .isEqualTo(defaulted.contains(id));
+    }
+    assertThat(token.balanceOf(registryAddress))
+        .as(context.apply("the MYST the registry holds == every stake"))
+        .isEqualTo(stakes);
+    assertThat(registry.registrationStake())
+        .as(context.apply("registrationStake"))
+        .isEqualTo(registrationStake);
   }
 
   private void verifyPair(PaymentsContract payments, Pair pair, Function<String, String> context)

@@ -1,6 +1,7 @@
 package network.mysterium.chain;
 
 import java.math.BigInteger;
+import java.util.Random;
 import network.mysterium.crypto.Address;
 import network.mysterium.crypto.PrivateKey;
 
@@ -12,7 +13,9 @@ final class PaymentsSignatures {
   enum Kind {
     PROMISE,
     CLEARING,
-    WITHDRAWAL
+    WITHDRAWAL,
+    /** Bytes damaged after signing: good for nothing. */
+    GARBLED
   }
 
   /**
@@ -102,5 +105,36 @@ final class PaymentsSignatures {
             .sign(by)
             .toBytes();
     return new Sig(Kind.WITHDRAWAL, by.address(), identity, to, nonce, amount, false, bytes);
+  }
+
+  /**
+   * The signature with its bytes damaged so it recovers to no one or someone else: a bit of r or s
+   * flipped, the parity flipped, r zeroed, or all zeros. The top bit of s is left alone: in the
+   * compact form it carries the parity, so flipping it could give back the same signature.
+   */
+  static Sig garbled(Sig good, Random rnd) {
+    byte[] b = good.bytes().clone();
+    switch (rnd.nextInt(5)) {
+      case 0 -> b[rnd.nextInt(32)] ^= (byte) (1 << rnd.nextInt(8));
+      case 1 -> {
+        int i = 32 + rnd.nextInt(32);
+        b[i] ^= (byte) (1 << rnd.nextInt(i == 32 ? 7 : 8));
+      }
+      case 2 -> b[64] = (byte) ((b[64] & 0xff) == 27 ? 28 : (b[64] & 0xff) == 28 ? 27 : b[64] ^ 1);
+      case 3 -> java.util.Arrays.fill(b, 0, 32, (byte) 0);
+      default -> {
+        java.util.Arrays.fill(b, 0, 64, (byte) 0);
+        b[64] = 27;
+      }
+    }
+    return new Sig(
+        Kind.GARBLED,
+        good.signer(),
+        good.first(),
+        good.second(),
+        good.number(),
+        good.amount(),
+        false,
+        b);
   }
 }
