@@ -38,6 +38,7 @@ public final class Cli {
             .addSubcommand(WalletCommand.class)
             .addSubcommand(NodeCommand.class)
             .addSubcommand(DaemonCommand.class)
+            .addSubcommand(network.mysterium.cli.relay.RelayCommand.class)
             .addSubcommand(StatusCommand.class)
             .addSubcommand(ProviderCommand.class)
             .addSubcommand(SearchCommand.class)

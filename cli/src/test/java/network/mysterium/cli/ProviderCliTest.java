@@ -311,6 +311,58 @@ class ProviderCliTest {
   }
 
   /** curl through a SOCKS5 port; the body to {@code output} (a file, or a pipe when null). */
+  /**
+   * {@code mysterium relay} relays for registered identities; {@code provider run --relay} says how
+   * it is reached and announces the relay's allocation (its loopback contact left out), where the
+   * consumer's dialogue goes.
+   */
+  @Test
+  void aProviderRegisteredWithARelayIsReachedThroughItsAllocation() throws Exception {
+    CliHarness relayer = new CliHarness(temp.resolve("relayer"));
+    relayer.variables.put("MYSTERIUM_PASSPHRASE", "relay pass");
+    address(relayer.run("identity", "new"));
+    int port;
+    try (java.net.DatagramSocket free = new java.net.DatagramSocket(0)) {
+      port = free.getLocalPort();
+    }
+    try (CliProcess relay =
+        CliProcess.start(
+            temp.resolve("relayer"),
+            "relay pass",
+            "relay",
+            "--rpc",
+            rpc,
+            "--deployment",
+            deployment,
+            "--public",
+            "127.0.0.1",
+            "--port",
+            Integer.toString(port))) {
+      relay.awaitOut("Relaying as", START);
+      java.util.List<String> args = new java.util.ArrayList<>(java.util.List.of(providerArgs()));
+      args.addAll(java.util.List.of("--relay", "127.0.0.1:" + port));
+      try (CliProcess provider =
+          CliProcess.start(temp.resolve("bob"), "bob pass", args.toArray(String[]::new))) {
+        provider.awaitOut("Reachability: PUBLIC: relay /127.0.0.1:" + port, START);
+        String reachedAt =
+            provider.awaitMatch(Pattern.compile("reachable at (udp://\\S+) \\("), START);
+        assertThat(reachedAt)
+            .startsWith("udp://127.0.0.1:")
+            .isNotEqualTo("udp://127.0.0.1:" + port);
+        try (CliProcess connected = connect("--payment-step", "0.05")) {
+          connected.awaitMatch(SOCKS_PORT, START);
+          provider.awaitOut("Promise from " + consumerAddress, START);
+          connected.terminate();
+          assertThat(connected.awaitExit(Duration.ofSeconds(10))).isTrue();
+        }
+        provider.awaitOut("Cleared 1 promise(s) of " + consumerAddress + " on chain", START);
+      }
+      relay.terminate();
+      assertThat(relay.awaitExit(Duration.ofSeconds(10))).isTrue();
+      assertThat(relay.out()).contains("Relay stopped");
+    }
+  }
+
   private static Process curl(String socksPort, String url, String output)
       throws java.io.IOException {
     List<String> command =
@@ -330,30 +382,33 @@ class ProviderCliTest {
   }
 
   private CliProcess provider(String who, String passphrase) throws Exception {
-    return CliProcess.start(
-        temp.resolve(who),
-        passphrase,
-        "provider",
-        "run",
-        "--rpc",
-        rpc,
-        "--deployment",
-        deployment,
-        "--price",
-        "0.01",
-        "--country",
-        "DE",
-        "--asn",
-        "3320",
-        "--listen",
-        "udp://127.0.0.1:0",
-        "--exit-port",
-        "0",
-        "--advertise",
-        "127.0.0.1",
-        "--exposure-cap",
-        "1",
-        "--allow-private-targets");
+    return CliProcess.start(temp.resolve(who), passphrase, providerArgs());
+  }
+
+  private String[] providerArgs() {
+    return new String[] {
+      "provider",
+      "run",
+      "--rpc",
+      rpc,
+      "--deployment",
+      deployment,
+      "--price",
+      "0.01",
+      "--country",
+      "DE",
+      "--asn",
+      "3320",
+      "--listen",
+      "udp://127.0.0.1:0",
+      "--exit-port",
+      "0",
+      "--advertise",
+      "127.0.0.1",
+      "--exposure-cap",
+      "1",
+      "--allow-private-targets"
+    };
   }
 
   private CliProcess connect(String... more) throws Exception {

@@ -159,6 +159,21 @@ public final class Node implements AutoCloseable {
     return dialogues.contact();
   }
 
+  /**
+   * Who may hold an allocation on a relay this node serves: identities registered on the chain it
+   * follows, and not defaulted (their stake stands behind what they make the relay do).
+   */
+  public network.mysterium.relay.RelayServer.Admission relayAdmission() {
+    ChainIndex index = new ChainIndex(database);
+    return identity -> {
+      try {
+        return index.registration(identity).isPresent() && !index.isDefaulted(identity);
+      } catch (StoreException e) {
+        return false;
+      }
+    };
+  }
+
   /** How peers reach this node: directly, or through the relays it registered with, and why. */
   public Reachability reachability() {
     return Reachability.of(relayed);

@@ -130,8 +130,7 @@ class RelayNatTest {
       assertThat(registered[0]).isEqualTo("registered");
       assertThat(registered[1]).startsWith("udp://" + relayHost.address().getHostAddress() + ":");
       // the relay saw the router's public address, not the provider's own: a NAT in between
-      assertThat(registered[3])
-          .startsWith(matrix.providerHome(nat).wan().getHostAddress() + ":");
+      assertThat(registered[3]).startsWith(matrix.providerHome(nat).wan().getHostAddress() + ":");
       assertThat(registered[5]).isEqualTo(Reachability.Kind.THROUGH_RELAY.name());
       allocations.put(nat, registered[1]);
     }

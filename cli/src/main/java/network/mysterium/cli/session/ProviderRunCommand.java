@@ -138,6 +138,9 @@ public final class ProviderRunCommand implements Callable<Integer> {
       descriptionKey = "tunnel-subnet")
   private String tunnelSubnet;
 
+  @Option(names = "--relay", paramLabel = "IP:PORT", descriptionKey = "provider-relay")
+  private java.util.List<String> relays = new java.util.ArrayList<>();
+
   @Option(names = "--advertise", required = true, paramLabel = "IP", descriptionKey = "advertise")
   private String advertise;
 
@@ -200,7 +203,8 @@ public final class ProviderRunCommand implements Callable<Integer> {
     ProviderNode.Offering offering = offering(place);
     // the node's one port: consumers' dialogues reach it there
     Contact dialogueContact = Contact.parse(listen);
-    NodeConfig nodeConfig = chainOptions.nodeConfig(root).withListen(dialogueContact);
+    NodeConfig nodeConfig =
+        chainOptions.nodeConfig(root).withListen(dialogueContact).withRelays(relayAddresses());
     // opened first, closed last: SIGTERM (systemd stop) or Ctrl-C stops the provider the way the
     // end of --run-for does (sessions end, promises clear within a bound, the host is restored)
     // one thread, a short queue: the exposure line costs a chain call, never the session's time
@@ -260,6 +264,10 @@ public final class ProviderRunCommand implements Callable<Integer> {
             root.environment().messages().get("unit." + proposal.metering()),
             proposal.origin().country(),
             Long.toString(proposal.bandwidthKbps()));
+        if (!relays.isEmpty()) {
+          var reached = node.reachability();
+          root.say("provider.reachability", reached.kind(), reached.why());
+        }
         root.environment().out().flush();
         stopping.await(Duration.ofSeconds(runForSeconds));
       } finally {
@@ -272,6 +280,22 @@ public final class ProviderRunCommand implements Callable<Integer> {
       exposures.shutdownNow();
     }
     return 0;
+  }
+
+  private java.util.List<InetSocketAddress> relayAddresses() {
+    java.util.List<InetSocketAddress> out = new java.util.ArrayList<>();
+    for (String relay : relays) {
+      int colon = relay.lastIndexOf(':');
+      try {
+        out.add(
+            new InetSocketAddress(
+                InetAddress.ofLiteral(relay.substring(0, colon).replaceAll("^\\[|\\]$", "")),
+                Integer.parseInt(relay.substring(colon + 1))));
+      } catch (RuntimeException e) {
+        throw new UserError("error.relay-address", relay);
+      }
+    }
+    return out;
   }
 
   /**
