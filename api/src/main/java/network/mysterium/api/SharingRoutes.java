@@ -56,7 +56,8 @@ final class SharingRoutes {
         sharing.proposal().map(p -> Views.Proposal.of(p, false, 0)).orElse(null),
         Views.Earnings.of(sharing.earnings()),
         sharing.sessions().stream().map(Views.ProvidedSession::of).toList(),
-        sharing.exposures().stream().map(Views.Exposure::of).toList());
+        sharing.exposures().stream().map(Views.Exposure::of).toList(),
+        Views.Reachability.of(node().reachability()));
   }
 
   private void start(Context ctx) throws Exception {

@@ -261,7 +261,30 @@ final class Views {
       Proposal proposal,
       Earnings earnings,
       List<ProvidedSession> sessions,
-      List<Exposure> exposures) {}
+      List<Exposure> exposures,
+      Reachability reachability) {}
+
+  /** How consumers reach this node (whitepaper 6.6): directly, or through relays, and why. */
+  record Reachability(String kind, String why, List<Relayed> relays) {
+    static Reachability of(network.mysterium.relay.Reachability r) {
+      return new Reachability(
+          r.kind().name(),
+          r.why(),
+          r.relays().stream()
+              .map(
+                  x ->
+                      new Relayed(
+                          x.relay().getAddress().getHostAddress() + ":" + x.relay().getPort(),
+                          x.allocation().toString(),
+                          x.observed().getAddress().getHostAddress()
+                              + ":"
+                              + x.observed().getPort()))
+              .toList());
+    }
+  }
+
+  /** A relay's registration: where consumers reach this node through it, where it sees the node. */
+  record Relayed(String relay, String allocation, String observed) {}
 
   /** A consumer's promises held here and by other providers (whitepaper 6.5.6). */
   record Exposure(

@@ -193,6 +193,14 @@ class SpendingAndSharingAppTest extends DesktopAppFixture {
     await(
         () -> refused.getText().equals("Datagrams refused: none."),
         () -> "no refusals yet: " + refused.getText());
+    // the app's node has no relay: consumers reach it at the address it announces
+    Label reachability = robot.lookup("#provider-reachability").queryAs(Label.class);
+    await(
+        () ->
+            reachability
+                .getText()
+                .equals("Reachability: at the announced address only (no relay is configured)."),
+        () -> "reachability: " + reachability.getText());
 
     try (PrivateKey other = network.newIdentity(Myst.parse("4"), Myst.parse("3"));
         Database database = Database.open(work.resolve("stranger.db"));

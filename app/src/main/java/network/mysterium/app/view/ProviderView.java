@@ -84,6 +84,13 @@ public final class ProviderView {
     exposure.accessibleTextProperty().bind(model.exposure());
     exposure.visibleProperty().bind(model.exposure().isNotEmpty());
     exposure.managedProperty().bind(exposure.visibleProperty());
+    Label reachability = new Label();
+    reachability.setId("provider-reachability");
+    reachability.setWrapText(true);
+    reachability.textProperty().bind(model.reachability());
+    reachability.accessibleTextProperty().bind(model.reachability());
+    reachability.visibleProperty().bind(model.reachability().isNotEmpty());
+    reachability.managedProperty().bind(reachability.visibleProperty());
     Label refused = new Label();
     refused.setId("provider-refused");
     refused.setWrapText(true);
@@ -161,6 +168,7 @@ public final class ProviderView {
         Views.error(model.error(), "provider-error"),
         earnings,
         exposure,
+        reachability,
         refused,
         Views.heading(messages, "app.provider.sessions"),
         sessions,

@@ -60,6 +60,7 @@ public final class ProviderViewModel {
   private final StringProperty earnings = new SimpleStringProperty("");
   private final StringProperty exposure = new SimpleStringProperty("");
   private final StringProperty refused = new SimpleStringProperty("");
+  private final StringProperty reachability = new SimpleStringProperty("");
   private final ObservableList<ProviderSessions.ActiveSession> sessions =
       FXCollections.observableArrayList();
   private final ObservableList<IssuerExposure> exposures = FXCollections.observableArrayList();
@@ -198,6 +199,7 @@ public final class ProviderViewModel {
             exposures.clear();
             exposure.set("");
             refused.set("");
+            reachability.set("");
             status.set(messages.get("app.provider.off"));
           }
         },
@@ -243,7 +245,8 @@ public final class ProviderViewModel {
                 node.sharing().earnings(),
                 node.sharing().sessions(),
                 node.sharing().refused(),
-                node.sharing().exposures()),
+                node.sharing().exposures(),
+                node.reachability()),
         snapshot -> {
           NodeSharing.Earnings e = snapshot.earnings();
           earnings.set(
@@ -255,6 +258,7 @@ public final class ProviderViewModel {
           sessions.setAll(snapshot.sessions());
           exposures.setAll(snapshot.exposures());
           refused.set(refusedText(snapshot.refused()));
+          reachability.set(reachabilityText(snapshot.reachability()));
         },
         e -> error.set(messages.get("app.error.chain", e.getMessage())));
   }
@@ -263,7 +267,22 @@ public final class ProviderViewModel {
       NodeSharing.Earnings earnings,
       java.util.List<ProviderSessions.ActiveSession> sessions,
       java.util.Map<Rejection, Long> refused,
-      java.util.List<IssuerExposure> exposures) {}
+      java.util.List<IssuerExposure> exposures,
+      network.mysterium.relay.Reachability reachability) {}
+
+  /** How consumers reach this node, in words (whitepaper 6.6). */
+  private String reachabilityText(network.mysterium.relay.Reachability r) {
+    String key = "app.provider.reach." + r.kind().name();
+    if (r.relays().isEmpty()) {
+      return messages.get(key);
+    }
+    var first = r.relays().getFirst();
+    return messages.get(
+        key,
+        first.relay().getAddress().getHostAddress() + ":" + first.relay().getPort(),
+        first.observed().getAddress().getHostAddress() + ":" + first.observed().getPort(),
+        first.allocation().toString());
+  }
 
   /** The datagrams refused, in total and by reason, each reason in words. */
   private String refusedText(java.util.Map<Rejection, Long> counts) {
@@ -349,6 +368,11 @@ public final class ProviderViewModel {
    * Each consumer with a session or promises held here: what it owes here, what other providers
    * reported holding, what it can spend as the check counts it, and what is still accepted.
    */
+  /** How consumers reach this node: directly, or only through a relay, and why. */
+  public StringProperty reachability() {
+    return reachability;
+  }
+
   public ObservableList<IssuerExposure> exposures() {
     return exposures;
   }
