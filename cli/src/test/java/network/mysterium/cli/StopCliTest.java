@@ -38,7 +38,7 @@ class StopCliTest {
     ok(consumer, "wallet", "deposit", "1", "--rpc", rpc);
     ok(provider, "identity", "register", "--rpc", rpc, "--deployment", deployment);
     // one consumer identity per connect: coming back to a provider is another helper's matter
-    for (String other : List.of("consumer2", "consumer3")) {
+    for (String other : List.of("consumer2", "consumer3", "consumer4")) {
       CliHarness more = identity(other, "consumer pass");
       ok(more, "identity", "register", "--rpc", rpc, "--deployment", deployment);
       ok(consumer, "wallet", "deposit", "1", "--for", addresses.get(more), "--rpc", rpc);
@@ -95,7 +95,16 @@ class StopCliTest {
         silent.kill();
         assertThat(silent.awaitExit(STOP)).isTrue();
       }
-      chain.silence();
+      // a consumer whose chain stops answering while it is connected: SIGTERM still stops it
+      try (CliProcess cut = connect("consumer4", chain.url(), deployment)) {
+        cut.awaitOut("Connected.", START);
+        chain.silence();
+        cut.terminate();
+        assertThat(cut.awaitExit(STOP))
+            .as("the consumer exited within 10 s: %s %s", cut.out(), cut.err())
+            .isTrue();
+        assertThat(cut.out()).contains("Disconnected.");
+      }
       providing.terminate();
       long start = System.nanoTime();
       assertThat(providing.awaitExit(STOP))
