@@ -15,12 +15,12 @@ import network.mysterium.crypto.Keccak;
  *
  * <pre>
  * node  -> relay  REGISTER   F1 identity(20) time(8) nonce(16) signature(65)
- * relay -> node   REGISTERED F2 token(16) allocatedPort(2) observed(18)
- * node  -> relay  KEEPALIVE  F3 token(16)
- * relay -> node   ALIVE      F4 observed(18)
+ * relay -> node   REGISTERED F2 token(16) allocatedPort(2) observed(18) nonce(16)
+ * node  -> relay  KEEPALIVE  F3 token(16)       (the first confirms the node's address)
+ * relay -> node   ALIVE      F4 observed(18) token(16)
  * relay -> node   FROM       F5 source(18) payload        (a datagram that came to the allocation)
  * node  -> relay  TO         F6 token(16) target(18) payload  (sent on from the allocation)
- * relay -> node   REFUSED    F7 reason(1)
+ * relay -> node   REFUSED    F7 reason(1) token(16)   (the token the refused frame carried)
  * </pre>
  */
 public final class RelayFrames {
@@ -47,7 +47,11 @@ public final class RelayFrames {
 
   /** Whether a datagram from a relay's address is a relay frame (else it is the node's own). */
   public static boolean isFrame(byte[] datagram) {
-    return datagram.length > 0 && (datagram[0] & 0xff) >= 0xF1 && (datagram[0] & 0xff) <= 0xF7;
+    return datagram.length > 0 && isFrame(datagram[0]);
+  }
+
+  static boolean isFrame(byte first) {
+    return (first & 0xff) >= 0xF1 && (first & 0xff) <= 0xF7;
   }
 
   /**

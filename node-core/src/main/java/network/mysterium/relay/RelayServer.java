@@ -46,6 +46,12 @@ public final class RelayServer implements AutoCloseable {
   private static final Logger LOG = LoggerFactory.getLogger(RelayServer.class);
   private static final int MAX_DATAGRAM = 65_507;
 
+  /** What a datagram costs beyond its bytes: the rate bounds packets as well as bytes. */
+  private static final int PACKET_COST = 64;
+
+  /** Datagrams read from one socket before the others get their turn. */
+  private static final int PER_WAKEUP = 64;
+
   /** Who may hold an allocation (e.g. registered on chain and not defaulted). */
   @FunctionalInterface
   public interface Admission {
@@ -87,6 +93,7 @@ public final class RelayServer implements AutoCloseable {
   private final Map<ByteBuffer, Long> seenNonces;
   private final Map<RelayRefusal, LongAdder> refusals = new EnumMap<>(RelayRefusal.class);
   private final ByteBuffer buffer = ByteBuffer.allocate(MAX_DATAGRAM);
+  private final ByteBuffer framed = ByteBuffer.allocate(MAX_DATAGRAM);
 
   /** What the verifiers decided, for the relay's thread to carry out. */
   private final java.util.Queue<IoAction> decided =
@@ -228,7 +235,9 @@ public final class RelayServer implements AutoCloseable {
 
   private void drainControl() throws IOException {
     InetSocketAddress from;
-    while ((from = (InetSocketAddress) control.receive(buffer.clear())) != null) {
+    for (int n = 0;
+        n < PER_WAKEUP && (from = (InetSocketAddress) control.receive(buffer.clear())) != null;
+        n++) {
       buffer.flip();
       try {
         onControl(buffer, from);
@@ -249,9 +258,13 @@ public final class RelayServer implements AutoCloseable {
       case RelayFrames.KEEPALIVE -> {
         Allocation a = byToken(frame, from);
         if (a != null) {
-          a.node = from; // the node's NAT may have given it a new port: the token says who it is
+          // the first keepalive from the registering address confirms it received the token:
+          // until then nothing is forwarded to that address (a forged-source REGISTER opens
+          // nothing), and no frame ever moves an allocation to another address
+          a.confirmed = true;
           a.lastSeen = System.nanoTime();
-          reply(from, RelayFrames.ALIVE, RelayFrames.address(from));
+          a.in.tryTake(PACKET_COST); // charged, never refused: the node's own heartbeat
+          reply(from, RelayFrames.ALIVE, echo(RelayFrames.address(from), a.token));
         }
       }
       case RelayFrames.TO -> {
@@ -266,11 +279,10 @@ public final class RelayServer implements AutoCloseable {
           refuse(RelayRefusal.NO_PERMISSION, from);
           return;
         }
-        if (!a.rate.tryTake(frame.remaining())) {
+        if (!frame.hasRemaining() || !a.out.tryTake(frame.remaining() + PACKET_COST)) {
           refuse(RelayRefusal.OVER_RATE, from);
           return;
         }
-        a.node = from;
         a.channel.send(frame, target); // non-blocking: a full buffer drops, as a link would
       }
       default -> refuse(RelayRefusal.MALFORMED, from);
@@ -361,16 +373,18 @@ public final class RelayServer implements AutoCloseable {
       return;
     }
     ByteBuffer reply =
-        ByteBuffer.allocate(RelayFrames.TOKEN_BYTES + 2 + RelayFrames.ADDRESS_BYTES)
+        ByteBuffer.allocate(
+                RelayFrames.TOKEN_BYTES + 2 + RelayFrames.ADDRESS_BYTES + RelayFrames.NONCE_BYTES)
             .put(allocation.token)
             .putShort((short) allocation.port());
     RelayFrames.putAddress(reply, from);
+    reply.put(nonce); // the node takes only the answer to a registration it sent
     reply(from, RelayFrames.REGISTERED, reply.array());
   }
 
   /**
    * The identity's allocation from this address (a repeated registration gets the same one), or a
-   * new one: an identity over its share loses its oldest (it proved it is that identity).
+   * new one within the identity's share; null when there is no room.
    */
   private Allocation allocationFor(Address identity, InetSocketAddress from) throws IOException {
     List<Allocation> own = new ArrayList<>();
@@ -384,7 +398,16 @@ public final class RelayServer implements AutoCloseable {
       }
     }
     if (own.size() >= limits.allocationsPerIdentity()) {
-      own.stream().min(java.util.Comparator.comparingLong(a -> a.lastSeen)).ifPresent(this::drop);
+      // a registration never evicts a live allocation (it may be a copy sent from elsewhere):
+      // only one its node never confirmed; otherwise the identity waits for one to expire
+      java.util.Optional<Allocation> unconfirmed =
+          own.stream()
+              .filter(a -> !a.confirmed)
+              .min(java.util.Comparator.comparingLong(a -> a.lastSeen));
+      if (unconfirmed.isEmpty()) {
+        return null;
+      }
+      drop(unconfirmed.get());
     } else if (byToken.size() >= limits.allocations()) {
       return null;
     }
@@ -400,10 +423,7 @@ public final class RelayServer implements AutoCloseable {
               token,
               channel,
               from,
-              new TokenBucket(
-                  limits.bytesPerSecond(),
-                  Math.max(65_536, limits.bytesPerSecond() / 4),
-                  System::nanoTime),
+              limits.bytesPerSecond(),
               bounded(limits.peersPerAllocation()));
       channel.register(selector, SelectionKey.OP_READ, a);
       byToken.put(ByteBuffer.wrap(token), a);
@@ -416,18 +436,29 @@ public final class RelayServer implements AutoCloseable {
     }
   }
 
-  /** A datagram came to an allocation from anyone: it goes to the node, and may be answered. */
+  /**
+   * Datagrams that came to an allocation from anyone go to the node, which may answer them; at most
+   * {@value #PER_WAKEUP} a turn, so one flooded port cannot hold the relay's thread.
+   */
   private void drainAllocation(Allocation a) throws IOException {
     InetSocketAddress from;
-    ByteBuffer framed = ByteBuffer.allocate(MAX_DATAGRAM);
-    while (a.channel.isOpen()
-        && (from = (InetSocketAddress) a.channel.receive(buffer.clear())) != null) {
+    for (int n = 0;
+        n < PER_WAKEUP
+            && a.channel.isOpen()
+            && (from = (InetSocketAddress) a.channel.receive(buffer.clear())) != null;
+        n++) {
       buffer.flip();
-      if (buffer.remaining() > MAX_DATAGRAM - RelayFrames.FROM_HEADER_BYTES) {
-        refuse(RelayRefusal.MALFORMED, from);
+      if (!buffer.hasRemaining()
+          || buffer.remaining() > MAX_DATAGRAM - RelayFrames.FROM_HEADER_BYTES
+          || RelayFrames.isFrame(buffer.get(buffer.position()))) {
+        refuse(RelayRefusal.MALFORMED, from); // nothing, too much, or another relay's frame
         continue;
       }
-      if (!a.rate.tryTake(buffer.remaining())) {
+      if (!a.confirmed) {
+        refuse(RelayRefusal.UNKNOWN_TOKEN, from); // its node has not proved its address yet
+        continue;
+      }
+      if (!a.in.tryTake(buffer.remaining() + PACKET_COST)) {
         refuse(RelayRefusal.OVER_RATE, from);
         continue;
       }
@@ -439,21 +470,33 @@ public final class RelayServer implements AutoCloseable {
     }
   }
 
+  /**
+   * The allocation a token names, if the frame comes from the address that registered it (the token
+   * alone is no proof: it travels in clear). Else REFUSED, echoing the token, so a node takes it
+   * only for its own token (an off-path sender does not know it).
+   */
   private Allocation byToken(ByteBuffer frame, InetSocketAddress from) {
     byte[] token = new byte[RelayFrames.TOKEN_BYTES];
     frame.get(token);
     Allocation a = byToken.get(ByteBuffer.wrap(token));
     // the map's lookup compares the whole token; a second, constant-time check costs nothing
-    if (a == null || !MessageDigest.isEqual(a.token, token)) {
+    if (a == null || !MessageDigest.isEqual(a.token, token) || !a.node.equals(from)) {
       refuse(RelayRefusal.UNKNOWN_TOKEN, from);
       try {
-        reply(from, RelayFrames.REFUSED, new byte[] {(byte) RelayRefusal.UNKNOWN_TOKEN.ordinal()});
+        reply(
+            from,
+            RelayFrames.REFUSED,
+            echo(new byte[] {(byte) RelayRefusal.UNKNOWN_TOKEN.ordinal()}, token));
       } catch (IOException e) {
         LOG.debug("relay {}: {}", publicAddress, e.toString());
       }
       return null;
     }
     return a;
+  }
+
+  private static byte[] echo(byte[] body, byte[] token) {
+    return ByteBuffer.allocate(body.length + token.length).put(body).put(token).array();
   }
 
   private void reply(InetSocketAddress to, byte op, byte[] body) throws IOException {
@@ -519,9 +562,14 @@ public final class RelayServer implements AutoCloseable {
     final Address identity;
     final byte[] token;
     final DatagramChannel channel;
-    final TokenBucket rate;
+
+    /** Each way its own bucket: strangers sending to the port cannot spend the node's answers. */
+    final TokenBucket in;
+
+    final TokenBucket out;
     final Map<InetSocketAddress, Long> peers;
-    InetSocketAddress node;
+    final InetSocketAddress node;
+    boolean confirmed;
     long lastSeen = System.nanoTime();
 
     Allocation(
@@ -529,13 +577,15 @@ public final class RelayServer implements AutoCloseable {
         byte[] token,
         DatagramChannel channel,
         InetSocketAddress node,
-        TokenBucket rate,
+        long bytesPerSecond,
         Map<InetSocketAddress, Long> peers) {
       this.identity = identity;
       this.token = token;
       this.channel = channel;
       this.node = node;
-      this.rate = rate;
+      long burst = Math.max(65_536, bytesPerSecond / 4);
+      this.in = new TokenBucket(bytesPerSecond, burst, System::nanoTime);
+      this.out = new TokenBucket(bytesPerSecond, burst, System::nanoTime);
       this.peers = peers;
     }
 

@@ -118,19 +118,29 @@ public final class RelayedChannel implements Channel {
           frame.get(token);
           int port = Short.toUnsignedInt(frame.getShort());
           InetSocketAddress observed = RelayFrames.getAddress(frame);
+          byte[] nonce = new byte[RelayFrames.NONCE_BYTES];
+          frame.get(nonce);
           Registration registration =
               new Registration(
                   relay.address,
                   new Contact("udp", new InetSocketAddress(relay.address.getAddress(), port)),
                   observed);
           synchronized (byRelay) {
+            if (!relay.asked.remove(ByteBuffer.wrap(nonce))) {
+              LOG.debug("relay {}: an answer to no registration of this node", relay.address);
+              return; // forged, or a registration someone replayed from elsewhere
+            }
             relay.token = token;
             relay.registration = registration;
           }
+          keepalive(relay, token); // confirms this address: the relay forwards from then on
           relay.registered.complete(registration);
         }
         case RelayFrames.ALIVE -> {
           InetSocketAddress observed = RelayFrames.getAddress(frame);
+          if (!ownToken(relay, frame)) {
+            return;
+          }
           synchronized (byRelay) {
             if (relay.registration != null && !relay.registration.observed().equals(observed)) {
               LOG.info("relay {} now sees this node at {}", relay.address, observed);
@@ -140,17 +150,37 @@ public final class RelayedChannel implements Channel {
           }
         }
         case RelayFrames.REFUSED -> {
+          frame.get(); // the reason
+          if (!ownToken(relay, frame)) {
+            return; // about another token: not this node's registration
+          }
           LOG.info("relay {} no longer knows this node: registering again", relay.address);
           synchronized (byRelay) {
             relay.token = null;
+            relay.registration = null;
           }
-          register(relay);
+          timer.execute(this::refresh); // signing stays off the receive thread
         }
         default -> LOG.debug("relay {} sent an unknown frame {}", relay.address, op);
       }
     } catch (java.nio.BufferUnderflowException | IOException e) {
       LOG.debug("relay {}: {}", relay.address, e.toString());
     }
+  }
+
+  /** Whether the frame's remaining 16 bytes are this node's current token at the relay. */
+  private boolean ownToken(RelayState relay, ByteBuffer frame) {
+    byte[] echoed = new byte[RelayFrames.TOKEN_BYTES];
+    frame.get(echoed);
+    synchronized (byRelay) {
+      return relay.token != null && java.security.MessageDigest.isEqual(relay.token, echoed);
+    }
+  }
+
+  private void keepalive(RelayState relay, byte[] token) throws IOException {
+    inner.send(
+        new Contact("udp", relay.address),
+        ByteBuffer.allocate(1 + token.length).put(RelayFrames.KEEPALIVE).put(token).array());
   }
 
   /** Keepalives hold the NAT's mapping and the relay's allocation open. */
@@ -164,9 +194,7 @@ public final class RelayedChannel implements Channel {
         if (token == null) {
           register(relay);
         } else {
-          inner.send(
-              new Contact("udp", relay.address),
-              ByteBuffer.allocate(1 + token.length).put(RelayFrames.KEEPALIVE).put(token).array());
+          keepalive(relay, token);
         }
       } catch (IOException | RuntimeException e) {
         LOG.debug("relay {}: {}", relay.address, e.toString());
@@ -178,6 +206,12 @@ public final class RelayedChannel implements Channel {
     long now = clock.instant().getEpochSecond();
     byte[] nonce = new byte[RelayFrames.NONCE_BYTES];
     random.nextBytes(nonce);
+    synchronized (byRelay) {
+      if (relay.asked.size() >= 4) { // answers to older registrations are no longer awaited
+        relay.asked.remove(relay.asked.iterator().next());
+      }
+      relay.asked.add(ByteBuffer.wrap(nonce));
+    }
     byte[] signature =
         key.sign(RelayFrames.registrationDigest(relay.address, key.address(), now, nonce))
             .toBytes();
@@ -249,6 +283,9 @@ public final class RelayedChannel implements Channel {
     final CompletableFuture<Registration> registered = new CompletableFuture<>();
     byte[] token;
     Registration registration;
+
+    /** Nonces of the registrations sent and not answered yet, oldest first. */
+    final java.util.Set<ByteBuffer> asked = new java.util.LinkedHashSet<>();
 
     RelayState(InetSocketAddress address) {
       this.address = address;

@@ -193,6 +193,10 @@ class RelayServerTest {
           new InetSocketAddress(
               relay.address().getAddress(), Short.toUnsignedInt(registered.getShort()));
       InetSocketAddress peerAddress = (InetSocketAddress) peer.getLocalAddress();
+      // the node confirms its address with a keepalive; the relay answers with its token
+      send(node, relay, keepalive(token));
+      ByteBuffer alive = ByteBuffer.wrap(receive(node));
+      assertThat(alive.get()).isEqualTo(RelayFrames.ALIVE);
 
       send(node, relay, to(token, peerAddress, "unasked"));
       await(() -> relay.refused(RelayRefusal.NO_PERMISSION) == 1, "the TO to a stranger refused");
@@ -208,6 +212,116 @@ class RelayServerTest {
       java.net.DatagramPacket answer = tryReceive(peer, Duration.ofSeconds(5)).orElseThrow();
       assertThat(new String(answer.getData(), 0, answer.getLength())).isEqualTo("answer");
       assertThat(answer.getSocketAddress()).isEqualTo(allocation);
+    }
+  }
+
+  private static byte[] keepalive(byte[] token) {
+    return ByteBuffer.allocate(1 + token.length).put(RelayFrames.KEEPALIVE).put(token).array();
+  }
+
+  /** A node's registration and the token its relay gave it, confirmed by a first keepalive. */
+  private record Registered(byte[] token, InetSocketAddress allocation) {}
+
+  private Registered registerAndConfirm(DatagramChannel node, RelayServer relay, boolean confirm)
+      throws Exception {
+    send(
+        node,
+        relay,
+        registration(key(), relay.address(), Clock.systemUTC().instant().getEpochSecond()));
+    ByteBuffer registered = ByteBuffer.wrap(receive(node));
+    assertThat(registered.get()).isEqualTo(RelayFrames.REGISTERED);
+    byte[] token = new byte[RelayFrames.TOKEN_BYTES];
+    registered.get(token);
+    InetSocketAddress allocation =
+        new InetSocketAddress(
+            relay.address().getAddress(), Short.toUnsignedInt(registered.getShort()));
+    if (confirm) {
+      send(node, relay, keepalive(token));
+      assertThat(receive(node)[0]).isEqualTo(RelayFrames.ALIVE);
+    }
+    return new Registered(token, allocation);
+  }
+
+  /**
+   * The token travels in clear, so it proves nothing from another address: a keepalive or a TO
+   * frame with it from elsewhere is refused (REFUSED echoing the token) and moves nothing; the node
+   * keeps getting what comes to its allocation.
+   */
+  @Test
+  void aTokenSentFromAnotherAddressMovesNothing() throws Exception {
+    RelayServer relay = relay(identity -> true, RelayServer.Limits.DEFAULT);
+    try (DatagramChannel node = DatagramChannel.open().bind(ANY_LOOPBACK);
+        DatagramChannel thief = DatagramChannel.open().bind(ANY_LOOPBACK);
+        DatagramChannel peer = DatagramChannel.open().bind(ANY_LOOPBACK)) {
+      Registered r = registerAndConfirm(node, relay, true);
+      send(thief, relay, keepalive(r.token()));
+      ByteBuffer refused = ByteBuffer.wrap(receive(thief));
+      assertThat(refused.get()).isEqualTo(RelayFrames.REFUSED);
+      refused.get();
+      byte[] echoed = new byte[RelayFrames.TOKEN_BYTES];
+      refused.get(echoed);
+      assertThat(echoed).isEqualTo(r.token());
+
+      peer.send(ByteBuffer.wrap("still mine".getBytes()), r.allocation());
+      ByteBuffer from = ByteBuffer.wrap(receive(node));
+      assertThat(from.get()).isEqualTo(RelayFrames.FROM);
+      assertThat(tryReceive(thief, Duration.ofMillis(300))).isEmpty();
+    }
+  }
+
+  /**
+   * A registration that reached the relay from an address that never confirms it (a copy sent with
+   * someone else's source address) forwards nothing there.
+   */
+  @Test
+  void anUnconfirmedAllocationForwardsNothing() throws Exception {
+    RelayServer relay = relay(identity -> true, RelayServer.Limits.DEFAULT);
+    try (DatagramChannel victim = DatagramChannel.open().bind(ANY_LOOPBACK);
+        DatagramChannel stranger = DatagramChannel.open().bind(ANY_LOOPBACK)) {
+      Registered r = registerAndConfirm(victim, relay, false);
+      long before = relay.refused(RelayRefusal.UNKNOWN_TOKEN);
+      for (int i = 0; i < 20; i++) {
+        stranger.send(ByteBuffer.wrap(new byte[100]), r.allocation());
+      }
+      await(() -> relay.refused(RelayRefusal.UNKNOWN_TOKEN) > before, "the datagrams refused");
+      assertThat(tryReceive(victim, Duration.ofMillis(300))).isEmpty();
+    }
+  }
+
+  /**
+   * A REGISTERED the node never asked for (forged, or for a copy replayed elsewhere) is ignored.
+   */
+  @Test
+  void aNodeIgnoresARegistrationItDidNotAskFor() throws Exception {
+    try (DatagramChannel fakeRelay = DatagramChannel.open().bind(ANY_LOOPBACK)) {
+      InetSocketAddress fake = (InetSocketAddress) fakeRelay.getLocalAddress();
+      RelayedChannel relayed =
+          new RelayedChannel(
+              UdpChannel.bind(ANY_LOOPBACK), key(), List.of(fake), Duration.ofHours(1));
+      resources.add(relayed);
+      relayed.start((datagram, from) -> {});
+      receive(fakeRelay); // the node's own registration
+      ByteBuffer forged =
+          ByteBuffer.allocate(
+                  1
+                      + RelayFrames.TOKEN_BYTES
+                      + 2
+                      + RelayFrames.ADDRESS_BYTES
+                      + RelayFrames.NONCE_BYTES)
+              .put(RelayFrames.REGISTERED)
+              .put(new byte[RelayFrames.TOKEN_BYTES])
+              .putShort((short) 4242);
+      RelayFrames.putAddress(forged, fake);
+      forged.put(new byte[RelayFrames.NONCE_BYTES]); // not the nonce the node sent
+      fakeRelay.send(forged.flip(), relayed.localContact().address());
+      assertThat(
+              relayed
+                  .registrations()
+                  .getFirst()
+                  .completeOnTimeout(null, 500, TimeUnit.MILLISECONDS)
+                  .get())
+          .isNull();
+      assertThat(relayed.current()).isEmpty();
     }
   }
 
@@ -350,7 +464,8 @@ class RelayServerTest {
       }
       double seconds = (System.nanoTime() - start) / 1e9;
       await(() -> relay.refused(RelayRefusal.OVER_RATE) > 500, "the flood cut at the rate");
-      long allowed = (long) ((65_536 + 100_000 * (seconds + 0.5)) / 1000);
+      // each datagram costs its bytes and 64 more (the rate bounds packets too)
+      long allowed = (long) ((65_536 + 100_000 * (seconds + 0.5)) / 1064);
       assertThat(got.size()).isBetween(50, (int) allowed);
     }
   }
