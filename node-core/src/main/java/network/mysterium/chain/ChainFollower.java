@@ -53,6 +53,13 @@ public final class ChainFollower implements AutoCloseable {
   /** What one poll did. */
   public record Progress(long fromBlock, long toBlock, int events, Optional<Long> rewoundTo) {}
 
+  /**
+   * What the last completed poll saw: the chain's head then, and which poll it was (counted from
+   * 1), so readers of the index know the head without asking the chain, and whether anything may
+   * have changed since they last looked.
+   */
+  public record Seen(long head, long round) {}
+
   private final Web3j web3;
   private final ChainIndex index;
   private final Config config;
@@ -61,6 +68,7 @@ public final class ChainFollower implements AutoCloseable {
       Executors.newSingleThreadScheduledExecutor(
           Thread.ofPlatform().name("chain-follower").daemon().factory());
   private int range;
+  private volatile Seen seen;
   private final Map<EventRefusal, java.util.concurrent.atomic.AtomicLong> refusals =
       new java.util.EnumMap<>(EventRefusal.class);
 
@@ -128,7 +136,8 @@ public final class ChainFollower implements AutoCloseable {
       cursor = ancestor;
     }
     long from = cursor.map(c -> c.number() + 1).orElse(config.startBlock());
-    long target = blockNumber() - config.confirmations();
+    long head = blockNumber();
+    long target = head - config.confirmations();
     int events = 0;
     long next = from;
     while (next <= target) {
@@ -146,6 +155,7 @@ public final class ChainFollower implements AutoCloseable {
       next = to + 1;
       range = Math.min(config.maxRange(), range * 2);
     }
+    seen = new Seen(head, seen == null ? 1 : seen.round() + 1);
     return new Progress(from, Math.max(from - 1, target), events, rewoundTo);
   }
 
@@ -217,6 +227,11 @@ public final class ChainFollower implements AutoCloseable {
     } else {
       LOG.debug("chain follower: skipped an event{}: {}", at, detail);
     }
+  }
+
+  /** What the last completed poll saw, or empty before the first. */
+  public Optional<Seen> lastSeen() {
+    return Optional.ofNullable(seen);
   }
 
   /** How many logs of followed events were skipped since start, per reason. */

@@ -34,6 +34,10 @@ public final class RemoteIndex {
   /**
    * Up to {@code query.limit()} listings, asked page by page (an answer holds what fits one
    * message); stops when the node says there are no more, or when a page does not move on.
+   *
+   * @throws Conversation.RefusedException when the node refuses a page; its code says why ({@link
+   *     IndexRefusal#of}): {@link IndexRefusal#RATE_LIMITED} when this side asked faster than the
+   *     node answers one peer (a whole search at once is within its rate; ask again later)
    */
   public Answer search(ProposalIndex.Query query) throws Conversation.RefusedException {
     List<ProposalIndex.Listing> listings = new ArrayList<>();

@@ -85,7 +85,7 @@ public final class MessagingNode implements AutoCloseable {
       ProposalIndex proposals =
           ProposalIndex.of(database, index, chain.deployment(), BlockTimes.of(chain.client()));
       Conversation.Services services =
-          new IndexService(proposals, () -> headBlock(chain))
+          new IndexService(proposals, follower)
               .addTo(Conversation.Services.none())
               .with(Exchange.BodyCase.NOTE, notes(listener));
       Dialogues dialogues =
@@ -190,14 +190,6 @@ public final class MessagingNode implements AutoCloseable {
     CompletableFuture.allOf(acknowledged.toArray(CompletableFuture[]::new))
         .get(30, TimeUnit.SECONDS);
     return openedMillis;
-  }
-
-  private static long headBlock(NodeChain chain) {
-    try {
-      return chain.blockNumber();
-    } catch (NodeException e) {
-      throw new IllegalStateException("the chain is unreachable: " + e.getMessage(), e);
-    }
   }
 
   @Override

@@ -387,7 +387,7 @@ public final class ProviderNode implements AutoCloseable {
       Conversation.Services answered =
           new ExposureService(exposure, promiseSigner)
               .addTo(
-                  new IndexService(index, () -> blockNumber(client))
+                  new IndexService(index, follower)
                       .addTo(serving.addTo(Conversation.Services.none())));
       if (shared == null) {
         dialogues =

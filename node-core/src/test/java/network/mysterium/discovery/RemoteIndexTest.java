@@ -101,14 +101,6 @@ class RemoteIndexTest {
     index.sync();
   }
 
-  private long head() {
-    try {
-      return client.blockNumber();
-    } catch (network.mysterium.contracts.ChainException e) {
-      throw new IllegalStateException(e);
-    }
-  }
-
   /** A node on loopback UDP serving these services to every dialogue. */
   private Dialogues node(PrivateKey key, Conversation.Services services) throws Exception {
     Messenger messenger =
@@ -166,7 +158,7 @@ class RemoteIndexTest {
     announce(d, "DE", "0.009"); // above the query's max price
     indexAnnouncements();
     Dialogues trusted =
-        node(key(), new IndexService(index, this::head).addTo(Conversation.Services.none()));
+        node(key(), new IndexService(index, follower).addTo(Conversation.Services.none()));
     Dialogues consumer = node(key(), Conversation.Services.none());
 
     RemoteIndex.Answer answer = connect(consumer, trusted).search(inCountry("DE"));
@@ -191,7 +183,7 @@ class RemoteIndexTest {
     }
     indexAnnouncements();
     Dialogues trusted =
-        node(key(), new IndexService(index, this::head).addTo(Conversation.Services.none()));
+        node(key(), new IndexService(index, follower).addTo(Conversation.Services.none()));
     Dialogues consumer = node(key(), Conversation.Services.none());
     RemoteIndex remote = connect(consumer, trusted);
 
@@ -262,7 +254,7 @@ class RemoteIndexTest {
   @Test
   void aNodeThatStopsFailsTheSearchWithTheReason() throws Exception {
     Dialogues trusted =
-        node(key(), new IndexService(index, () -> 1).addTo(Conversation.Services.none()));
+        node(key(), new IndexService(index, follower).addTo(Conversation.Services.none()));
     Dialogues consumer = node(key(), Conversation.Services.none());
     Conversation conversation = new Conversation(Conversation.Services.none());
     conversation.on(
