@@ -56,7 +56,7 @@ class FailOverTest {
 
         ApiNode.await(
             () -> {
-              JsonNode now = curl.get("/connection").json();
+              JsonNode now = connection(curl);
               return now.path("state").asText().equals("CONNECTED")
                   && !now.path("provider").asText().equals(left);
             },
@@ -97,7 +97,7 @@ class FailOverTest {
         int seen = events.named("connection").size();
         provider(providers, off.text("provider")).close();
         ApiNode.await(
-            () -> curl.get("/connection").text("state").equals("DISCONNECTED"),
+            () -> connection(curl).path("state").asText().equals("DISCONNECTED"),
             Duration.ofSeconds(60),
             "the end of the connection");
         assertThat(
@@ -109,6 +109,14 @@ class FailOverTest {
       } finally {
         providers.forEach(ProviderNode::close);
       }
+    }
+  }
+
+  private static JsonNode connection(Curl curl) {
+    try {
+      return curl.get("/connection").json();
+    } catch (Exception e) {
+      throw new AssertionError("GET /connection", e);
     }
   }
 

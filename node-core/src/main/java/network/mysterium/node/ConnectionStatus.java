@@ -40,4 +40,16 @@ public record ConnectionStatus(
         because,
         Optional.empty());
   }
+
+  static ConnectionStatus connected(ConsumerSession session, String country, Instant since) {
+    return new ConnectionStatus(
+        State.CONNECTED,
+        Optional.of(session.provider()),
+        Optional.of(session.client().serviceType()),
+        Optional.of(country),
+        Optional.of(session.client().describe()),
+        Optional.of(since),
+        Optional.empty(),
+        Optional.empty());
+  }
 }

@@ -397,16 +397,7 @@ public final class Node implements AutoCloseable {
       current =
           new Connected(
               session, providedFrom, since, new java.util.concurrent.CompletableFuture<>(), plan);
-      publish(
-          new ConnectionStatus(
-              ConnectionStatus.State.CONNECTED,
-              Optional.of(session.provider()),
-              Optional.of(session.client().serviceType()),
-              Optional.of(current.country()),
-              Optional.of(session.client().describe()),
-              Optional.of(since),
-              Optional.empty(),
-              Optional.empty()));
+      publish(ConnectionStatus.connected(session, providedFrom, since));
       return session;
     }
   }
@@ -441,6 +432,9 @@ public final class Node implements AutoCloseable {
     FailOver trying = failingOver;
     if (was == null && trying != null) {
       trying.cancel(); // publishes DISCONNECTED
+      if (current != null) {
+        disconnect(); // it had connected the next just before
+      }
       return;
     }
     if (was == null) {
@@ -500,6 +494,9 @@ public final class Node implements AutoCloseable {
   private void failOver(FailOver plan, String reason) {
     String why;
     try {
+      if (plan.cancelled()) {
+        throw new InterruptedException("disconnected before the fail-over began");
+      }
       List<ProposalIndex.Listing> next = plan.next();
       if (next.isEmpty()) {
         throw new NodeException(NodeException.Code.NO_PROVIDER, "no other provider matches");
