@@ -48,7 +48,8 @@ final class ConsumerRoutes {
           "paymentStep",
           "maxSpend",
           "maxSpendPerProvider",
-          "killSwitch");
+          "killSwitch",
+          "failOver");
   static final int DEFAULT_LIMIT = 100;
 
   private final NodeHost host;
@@ -173,6 +174,10 @@ final class ConsumerRoutes {
     Optional<Boolean> killSwitch = body.bool("killSwitch");
     if (killSwitch.isPresent()) {
       how = how.withKillSwitch(killSwitch.get());
+    }
+    Optional<Boolean> failOver = body.bool("failOver");
+    if (failOver.isPresent()) {
+      how = how.withFailOver(failOver.get());
     }
     if (how.isTunnel()) {
       node().services().checkTunnel(how); // before anything is paid

@@ -99,7 +99,8 @@ final class Views {
       String localEndpoint,
       String socks,
       String since,
-      String endedBecause) {
+      String endedBecause,
+      String leftFor) {
     static Connection of(ConnectionStatus s, String socks) {
       return new Connection(
           s.state().name(),
@@ -109,7 +110,8 @@ final class Views {
           s.localEndpoint().orElse(null),
           s.state() == ConnectionStatus.State.CONNECTED ? socks : null,
           s.since().map(Object::toString).orElse(null),
-          s.endedBecause().orElse(null));
+          s.endedBecause().orElse(null),
+          s.leftFor().map(Enum::name).orElse(null));
     }
   }
 

@@ -130,6 +130,9 @@ public final class MainWindow {
 
   private void rebuild(String shown) {
     messages = Messages.forLocale(locale);
+    if (connect != null) {
+      connect.close(); // its status subscription
+    }
     connect =
         new ConnectViewModel(
             node,
@@ -139,7 +142,8 @@ public final class MainWindow {
                 ConnectionOptions.socks5()
                     .withServiceType(settings.get().serviceType())
                     .withKillSwitch(settings.get().killSwitch())
-                    .withSpendLimit(settings.get().spendLimit()));
+                    .withSpendLimit(settings.get().spendLimit())
+                    .withFailOver(settings.get().failOver()));
     wallet = new WalletViewModel(node, background, messages);
     services = new ServicesViewModel(node, background, messages);
     provider =

@@ -69,13 +69,18 @@ public final class Node implements AutoCloseable {
   private final Object connecting = new Object();
   private volatile ConnectionStatus status = ConnectionStatus.disconnected(Optional.empty());
   private volatile Connected current;
+  private volatile FailOver failingOver;
 
-  /** {@code ended} completes once the session is in the history and DISCONNECTED published. */
+  /**
+   * {@code ended} completes once the session is in the history and its end (DISCONNECTED or
+   * FAILING_OVER) published.
+   */
   private record Connected(
       ConsumerSession session,
       String country,
       Instant since,
-      java.util.concurrent.CompletableFuture<Void> ended) {}
+      java.util.concurrent.CompletableFuture<Void> ended,
+      FailOver plan) {}
 
   Node(
       PrivateKey key,
@@ -298,27 +303,32 @@ public final class Node implements AutoCloseable {
    */
   public ConsumerSession connect(String country, ConnectionOptions how, SessionEvents events)
       throws NodeException, InterruptedException {
+    ProposalFilter filter = ProposalFilter.of(how.serviceType(), country);
     return connect(
-        proposals(ProposalFilter.of(how.serviceType(), country)),
-        how,
-        events,
-        new Connector.Attempts() {});
+        proposals(filter),
+        new FailOver(how, events, new Connector.Attempts() {}, () -> proposals(filter)));
   }
 
   /** Connects to one chosen proposal, with a client of its service type. */
   public ConsumerSession connectTo(
       ProposalIndex.Listing listing, ConnectionOptions how, SessionEvents events)
       throws NodeException, InterruptedException {
+    ProposalFilter others =
+        ProposalFilter.of(
+            listing.proposal().serviceType(), listing.proposal().providedFrom().country());
     return connect(
         List.of(listing),
-        how.withServiceType(listing.proposal().serviceType()),
-        events,
-        new Connector.Attempts() {});
+        new FailOver(
+            how.withServiceType(listing.proposal().serviceType()),
+            events,
+            new Connector.Attempts() {},
+            () -> proposals(others)));
   }
 
   /**
-   * Connects to the first of {@code candidates} that works, telling {@code attempts} of each try.
-   * One connection at a time: a second is refused while one is open.
+   * Connects to the first of {@code candidates} that works, telling {@code attempts} of each try
+   * (and of the fail-overs' tries, among the same candidates). One connection at a time: a second
+   * is refused while one is open or failing over.
    */
   public ConsumerSession connect(
       List<ProposalIndex.Listing> candidates,
@@ -326,6 +336,13 @@ public final class Node implements AutoCloseable {
       SessionEvents events,
       Connector.Attempts attempts)
       throws NodeException, InterruptedException {
+    List<ProposalIndex.Listing> all = List.copyOf(candidates);
+    return connect(all, new FailOver(how, events, attempts, () -> all));
+  }
+
+  private ConsumerSession connect(List<ProposalIndex.Listing> candidates, FailOver plan)
+      throws NodeException, InterruptedException {
+    ConnectionOptions how = plan.how();
     if (candidates.isEmpty()) {
       throw new NodeException(NodeException.Code.NO_PROVIDER, "no provider matches");
     }
@@ -334,9 +351,10 @@ public final class Node implements AutoCloseable {
       services.checkTunnel(how); // before anything is paid: HOST when this user cannot open it
     }
     synchronized (connecting) {
-      if (current != null) {
+      if (current != null || failingOver != null) {
         throw new NodeException(
-            NodeException.Code.ALREADY_CONNECTED, "connected to " + current.session().provider());
+            NodeException.Code.ALREADY_CONNECTED,
+            current != null ? "connected to " + current.session().provider() : "failing over");
       }
       String country = candidates.getFirst().proposal().providedFrom().country();
       publish(
@@ -347,25 +365,42 @@ public final class Node implements AutoCloseable {
               Optional.of(country),
               Optional.empty(),
               Optional.empty(),
+              Optional.empty(),
               Optional.empty()));
-      consumer.spendLimit(how.spendLimit());
       ConsumerSession session;
       try {
-        session =
-            consumer.connect(
-                candidates,
-                how.paymentStep(),
-                consumerEvents(events),
-                attempts,
-                Duration.ofSeconds(15),
-                services.clients(how));
-      } catch (Connector.NoProviderException e) {
-        publish(ConnectionStatus.disconnected(Optional.of(e.getMessage())));
-        throw new NodeException(NodeException.Code.NO_PROVIDER, e.getMessage(), e);
-      } catch (InterruptedException | RuntimeException e) {
+        session = open(candidates, how, plan);
+      } catch (NodeException | InterruptedException | RuntimeException e) {
         publish(ConnectionStatus.disconnected(Optional.of(String.valueOf(e.getMessage()))));
         throw e;
       }
+      return connected(session, candidates, plan, country);
+    }
+  }
+
+  private ConsumerSession open(
+      List<ProposalIndex.Listing> candidates, ConnectionOptions how, FailOver plan)
+      throws NodeException, InterruptedException {
+    consumer.spendLimit(how.spendLimit());
+    try {
+      return consumer.connect(
+          candidates,
+          how.paymentStep(),
+          consumerEvents(plan.events()),
+          plan.attempts(),
+          Duration.ofSeconds(15),
+          services.clients(how));
+    } catch (Connector.NoProviderException e) {
+      throw new NodeException(NodeException.Code.NO_PROVIDER, e.getMessage(), e);
+    }
+  }
+
+  private ConsumerSession connected(
+      ConsumerSession session,
+      List<ProposalIndex.Listing> candidates,
+      FailOver plan,
+      String country) {
+    synchronized (connecting) {
       Instant since = Instant.now();
       String providedFrom =
           candidates.stream()
@@ -376,59 +411,23 @@ public final class Node implements AutoCloseable {
               .orElse(country);
       current =
           new Connected(
-              session, providedFrom, since, new java.util.concurrent.CompletableFuture<>());
-      publish(
-          new ConnectionStatus(
-              ConnectionStatus.State.CONNECTED,
-              Optional.of(session.provider()),
-              Optional.of(session.client().serviceType()),
-              Optional.of(current.country()),
-              Optional.of(session.client().describe()),
-              Optional.of(since),
-              Optional.empty()));
+              session, providedFrom, since, new java.util.concurrent.CompletableFuture<>(), plan);
+      publish(ConnectionStatus.connected(session, providedFrom, since));
       return session;
     }
   }
 
   /** The caller's events and every subscriber's; the provider's end of a session ends it here. */
   private SessionEvents consumerEvents(SessionEvents caller) {
-    return new SessionEvents() {
-      @Override
-      public void sessionOpened(Address peer, String sessionId, String serviceType) {
-        caller.sessionOpened(peer, sessionId, serviceType);
-        fanOut.sessionOpened(peer, sessionId, serviceType);
-      }
-
-      @Override
-      public void metering(Address peer, Metering metering) {
-        caller.metering(peer, metering);
-        fanOut.metering(peer, metering);
-      }
-
-      @Override
-      public void promiseAccepted(
-          Address peer, network.mysterium.payments.Promise p, BigInteger l) {
-        caller.promiseAccepted(peer, p, l);
-        fanOut.promiseAccepted(peer, p, l);
-      }
-
-      @Override
-      public void sessionClosed(Address peer, String sessionId, String reason, Metering last) {
-        caller.sessionClosed(peer, sessionId, reason, last);
-        fanOut.sessionClosed(peer, sessionId, reason, last);
-        Connected now = current;
-        if (now != null && now.session().sessionId().equals(sessionId)) {
-          sessionEnded(now, reason);
-        }
-      }
-
-      @Override
-      public void cleared(
-          Address peer, List<network.mysterium.payments.Promise> cleared, String deferred) {
-        caller.cleared(peer, cleared, deferred);
-        fanOut.cleared(peer, cleared, deferred);
-      }
-    };
+    return new ConsumerEvents(
+        caller,
+        fanOut,
+        (sessionId, reason) -> {
+          Connected now = current;
+          if (now != null && now.session().sessionId().equals(sessionId)) {
+            sessionEnded(now, reason);
+          }
+        });
   }
 
   /** The open connection, if there is one. */
@@ -445,6 +444,14 @@ public final class Node implements AutoCloseable {
    */
   public void disconnect() throws NodeException {
     Connected was = current;
+    FailOver trying = failingOver;
+    if (was == null && trying != null) {
+      trying.cancel(); // publishes DISCONNECTED
+      if (current != null) {
+        disconnect(); // it had connected the next just before
+      }
+      return;
+    }
     if (was == null) {
       throw new NodeException(NodeException.Code.NOT_CONNECTED, "not connected");
     }
@@ -459,10 +466,13 @@ public final class Node implements AutoCloseable {
   private void sessionEnded(Connected was, String reason) {
     ConsumerSession session = was.session();
     boolean mine;
+    boolean goesOn = false;
     synchronized (connecting) {
       mine = current == was;
       if (mine) {
         current = null;
+        goesOn = was.plan().goesOn(session, reason);
+        failingOver = goesOn ? was.plan() : null;
       }
     }
     if (!mine) {
@@ -485,9 +495,48 @@ public final class Node implements AutoCloseable {
       org.slf4j.LoggerFactory.getLogger(Node.class)
           .warn("the ended session is not in the history: {}", e.getMessage());
     }
-    publish(ConnectionStatus.disconnected(Optional.of(reason)));
+    if (goesOn) {
+      publish(FailOver.failingOver(session, was.country(), reason));
+      was.plan().start(() -> failOver(was.plan(), reason));
+    } else {
+      publish(ConnectionStatus.disconnected(Optional.of(reason)));
+    }
     was.ended().complete(null);
     money.refreshSoon(); // what it paid
+  }
+
+  /** The next candidate, on the fail-over's thread; DISCONNECTED when none works or on cancel. */
+  private void failOver(FailOver plan, String reason) {
+    String why;
+    try {
+      if (plan.cancelled()) {
+        throw new InterruptedException("disconnected before the fail-over began");
+      }
+      List<ProposalIndex.Listing> next = plan.next();
+      if (next.isEmpty()) {
+        throw new NodeException(NodeException.Code.NO_PROVIDER, "no other provider matches");
+      }
+      ConsumerSession session = open(next, plan.nextOptions(), plan);
+      synchronized (connecting) {
+        if (!plan.cancelled()) {
+          failingOver = null;
+          connected(session, next, plan, next.getFirst().proposal().providedFrom().country());
+          return;
+        }
+      }
+      session.close(); // the user disconnected while it opened
+      why = "disconnected";
+    } catch (InterruptedException e) {
+      why = "disconnected";
+    } catch (NodeException | RuntimeException e) {
+      why = reason + "; no other provider: " + e.getMessage();
+    }
+    synchronized (connecting) {
+      if (failingOver == plan) {
+        failingOver = null;
+      }
+    }
+    publish(ConnectionStatus.disconnected(Optional.of(why)));
   }
 
   private static void waitEnded(Connected was) {
@@ -530,6 +579,10 @@ public final class Node implements AutoCloseable {
 
   @Override
   public void close() {
+    FailOver trying = failingOver;
+    if (trying != null) {
+      trying.cancel();
+    }
     Connected open = current;
     if (open != null) {
       open.session().close();

@@ -92,8 +92,10 @@ public final class ConsumerSession implements AutoCloseable {
     OVERBILLED,
     /** The provider's advice asked for payments above the consumer's own step. */
     ADVICE_ABOVE_STEP,
-    /** Paying on would pass the user's spending limit. */
+    /** Paying on would pass the user's spending limit for a session (a connection's, in a node). */
     SPEND_LIMIT,
+    /** Paying on would pass the user's limit for one provider: another may still be paid. */
+    PROVIDER_SPEND_LIMIT,
     OTHER
   }
 
@@ -107,6 +109,7 @@ public final class ConsumerSession implements AutoCloseable {
       new AtomicReference<>(Myst.ofBaseUnits(java.math.BigInteger.ZERO));
   private volatile BillCheck bills;
   private volatile Failure endedBy;
+  private volatile boolean closedHere;
   private volatile String endReason;
   private volatile byte[] sessionId;
 
@@ -373,6 +376,14 @@ public final class ConsumerSession implements AutoCloseable {
     spent.accumulateAndGet(amount, Myst::plus);
   }
 
+  /**
+   * Whether this side closed the session without a failure of the provider's: the user's
+   * disconnect, not a provider left or lost.
+   */
+  public boolean closedByUser() {
+    return closedHere && endedBy == null;
+  }
+
   /** Why the consumer ended this session itself, or null. */
   public Failure endedBy() {
     return endedBy;
@@ -411,6 +422,7 @@ public final class ConsumerSession implements AutoCloseable {
   }
 
   private void close(String reason) {
+    closedHere = true;
     client.close();
     meter.stop();
     if (sessionId != null && !closedByProvider.isDone()) {

@@ -270,7 +270,7 @@ public final class ProviderLink {
     BigInteger toProvider = paid.add(atRisk).add(amount.baseUnits());
     if (toProvider.compareTo(limit.perProvider().baseUnits()) > 0) {
       throw new ConsumerSession.SessionFailedException(
-          ConsumerSession.Failure.SPEND_LIMIT,
+          ConsumerSession.Failure.PROVIDER_SPEND_LIMIT,
           "paying "
               + amount
               + " more would pass the limit of "
@@ -513,7 +513,8 @@ public final class ProviderLink {
     try {
       pay(advisedAmount(), null);
     } catch (ConsumerSession.SessionFailedException e) {
-      if (e.failure() == ConsumerSession.Failure.SPEND_LIMIT) {
+      if (e.failure() == ConsumerSession.Failure.SPEND_LIMIT
+          || e.failure() == ConsumerSession.Failure.PROVIDER_SPEND_LIMIT) {
         LOG.info("{}: {}", provider, e.getMessage()); // the user is told as the session ends
         endSessions(e.failure(), e.getMessage());
       } else {

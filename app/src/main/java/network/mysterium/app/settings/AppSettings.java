@@ -16,8 +16,9 @@ import network.mysterium.session.SpendLimit;
 /**
  * What the user chose in the app, kept in {@code app.properties} in the data directory: the chain
  * (RPC and deployment file), language, theme, how to connect (SOCKS5 or the IP tunnel, with or
- * without the kill switch, and the spending limits), whether the app starts at login, and whether
- * it serves the local API. No secret is kept here.
+ * without the kill switch, the spending limits, and whether a lost or left provider fails over to
+ * the next), whether the app starts at login, and whether it serves the local API. No secret is
+ * kept here.
  */
 public record AppSettings(
     URI rpc,
@@ -28,7 +29,8 @@ public record AppSettings(
     boolean killSwitch,
     boolean startAtLogin,
     SpendLimit spendLimit,
-    boolean serveApi) {
+    boolean serveApi,
+    boolean failOver) {
   public static final String FILE = "app.properties";
   public static final URI DEFAULT_RPC = network.mysterium.node.NodeChain.LOCAL_RPC;
 
@@ -42,7 +44,8 @@ public record AppSettings(
         true,
         false,
         SpendLimit.defaults(),
-        false);
+        false,
+        true);
   }
 
   /** The deployment file: the one chosen, or {@code deployment.json} in the data directory. */
@@ -80,7 +83,8 @@ public record AppSettings(
         Boolean.parseBoolean(p.getProperty("kill-switch", "true")),
         Boolean.parseBoolean(p.getProperty("start-at-login", "false")),
         spendLimit(p, d.spendLimit()),
-        Boolean.parseBoolean(p.getProperty("serve-api", "false")));
+        Boolean.parseBoolean(p.getProperty("serve-api", "false")),
+        Boolean.parseBoolean(p.getProperty("fail-over", "true")));
   }
 
   /** The limits saved, or the defaults when either is missing or not a usable amount. */
@@ -108,6 +112,7 @@ public record AppSettings(
     p.setProperty("max-spend", spendLimit.perSession().toPlainString());
     p.setProperty("max-spend-per-provider", spendLimit.perProvider().toPlainString());
     p.setProperty("serve-api", Boolean.toString(serveApi));
+    p.setProperty("fail-over", Boolean.toString(failOver));
     Path temporary = Files.createTempFile(dataDir, FILE, ".tmp");
     try (Writer out = Files.newBufferedWriter(temporary, StandardCharsets.UTF_8)) {
       p.store(out, "Mysterium app settings");
@@ -129,7 +134,8 @@ public record AppSettings(
         killSwitch,
         startAtLogin,
         spendLimit,
-        serveApi);
+        serveApi,
+        failOver);
   }
 
   public AppSettings withLanguage(Locale language) {
@@ -142,7 +148,8 @@ public record AppSettings(
         killSwitch,
         startAtLogin,
         spendLimit,
-        serveApi);
+        serveApi,
+        failOver);
   }
 
   public AppSettings withDark(boolean dark) {
@@ -155,7 +162,8 @@ public record AppSettings(
         killSwitch,
         startAtLogin,
         spendLimit,
-        serveApi);
+        serveApi,
+        failOver);
   }
 
   public AppSettings withConnection(String serviceType, boolean killSwitch) {
@@ -168,7 +176,8 @@ public record AppSettings(
         killSwitch,
         startAtLogin,
         spendLimit,
-        serveApi);
+        serveApi,
+        failOver);
   }
 
   public AppSettings withStartAtLogin(boolean startAtLogin) {
@@ -181,7 +190,8 @@ public record AppSettings(
         killSwitch,
         startAtLogin,
         spendLimit,
-        serveApi);
+        serveApi,
+        failOver);
   }
 
   /** Whether the app serves the local API (docs/openapi.json) on its node for other programs. */
@@ -195,7 +205,8 @@ public record AppSettings(
         killSwitch,
         startAtLogin,
         spendLimit,
-        serveApi);
+        serveApi,
+        failOver);
   }
 
   public AppSettings withSpendLimit(SpendLimit spendLimit) {
@@ -208,6 +219,22 @@ public record AppSettings(
         killSwitch,
         startAtLogin,
         spendLimit,
-        serveApi);
+        serveApi,
+        failOver);
+  }
+
+  /** Whether a provider left or lost is failed over to the next one (on by default). */
+  public AppSettings withFailOver(boolean failOver) {
+    return new AppSettings(
+        rpc,
+        deployment,
+        language,
+        dark,
+        serviceType,
+        killSwitch,
+        startAtLogin,
+        spendLimit,
+        serveApi,
+        failOver);
   }
 }

@@ -90,6 +90,14 @@ public final class SettingsView {
     killSwitch.setAccessibleText(killSwitch.getText());
     killSwitch.setSelected(current.killSwitch());
     killSwitch.disableProperty().bind(type.valueProperty().isNotEqualTo("wireguard"));
+    // on by default (issue 20 item 5): a lost or left provider is followed by the next one
+    CheckBox failOver = new CheckBox(messages.get("app.settings.fail-over"));
+    failOver.setId("settings-fail-over");
+    failOver.setAccessibleText(failOver.getText());
+    failOver.setSelected(current.failOver());
+    failOver
+        .selectedProperty()
+        .addListener((o, was, now) -> save(store, s -> s.withFailOver(now), error, messages));
     Label dns = new Label();
     dns.setId("settings-dns");
     dns.setWrapText(true);
@@ -225,7 +233,8 @@ public final class SettingsView {
         new javafx.scene.layout.HBox(8, language, languageHint));
     grid.addRow(1, Views.label(messages, "app.settings.theme"), darkTheme);
     grid.addRow(2, Views.label(messages, "app.settings.type"), type);
-    grid.addRow(3, new Label(), new javafx.scene.layout.VBox(4, killSwitch, tunnelRights));
+    grid.addRow(
+        3, new Label(), new javafx.scene.layout.VBox(4, killSwitch, failOver, tunnelRights));
     grid.addRow(4, Views.label(messages, "app.settings.dns"), dns);
     grid.addRow(5, Views.label(messages, "app.settings.login"), login);
     grid.addRow(

@@ -31,7 +31,8 @@ public final class ConnectReasons {
       case OVERBILLED -> messages.get("app.connect.left.overbilled");
       case ADVICE_ABOVE_STEP ->
           messages.get("app.connect.left.advice-above-step", paymentStep.toPlainString());
-      case SPEND_LIMIT -> messages.get("app.connect.left.spend-limit", session(), provider());
+      case SPEND_LIMIT, PROVIDER_SPEND_LIMIT ->
+          messages.get("app.connect.left.spend-limit", session(), provider());
       case REFUSED -> messages.get("app.connect.left.refused", reason);
       case OTHER -> messages.get("app.connect.status.ended", reason);
     };
@@ -45,7 +46,8 @@ public final class ConnectReasons {
     }
     // the user's own limit first: it is the one they can change
     for (ConsumerSession.SessionFailedException f : failures) {
-      if (f.failure() == ConsumerSession.Failure.SPEND_LIMIT) {
+      if (f.failure() == ConsumerSession.Failure.SPEND_LIMIT
+          || f.failure() == ConsumerSession.Failure.PROVIDER_SPEND_LIMIT) {
         return messages.get("app.connect.error.spend-limit", session(), provider());
       }
     }
@@ -68,6 +70,24 @@ public final class ConnectReasons {
     }
     PaymentRefused payment = f.paymentRefused();
     return payment != null && payment.getReason() == PaymentRefused.Reason.EXPOSURE_CAP;
+  }
+
+  /**
+   * Why the node left a provider and is trying the next, in a few words: {@code leftFor} is this
+   * side's typed reason, empty when the session was lost ({@code reason} then says how).
+   */
+  public String failingOver(Optional<ConsumerSession.Failure> leftFor, String reason) {
+    if (leftFor.isEmpty()) {
+      return messages.get("app.connect.failover.lost", reason);
+    }
+    return switch (leftFor.get()) {
+      case OVERBILLED -> messages.get("app.connect.failover.overbilled");
+      case ADVICE_ABOVE_STEP -> messages.get("app.connect.failover.advice-above-step");
+      case PROVIDER_SPEND_LIMIT, SPEND_LIMIT ->
+          messages.get("app.connect.failover.provider-limit", provider());
+      case REFUSED -> messages.get("app.connect.failover.refused");
+      case OTHER -> messages.get("app.connect.failover.lost", reason);
+    };
   }
 
   private String session() {

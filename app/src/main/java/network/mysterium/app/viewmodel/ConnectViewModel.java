@@ -22,6 +22,7 @@ import network.mysterium.discovery.ProposalIndex;
 import network.mysterium.i18n.Messages;
 import network.mysterium.money.Myst;
 import network.mysterium.node.ConnectionOptions;
+import network.mysterium.node.ConnectionStatus;
 import network.mysterium.node.Node;
 import network.mysterium.node.NodeException;
 import network.mysterium.session.ConsumerSession;
@@ -41,6 +42,8 @@ public final class ConnectViewModel {
     DISCONNECTED,
     CONNECTING,
     CONNECTED,
+    /** The node left the provider (or lost it) and is connecting to the next one by itself. */
+    FAILING_OVER,
     DISCONNECTING
   }
 
@@ -77,6 +80,7 @@ public final class ConnectViewModel {
   private long lastChartBytes;
 
   private final java.util.function.Supplier<ConnectionOptions> connection;
+  private final network.mysterium.node.Subscription nodeStatus;
 
   /**
    * @param connection how to connect (SOCKS5 or the IP tunnel), read at each connect
@@ -91,6 +95,8 @@ public final class ConnectViewModel {
     this.background = background;
     this.messages = messages;
     statusText.set(messages.get("app.connect.status.disconnected"));
+    // the node's own changes of the connection: a fail-over, and a session that ended
+    nodeStatus = node.subscribeStatus(s -> background.onFxThread(() -> nodeStatus(s)));
     search.addListener(
         (o, was, text) ->
             countries.setPredicate(
@@ -180,29 +186,34 @@ public final class ConnectViewModel {
         messages.get("app.connect.status.connecting", Countries.name(country.country(), messages)));
     background.run(
         connecting,
-        opened -> {
-          session = opened;
-          connectedAt = Instant.now();
-          lastChartBytes = 0;
-          throughput.getData().clear();
-          status.set(Status.CONNECTED);
-          boolean tunnel =
-              !(opened.client() instanceof network.mysterium.service.socks.Socks5Client);
-          proxyAddress.set(
-              tunnel ? opened.client().describe() : "127.0.0.1:" + opened.socksAddress().getPort());
-          statusText.set(
-              messages.get(
-                  "app.connect.status.connected",
-                  opened.provider().toString(),
-                  Countries.name(country.country(), messages),
-                  messages.get(tunnel ? "app.settings.type.wireguard" : "app.settings.type.socks5"),
-                  proxyAddress.get()));
-        },
+        this::connected,
         e -> {
           status.set(Status.DISCONNECTED);
           statusText.set(messages.get("app.connect.status.disconnected"));
           error.set(explain(e, country));
         });
+  }
+
+  /** A session open: the one connected to, or the next one a fail-over connected to. */
+  private void connected(ConsumerSession opened) {
+    if (session != null && session != opened) {
+      return; // the first connect's answer after a fail-over already showed the next
+    }
+    session = opened;
+    connectedAt = Instant.now();
+    lastChartBytes = 0;
+    throughput.getData().clear();
+    status.set(Status.CONNECTED);
+    boolean tunnel = !(opened.client() instanceof network.mysterium.service.socks.Socks5Client);
+    proxyAddress.set(
+        tunnel ? opened.client().describe() : "127.0.0.1:" + opened.socksAddress().getPort());
+    statusText.set(
+        messages.get(
+            "app.connect.status.connected",
+            opened.provider().toString(),
+            currentCountry,
+            messages.get(tunnel ? "app.settings.type.wireguard" : "app.settings.type.socks5"),
+            proxyAddress.get()));
   }
 
   private String explain(Exception e, Node.CountryRow country) {
@@ -215,16 +226,25 @@ public final class ConnectViewModel {
     return messages.get("app.connect.error.failed", e.getMessage());
   }
 
-  /** Disconnects: the session ends, the provider's final metering arrives, it clears. */
+  /**
+   * Disconnects (or stops a fail-over): the session ends, the provider's final metering arrives, it
+   * clears.
+   */
   public void disconnect() {
     ConsumerSession open = session;
-    if (open == null) {
+    if (open == null && status.get() != Status.FAILING_OVER) {
       return;
     }
     status.set(Status.DISCONNECTING);
     background.run(
         () -> {
-          open.close();
+          try {
+            node.disconnect();
+          } catch (NodeException e) {
+            if (e.code() != NodeException.Code.NOT_CONNECTED) {
+              throw e;
+            }
+          }
           return open;
         },
         closed -> ended(messages.get("app.connect.status.disconnected")),
@@ -232,6 +252,14 @@ public final class ConnectViewModel {
   }
 
   private void ended(String text) {
+    record();
+    proxyAddress.set("");
+    status.set(Status.DISCONNECTED);
+    statusText.set(text);
+  }
+
+  /** The session that ended, in the history; the counters start again for the next. */
+  private void record() {
     ConsumerSession was = session;
     if (was != null) {
       SessionHistory.Entry entry =
@@ -254,9 +282,10 @@ public final class ConnectViewModel {
           e -> error.set(messages.get("app.error.history", e.getMessage())));
     }
     session = null;
-    proxyAddress.set("");
-    status.set(Status.DISCONNECTED);
-    statusText.set(text);
+    bytesDown.set(0);
+    bytesUp.set(0);
+    cost.set(Myst.ofBaseUnits(java.math.BigInteger.ZERO));
+    durationSeconds.set(0);
   }
 
   /** What was promised to the provider so far, and what of it the metering has not used. */
@@ -297,23 +326,52 @@ public final class ConnectViewModel {
               }
             });
       }
-
-      @Override
-      public void sessionClosed(Address peer, String sessionId, String reason, Metering last) {
-        background.onFxThread(
-            () -> {
-              if (status.get() == Status.CONNECTED) {
-                ConsumerSession open = session;
-                ConsumerSession.Failure ours = open == null ? null : open.endedBy();
-                // this app stopped paying (overbilled, advice, the limit): said why, typed
-                ended(
-                    ours != null
-                        ? reasons.left(ours, reason)
-                        : messages.get("app.connect.status.ended", reason));
-              }
-            });
-      }
     };
+  }
+
+  /**
+   * What the node says of the connection, on the FX thread: a session ended (why, in the user's
+   * words), the node failing over (whom it left and why), and connected again to the next.
+   */
+  private void nodeStatus(ConnectionStatus s) {
+    Status now = status.get();
+    String reason = s.endedBecause().orElse("");
+    switch (s.state()) {
+      case FAILING_OVER -> {
+        if (now == Status.CONNECTED) {
+          record(); // the session left, in the history
+          status.set(Status.FAILING_OVER);
+          statusText.set(
+              messages.get(
+                  "app.connect.status.failing-over",
+                  currentCountry,
+                  s.provider().map(Address::toString).orElse("-"),
+                  reasons.failingOver(s.leftFor(), reason)));
+        }
+      }
+      case CONNECTED -> {
+        if (now == Status.FAILING_OVER) {
+          node.connection().ifPresent(this::connected);
+        }
+      }
+      case DISCONNECTED -> {
+        if (now == Status.CONNECTED || now == Status.FAILING_OVER) {
+          ConsumerSession open = session;
+          ConsumerSession.Failure ours = open == null ? null : open.endedBy();
+          // this app stopped paying (overbilled, advice, the limit): said why, typed
+          ended(
+              ours != null
+                  ? reasons.left(ours, reason)
+                  : messages.get("app.connect.status.ended", reason));
+        }
+      }
+      default -> {}
+    }
+  }
+
+  /** Unsubscribes from the node (the window builds a new model when the language changes). */
+  public void close() {
+    nodeStatus.close();
   }
 
   public FilteredList<Node.CountryRow> countries() {

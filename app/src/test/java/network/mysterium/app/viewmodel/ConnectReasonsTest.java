@@ -45,6 +45,24 @@ class ConnectReasonsTest {
   }
 
   @Test
+  void failingOverSaysWhyInAFewWordsTypedOrLost() {
+    assertThat(english.failingOver(java.util.Optional.of(Failure.PROVIDER_SPEND_LIMIT), "x"))
+        .isEqualTo("it was paid your limit of 3 MYST a provider");
+    assertThat(english.failingOver(java.util.Optional.of(Failure.OVERBILLED), "x"))
+        .isEqualTo("it billed more than this app counted");
+    assertThat(english.failingOver(java.util.Optional.empty(), "the provider stopped"))
+        .isEqualTo("the session was lost: the provider stopped");
+    ConnectReasons german =
+        new ConnectReasons(
+            Messages.forLocale(Locale.GERMAN), SpendLimit.defaults(), Myst.parse("0.05"));
+    for (Failure failure : Failure.values()) {
+      assertThat(german.failingOver(java.util.Optional.of(failure), "x"))
+          .as(failure.name())
+          .isNotEqualTo(english.failingOver(java.util.Optional.of(failure), "x"));
+    }
+  }
+
+  @Test
   void theTranslationIsUsedForEveryReason() {
     ConnectReasons german =
         new ConnectReasons(
@@ -110,6 +128,6 @@ class ConnectReasonsTest {
                     "x", List.of(new SessionFailedException("no tunnel address"))),
                 "Germany"))
         .isEqualTo("Could not connect: no tunnel address");
-    assertThat(ConsumerSession.Failure.values()).hasSize(5); // a new failure gets its words here
+    assertThat(ConsumerSession.Failure.values()).hasSize(6); // a new failure gets its words here
   }
 }

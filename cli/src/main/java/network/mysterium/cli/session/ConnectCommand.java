@@ -141,7 +141,9 @@ public final class ConnectCommand implements Callable<Integer> {
             .withSpendLimit(limit)
             .withPaymentStep(Myst.parse(paymentStep))
             .withSocksListen(new InetSocketAddress(InetAddress.getLoopbackAddress(), socksPort))
-            .withInterfaceName(tunnelInterface);
+            .withInterfaceName(tunnelInterface)
+            // its own loop below: it fails over at the limit per session too, and says so
+            .withFailOver(false);
     boolean tunnel = how.isTunnel();
     if (tunnel) {
       // before anything is paid: can this user open the tunnel at all?

@@ -151,6 +151,7 @@ final class DaemonConnect {
       body.put("paymentStep", asked.paymentStep());
       body.put("maxSpend", asked.limit().perSession().toPlainString());
       body.put("maxSpendPerProvider", asked.limit().perProvider().toPlainString());
+      body.put("failOver", false); // this side picks the next candidate itself, as it did
       if (asked.tunnel()) {
         body.put("killSwitch", asked.killSwitch());
       }
