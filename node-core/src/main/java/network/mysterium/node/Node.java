@@ -115,7 +115,7 @@ public final class Node implements AutoCloseable {
             chain,
             database,
             follower,
-            new ProviderNode.Shared(dialogues, table, this::relayContacts),
+            new ProviderNode.Shared(dialogues, table, () -> NodeRelays.contacts(this.relayed)),
             services,
             fanOut);
     this.money = new MoneyWatch(wallet, sharing);
@@ -164,30 +164,14 @@ public final class Node implements AutoCloseable {
     return dialogues.contact();
   }
 
-  /**
-   * Who may hold an allocation on a relay this node serves: identities registered on the chain it
-   * follows, and not defaulted (their stake stands behind what they make the relay do).
-   */
+  /** Who may hold an allocation on a relay this node serves (see {@link NodeRelays}). */
   public network.mysterium.relay.RelayServer.Admission relayAdmission() {
-    ChainIndex index = new ChainIndex(database);
-    return identity -> {
-      try {
-        return index.registration(identity).isPresent() && !index.isDefaulted(identity);
-      } catch (StoreException e) {
-        return false;
-      }
-    };
+    return NodeRelays.admission(new ChainIndex(database));
   }
 
   /** How peers reach this node: directly, or through the relays it registered with, and why. */
   public Reachability reachability() {
     return Reachability.of(relayed);
-  }
-
-  /** The relays' allocations, once one has answered (sharing waits a little for them). */
-  private List<network.mysterium.messaging.channel.Contact> relayContacts() {
-    relayed.ifPresent(r -> r.awaitAny(Duration.ofSeconds(5)));
-    return reachability().relayContacts();
   }
 
   public Path dataDir() {

@@ -58,6 +58,9 @@ public final class Clearing implements AutoCloseable {
     void cleared(Address consumer, List<Promise> cleared, String deferred);
   }
 
+  /** How long a clearing's transaction may take to be mined, beyond the notice. */
+  private static final Duration CLEAR_WITHIN = Duration.ofMinutes(2);
+
   private final ReceivedPromises ledger;
   private final PromiseClearer clearer;
   private final ClearingPolicy policy;
@@ -132,7 +135,10 @@ public final class Clearing implements AutoCloseable {
    */
   public PromiseClearer.Result clearNow(Address consumer) throws Exception {
     try {
-      return request(List.of(consumer)).get(consumer).get();
+      // bounded: the notice, the transaction and its receipt
+      return request(List.of(consumer))
+          .get(consumer)
+          .get(acknowledgedWithin.toMillis() + CLEAR_WITHIN.toMillis(), TimeUnit.MILLISECONDS);
     } catch (ExecutionException e) {
       throw e.getCause() instanceof Exception cause ? cause : e;
     }
@@ -186,10 +192,26 @@ public final class Clearing implements AutoCloseable {
       try {
         Map<Address, PromiseClearer.Result> results = clearRound(round.keySet());
         round.forEach((consumer, cleared) -> cleared.complete(results.get(consumer)));
-      } catch (Exception e) {
+      } catch (Throwable e) {
+        // whatever went wrong, every waiter hears it and rounds go on (an Error included)
         round.values().forEach(cleared -> cleared.completeExceptionally(e));
+        if (e instanceof InterruptedException || Thread.currentThread().isInterrupted()) {
+          failQueued(new IllegalStateException("clearing has stopped"));
+          return;
+        }
       }
     }
+  }
+
+  /** Stopping: those still queued are cleared at the next start, and told so now. */
+  private void failQueued(Exception why) {
+    Map<Address, CompletableFuture<PromiseClearer.Result>> left;
+    synchronized (queue) {
+      left = new LinkedHashMap<>(queue);
+      queue.clear();
+      roundsRunning = false;
+    }
+    left.values().forEach(cleared -> cleared.completeExceptionally(why));
   }
 
   /** Freezes and tells every consumer of the round, awaits their acknowledgements, clears all. */
@@ -214,8 +236,14 @@ public final class Clearing implements AutoCloseable {
     }
     Map<Address, PromiseClearer.Result> results = clearer.clear(consumers);
     results.forEach(
-        (consumer, result) ->
-            events.cleared(consumer, result.cleared(), result.deferred().orElse(null)));
+        (consumer, result) -> {
+          try {
+            events.cleared(consumer, result.cleared(), result.deferred().orElse(null));
+          } catch (RuntimeException e) {
+            // the chain cleared it: a listener's failure does not make it a failed clearing
+            LOG.warn("telling of {}'s clearing failed: {}", consumer, e.toString());
+          }
+        });
     return results;
   }
 

@@ -31,7 +31,10 @@ import org.slf4j.LoggerFactory;
 public final class PromiseClearer {
   private static final Logger LOG = LoggerFactory.getLogger(PromiseClearer.class);
 
-  /** What one clearing round did. */
+  /**
+   * What one clearing round did: the promises cleared, what the chain paid for them (before the
+   * network fee; less than promised when the issuer was short), and a note when it was.
+   */
   public record Result(List<Promise> cleared, Myst total, Optional<String> deferred) {}
 
   /** Promises per transaction: about 20,000 gas each, far below a block's limit. */
@@ -109,11 +112,24 @@ public final class PromiseClearer {
         Promise p = h.promise();
         ledger.cleared(p.issuer(), p.serial());
         cleared.get(p.issuer()).add(p);
-        totals.merge(p.issuer(), p.amount().baseUnits(), BigInteger::add);
+        // what the chain paid (before the network fee), which is less than promised when the
+        // issuer's balance and stake together were short: the rest of that serial is forfeited
+        totals.merge(p.issuer(), c.paid(), BigInteger::add);
         if (c.fromStake().signum() > 0) {
           LOG.info("{} could not pay serial {}: cleared against its stake", p.issuer(), p.serial());
           notes.put(
               p.issuer(), "the issuer's balance was short: paid from its stake, issuer defaulted");
+        }
+        if (c.paid().compareTo(p.amount().baseUnits()) < 0) {
+          notes.put(
+              p.issuer(),
+              "serial "
+                  + p.serial()
+                  + " paid "
+                  + Myst.ofBaseUnits(c.paid()).toPlainString()
+                  + " of "
+                  + p.amount().toPlainString()
+                  + " MYST: the issuer's balance and stake were short, the rest is lost");
         }
       }
       for (BatchClearing.Skipped skipped : outcome.skipped()) {
