@@ -140,14 +140,18 @@ public final class PromiseClearer {
         if (skipped.reason() == BatchClearing.NotCleared.SERIAL_NOT_ABOVE) {
           reconcile(
               h.promise().issuer()); // already cleared (or a higher serial was): the chain decides
+        } else if (skipped.reason() == BatchClearing.NotCleared.INSUFFICIENT_BALANCE) {
+          LOG.info("serial {} of {} waits for a balance", skipped.serial(), skipped.issuer());
         } else {
-          // Held promises were verified when accepted: this one cannot clear, and stays held
-          // (and listed) for the operator rather than being dropped.
+          // Held promises were verified when accepted, so this is a promise the contract will
+          // never take (a domain it was not verified against, say): voided, and said once, so
+          // the policy does not pay for a transaction for it at every check
           LOG.warn(
-              "serial {} of {} was not cleared: {}",
+              "serial {} of {} can never be cleared ({}): voided",
               skipped.serial(),
               skipped.issuer(),
               skipped.reason());
+          ledger.voidUnclearable(h.promise().issuer(), h.promise().serial());
         }
       }
     }

@@ -267,6 +267,26 @@ public final class ReceivedPromises {
   }
 
   /**
+   * A held promise the contract will never clear (its signature or amount is refused there): void,
+   * so the clearing policy stops sending a transaction for it at every check.
+   */
+  public void voidUnclearable(Address issuer, long serial) throws StoreException {
+    database.transaction(
+        c -> {
+          try (PreparedStatement s =
+              c.prepareStatement(
+                  "UPDATE received_promises SET state = 'VOIDED' WHERE benefiter = ? AND issuer = ?"
+                      + " AND serial = ? AND state = 'HELD'")) {
+            s.setString(1, benefiter.toString());
+            s.setString(2, issuer.toString());
+            s.setLong(3, serial);
+            s.executeUpdate();
+          }
+          return null;
+        });
+  }
+
+  /**
    * Records a clearing seen on chain: that serial is cleared, the lower ones held are void (the
    * contract would refuse them now), and updates to it stop.
    */

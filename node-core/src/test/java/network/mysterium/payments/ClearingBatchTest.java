@@ -12,6 +12,7 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
+import network.mysterium.chain.ContractMessages;
 import network.mysterium.contracts.PaymentsContract;
 import network.mysterium.contracts.anvil.AnvilExtension;
 import network.mysterium.crypto.Address;
@@ -100,6 +101,41 @@ class ClearingBatchTest {
       }
       assertThat(payments.balanceOf(provider.address().toString())).isEqualTo(expected);
       assertThat(expected).isLessThan(promised);
+    }
+  }
+
+  /**
+   * A held promise the contract will never take (here one signed under another contract's domain,
+   * which this provider's ledger was made to accept) is voided at its first refusal, so the next
+   * clearing sends no transaction for it.
+   */
+  @Test
+  void aPromiseTheContractNeverTakesIsVoidedAndCostsNoFurtherTransaction() throws Exception {
+    try (LocalNetwork network = LocalNetwork.start(AnvilExtension.binary(), temp, (k, a) -> {});
+        PrivateKey provider = network.newIdentity(Myst.parse("1"), Myst.ZERO);
+        PrivateKey consumer = network.newIdentity(Myst.parse("2"), Myst.parse("1"));
+        Database database = Database.open(temp.resolve("provider.db"))) {
+      Promises elsewhere =
+          new Promises(
+              ContractMessages.Domain.payments(
+                  network.client().chainId(),
+                  Address.parse("0x000000000000000000000000000000000000dEaD")));
+      ReceivedPromises ledger =
+          new ReceivedPromises(database, elsewhere, provider.address(), Clock.systemUTC());
+      ledger.accept(
+          elsewhere.sign(
+              new Promise(consumer.address(), provider.address(), 1, Myst.parse("0.1")), consumer),
+          new ReceivedPromises.Policy(Myst.parse("0.001"), Myst.parse("10")));
+      PromiseClearer clearer =
+          new PromiseClearer(ledger, network.client(), network.deployment(), provider);
+      BigInteger before = sent(network, provider);
+
+      assertThat(clearer.clear(consumer.address()).cleared()).isEmpty();
+      assertThat(sent(network, provider)).isEqualTo(before.add(BigInteger.ONE));
+      assertThat(ledger.held(consumer.address())).isEmpty();
+
+      assertThat(clearer.clear(consumer.address()).cleared()).isEmpty();
+      assertThat(sent(network, provider)).isEqualTo(before.add(BigInteger.ONE)); // nothing sent
     }
   }
 
