@@ -87,8 +87,11 @@ public final class RelayServer implements AutoCloseable {
   private final Map<ByteBuffer, Long> seenNonces;
   private final Map<RelayRefusal, LongAdder> refusals = new EnumMap<>(RelayRefusal.class);
   private final ByteBuffer buffer = ByteBuffer.allocate(MAX_DATAGRAM);
+
   /** What the verifiers decided, for the relay's thread to carry out. */
-  private final java.util.Queue<IoAction> decided = new java.util.concurrent.ConcurrentLinkedQueue<>();
+  private final java.util.Queue<IoAction> decided =
+      new java.util.concurrent.ConcurrentLinkedQueue<>();
+
   /** Signature recoveries and admissions: one worker, a short queue (a flood waits for nothing). */
   private final java.util.concurrent.ThreadPoolExecutor verifiers =
       new java.util.concurrent.ThreadPoolExecutor(
@@ -103,6 +106,7 @@ public final class RelayServer implements AutoCloseable {
   private interface IoAction {
     void run() throws IOException;
   }
+
   private final Thread loop;
   private volatile int allocationCount;
 
@@ -321,8 +325,7 @@ public final class RelayServer implements AutoCloseable {
     try {
       Address signer =
           Signature.parse(signature)
-              .recoverAddress(
-                  RelayFrames.registrationDigest(publicAddress, identity, time, nonce));
+              .recoverAddress(RelayFrames.registrationDigest(publicAddress, identity, time, nonce));
       if (!signer.equals(identity)) {
         refuse(RelayRefusal.BAD_SIGNATURE, from);
         return;

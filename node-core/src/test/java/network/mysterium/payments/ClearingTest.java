@@ -97,7 +97,7 @@ class ClearingTest {
     clearing =
         new Clearing(
             received,
-            new PromiseClearer(received, promises, client, deployment, provider),
+            new PromiseClearer(received, client, deployment, provider),
             policy,
             acknowledgedWithin,
             (issuer, cleared, deferred) -> {},

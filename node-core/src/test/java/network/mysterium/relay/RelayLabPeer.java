@@ -46,7 +46,8 @@ public final class RelayLabPeer {
         new BufferedReader(new InputStreamReader(System.in, StandardCharsets.US_ASCII));
     switch (args[0]) {
       case "relay" -> {
-        InetSocketAddress at = new InetSocketAddress(InetAddress.ofLiteral(args[1]), Integer.parseInt(args[2]));
+        InetSocketAddress at =
+            new InetSocketAddress(InetAddress.ofLiteral(args[1]), Integer.parseInt(args[2]));
         try (RelayServer relay =
             RelayServer.start(at, at, identity -> true, RelayServer.Limits.DEFAULT)) {
           say("ready " + relay.address());
@@ -73,7 +74,8 @@ public final class RelayLabPeer {
     System.out.flush();
   }
 
-  private static PrivateKey keys(BufferedReader in, Map<Address, PublicKey> known) throws Exception {
+  private static PrivateKey keys(BufferedReader in, Map<Address, PublicKey> known)
+      throws Exception {
     PrivateKey own = PrivateKey.of(Hex.decode(in.readLine().strip()));
     known.put(own.address(), own.publicKey());
     for (String line = in.readLine(); line != null && !line.isBlank(); line = in.readLine()) {
@@ -152,11 +154,7 @@ public final class RelayLabPeer {
     Map<Address, PublicKey> known = new ConcurrentHashMap<>();
     PrivateKey key = keys(in, known);
     try (Dialogues node =
-        dialogues(
-            key,
-            known,
-            UdpChannel.bind(new InetSocketAddress("0.0.0.0", 0)),
-            peer -> null)) {
+        dialogues(key, known, UdpChannel.bind(new InetSocketAddress("0.0.0.0", 0)), peer -> null)) {
       say("ready");
       for (String line = in.readLine(); line != null; line = in.readLine()) {
         String[] words = line.strip().split(" ");
