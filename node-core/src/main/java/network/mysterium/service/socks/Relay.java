@@ -19,21 +19,23 @@ final class Relay {
 
   /**
    * Relays until both directions end, then closes both sockets. {@code aToB} and {@code bToA} count
-   * what each direction carried.
+   * what each direction carried; {@code beforeClose} runs before either socket is closed (the meter
+   * takes the kernel's last queue of the data connection).
    */
-  static void run(Socket a, Socket b, Leg aToB, Leg bToA) {
-    Thread back = Thread.ofVirtual().name("relay").start(() -> copy(b, a, bToA));
-    copy(a, b, aToB);
+  static void run(Socket a, Socket b, Leg aToB, Leg bToA, Runnable beforeClose) {
+    Thread back = Thread.ofVirtual().name("relay").start(() -> copy(b, a, bToA, beforeClose));
+    copy(a, b, aToB, beforeClose);
     try {
       back.join();
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
     }
+    beforeClose.run();
     closeQuietly(a);
     closeQuietly(b);
   }
 
-  private static void copy(Socket from, Socket to, Leg leg) {
+  private static void copy(Socket from, Socket to, Leg leg, Runnable beforeClose) {
     byte[] buffer = new byte[BUFFER];
     try {
       InputStream in = from.getInputStream();
@@ -47,10 +49,12 @@ final class Relay {
       to.shutdownOutput(); // half-close: the other direction may still be talking
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
+      beforeClose.run();
       closeQuietly(from);
       closeQuietly(to);
     } catch (IOException | UnsupportedOperationException e) {
       // one side went away: end both
+      beforeClose.run();
       closeQuietly(from);
       closeQuietly(to);
     }
