@@ -25,7 +25,10 @@ import java.util.Optional;
 public final class TcpQueues {
   private static final List<Path> TABLES =
       List.of(Path.of("/proc/net/tcp"), Path.of("/proc/net/tcp6"));
-  private static final String ESTABLISHED = "01";
+  // a listening socket's queues are its backlog, a closed (reset) one's were thrown away; every
+  // other state is a connection's (after a shutdown too: FIN_WAIT and CLOSE_WAIT keep their queues)
+  private static final String LISTEN = "0A";
+  private static final String CLOSE = "07";
 
   /** One connection's queues, in bytes as the kernel counts them (TLS records included). */
   public record Queued(long unacknowledged, long unread) {}
@@ -55,7 +58,7 @@ public final class TcpQueues {
     return new TcpQueues(connections);
   }
 
-  /** The queues of a connected socket, when the kernel lists it as established. */
+  /** The queues of a connected socket, when the kernel lists it (a reset one it does not). */
   public Optional<Queued> of(Socket socket) {
     return ends(socket.getLocalSocketAddress(), socket.getRemoteSocketAddress())
         .map(connections::get);
@@ -64,7 +67,7 @@ public final class TcpQueues {
   /** A table line: "sl local remote st tx_queue:rx_queue ..." with hex fields. */
   static Optional<Map.Entry<Ends, Queued>> parse(String line) {
     String[] f = line.trim().split("\\s+");
-    if (f.length < 5 || !f[3].equals(ESTABLISHED)) {
+    if (f.length < 5 || f[3].equals(LISTEN) || f[3].equals(CLOSE)) {
       return Optional.empty();
     }
     int colon = f[4].indexOf(':');

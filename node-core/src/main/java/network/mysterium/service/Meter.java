@@ -128,16 +128,17 @@ public final class Meter {
 
   /**
    * A tracked connection is about to close: its queue now is kept. When the kernel no longer lists
-   * it (reset), the last look stands: what a reset threw away was never delivered.
+   * it, a clean end (both sides' FIN exchanged and acknowledged) left nothing queued, and after a
+   * reset the last look stands: what a reset threw away was never delivered.
    */
-  public synchronized void settle(Socket connection) {
+  public synchronized void settle(Socket connection, boolean clean) {
     Queue queue = tracked.remove(connection);
     if (queue == null) {
       return;
     }
     Optional<TcpQueues.Queued> now = kernel.get().of(connection);
     Long last = queued.remove(connection);
-    long q = now.map(n -> signed(queue, n)).orElse(last == null ? 0 : last);
+    long q = now.map(n -> signed(queue, n)).orElse(clean || last == null ? 0 : last);
     settled.addAndGet(q);
   }
 
@@ -190,7 +191,7 @@ public final class Meter {
     stopped = true;
     for (Closeable connection : open) {
       if (connection instanceof Socket socket) {
-        settle(socket);
+        settle(socket, false);
       }
       closeQuietly(connection);
     }

@@ -81,6 +81,8 @@ class TcpQueuesTest {
     assertThat(TcpQueues.parse("")).isEmpty();
     assertThat(TcpQueues.parse("0: 0100007F:1F90 0100007F:D431 01 zz:00 0 0 0")).isEmpty();
     assertThat(TcpQueues.parse("0: 0100007F:1F90 0100007F:D431 0A 00000000:00000001")).isEmpty();
+    assertThat(TcpQueues.parse("0: 0100007F:1F90 0100007F:D431 07 00000000:00000001")).isEmpty();
+    assertThat(TcpQueues.parse("0: 0100007F:1F90 0100007F:D431 05 00000003:00000000")).isPresent();
     assertThat(TcpQueues.parse("0: 0100007F:1F90 0100007F:D431 01 00000010:00000020"))
         .hasValueSatisfying(
             e -> assertThat(e.getValue()).isEqualTo(new TcpQueues.Queued(0x10, 0x20)));

@@ -15,6 +15,12 @@ final class Relay {
     void pass(long bytes) throws InterruptedException;
   }
 
+  /** Runs before the sockets close: whether both directions ended cleanly (no error, no reset). */
+  @FunctionalInterface
+  interface Closing {
+    void before(boolean clean);
+  }
+
   private Relay() {}
 
   /**
@@ -22,7 +28,7 @@ final class Relay {
    * what each direction carried; {@code beforeClose} runs before either socket is closed (the meter
    * takes the kernel's last queue of the data connection).
    */
-  static void run(Socket a, Socket b, Leg aToB, Leg bToA, Runnable beforeClose) {
+  static void run(Socket a, Socket b, Leg aToB, Leg bToA, Closing beforeClose) {
     Thread back = Thread.ofVirtual().name("relay").start(() -> copy(b, a, bToA, beforeClose));
     copy(a, b, aToB, beforeClose);
     try {
@@ -30,12 +36,12 @@ final class Relay {
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
     }
-    beforeClose.run();
+    beforeClose.before(true); // after an error the copy that met it ran it first, unclean
     closeQuietly(a);
     closeQuietly(b);
   }
 
-  private static void copy(Socket from, Socket to, Leg leg, Runnable beforeClose) {
+  private static void copy(Socket from, Socket to, Leg leg, Closing beforeClose) {
     byte[] buffer = new byte[BUFFER];
     try {
       InputStream in = from.getInputStream();
@@ -49,12 +55,12 @@ final class Relay {
       to.shutdownOutput(); // half-close: the other direction may still be talking
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
-      beforeClose.run();
+      beforeClose.before(false);
       closeQuietly(from);
       closeQuietly(to);
     } catch (IOException | UnsupportedOperationException e) {
       // one side went away: end both
-      beforeClose.run();
+      beforeClose.before(false);
       closeQuietly(from);
       closeQuietly(to);
     }

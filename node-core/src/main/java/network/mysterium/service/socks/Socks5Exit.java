@@ -178,7 +178,7 @@ public final class Socks5Exit implements AutoCloseable {
             counted.paceToConsumer(n);
             counted.countToConsumer(n);
           },
-          () -> counted.settle(consumer));
+          clean -> counted.settle(consumer, clean));
     } catch (IOException e) {
       LOG.debug("data connection ended: {}", e.getMessage());
       Relay.closeQuietly(consumer);
@@ -190,7 +190,7 @@ public final class Socks5Exit implements AutoCloseable {
         connections.computeIfPresent(meter, (m, n) -> n == 1 ? null : n - 1);
       }
       if (meter != null) {
-        meter.settle(consumer);
+        meter.settle(consumer, false);
         meter.release(consumer);
         if (target != null) {
           meter.release(target);

@@ -172,7 +172,7 @@ public final class Socks5Proxy implements AutoCloseable {
           tunnel,
           meter::countFromConsumer,
           meter::countToConsumer,
-          () -> meter.settle(data));
+          clean -> meter.settle(data, clean));
     } catch (IOException e) {
       LOG.debug("SOCKS5 client ended: {}", e.getMessage());
       Relay.closeQuietly(client);
@@ -182,7 +182,7 @@ public final class Socks5Proxy implements AutoCloseable {
     } finally {
       meter.release(client);
       if (tunnel != null) {
-        meter.settle(tunnel);
+        meter.settle(tunnel, false);
         meter.release(tunnel);
       }
     }
