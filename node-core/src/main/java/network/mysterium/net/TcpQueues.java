@@ -11,6 +11,7 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.function.Supplier;
 
 /**
  * The bytes the kernel holds in this machine's TCP connections, at one moment: per connection, what
@@ -56,6 +57,27 @@ public final class TcpQueues {
       }
     }
     return new TcpQueues(connections);
+  }
+
+  /**
+   * The tables at most {@code maxAgeNanos} old: one read serves every caller meanwhile (a read
+   * walks the kernel's whole connection table, milliseconds on a busy host).
+   */
+  public static Supplier<TcpQueues> cached(long maxAgeNanos) {
+    return new Supplier<>() {
+      private TcpQueues last;
+      private long at;
+
+      @Override
+      public synchronized TcpQueues get() {
+        long now = System.nanoTime();
+        if (last == null || now - at > maxAgeNanos) {
+          last = read();
+          at = now;
+        }
+        return last;
+      }
+    };
   }
 
   /** The queues of a connected socket, when the kernel lists it (a reset one it does not). */

@@ -33,7 +33,7 @@ public final class Meter {
   }
 
   /** How long one read of the kernel's tables serves (a few per metering period at most). */
-  private static final long SNAPSHOT_NANOS = 100_000_000L;
+  public static final long SNAPSHOT_NANOS = 100_000_000L;
 
   private final TokenBucket toConsumerRate;
   private final TokenBucket fromConsumerRate;
@@ -47,8 +47,6 @@ public final class Meter {
   // what the connections gone had queued when last seen: kept, for it stays delivered or not
   private final AtomicLong settled = new AtomicLong();
   private final AtomicLong reportedToConsumer = new AtomicLong();
-  private TcpQueues snapshot;
-  private long snapshotAt;
   private volatile boolean stopped;
 
   /** A meter without a bandwidth limit. */
@@ -58,10 +56,13 @@ public final class Meter {
 
   /** A meter that holds each direction to {@code bandwidthKbps} kbit/s (0: unlimited). */
   public Meter(long bandwidthKbps) {
-    this(bandwidthKbps, TcpQueues::read);
+    this(bandwidthKbps, TcpQueues.cached(SNAPSHOT_NANOS));
   }
 
-  /** As above, reading the kernel's TCP queues from {@code kernel}. */
+  /**
+   * As above, reading the kernel's TCP queues from {@code kernel} (a provider's sessions share one
+   * cached reader: one read of the tables per metering tick, however many sessions).
+   */
   public Meter(long bandwidthKbps, Supplier<TcpQueues> kernel) {
     this.toConsumerRate = bandwidthKbps > 0 ? TokenBucket.ofKbps(bandwidthKbps) : null;
     this.fromConsumerRate = bandwidthKbps > 0 ? TokenBucket.ofKbps(bandwidthKbps) : null;
@@ -136,18 +137,16 @@ public final class Meter {
     if (queue == null) {
       return;
     }
-    Optional<TcpQueues.Queued> now = kernel.get().of(connection);
     Long last = queued.remove(connection);
-    long q = now.map(n -> signed(queue, n)).orElse(clean || last == null ? 0 : last);
-    settled.addAndGet(q);
+    if (last == null || last == 0) {
+      return; // nothing was queued at the last look: not worth a read of the whole table
+    }
+    Optional<TcpQueues.Queued> now = TcpQueues.read().of(connection);
+    settled.addAndGet(now.map(n -> signed(queue, n)).orElse(clean ? 0 : last));
   }
 
   private synchronized void look() {
-    long now = System.nanoTime();
-    if (snapshot == null || now - snapshotAt > SNAPSHOT_NANOS) {
-      snapshot = kernel.get();
-      snapshotAt = now;
-    }
+    TcpQueues snapshot = kernel.get();
     for (Map.Entry<Socket, Queue> e : tracked.entrySet()) {
       TcpQueues.Queued q = snapshot.of(e.getKey()).orElse(null);
       if (q != null) {
