@@ -91,7 +91,7 @@ public final class LocalPeers {
         .orElse(false);
   }
 
-  private static Optional<InetAddress> decode(String hex) {
+  static Optional<InetAddress> decode(String hex) {
     if (hex.length() != 8 && hex.length() != 32) {
       return Optional.empty();
     }
@@ -111,7 +111,7 @@ public final class LocalPeers {
   }
 
   /** An IPv4-mapped IPv6 address as its IPv4 address (a dual-stack socket lists it so). */
-  private static InetAddress unmapped(InetAddress address) {
+  static InetAddress unmapped(InetAddress address) {
     byte[] b = address.getAddress();
     if (b.length == 16) {
       boolean mapped = b[10] == (byte) 0xff && b[11] == (byte) 0xff;

@@ -14,11 +14,13 @@ import network.mysterium.service.Meter;
  * #SLACK_MILLIS} ms (per-second prices), plus one base unit of rounding. Beyond that it is
  * overbilling.
  *
- * <p>A bill counts what the provider has sent, and on a fast path several megabytes of that are
- * still in socket buffers when it arrives: a bill over the count now is held, and judged {@link
- * #LAG_NANOS} later against the count then, when what was in flight has arrived. So an honest
- * provider is never taken for a cheat, and one that inflates is found a few seconds later (a
- * provider inflating by half on a steady download: within about eight seconds).
+ * <p>Both counts leave out the socket buffers between the two: the provider bills only what the
+ * consumer's kernel acknowledged, and the consumer counts what its kernel received, read or not
+ * ({@link Meter}), so an application that stops reading moves neither. What remains is on the wire:
+ * a bill over the count now is held, and judged {@link #LAG_NANOS} later against the count then,
+ * when what was in flight has arrived. So an honest provider is never taken for a cheat, and one
+ * that inflates is found a few seconds later (a provider inflating by half on a steady download:
+ * within about eight seconds).
  */
 final class BillCheck {
   static final int TOLERANCE_PERCENT = 10;

@@ -123,6 +123,9 @@ public final class ProviderSessions implements AutoCloseable {
   }
 
   private final Terms terms;
+  // one read of the kernel's TCP tables serves every session's meter at a metering tick
+  private final java.util.function.Supplier<network.mysterium.net.TcpQueues> kernelQueues =
+      network.mysterium.net.TcpQueues.cached(Meter.SNAPSHOT_NANOS);
   private final Promises signatures;
   private final ReceivedPromises promises;
   private final ConsumerAccounts accounts;
@@ -356,7 +359,7 @@ public final class ProviderSessions implements AutoCloseable {
     }
     byte[] id = new byte[16];
     random.nextBytes(id);
-    Meter meter = new Meter(proposal.bandwidthKbps());
+    Meter meter = new Meter(proposal.bandwidthKbps(), kernelQueues);
     ServiceBackend service = backend;
     if (service == null) {
       throw SessionRefusal.SERVICE_REFUSED.because("the service is starting");

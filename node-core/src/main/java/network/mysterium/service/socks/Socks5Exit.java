@@ -164,6 +164,8 @@ public final class Socks5Exit implements AutoCloseable {
         return;
       }
       Meter counted = meter;
+      // what the consumer's kernel has not acknowledged is not delivered: not billed yet
+      counted.track(consumer, Meter.Queue.UNACKNOWLEDGED);
       // the announced bandwidth: each direction waits for its share before the bytes go on
       Relay.run(
           consumer,
@@ -175,7 +177,8 @@ public final class Socks5Exit implements AutoCloseable {
           n -> {
             counted.paceToConsumer(n);
             counted.countToConsumer(n);
-          });
+          },
+          clean -> counted.settle(consumer, clean));
     } catch (IOException e) {
       LOG.debug("data connection ended: {}", e.getMessage());
       Relay.closeQuietly(consumer);
@@ -187,6 +190,7 @@ public final class Socks5Exit implements AutoCloseable {
         connections.computeIfPresent(meter, (m, n) -> n == 1 ? null : n - 1);
       }
       if (meter != null) {
+        meter.settle(consumer, false);
         meter.release(consumer);
         if (target != null) {
           meter.release(target);

@@ -164,7 +164,15 @@ public final class Socks5Proxy implements AutoCloseable {
       if (!meter.open(client) || !meter.open(tunnel)) {
         return;
       }
-      Relay.run(client, tunnel, meter::countFromConsumer, meter::countToConsumer);
+      // what the provider wrote and this side's kernel holds unread is delivered: counted
+      meter.track(tunnel, Meter.Queue.UNREAD);
+      SSLSocket data = tunnel;
+      Relay.run(
+          client,
+          tunnel,
+          meter::countFromConsumer,
+          meter::countToConsumer,
+          clean -> meter.settle(data, clean));
     } catch (IOException e) {
       LOG.debug("SOCKS5 client ended: {}", e.getMessage());
       Relay.closeQuietly(client);
@@ -174,6 +182,7 @@ public final class Socks5Proxy implements AutoCloseable {
     } finally {
       meter.release(client);
       if (tunnel != null) {
+        meter.settle(tunnel, false);
         meter.release(tunnel);
       }
     }
