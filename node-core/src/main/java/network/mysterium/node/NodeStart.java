@@ -32,6 +32,7 @@ final class NodeStart {
     ChainFollower follower = null;
     Dialogues dialogues = null;
     RelayedChannel relayed = null;
+    Channel channel = null;
     try {
       DataDirectory.createPrivateDirectories(config.dataDir());
       chain = NodeChain.connect(config.rpc(), config.deploymentFile());
@@ -40,7 +41,7 @@ final class NodeStart {
       follower.pollOnce();
       follower.start();
       ServiceTable table = new ServiceTable();
-      Channel channel = Channels.listen(config.listen());
+      channel = Channels.listen(config.listen());
       if (!config.relays().isEmpty()) {
         relayed = new RelayedChannel(channel, key, config.relays(), RELAY_KEEPALIVE);
         channel = relayed;
@@ -58,7 +59,9 @@ final class NodeStart {
           key, config, lock, chain, database, follower, dialogues, table, consumer, relayed);
     } catch (NodeException | IOException | StoreException | RuntimeException e) {
       if (dialogues != null) {
-        dialogues.close();
+        dialogues.close(); // closes its channel
+      } else if (channel != null) {
+        channel.close(); // the port (and the relays' keepalives) of a node that never started
       }
       if (follower != null) {
         follower.close();
