@@ -128,6 +128,7 @@ public final class Dialogues implements AutoCloseable {
       LOG.debug("refused a datagram from {}: {}", from, e.getMessage());
       return;
     }
+    channel.authenticated(from, message.sender());
     if (!message.type().equals(TYPE)) {
       return;
     }

@@ -226,6 +226,11 @@ public final class RelayedChannel implements Channel {
   }
 
   @Override
+  public void authenticated(Contact from, network.mysterium.crypto.Address sender) {
+    inner.authenticated(from, sender);
+  }
+
+  @Override
   public void send(Contact to, byte[] datagram) throws IOException {
     if (!to.type().equals(Contact.RELAYED)) {
       inner.send(to, datagram);

@@ -1,6 +1,7 @@
 package network.mysterium.messaging.channel;
 
 import java.io.IOException;
+import network.mysterium.crypto.Address;
 
 /**
  * Carries opaque datagrams between nodes, unreliably: they may be lost, duplicated or reordered
@@ -20,6 +21,13 @@ public interface Channel extends AutoCloseable {
   void start(Receiver receiver);
 
   void send(Contact to, byte[] datagram) throws IOException;
+
+  /**
+   * Told by the layer above once a datagram that came from {@code from} opened as a message signed
+   * by {@code sender}: a channel that learns paths (relays, punched holes) binds them to identities
+   * only through this, never on the strength of an unauthenticated datagram. Wrappers pass it on.
+   */
+  default void authenticated(Contact from, Address sender) {}
 
   @Override
   void close();
