@@ -86,6 +86,8 @@ public final class Dialogue {
   private static final Object END = new Object();
 
   private volatile Contact contact;
+  // where the dialogue began: a moved path that falls silent falls back to it
+  private final Contact origin;
   private State state;
   private String closeReason;
   // sending
@@ -118,6 +120,7 @@ public final class Dialogue {
       Handler handler) {
     this.peer = peer;
     this.contact = contact;
+    this.origin = contact;
     this.id = id.clone();
     this.config = config;
     this.sink = sink;
@@ -138,6 +141,32 @@ public final class Dialogue {
 
   public Contact contact() {
     return contact;
+  }
+
+  /** The contact the dialogue began on (a relay, for a peer behind a NAT). */
+  public Contact origin() {
+    return origin;
+  }
+
+  /**
+   * Sends on another path from now on (one a punch found) with a keep-alive at once, so the peer's
+   * dialogue, on hearing its signed messages from the new source, follows. If nothing is heard for
+   * three keep-alive periods, the dialogue returns to its origin.
+   */
+  void movePath(Contact path) {
+    lock.lock();
+    try {
+      if (state != State.OPEN || path.equals(contact)) {
+        return;
+      }
+      contact = path;
+      transmit(
+          List.of(DialogueFrame.newBuilder().setKeepAlive(KeepAlive.getDefaultInstance()).build()),
+          System.nanoTime());
+    } finally {
+      lock.unlock();
+    }
+    flush();
   }
 
   byte[] id() {
@@ -323,6 +352,9 @@ public final class Dialogue {
       if (now - lastReceivedNanos > config.silence().toNanos()) {
         finish("the peer was silent for " + config.silence().toSeconds() + " s", false);
         return;
+      }
+      if (!contact.equals(origin) && now - lastReceivedNanos > 3 * config.keepAlive().toNanos()) {
+        contact = origin; // the moved path went quiet: the first one carried the peer before
       }
       pump(now);
       if (state == State.OPEN && now - lastSentNanos > config.keepAlive().toNanos()) {

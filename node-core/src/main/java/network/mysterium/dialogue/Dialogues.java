@@ -108,6 +108,15 @@ public final class Dialogues implements AutoCloseable {
     return dialogue.established();
   }
 
+  /**
+   * A path to the peer that a punch found: its dialogue sends there from now on (falling back to
+   * its origin if the path goes quiet). Only the channel's confirmed paths come here, bound to the
+   * identity that authenticated on the relayed path.
+   */
+  public void movePath(Address peer, Contact path) {
+    dialogueWith(peer).ifPresent(d -> d.movePath(path));
+  }
+
   public Optional<Dialogue> dialogueWith(Address peer) {
     return Optional.ofNullable(byPeer.get(peer)).filter(d -> d.state() != Dialogue.State.CLOSED);
   }

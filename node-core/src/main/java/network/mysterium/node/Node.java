@@ -24,6 +24,7 @@ import network.mysterium.discovery.ProposalIndex;
 import network.mysterium.money.Myst;
 import network.mysterium.provider.ProviderNode;
 import network.mysterium.relay.Reachability;
+import network.mysterium.relay.PunchingChannel;
 import network.mysterium.relay.RelayedChannel;
 import network.mysterium.session.ConsumerSession;
 import network.mysterium.session.SessionEvents;
@@ -54,6 +55,7 @@ public final class Node implements AutoCloseable {
   private final ChainFollower follower;
   private final Dialogues dialogues;
   private final Optional<RelayedChannel> relayed;
+  private final PunchingChannel punching;
   private final ConsumerNode consumer;
   private final SessionHistory history;
   private final NodeWallet wallet;
@@ -92,9 +94,11 @@ public final class Node implements AutoCloseable {
       Dialogues dialogues,
       ServiceTable table,
       ConsumerNode consumer,
-      RelayedChannel relayed) {
+      RelayedChannel relayed,
+      PunchingChannel punching) {
     this.key = key;
     this.relayed = Optional.ofNullable(relayed);
+    this.punching = punching;
     this.config = config;
     this.lock = lock;
     this.chain = chain;
@@ -171,7 +175,7 @@ public final class Node implements AutoCloseable {
 
   /** How peers reach this node: directly, or through the relays it registered with, and why. */
   public Reachability reachability() {
-    return Reachability.of(relayed);
+    return Reachability.of(relayed, punching.stats());
   }
 
   public Path dataDir() {

@@ -13,6 +13,8 @@ import network.mysterium.dialogue.DialogueConfig;
 import network.mysterium.dialogue.Dialogues;
 import network.mysterium.messaging.channel.Channel;
 import network.mysterium.messaging.channel.Channels;
+import network.mysterium.relay.PunchingChannel;
+import network.mysterium.relay.Reachability;
 import network.mysterium.relay.RelayedChannel;
 import network.mysterium.store.Database;
 import network.mysterium.store.StoreException;
@@ -23,6 +25,18 @@ final class NodeStart {
   private static final Duration RELAY_KEEPALIVE = Duration.ofSeconds(15);
 
   private NodeStart() {}
+
+  /** Where the node's router maps it, while its relays see a NAT in between: what punches name. */
+  static java.util.function.Supplier<java.util.Optional<java.net.InetSocketAddress>>
+      mappedBehindNat(RelayedChannel relayed) {
+    if (relayed == null) {
+      return java.util.Optional::empty;
+    }
+    return () ->
+        Reachability.of(java.util.Optional.of(relayed)).kind() == Reachability.Kind.THROUGH_RELAY
+            ? relayed.first().map(RelayedChannel.Registration::observed)
+            : java.util.Optional.empty();
+  }
 
   /** {@code lock}: the one this node releases when it closes, or null when the caller keeps it. */
   static Node compose(NodeConfig config, PrivateKey key, DataDirectoryLock lock)
@@ -46,6 +60,8 @@ final class NodeStart {
         relayed = new RelayedChannel(channel, key, config.relays(), RELAY_KEEPALIVE);
         channel = relayed;
       }
+      PunchingChannel punching = new PunchingChannel(channel, mappedBehindNat(relayed));
+      channel = punching;
       dialogues =
           new Dialogues(
                   RegistryDirectory.messenger(key, new ChainIndex(database), database.file()),
@@ -53,10 +69,11 @@ final class NodeStart {
                   DialogueConfig.DEFAULT,
                   table)
               .start();
+      punching.onDirectPath(dialogues::movePath);
       ConsumerNode consumer =
           ConsumerNode.on(key, database, follower, dialogues, chain.client(), chain.deployment());
       return new Node(
-          key, config, lock, chain, database, follower, dialogues, table, consumer, relayed);
+          key, config, lock, chain, database, follower, dialogues, table, consumer, relayed, punching);
     } catch (NodeException | IOException | StoreException | RuntimeException e) {
       if (dialogues != null) {
         dialogues.close(); // closes its channel

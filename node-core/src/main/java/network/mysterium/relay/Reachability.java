@@ -21,6 +21,11 @@ public record Reachability(Kind kind, List<RelayedChannel.Registration> relays, 
     PUBLIC,
     /** The relays see the node through a NAT: peers reach it through them. */
     THROUGH_RELAY,
+    /**
+     * Behind a NAT, and punches through it have found direct paths: peers start through the relays
+     * and move to a direct path where the two routers let one through.
+     */
+    PUNCHED,
     /** Relays are configured but none has answered (yet). */
     UNREACHABLE
   }
@@ -32,6 +37,37 @@ public record Reachability(Kind kind, List<RelayedChannel.Registration> relays, 
   /** The contacts peers use through the relays. */
   public List<Contact> relayContacts() {
     return relays.stream().map(RelayedChannel.Registration::allocation).toList();
+  }
+
+  /** What the node's relays say, and what its punches found. */
+  public static Reachability of(
+      Optional<RelayedChannel> relayed, PunchingChannel.Stats punches) {
+    Reachability seen = of(relayed);
+    if (seen.kind() != Kind.THROUGH_RELAY || punches.tried() == 0) {
+      return seen;
+    }
+    String relay = seen.relays().getFirst().allocation().toString();
+    if (punches.punched() == 0) {
+      return new Reachability(
+          Kind.THROUGH_RELAY,
+          seen.relays(),
+          seen.why()
+              + "; none of "
+              + punches.tried()
+              + " punches found a direct path (both routers must let one through: a router"
+              + " that maps each destination to a new port does not), so peers stay on "
+              + relay);
+    }
+    return new Reachability(
+        Kind.PUNCHED,
+        seen.relays(),
+        seen.why()
+            + "; "
+            + punches.punched()
+            + " of "
+            + punches.tried()
+            + " punches found a direct path, the other peers stay on "
+            + relay);
   }
 
   /** What the node's relayed channel (if any) says now. */

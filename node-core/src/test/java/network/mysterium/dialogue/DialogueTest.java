@@ -9,6 +9,7 @@ import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
+import network.mysterium.messaging.channel.Contact;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
@@ -149,6 +150,34 @@ class DialogueTest {
     second.send(number(0)).get(5, TimeUnit.SECONDS);
     awaitSize(bob.received(), 1, Duration.ofSeconds(5));
     assertInOrderExactlyOnce(bob.received(), 1);
+  }
+
+  @Test
+  void aMovedPathThatFallsSilentFallsBackToWhereTheDialogueBegan() throws Exception {
+    network = new LossyNetwork(0, 0, 0);
+    Peers.Peer alice = peers.start(network.channel(), FAST);
+    Peers.Peer bob = peers.start(network.channel(), FAST);
+    Dialogue toBob = alice.open(bob).get(5, TimeUnit.SECONDS);
+    Dialogue toAlice = bob.dialogues().dialogueWith(alice.address()).orElseThrow();
+    Contact nowhere = Contact.parse("udp://198.51.100.250:4000"); // a punched path gone dark
+
+    alice.dialogues().movePath(bob.address(), nowhere);
+    bob.dialogues().movePath(alice.address(), nowhere);
+    assertThat(toBob.contact()).isEqualTo(nowhere);
+    assertThat(toAlice.contact()).isEqualTo(nowhere);
+
+    // neither hears the other now: after three keep-alive periods each returns to its origin,
+    // well before the silence timeout closes the dialogue
+    long deadline = System.nanoTime() + Duration.ofSeconds(5).toNanos();
+    while ((!toBob.contact().equals(toBob.origin()) || !toAlice.contact().equals(toAlice.origin()))
+        && System.nanoTime() < deadline) {
+      Thread.sleep(10);
+    }
+    assertThat(toBob.contact()).isEqualTo(bob.dialogues().contact());
+    assertThat(toAlice.contact()).isEqualTo(alice.dialogues().contact());
+    exchange(toBob, toAlice, 50);
+    assertThat(toBob.state()).isEqualTo(Dialogue.State.OPEN);
+    assertThat(toAlice.state()).isEqualTo(Dialogue.State.OPEN);
   }
 
   @Test

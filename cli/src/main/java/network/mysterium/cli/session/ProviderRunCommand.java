@@ -264,12 +264,20 @@ public final class ProviderRunCommand implements Callable<Integer> {
             root.environment().messages().get("unit." + proposal.metering()),
             proposal.origin().country(),
             Long.toString(proposal.bandwidthKbps()));
+        Thread watch = null;
         if (!relays.isEmpty()) {
           var reached = node.reachability();
           root.say("provider.reachability", reached.kind(), reached.why());
+          watch = Thread.ofVirtual().name("reachability").start(() -> reprint(root, node, reached));
         }
         root.environment().out().flush();
-        stopping.await(Duration.ofSeconds(runForSeconds));
+        try {
+          stopping.await(Duration.ofSeconds(runForSeconds));
+        } finally {
+          if (watch != null) {
+            watch.interrupt();
+          }
+        }
       } finally {
         exposures.shutdownNow();
         node.sharing().stop();
@@ -280,6 +288,24 @@ public final class ProviderRunCommand implements Callable<Integer> {
       exposures.shutdownNow();
     }
     return 0;
+  }
+
+  /** Says the reachability again whenever its kind changes (a punch found a path, a relay left). */
+  private static void reprint(
+      MysteriumCommand root, Node node, network.mysterium.relay.Reachability shown) {
+    try {
+      while (!Thread.currentThread().isInterrupted()) {
+        Thread.sleep(2_000); // a poll: reachability is read from the relays' and punches' state
+        var now = node.reachability();
+        if (now.kind() != shown.kind()) {
+          root.say("provider.reachability", now.kind(), now.why());
+          root.environment().out().flush();
+          shown = now;
+        }
+      }
+    } catch (InterruptedException e) {
+      // stopping
+    }
   }
 
   private java.util.List<InetSocketAddress> relayAddresses() {
