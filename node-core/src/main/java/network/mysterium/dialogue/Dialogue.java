@@ -88,6 +88,8 @@ public final class Dialogue {
   private volatile Contact contact;
   // where the dialogue began: a moved path that falls silent falls back to it
   private final Contact origin;
+  private Contact movedFrom; // the path left last: its late copies do not move the dialogue back
+  private long heardOnPathNanos; // when the current contact last carried the peer
   private State state;
   private String closeReason;
   // sending
@@ -121,6 +123,7 @@ public final class Dialogue {
     this.peer = peer;
     this.contact = contact;
     this.origin = contact;
+    this.heardOnPathNanos = System.nanoTime();
     this.id = id.clone();
     this.config = config;
     this.sink = sink;
@@ -150,8 +153,9 @@ public final class Dialogue {
 
   /**
    * Sends on another path from now on (one a punch found) with a keep-alive at once, so the peer's
-   * dialogue, on hearing its signed messages from the new source, follows. If nothing is heard for
-   * three keep-alive periods, the dialogue returns to its origin.
+   * dialogue, on hearing its signed messages from the new source, follows. If nothing is heard on
+   * it for three keep-alive periods (whatever still comes on the old one), the dialogue returns to
+   * its origin.
    */
   void movePath(Contact path) {
     lock.lock();
@@ -159,7 +163,9 @@ public final class Dialogue {
       if (state != State.OPEN || path.equals(contact)) {
         return;
       }
+      movedFrom = contact;
       contact = path;
+      heardOnPathNanos = System.nanoTime(); // three keep-alive periods to prove itself
       transmit(
           List.of(DialogueFrame.newBuilder().setKeepAlive(KeepAlive.getDefaultInstance()).build()),
           System.nanoTime());
@@ -296,7 +302,15 @@ public final class Dialogue {
       if (state == State.CLOSED) {
         return;
       }
-      contact = from;
+      if (from.equals(contact)) {
+        heardOnPathNanos = now;
+      } else if (!from.equals(movedFrom)) {
+        // roaming: the peer's newest authenticated source, unless it is the path this dialogue
+        // just left (copies still in flight there, or a peer that has not moved yet)
+        movedFrom = contact;
+        contact = from;
+        heardOnPathNanos = now;
+      }
       lastReceivedNanos = now;
       for (DialogueFrame frame : frames) {
         switch (frame.getKindCase()) {
@@ -353,8 +367,10 @@ public final class Dialogue {
         finish("the peer was silent for " + config.silence().toSeconds() + " s", false);
         return;
       }
-      if (!contact.equals(origin) && now - lastReceivedNanos > 3 * config.keepAlive().toNanos()) {
-        contact = origin; // the moved path went quiet: the first one carried the peer before
+      if (!contact.equals(origin) && now - heardOnPathNanos > 3 * config.keepAlive().toNanos()) {
+        movedFrom = contact; // the moved path went quiet: the first one carried the peer before
+        contact = origin;
+        heardOnPathNanos = now;
       }
       pump(now);
       if (state == State.OPEN && now - lastSentNanos > config.keepAlive().toNanos()) {

@@ -101,18 +101,23 @@ public final class RelayLabPeer {
   private static void provider(BufferedReader in, InetSocketAddress relay) throws Exception {
     Map<Address, PublicKey> known = new ConcurrentHashMap<>();
     PrivateKey key = keys(in, known);
+    UdpChannel udp = UdpChannel.bind(new InetSocketAddress("0.0.0.0", 0));
     RelayedChannel channel =
-        new RelayedChannel(
-            UdpChannel.bind(new InetSocketAddress("0.0.0.0", 0)),
-            key,
-            java.util.List.of(relay),
-            Duration.ofSeconds(5));
+        new RelayedChannel(udp, key, java.util.List.of(relay), Duration.ofSeconds(5));
+    // as a node does: punches name the mapped address while the relay sees a NAT in between
+    PunchingChannel punching =
+        new PunchingChannel(
+            channel,
+            () ->
+                Reachability.of(Optional.of(channel)).kind() == Reachability.Kind.THROUGH_RELAY
+                    ? channel.first().map(RelayedChannel.Registration::observed)
+                    : Optional.empty());
     ExecutorService echo = Executors.newSingleThreadExecutor();
     try (Dialogues node =
         dialogues(
             key,
             known,
-            channel,
+            punching,
             peer ->
                 new Dialogue.Handler() {
                   @Override
@@ -130,6 +135,7 @@ public final class RelayLabPeer {
                   @Override
                   public void onClosed(Dialogue dialogue, String reason) {}
                 })) {
+      punching.onDirectPath(node::movePath);
       RelayedChannel.Registration registration =
           channel.registrations().getFirst().get(20, TimeUnit.SECONDS);
       Reachability reached = Reachability.of(Optional.of(channel));
@@ -141,7 +147,9 @@ public final class RelayLabPeer {
               + ":"
               + registration.observed().getPort()
               + " kind "
-              + reached.kind());
+              + reached.kind()
+              + " port "
+              + udp.localContact().address().getPort());
       while (in.readLine() != null) {
         // serve until told to stop
       }
@@ -153,8 +161,10 @@ public final class RelayLabPeer {
   private static void consumer(BufferedReader in) throws Exception {
     Map<Address, PublicKey> known = new ConcurrentHashMap<>();
     PrivateKey key = keys(in, known);
-    try (Dialogues node =
-        dialogues(key, known, UdpChannel.bind(new InetSocketAddress("0.0.0.0", 0)), peer -> null)) {
+    PunchingChannel punching =
+        new PunchingChannel(UdpChannel.bind(new InetSocketAddress("0.0.0.0", 0)), Optional::empty);
+    try (Dialogues node = dialogues(key, known, punching, peer -> null)) {
+      punching.onDirectPath(node::movePath);
       say("ready");
       for (String line = in.readLine(); line != null; line = in.readLine()) {
         String[] words = line.strip().split(" ");
@@ -164,7 +174,7 @@ public final class RelayLabPeer {
         Address provider = Address.parse(words[1]);
         int count = Integer.parseInt(words[3]);
         long start = System.nanoTime();
-        CountDownLatch echoes = new CountDownLatch(count);
+        CountDownLatch echoes = new CountDownLatch(2 * count);
         try {
           Dialogue dialogue =
               node.open(
@@ -184,14 +194,28 @@ public final class RelayLabPeer {
           for (int i = 0; i < count; i++) {
             dialogue.send(ByteBuffer.allocate(4).putInt(i).array()).get(10, TimeUnit.SECONDS);
           }
+          // a punch is over within its rounds (about 4 s): wait for the move or for that long
+          long settled = opened + TimeUnit.SECONDS.toNanos(6);
+          while (dialogue.contact().equals(dialogue.origin()) && System.nanoTime() < settled) {
+            Thread.sleep(10);
+          }
+          boolean stayed = dialogue.contact().equals(dialogue.origin());
+          long onPath = stayed ? opened : System.nanoTime(); // when the final path carried it
+          for (int i = 0; i < count; i++) { // the path it ended on carries the second half
+            dialogue.send(ByteBuffer.allocate(4).putInt(i).array()).get(10, TimeUnit.SECONDS);
+          }
           boolean all = echoes.await(15, TimeUnit.SECONDS);
           say(
               (all ? "ok " : "failed ")
                   + provider
                   + " opened-ms "
                   + (opened - start) / 1_000_000
+                  + " path "
+                  + dialogue.contact()
+                  + " path-ms "
+                  + (onPath - start) / 1_000_000
                   + " echoed "
-                  + (count - echoes.getCount()));
+                  + (2 * count - echoes.getCount()));
           dialogue.close();
         } catch (Exception e) {
           say("failed " + provider + " " + e);
