@@ -122,6 +122,9 @@ public final class RelayLabPeer {
                 new Dialogue.Handler() {
                   @Override
                   public void onMessage(Dialogue dialogue, byte[] payload) {
+                    if (payload.length != 4) {
+                      return; // a benchmark's bulk: counted by its acknowledgements only
+                    }
                     echo.execute(
                         () -> {
                           try {
@@ -158,69 +161,121 @@ public final class RelayLabPeer {
     }
   }
 
+  /**
+   * A consumer: its first key line may hold several keys (comma-separated), one consumer each with
+   * a socket of its own, so every try of a benchmark is a fresh consumer behind the same router.
+   * {@code open ADDRESS CONTACT COUNT [CONSUMER BLAST]}: COUNT echoed messages, then BLAST
+   * one-kilobyte messages on the path the dialogue ended on, timed until all are acknowledged.
+   */
   private static void consumer(BufferedReader in) throws Exception {
     Map<Address, PublicKey> known = new ConcurrentHashMap<>();
-    PrivateKey key = keys(in, known);
-    PunchingChannel punching =
-        new PunchingChannel(UdpChannel.bind(new InetSocketAddress("0.0.0.0", 0)), Optional::empty);
-    try (Dialogues node = dialogues(key, known, punching, peer -> null)) {
-      punching.onDirectPath(node::movePath);
+    String[] own = in.readLine().strip().split(",");
+    for (String line = in.readLine(); line != null && !line.isBlank(); line = in.readLine()) {
+      PublicKey key = PublicKey.parse(Hex.decode(line.strip()));
+      known.put(key.address(), key);
+    }
+    Dialogues[] nodes = new Dialogues[own.length];
+    for (int i = 0; i < own.length; i++) {
+      PrivateKey key = PrivateKey.of(Hex.decode(own[i]));
+      known.put(key.address(), key.publicKey());
+      PunchingChannel punching =
+          new PunchingChannel(
+              UdpChannel.bind(new InetSocketAddress("0.0.0.0", 0)), Optional::empty);
+      nodes[i] = dialogues(key, known, punching, peer -> null);
+      punching.onDirectPath(nodes[i]::movePath);
+    }
+    try {
       say("ready");
       for (String line = in.readLine(); line != null; line = in.readLine()) {
         String[] words = line.strip().split(" ");
-        if (words.length != 4 || !words[0].equals("open")) {
+        if (words.length < 4 || !words[0].equals("open")) {
           continue;
         }
-        Address provider = Address.parse(words[1]);
-        int count = Integer.parseInt(words[3]);
-        long start = System.nanoTime();
-        CountDownLatch echoes = new CountDownLatch(2 * count);
+        int which = words.length > 4 ? Integer.parseInt(words[4]) : 0;
+        int blast = words.length > 5 ? Integer.parseInt(words[5]) : 0;
         try {
-          Dialogue dialogue =
-              node.open(
-                      provider,
-                      Contact.parse(words[2]),
-                      new Dialogue.Handler() {
-                        @Override
-                        public void onMessage(Dialogue dialogue, byte[] payload) {
-                          echoes.countDown();
-                        }
-
-                        @Override
-                        public void onClosed(Dialogue dialogue, String reason) {}
-                      })
-                  .get(15, TimeUnit.SECONDS);
-          long opened = System.nanoTime();
-          for (int i = 0; i < count; i++) {
-            dialogue.send(ByteBuffer.allocate(4).putInt(i).array()).get(10, TimeUnit.SECONDS);
-          }
-          // a punch is over within its rounds (about 4 s): wait for the move or for that long
-          long settled = opened + TimeUnit.SECONDS.toNanos(6);
-          while (dialogue.contact().equals(dialogue.origin()) && System.nanoTime() < settled) {
-            Thread.sleep(10);
-          }
-          boolean stayed = dialogue.contact().equals(dialogue.origin());
-          long onPath = stayed ? opened : System.nanoTime(); // when the final path carried it
-          for (int i = 0; i < count; i++) { // the path it ended on carries the second half
-            dialogue.send(ByteBuffer.allocate(4).putInt(i).array()).get(10, TimeUnit.SECONDS);
-          }
-          boolean all = echoes.await(15, TimeUnit.SECONDS);
           say(
-              (all ? "ok " : "failed ")
-                  + provider
-                  + " opened-ms "
-                  + (opened - start) / 1_000_000
-                  + " path "
-                  + dialogue.contact()
-                  + " path-ms "
-                  + (onPath - start) / 1_000_000
-                  + " echoed "
-                  + (2 * count - echoes.getCount()));
-          dialogue.close();
+              open(
+                  nodes[which],
+                  Address.parse(words[1]),
+                  Contact.parse(words[2]),
+                  Integer.parseInt(words[3]),
+                  blast));
         } catch (Exception e) {
-          say("failed " + provider + " " + e);
+          say("failed " + words[1] + " " + e);
         }
       }
+    } finally {
+      for (Dialogues node : nodes) {
+        node.close();
+      }
     }
+  }
+
+  private static String open(
+      Dialogues node, Address provider, Contact contact, int count, int blast) throws Exception {
+    long start = System.nanoTime();
+    CountDownLatch echoes = new CountDownLatch(2 * count);
+    Dialogue dialogue =
+        node.open(
+                provider,
+                contact,
+                new Dialogue.Handler() {
+                  @Override
+                  public void onMessage(Dialogue dialogue, byte[] payload) {
+                    echoes.countDown();
+                  }
+
+                  @Override
+                  public void onClosed(Dialogue dialogue, String reason) {}
+                })
+            .get(15, TimeUnit.SECONDS);
+    long opened = System.nanoTime();
+    for (int i = 0; i < count; i++) {
+      dialogue.send(ByteBuffer.allocate(4).putInt(i).array()).get(10, TimeUnit.SECONDS);
+    }
+    // a punch is over within its rounds (about 4 s): wait for the move or for that long
+    long settled = opened + TimeUnit.SECONDS.toNanos(6);
+    while (dialogue.contact().equals(dialogue.origin()) && System.nanoTime() < settled) {
+      Thread.sleep(10);
+    }
+    boolean stayed = dialogue.contact().equals(dialogue.origin());
+    long onPath = stayed ? opened : System.nanoTime(); // when the final path carried it
+    for (int i = 0; i < count; i++) { // the path it ended on carries the second half
+      dialogue.send(ByteBuffer.allocate(4).putInt(i).array()).get(10, TimeUnit.SECONDS);
+    }
+    boolean all = echoes.await(15, TimeUnit.SECONDS);
+    String goodput = "";
+    if (blast > 0) {
+      long began = System.nanoTime();
+      java.util.List<java.util.concurrent.CompletableFuture<Void>> sent =
+          new java.util.ArrayList<>(blast);
+      byte[] bulk = new byte[800]; // not echoed: only four-byte messages are
+      for (int i = 0; i < blast; i++) {
+        java.util.concurrent.CompletableFuture<Void> one;
+        do { // a full window refuses at once; waiting for room is what an application does
+          one = dialogue.send(bulk);
+        } while (one.isCompletedExceptionally()
+            && one.exceptionNow() instanceof network.mysterium.dialogue.DialogueBusyException);
+        sent.add(one);
+      }
+      java.util.concurrent.CompletableFuture.allOf(
+              sent.toArray(java.util.concurrent.CompletableFuture[]::new))
+          .get(120, TimeUnit.SECONDS);
+      double seconds = (System.nanoTime() - began) / 1e9;
+      goodput = String.format(java.util.Locale.ROOT, " goodput-mbps %.1f", blast * 800 * 8e-6 / seconds);
+    }
+    dialogue.close();
+    return (all ? "ok " : "failed ")
+        + provider
+        + " opened-ms "
+        + (opened - start) / 1_000_000
+        + " path "
+        + dialogue.contact()
+        + " path-ms "
+        + (onPath - start) / 1_000_000
+        + goodput
+        + " echoed "
+        + (2 * count - echoes.getCount());
   }
 }

@@ -51,52 +51,6 @@ class RelayNatTest {
     matrix.close();
   }
 
-  /** A process of the test and the {@code LAB} lines it printed. */
-  private record Peer(Process process, BlockingQueue<String> lines, OutputStream in) {
-    static Peer start(Host host, String... args) throws IOException {
-      Process process = host.startJava(RelayLabPeer.class, args);
-      BlockingQueue<String> lines = new LinkedBlockingQueue<>();
-      Thread.ofVirtual()
-          .start(
-              () -> {
-                try (BufferedReader out =
-                    new BufferedReader(
-                        new InputStreamReader(process.getInputStream(), StandardCharsets.UTF_8))) {
-                  for (String l = out.readLine(); l != null; l = out.readLine()) {
-                    if (l.startsWith("LAB ")) {
-                      lines.add(l.substring(4));
-                    }
-                  }
-                } catch (IOException e) {
-                  // ended
-                }
-              });
-      return new Peer(process, lines, process.getOutputStream());
-    }
-
-    void tell(String text) throws IOException {
-      in.write((text + "\n").getBytes(StandardCharsets.US_ASCII));
-      in.flush();
-    }
-
-    String next(Duration within) throws InterruptedException {
-      String line = lines.poll(within.toMillis(), TimeUnit.MILLISECONDS);
-      if (line == null) {
-        throw new AssertionError("no answer from " + process.info().commandLine().orElse("?"));
-      }
-      return line;
-    }
-  }
-
-  /** Its own key, then every public key of the test, then a blank line. */
-  private static void keys(Peer peer, PrivateKey own, List<PrivateKey> all) throws IOException {
-    StringBuilder text = new StringBuilder(Hex.encode(own.toBytes()));
-    for (PrivateKey key : all) {
-      text.append('\n').append(Hex.encode(key.publicKey().toUncompressed()));
-    }
-    peer.tell(text.append('\n').toString()); // tell ends the line: a blank line follows
-  }
-
   /** Where a cell's dialogue ends up: straight to the provider's router, or on the relay. */
   enum Path {
     DIRECT,
@@ -131,7 +85,7 @@ class RelayNatTest {
     Host relayHost = matrix.relay();
     String relayIp = relayHost.address().getHostAddress();
     String relay = relayIp + ":" + RELAY_PORT;
-    Peer relayPeer = Peer.start(relayHost, "relay", relayIp, "" + RELAY_PORT);
+    LabProcess relayPeer = LabProcess.start(relayHost, "relay", relayIp, "" + RELAY_PORT);
     assertThat(relayPeer.next(Duration.ofSeconds(30))).startsWith("ready ");
 
     // providers behind each kind, and one with a public address (key null below)
@@ -148,17 +102,17 @@ class RelayNatTest {
       providerKeys.put(nat, PrivateKey.generate(RANDOM));
       all.add(providerKeys.get(nat));
     }
-    Map<Nat, Peer> providers = new java.util.HashMap<>();
-    Map<Nat, Peer> consumers = new EnumMap<>(Nat.class);
+    Map<Nat, LabProcess> providers = new java.util.HashMap<>();
+    Map<Nat, LabProcess> consumers = new EnumMap<>(Nat.class);
     for (Nat nat : providerKinds) {
       Host host = nat == null ? matrix.publicProvider() : matrix.provider(nat);
-      Peer provider = Peer.start(host, "provider", relay);
-      keys(provider, providerKeys.get(nat), all);
+      LabProcess provider = LabProcess.start(host, "provider", relay);
+      LabProcess.keys(provider, providerKeys.get(nat), all);
       providers.put(nat, provider);
     }
     for (Nat nat : Nat.values()) {
-      Peer consumer = Peer.start(matrix.consumer(nat), "consumer");
-      keys(consumer, consumerKeys.get(nat), all);
+      LabProcess consumer = LabProcess.start(matrix.consumer(nat), "consumer");
+      LabProcess.keys(consumer, consumerKeys.get(nat), all);
       consumers.put(nat, consumer);
     }
 
@@ -190,7 +144,7 @@ class RelayNatTest {
 
     List<String> cells = new ArrayList<>();
     for (Nat consumerNat : Nat.values()) {
-      Peer consumer = consumers.get(consumerNat);
+      LabProcess consumer = consumers.get(consumerNat);
       for (Nat providerNat : providerKinds) {
         consumer.tell(
             "open "
