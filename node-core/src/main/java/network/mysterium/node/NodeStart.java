@@ -73,7 +73,8 @@ final class NodeStart {
       ConsumerNode consumer =
           ConsumerNode.on(key, database, follower, dialogues, chain.client(), chain.deployment());
       return new Node(
-          key, config, lock, chain, database, follower, dialogues, table, consumer, relayed, punching);
+          key, config, lock, chain, database, follower, dialogues, table, consumer, relayed,
+          punching);
     } catch (NodeException | IOException | StoreException | RuntimeException e) {
       if (dialogues != null) {
         dialogues.close(); // closes its channel

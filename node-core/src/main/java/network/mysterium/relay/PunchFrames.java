@@ -42,8 +42,8 @@ public final class PunchFrames {
   }
 
   /**
-   * How far an address reaches: loopback 0, link-local 1, private (RFC 1918, CGNAT, ULA) 2,
-   * global 3; -1 for what is never a peer (unspecified, multicast).
+   * How far an address reaches: loopback 0, link-local 1, private (RFC 1918, CGNAT, ULA) 2, global
+   * 3; -1 for what is never a peer (unspecified, multicast).
    */
   static int scope(InetAddress a) {
     if (a.isAnyLocalAddress() || a.isMulticastAddress()) {

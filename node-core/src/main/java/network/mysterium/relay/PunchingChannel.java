@@ -22,8 +22,8 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Hole punching (whitepaper 6.6: a direct channel where a relay carried the dialogue first). A
- * node behind a NAT learns from its relay the address its router maps it to; when a peer's signed
+ * Hole punching (whitepaper 6.6: a direct channel where a relay carried the dialogue first). A node
+ * behind a NAT learns from its relay the address its router maps it to; when a peer's signed
  * message reaches it through the relay, it sends that peer, through the relay, a PUNCH naming that
  * address, and at the same moment probes the address the relay saw the peer at. The peer answers
  * each PUNCH with one probe to the named address. Each side's outgoing probe opens its own router

@@ -40,8 +40,7 @@ public record Reachability(Kind kind, List<RelayedChannel.Registration> relays, 
   }
 
   /** What the node's relays say, and what its punches found. */
-  public static Reachability of(
-      Optional<RelayedChannel> relayed, PunchingChannel.Stats punches) {
+  public static Reachability of(Optional<RelayedChannel> relayed, PunchingChannel.Stats punches) {
     Reachability seen = of(relayed);
     if (seen.kind() != Kind.THROUGH_RELAY || punches.tried() == 0) {
       return seen;

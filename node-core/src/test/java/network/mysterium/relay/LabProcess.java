@@ -51,10 +51,10 @@ record LabProcess(Process process, BlockingQueue<String> lines, OutputStream in)
   }
 
   /** Its own keys (a consumer may be several), every public key of the test, a blank line. */
-  static void keys(LabProcess peer, List<PrivateKey> own, List<PrivateKey> all)
-      throws IOException {
+  static void keys(LabProcess peer, List<PrivateKey> own, List<PrivateKey> all) throws IOException {
     StringBuilder text =
-        new StringBuilder(String.join(",", own.stream().map(k -> Hex.encode(k.toBytes())).toList()));
+        new StringBuilder(
+            String.join(",", own.stream().map(k -> Hex.encode(k.toBytes())).toList()));
     for (PrivateKey key : all) {
       text.append('\n').append(Hex.encode(key.publicKey().toUncompressed()));
     }

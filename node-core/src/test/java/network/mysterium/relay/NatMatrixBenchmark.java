@@ -26,10 +26,10 @@ import org.junit.jupiter.api.Test;
  * The NAT matrix, measured (issue 19, part 5): for every cell (consumer NAT x provider NAT, and a
  * provider with a public address) {@code nat.tries} fresh consumers (each its own identity and
  * socket behind the same router) open a dialogue: whether it connects, the path it ends on, the
- * time to open and to reach that path, and the goodput of {@code nat.blast} 800-byte messages (a dialogue message holds at most 823)
- * on it against the public provider's (a direct path with no NAT) for the same consumer, in the same
- * run. Run with {@code ./mvnw -pl node-core test -Pbenchmarks -Dtest=NatMatrixBenchmark}; the table
- * goes to {@code target/nat-matrix.md}.
+ * time to open and to reach that path, and the goodput of {@code nat.blast} 800-byte messages (a
+ * dialogue message holds at most 823) on it against the public provider's (a direct path with no
+ * NAT) for the same consumer, in the same run. Run with {@code ./mvnw -pl node-core test
+ * -Pbenchmarks -Dtest=NatMatrixBenchmark}; the table goes to {@code target/nat-matrix.md}.
  */
 @Tag("benchmark")
 class NatMatrixBenchmark {
@@ -41,9 +41,18 @@ class NatMatrixBenchmark {
 
   /** One cell's tries. */
   private record Cell(
-      List<Boolean> ok, List<Boolean> direct, List<Long> openMs, List<Long> pathMs, List<Double> mbps) {
+      List<Boolean> ok,
+      List<Boolean> direct,
+      List<Long> openMs,
+      List<Long> pathMs,
+      List<Double> mbps) {
     Cell() {
-      this(new ArrayList<>(), new ArrayList<>(), new ArrayList<>(), new ArrayList<>(), new ArrayList<>());
+      this(
+          new ArrayList<>(),
+          new ArrayList<>(),
+          new ArrayList<>(),
+          new ArrayList<>(),
+          new ArrayList<>());
     }
   }
 
@@ -88,7 +97,9 @@ class NatMatrixBenchmark {
         String[] registered = provider.next(Duration.ofSeconds(60)).split(" ");
         contacts.put(
             nat,
-            nat == null ? "udp://" + host.address().getHostAddress() + ":" + registered[7] : registered[1]);
+            nat == null
+                ? "udp://" + host.address().getHostAddress() + ":" + registered[7]
+                : registered[1]);
       }
       Map<Nat, LabProcess> consumers = new EnumMap<>(Nat.class);
       for (Nat nat : Nat.values()) {
@@ -108,7 +119,11 @@ class NatMatrixBenchmark {
                 .get(consumerNat)
                 .tell(
                     "open %s %s 5 %d %d"
-                        .formatted(providerKeys.get(providerNat).address(), contacts.get(providerNat), t, blast));
+                        .formatted(
+                            providerKeys.get(providerNat).address(),
+                            contacts.get(providerNat),
+                            t,
+                            blast));
             String line = consumers.get(consumerNat).next(Duration.ofSeconds(180));
             String[] w = line.split(" ");
             boolean ok = w[0].equals("ok");
@@ -118,7 +133,8 @@ class NatMatrixBenchmark {
               continue;
             }
             // ok <address> opened-ms N path <contact> path-ms N [goodput-mbps G] echoed N
-            cell.direct().add(!Contact.parse(w[5]).address().getAddress().getHostAddress().equals(relayIp));
+            cell.direct()
+                .add(!Contact.parse(w[5]).address().getAddress().getHostAddress().equals(relayIp));
             cell.openMs().add(Long.parseLong(w[3]));
             cell.pathMs().add(Long.parseLong(w[7]));
             if (w[8].equals("goodput-mbps")) {
@@ -182,7 +198,8 @@ class NatMatrixBenchmark {
     b.append(
         String.format(
             Locale.ROOT,
-            "%n%d tries per cell, goodput the median of the first %d (%d messages of 800 bytes each), %d s in all.%n",
+            "%n%d tries per cell, goodput the median of the first %d (%d messages of 800 bytes"
+                + " each), %d s in all.%n",
             TRIES,
             BLAST_TRIES,
             BLAST,

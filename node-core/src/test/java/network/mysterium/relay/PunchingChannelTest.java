@@ -93,8 +93,7 @@ class PunchingChannelTest {
       PunchingChannel providerPunch =
           new PunchingChannel(relayed, () -> Optional.of(providerUdp.localContact().address()));
       PunchingChannel consumerPunch =
-          new PunchingChannel(
-              UdpChannel.bind(new InetSocketAddress(LOOPBACK, 0)), Optional::empty);
+          new PunchingChannel(UdpChannel.bind(new InetSocketAddress(LOOPBACK, 0)), Optional::empty);
       try (Dialogues provider = dialogues(providerKey, providerPunch, peer -> echo());
           Dialogues consumer = dialogues(consumerKey, consumerPunch, peer -> null)) {
         providerPunch.onDirectPath(provider::movePath);

@@ -263,7 +263,8 @@ public final class RelayLabPeer {
               sent.toArray(java.util.concurrent.CompletableFuture[]::new))
           .get(120, TimeUnit.SECONDS);
       double seconds = (System.nanoTime() - began) / 1e9;
-      goodput = String.format(java.util.Locale.ROOT, " goodput-mbps %.1f", blast * 800 * 8e-6 / seconds);
+      goodput =
+          String.format(java.util.Locale.ROOT, " goodput-mbps %.1f", blast * 800 * 8e-6 / seconds);
     }
     dialogue.close();
     return (all ? "ok " : "failed ")

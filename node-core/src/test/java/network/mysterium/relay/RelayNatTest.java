@@ -2,21 +2,13 @@ package network.mysterium.relay;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import java.io.BufferedReader;
 import java.io.IOException;
-import java.io.InputStreamReader;
-import java.io.OutputStream;
-import java.nio.charset.StandardCharsets;
 import java.security.SecureRandom;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.EnumMap;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.BlockingQueue;
-import java.util.concurrent.LinkedBlockingQueue;
-import java.util.concurrent.TimeUnit;
-import network.mysterium.crypto.Hex;
 import network.mysterium.crypto.PrivateKey;
 import network.mysterium.messaging.channel.Contact;
 import network.mysterium.net.lab.Host;
@@ -30,9 +22,9 @@ import org.junit.jupiter.api.Test;
  * Dialogues through a relay across real NAT routers (nftables in network namespaces): a provider
  * behind each kind of NAT registers with a relay on the Internet side and sees that a NAT is in
  * between; consumers behind each kind open dialogues to it at its allocation, and to a provider
- * with a public address directly. A dialogue that began on the relay then moves to a punched
- * direct path wherever the two routers let one through, and carries the rest of its messages
- * there. Each node is a process of its own in its namespace.
+ * with a public address directly. A dialogue that began on the relay then moves to a punched direct
+ * path wherever the two routers let one through, and carries the rest of its messages there. Each
+ * node is a process of its own in its namespace.
  */
 class RelayNatTest {
   private static final int RELAY_PORT = 7000;
@@ -161,7 +153,9 @@ class RelayNatTest {
         assertThat(outcome).as(cell).startsWith("ok ").endsWith("echoed " + 2 * MESSAGES);
         String host = Contact.parse(words[5]).address().getAddress().getHostAddress();
         Path path = host.equals(relayIp) ? Path.RELAY : Path.DIRECT;
-        assertThat(path).as(cell + ", on " + words[5]).isEqualTo(expected(consumerNat, providerNat));
+        assertThat(path)
+            .as(cell + ", on " + words[5])
+            .isEqualTo(expected(consumerNat, providerNat));
         if (path == Path.DIRECT) {
           assertThat(host).as(cell).isEqualTo(homes.get(providerNat));
         }
