@@ -87,6 +87,10 @@ public final class RelayCommand implements Callable<Integer> {
       throw new UserError("error.relay-address", publicAddress);
     }
     Myst pricePerUnit = price == null ? null : Myst.parse(price);
+    if (pricePerUnit != null && (at.isAnyLocalAddress() || at.isMulticastAddress())) {
+      // announced, it would be skipped by every provider: no node can register there
+      throw new UserError("error.relay-address", publicAddress + ":" + port);
+    }
     ServiceProposal.Place place = pricePerUnit == null ? null : location.detect(root, country, asn);
     try (Stopping stopping = Stopping.onSignal();
         Node node = Node.start(chainOptions.nodeConfig(root), unlocking.unlock(root));
