@@ -119,7 +119,7 @@ public final class Node implements AutoCloseable {
             chain,
             database,
             follower,
-            new ProviderNode.Shared(dialogues, table, () -> NodeRelays.contacts(this.relayed)),
+            new ProviderNode.Shared(dialogues, table, () -> NodeRelays.reachability(this.relayed)),
             services,
             fanOut);
     this.money = new MoneyWatch(wallet, sharing);

@@ -1,10 +1,8 @@
 package network.mysterium.node;
 
 import java.time.Duration;
-import java.util.List;
 import java.util.Optional;
 import network.mysterium.chain.ChainIndex;
-import network.mysterium.messaging.channel.Contact;
 import network.mysterium.relay.Reachability;
 import network.mysterium.relay.RelayServer;
 import network.mysterium.relay.RelayedChannel;
@@ -28,9 +26,12 @@ final class NodeRelays {
     };
   }
 
-  /** The relays' allocations, once one has answered (sharing waits a little for them). */
-  static List<Contact> contacts(Optional<RelayedChannel> relayed) {
+  /**
+   * How the node is reached, with its relays' allocations, once one has answered (sharing waits a
+   * little for them).
+   */
+  static Reachability reachability(Optional<RelayedChannel> relayed) {
     relayed.ifPresent(r -> r.awaitAny(Duration.ofSeconds(5)));
-    return Reachability.of(relayed).relayContacts();
+    return Reachability.of(relayed);
   }
 }

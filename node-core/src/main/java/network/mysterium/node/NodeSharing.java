@@ -172,6 +172,39 @@ public final class NodeSharing {
     }
   }
 
+  /**
+   * Announces an offer of a service this process runs outside sharing (a relay, whose {@code
+   * contacts} are where it serves) and keeps it announced until the returned handle is closed,
+   * which its caller does before the node closes. The identity must be registered: the index of
+   * every node ignores proposals of others.
+   *
+   * @throws NodeException {@code NOT_REGISTERED} when this identity is not registered on the chain
+   */
+  public KeptAnnouncement keepAnnounced(ServiceProposal wanted) throws NodeException {
+    try {
+      follower.pollOnce(); // the chain's view of this identity's registration and serials (D8)
+      ChainIndex registrations = new ChainIndex(database);
+      if (registrations.registration(key.address()).isEmpty()) {
+        throw new NodeException(
+            NodeException.Code.NOT_REGISTERED,
+            "identity " + key.address() + " is not registered on this chain",
+            key.address().toString());
+      }
+      ProposalIndex index =
+          ProposalIndex.of(
+              database, registrations, chain.deployment(), BlockTimes.of(chain.client()));
+      return KeptAnnouncement.start(
+          ProviderAnnouncer.onChain(database, chain.client(), chain.deployment(), key, index),
+          wanted,
+          key,
+          config.reannounceCheck());
+    } catch (NodeException e) {
+      throw e;
+    } catch (Exception e) {
+      throw NodeException.of(e);
+    }
+  }
+
   /** The most a consumer may owe this provider uncleared: half the current stake (6.5.6). */
   public Myst exposureCap() throws NodeException {
     return chain.exposureCap();

@@ -70,6 +70,20 @@ public final class ProposalSearch implements AutoCloseable {
   }
 
   /**
+   * Up to {@code wanted} relays announced in the market, cheapest first, never {@code self}'s own
+   * (see {@link MarketRelays}); empty when none is announced.
+   */
+  public List<MarketRelays.Relay> relays(int wanted, Address self) throws NodeException {
+    // more than wanted: some listings may be skipped (their own, unusable contacts, duplicates)
+    List<ProposalIndex.Listing> listed =
+        search(
+            ProposalIndex.Query.of(
+                java.util.Optional.of(ServiceTypes.RELAY), java.util.Optional.empty(), 64));
+    return MarketRelays.pick(
+        listed.stream().map(ProposalIndex.Listing::proposal).toList(), self, wanted);
+  }
+
+  /**
    * Asks a trusted node's index over a dialogue, listening on {@code listen}; the providers'
    * signatures are checked here. The peer's key comes from the chain's registrations.
    *

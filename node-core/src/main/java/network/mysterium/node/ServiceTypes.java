@@ -18,6 +18,13 @@ public final class ServiceTypes {
   public static final String SOCKS5 = Socks5Client.TYPE;
   public static final String WIREGUARD = WireGuardBackend.TYPE;
 
+  /**
+   * A relay's offer (whitepaper 6.6): its contact is the relay's control address, where providers
+   * behind NATs register. Announced and searched like any proposal, but no consumer connects to it,
+   * so it has no client here (and {@link #check} refuses it for a connection).
+   */
+  public static final String RELAY = "relay";
+
   /** Makes the client of one connection attempt. */
   @FunctionalInterface
   public interface ClientMaker {

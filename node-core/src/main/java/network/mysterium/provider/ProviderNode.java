@@ -293,7 +293,7 @@ public final class ProviderNode implements AutoCloseable {
   public record Shared(
       Dialogues dialogues,
       ServiceTable table,
-      java.util.function.Supplier<List<Contact>> relayed) {}
+      java.util.function.Supplier<network.mysterium.relay.Reachability> relayed) {}
 
   private static ProviderNode start(
       Config config,
@@ -357,7 +357,7 @@ public final class ProviderNode implements AutoCloseable {
               ProviderContacts.of(
                   bound,
                   config.advertisedHost(),
-                  shared == null ? List.of() : shared.relayed().get()));
+                  shared == null ? ProviderContacts.DIRECT : shared.relayed().get()));
       SharedExposure exposure = new SharedExposure(database, Clock.systemUTC());
       ExposureSharing sharing =
           new ExposureSharing(key.address(), promises, index, () -> blockNumber(client));

@@ -14,12 +14,15 @@ import network.mysterium.cli.UserError;
 import network.mysterium.cli.discovery.LocationOptions;
 import network.mysterium.cli.discovery.ProviderCommand;
 import network.mysterium.crypto.Address;
+import network.mysterium.crypto.PrivateKey;
 import network.mysterium.discovery.ServiceProposal;
 import network.mysterium.messaging.channel.Contact;
 import network.mysterium.money.Myst;
+import network.mysterium.node.MarketRelays;
 import network.mysterium.node.Node;
 import network.mysterium.node.NodeConfig;
 import network.mysterium.node.NodeException;
+import network.mysterium.node.ProposalSearch;
 import network.mysterium.node.ServiceTypes;
 import network.mysterium.node.Subscription;
 import network.mysterium.payments.ClearingPolicy;
@@ -138,7 +141,13 @@ public final class ProviderRunCommand implements Callable<Integer> {
       descriptionKey = "tunnel-subnet")
   private String tunnelSubnet;
 
-  @Option(names = "--relay", paramLabel = "IP:PORT", descriptionKey = "provider-relay")
+  /** {@code --relay market}: relays announced in the market (whitepaper 6.6), not named by hand. */
+  private static final String MARKET = "market";
+
+  /** Two: one relay going away leaves the provider reachable through the other. */
+  private static final int MARKET_RELAYS = 2;
+
+  @Option(names = "--relay", paramLabel = "IP:PORT|market", descriptionKey = "provider-relay")
   private java.util.List<String> relays = new java.util.ArrayList<>();
 
   @Option(names = "--advertise", required = true, paramLabel = "IP", descriptionKey = "advertise")
@@ -203,8 +212,16 @@ public final class ProviderRunCommand implements Callable<Integer> {
     ProviderNode.Offering offering = offering(place);
     // the node's one port: consumers' dialogues reach it there
     Contact dialogueContact = Contact.parse(listen);
-    NodeConfig nodeConfig =
-        chainOptions.nodeConfig(root).withListen(dialogueContact).withRelays(relayAddresses());
+    // unlocked first: the market's relays are picked before the node starts, never its own
+    PrivateKey key = unlocking.unlock(root);
+    NodeConfig nodeConfig;
+    try {
+      NodeConfig base = chainOptions.nodeConfig(root);
+      nodeConfig = base.withListen(dialogueContact).withRelays(relayAddresses(root, base, key));
+    } catch (RuntimeException | NodeException e) {
+      key.close();
+      throw e;
+    }
     // opened first, closed last: SIGTERM (systemd stop) or Ctrl-C stops the provider the way the
     // end of --run-for does (sessions end, promises clear within a bound, the host is restored)
     // one thread, a short queue: the exposure line costs a chain call, never the session's time
@@ -218,7 +235,7 @@ public final class ProviderRunCommand implements Callable<Integer> {
             Thread.ofPlatform().name("exposure-print").daemon().factory(),
             new java.util.concurrent.ThreadPoolExecutor.DiscardPolicy());
     try (Stopping stopping = Stopping.onSignal();
-        Node node = Node.start(nodeConfig, unlocking.unlock(root));
+        Node node = Node.start(nodeConfig, key);
         Subscription printed = node.subscribe(printing(root, node, exposures))) {
       // Risk (whitepaper 6.5.6): uncleared promises per consumer stay under half the stake.
       Myst cap = exposureCap != null ? Myst.parse(exposureCap) : node.chain().exposureCap();
@@ -308,9 +325,26 @@ public final class ProviderRunCommand implements Callable<Integer> {
     }
   }
 
-  private java.util.List<InetSocketAddress> relayAddresses() {
+  /**
+   * The relays named by hand, and for {@code market} up to {@link #MARKET_RELAYS} announced in the
+   * market, cheapest first.
+   */
+  private java.util.List<InetSocketAddress> relayAddresses(
+      MysteriumCommand root, NodeConfig config, PrivateKey key) throws NodeException {
     java.util.List<InetSocketAddress> out = new java.util.ArrayList<>();
     for (String relay : relays) {
+      if (relay.equals(MARKET)) {
+        for (MarketRelays.Relay found : marketRelays(config, key)) {
+          root.say(
+              "provider.market-relay",
+              found.control().getAddress().getHostAddress() + ":" + found.control().getPort(),
+              found.identity(),
+              found.proposal().pricePerUnit(),
+              root.environment().messages().get("unit." + found.proposal().metering()));
+          out.add(found.control());
+        }
+        continue;
+      }
       int colon = relay.lastIndexOf(':');
       try {
         out.add(
@@ -321,7 +355,18 @@ public final class ProviderRunCommand implements Callable<Integer> {
         throw new UserError("error.relay-address", relay);
       }
     }
-    return out;
+    return java.util.List.copyOf(new java.util.LinkedHashSet<>(out)); // each relay once
+  }
+
+  private static java.util.List<MarketRelays.Relay> marketRelays(NodeConfig config, PrivateKey key)
+      throws NodeException {
+    try (ProposalSearch market = ProposalSearch.open(config)) {
+      java.util.List<MarketRelays.Relay> found = market.relays(MARKET_RELAYS, key.address());
+      if (found.isEmpty()) {
+        throw new UserError("error.no-market-relay");
+      }
+      return found;
+    }
   }
 
   /**
