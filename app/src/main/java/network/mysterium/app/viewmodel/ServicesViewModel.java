@@ -78,7 +78,16 @@ public final class ServicesViewModel {
             preferredOnly.get(),
             ProposalFilter.MAX_LIMIT);
     background.run(
-        () -> node.proposals(filter),
+        // relays are services for providers, not for this table: shown only when asked for
+        () ->
+            node.proposals(filter).stream()
+                .filter(
+                    l ->
+                        t.isPresent()
+                            || !l.proposal()
+                                .serviceType()
+                                .equals(network.mysterium.node.ServiceTypes.RELAY))
+                .toList(),
         listings::setAll,
         e -> error.set(messages.get("app.error.search", e.getMessage())));
   }
