@@ -49,45 +49,8 @@ class RelayNatTest {
     matrix.close();
   }
 
-  /** A process of the test and the {@code LAB} lines it printed. */
-  private record Peer(Process process, BlockingQueue<String> lines, OutputStream in) {
-    static Peer start(Host host, String... args) throws IOException {
-      Process process = host.startJava(RelayLabPeer.class, args);
-      BlockingQueue<String> lines = new LinkedBlockingQueue<>();
-      Thread.ofVirtual()
-          .start(
-              () -> {
-                try (BufferedReader out =
-                    new BufferedReader(
-                        new InputStreamReader(process.getInputStream(), StandardCharsets.UTF_8))) {
-                  for (String l = out.readLine(); l != null; l = out.readLine()) {
-                    if (l.startsWith("LAB ")) {
-                      lines.add(l.substring(4));
-                    }
-                  }
-                } catch (IOException e) {
-                  // ended
-                }
-              });
-      return new Peer(process, lines, process.getOutputStream());
-    }
-
-    void tell(String text) throws IOException {
-      in.write((text + "\n").getBytes(StandardCharsets.US_ASCII));
-      in.flush();
-    }
-
-    String next(Duration within) throws InterruptedException {
-      String line = lines.poll(within.toMillis(), TimeUnit.MILLISECONDS);
-      if (line == null) {
-        throw new AssertionError("no answer from " + process.info().commandLine().orElse("?"));
-      }
-      return line;
-    }
-  }
-
   /** Its own key, then every public key of the test, then a blank line. */
-  private static void keys(Peer peer, PrivateKey own, List<PrivateKey> all) throws IOException {
+  private static void keys(LabProcess peer, PrivateKey own, List<PrivateKey> all) throws IOException {
     StringBuilder text = new StringBuilder(Hex.encode(own.toBytes()));
     for (PrivateKey key : all) {
       text.append('\n').append(Hex.encode(key.publicKey().toUncompressed()));
@@ -99,8 +62,10 @@ class RelayNatTest {
   void everyConsumerReachesAProviderBehindEveryKindOfNatThroughTheRelay() throws Exception {
     Host relayHost = matrix.relay();
     String relay = relayHost.address().getHostAddress() + ":" + RELAY_PORT;
-    Peer relayPeer =
-        Peer.start(relayHost, "relay", relayHost.address().getHostAddress(), "" + RELAY_PORT);
+    LabProcess relayPeer =
+        LabProcess.start(
+            relayHost,
+            RelayLabPeer.class, "relay", relayHost.address().getHostAddress(), "" + RELAY_PORT);
     assertThat(relayPeer.next(Duration.ofSeconds(30))).startsWith("ready ");
 
     Map<Nat, PrivateKey> providerKeys = new EnumMap<>(Nat.class);
@@ -112,13 +77,15 @@ class RelayNatTest {
       all.add(providerKeys.get(nat));
       all.add(consumerKeys.get(nat));
     }
-    Map<Nat, Peer> providers = new EnumMap<>(Nat.class);
-    Map<Nat, Peer> consumers = new EnumMap<>(Nat.class);
+    Map<Nat, LabProcess> providers = new EnumMap<>(Nat.class);
+    Map<Nat, LabProcess> consumers = new EnumMap<>(Nat.class);
     for (Nat nat : Nat.values()) {
-      Peer provider = Peer.start(matrix.provider(nat), "provider", relay);
+      LabProcess provider =
+          LabProcess.start(matrix.provider(nat), RelayLabPeer.class, "provider", relay);
       keys(provider, providerKeys.get(nat), all);
       providers.put(nat, provider);
-      Peer consumer = Peer.start(matrix.consumer(nat), "consumer");
+      LabProcess consumer =
+          LabProcess.start(matrix.consumer(nat), RelayLabPeer.class, "consumer");
       keys(consumer, consumerKeys.get(nat), all);
       consumers.put(nat, consumer);
     }
@@ -140,7 +107,7 @@ class RelayNatTest {
 
     List<String> cells = new ArrayList<>();
     for (Nat consumerNat : Nat.values()) {
-      Peer consumer = consumers.get(consumerNat);
+      LabProcess consumer = consumers.get(consumerNat);
       for (Nat providerNat : Nat.values()) {
         consumer.tell(
             "open "
