@@ -4,7 +4,12 @@ import java.io.IOException;
 import java.io.OutputStream;
 import java.net.InetSocketAddress;
 import java.net.Socket;
+import java.nio.ByteBuffer;
+import java.util.Collections;
+import java.util.LinkedHashMap;
+import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import java.util.concurrent.Semaphore;
 import java.util.function.Consumer;
 import java.util.function.Supplier;
@@ -25,6 +30,17 @@ final class DialBack implements TcpSplices {
   private final Supplier<Optional<InetSocketAddress>> address;
   private final Semaphore dialing = new Semaphore(DIALING);
   private volatile Consumer<Socket> service;
+
+  /** The dial tokens dialed lately: a relay sends a DIAL again when it may have been lost. */
+  private final Set<ByteBuffer> dialed =
+      Collections.newSetFromMap(
+          new LinkedHashMap<>() {
+            @Override
+            protected boolean removeEldestEntry(
+                Map.Entry<ByteBuffer, Boolean> eldest) {
+              return size() > 1024;
+            }
+          });
 
   DialBack(Supplier<Optional<InetSocketAddress>> address) {
     this.address = address;
@@ -51,6 +67,11 @@ final class DialBack implements TcpSplices {
     if (to == null) {
       LOG.debug("relay {} dialed for a service this node does not serve", relay);
       return;
+    }
+    synchronized (dialed) {
+      if (!dialed.add(ByteBuffer.wrap(token.clone()))) {
+        return; // dialed already
+      }
     }
     if (!dialing.tryAcquire()) {
       LOG.debug("{} dial-backs under way already: one more is not made", DIALING);

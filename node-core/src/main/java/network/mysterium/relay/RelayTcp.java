@@ -334,8 +334,16 @@ public final class RelayTcp implements AutoCloseable {
         if (closed) {
           return null;
         }
+        // a DIAL is a datagram: sent again half-way to the expiry in case it was lost (the node
+        // dials a token once, however often it is told)
+        long half = limits.dialExpiry().toMillis() / 2;
         dialer.dial(token);
-        return dial.answer().get(limits.dialExpiry().toMillis(), TimeUnit.MILLISECONDS);
+        try {
+          return dial.answer().get(half, TimeUnit.MILLISECONDS);
+        } catch (TimeoutException notYet) {
+          dialer.dial(token);
+        }
+        return dial.answer().get(limits.dialExpiry().toMillis() - half, TimeUnit.MILLISECONDS);
       } catch (TimeoutException e) {
         // the future decides between a late dial-back and the expiry: whichever is first
         if (dial.answer().completeExceptionally(e)) {

@@ -177,6 +177,7 @@ class RelayTcpTest {
     RawNode node = RawNode.register(this, relay);
     Socket consumer = connect(node.splice());
     byte[] token = node.awaitDial();
+    assertThat(node.awaitDial()).as("sent again, in case it was lost").isEqualTo(token);
     assertThat(consumer.getInputStream().read()).as("closed at expiry").isEqualTo(-1);
     assertThat(relay.refused(RelayRefusal.DIAL_TIMEOUT)).isEqualTo(1);
     Socket late =
