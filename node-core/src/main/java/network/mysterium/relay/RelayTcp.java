@@ -41,7 +41,12 @@ import org.slf4j.LoggerFactory;
 public final class RelayTcp implements AutoCloseable {
   private static final Logger LOG = LoggerFactory.getLogger(RelayTcp.class);
 
-  /** What the relay gives TCP splices. */
+  /**
+   * What the relay gives TCP splices: dials waiting for their node and connections held (waiting
+   * or spliced) per allocation, connections held in all, dial-backs not yet named their token; how
+   * long a dial waits, how long a dial-back has to name its token, how long the other way may
+   * finish once one side ended, and each direction's buffer.
+   */
   public record Limits(
       int dialsPerAllocation,
       int connectionsPerAllocation,
@@ -53,8 +58,8 @@ public final class RelayTcp implements AutoCloseable {
       int bufferBytes) {
     public static final Limits DEFAULT =
         new Limits(
-            16,
-            64,
+            32,
+            256, // a browser opens dozens at once, and a provider serves several consumers
             4096,
             256,
             Duration.ofSeconds(5),
