@@ -119,7 +119,11 @@ public final class Node implements AutoCloseable {
             chain,
             database,
             follower,
-            new ProviderNode.Shared(dialogues, table, () -> NodeRelays.reachability(this.relayed)),
+            new ProviderNode.Shared(
+                dialogues,
+                table,
+                () -> NodeRelays.reachability(this.relayed),
+                NodeRelays.splices(this.relayed)),
             services,
             fanOut);
     this.money = new MoneyWatch(wallet, sharing);

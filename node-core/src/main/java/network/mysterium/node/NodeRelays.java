@@ -6,6 +6,7 @@ import network.mysterium.chain.ChainIndex;
 import network.mysterium.relay.Reachability;
 import network.mysterium.relay.RelayServer;
 import network.mysterium.relay.RelayedChannel;
+import network.mysterium.relay.TcpSplices;
 import network.mysterium.store.StoreException;
 
 /** What a node does with relays (whitepaper 6.6): the ones it uses, and the one it may serve. */
@@ -24,6 +25,11 @@ final class NodeRelays {
         return false;
       }
     };
+  }
+
+  /** The relays' TCP splices for the node's SOCKS5 exit, when a NAT is in between. */
+  static TcpSplices splices(Optional<RelayedChannel> relayed) {
+    return relayed.<TcpSplices>map(RelayedChannel::splices).orElse(TcpSplices.NONE);
   }
 
   /**

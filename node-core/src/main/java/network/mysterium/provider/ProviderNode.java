@@ -43,6 +43,7 @@ import network.mysterium.payments.ReceivedPromises;
 import network.mysterium.payments.SharedExposure;
 import network.mysterium.payments.proto.PaymentAdvice;
 import network.mysterium.provider.ProviderServices.Starter;
+import network.mysterium.relay.TcpSplices;
 import network.mysterium.service.tunnel.WireGuardBackend;
 import network.mysterium.session.ProviderSessions;
 import network.mysterium.session.SessionEvents;
@@ -288,12 +289,12 @@ public final class ProviderNode implements AutoCloseable {
         events);
   }
 
-  /** A node's one {@link Dialogues} and the table of what it answers in them. */
-  /** The node's dialogues and services, and the contacts its relays give it (whitepaper 6.6). */
+  /** The node's dialogues, services, relays' contacts and relays' TCP splices (6.6). */
   public record Shared(
       Dialogues dialogues,
       ServiceTable table,
-      java.util.function.Supplier<network.mysterium.relay.Reachability> relayed) {}
+      java.util.function.Supplier<network.mysterium.relay.Reachability> relayed,
+      TcpSplices splices) {}
 
   private static ProviderNode start(
       Config config,
@@ -380,7 +381,8 @@ public final class ProviderNode implements AutoCloseable {
               clearing::clearLater,
               events);
       // the service's data channel admits what these sessions opened
-      ProviderServices.Started started = starter.start(config, sessions::meter);
+      TcpSplices splices = shared == null ? TcpSplices.NONE : shared.splices();
+      ProviderServices.Started started = starter.start(config, sessions::meter, splices);
       service = started.service();
       sessions.serve(started.backend());
       ProviderSessions serving = sessions;

@@ -5,6 +5,7 @@ import java.security.SecureRandom;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Set;
+import network.mysterium.relay.TcpSplices;
 import network.mysterium.service.PinnedTls;
 import network.mysterium.service.ServiceBackend;
 import network.mysterium.service.socks.SessionGate;
@@ -27,8 +28,11 @@ public final class ProviderServices {
   public interface Starter {
     /**
      * @param gate which session a data connection belongs to (the provider's sessions)
+     * @param splices how a stream service is reached through the node's relays, if it is behind a
+     *     NAT
      */
-    Started start(ProviderNode.Config config, SessionGate gate) throws IOException;
+    Started start(ProviderNode.Config config, SessionGate gate, TcpSplices splices)
+        throws IOException;
   }
 
   private final Map<String, Starter> starters;
@@ -42,17 +46,26 @@ public final class ProviderServices {
     Map<String, Starter> starters = new LinkedHashMap<>();
     starters.put(
         Socks5Client.TYPE,
-        (config, gate) -> {
+        (config, gate, splices) -> {
           PinnedTls tls = PinnedTls.generate(new SecureRandom());
           Socks5Exit exit =
               Socks5Exit.start(tls, config.exitListen(), gate, config.allowPrivateTargets());
+          // behind a NAT, consumers reach the exit at a relay, which splices them to it
+          AutoCloseable dialed = splices.serve(exit::serveDialed);
           return new Started(
-              exit,
-              new Socks5Backend(config.advertisedHost(), exit.address(), tls.certificateSha256()));
+              () -> {
+                dialed.close();
+                exit.close();
+              },
+              new Socks5Backend(
+                  config.advertisedHost(),
+                  exit.address(),
+                  tls.certificateSha256(),
+                  splices::address));
         });
     starters.put(
         WireGuardBackend.TYPE,
-        (config, gate) -> {
+        (config, gate, splices) -> {
           WireGuardBackend wireGuard =
               WireGuardBackend.start(
                   config.wireGuard(), config.advertisedHost(), new HostNetwork());

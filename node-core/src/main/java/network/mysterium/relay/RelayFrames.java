@@ -11,17 +11,23 @@ import network.mysterium.crypto.Keccak;
 /**
  * The relay's wire format: frames between a relay's control port and the nodes it serves, told
  * apart from sealed envelopes (first byte 0x08) and WireGuard (1 to 4) by a first byte of 0xF1 to
- * 0xF7. Addresses are 18 bytes: the IPv6 form (IPv4-mapped for IPv4) and the port.
+ * 0xF8. Addresses are 18 bytes: the IPv6 form (IPv4-mapped for IPv4) and the port.
  *
  * <pre>
  * node  -> relay  REGISTER   F1 identity(20) time(8) nonce(16) signature(65)
- * relay -> node   REGISTERED F2 token(16) allocatedPort(2) observed(18) nonce(16)
+ * relay -> node   REGISTERED F2 token(16) allocatedPort(2) observed(18) nonce(16) splicePort(2)
  * node  -> relay  KEEPALIVE  F3 token(16)       (the first confirms the node's address)
  * relay -> node   ALIVE      F4 observed(18) token(16)
  * relay -> node   FROM       F5 source(18) payload        (a datagram that came to the allocation)
  * node  -> relay  TO         F6 token(16) target(18) payload  (sent on from the allocation)
  * relay -> node   REFUSED    F7 reason(1) token(16)   (the token the refused frame carried)
+ * relay -> node   DIAL       F8 token(16) dial(16) dialBackPort(2)  (a connection came to splicePort)
  * </pre>
+ *
+ * <p>splicePort is the allocation's TCP port (0: none; a relay before splices sent no such field,
+ * and a node before them ignores it). On DIAL the node connects by TCP to dialBackPort on the
+ * relay's address and sends {@code dial} first; the relay splices that connection to the waiting
+ * one (see {@link RelayTcp}).
  */
 public final class RelayFrames {
   public static final byte REGISTER = (byte) 0xF1;
@@ -31,6 +37,7 @@ public final class RelayFrames {
   public static final byte FROM = (byte) 0xF5;
   public static final byte TO = (byte) 0xF6;
   public static final byte REFUSED = (byte) 0xF7;
+  public static final byte DIAL = (byte) 0xF8;
 
   static final int ADDRESS_BYTES = 18;
   static final int TOKEN_BYTES = 16;
@@ -39,6 +46,7 @@ public final class RelayFrames {
   static final int REGISTER_BYTES = 1 + Address.LENGTH + 8 + NONCE_BYTES + SIGNATURE_BYTES;
   static final int TO_HEADER_BYTES = 1 + TOKEN_BYTES + ADDRESS_BYTES;
   static final int FROM_HEADER_BYTES = 1 + ADDRESS_BYTES;
+  static final int DIAL_BYTES = 1 + TOKEN_BYTES + TOKEN_BYTES + 2;
 
   private static final byte[] REGISTER_DOMAIN =
       "mysterium relay registration v1".getBytes(StandardCharsets.US_ASCII);
@@ -51,7 +59,7 @@ public final class RelayFrames {
   }
 
   static boolean isFrame(byte first) {
-    return (first & 0xff) >= 0xF1 && (first & 0xff) <= 0xF7;
+    return (first & 0xff) >= 0xF1 && (first & 0xff) <= 0xF8;
   }
 
   /**

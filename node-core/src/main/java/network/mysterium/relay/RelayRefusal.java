@@ -20,6 +20,18 @@ public enum RelayRefusal {
   OVER_RATE,
   /** More registrations from one source address than its rate allows. */
   REGISTRATION_RATE,
-  /** Registrations waiting for verification fill the relay's queue. */
-  BUSY
+  /**
+   * Registrations waiting for verification fill the relay's queue, or dial-backs waiting to name
+   * their token fill theirs.
+   */
+  BUSY,
+  // TCP splices (RelayTcp); new reasons go last: the REFUSED frame carries the ordinal
+  /** A dial-back naming a token the relay did not give, gave to another, or that expired. */
+  UNKNOWN_DIAL,
+  /** A dial-back that named no token in time, or a dial its node did not answer in time. */
+  DIAL_TIMEOUT,
+  /** A connection to an allocation's TCP port while as many dials as it may wait for. */
+  DIALS_PENDING,
+  /** A connection to an allocation's TCP port while it (or the relay) holds all it may. */
+  SPLICES_FULL
 }

@@ -12,19 +12,12 @@ import java.nio.channels.SelectionKey;
 import java.nio.channels.Selector;
 import java.security.MessageDigest;
 import java.security.SecureRandom;
-import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.EnumMap;
 import java.util.HashMap;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.atomic.LongAdder;
 import network.mysterium.crypto.Address;
-import network.mysterium.crypto.InvalidSignatureException;
-import network.mysterium.crypto.Signature;
-import network.mysterium.service.TokenBucket;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -41,6 +34,8 @@ import org.slf4j.LoggerFactory;
  * is rate-limited per source address; an identity holds a few allocations, the relay a fixed
  * number; each allocation's bytes (both ways) go through a token bucket and its return paths are
  * bounded. One platform thread serves every socket, never blocking: a full socket buffer drops.
+ * Registrations are checked in {@link RelayRegistrations}; an allocation's TCP port, whose
+ * connections are spliced to ones its node dials back, in {@link RelayTcp}.
  */
 public final class RelayServer implements AutoCloseable {
   private static final Logger LOG = LoggerFactory.getLogger(RelayServer.class);
@@ -84,30 +79,18 @@ public final class RelayServer implements AutoCloseable {
   private final InetSocketAddress publicAddress;
   private final InetAddress allocationAddress;
   private final Selector selector;
-  private final Admission admission;
   private final Limits limits;
-  private final Clock clock;
   private final SecureRandom random = new SecureRandom();
-  private final Map<ByteBuffer, Allocation> byToken = new HashMap<>();
-  private final Map<InetAddress, TokenBucket> registrationRates;
-  private final Map<ByteBuffer, Long> seenNonces;
-  private final Map<RelayRefusal, LongAdder> refusals = new EnumMap<>(RelayRefusal.class);
+  private final Map<ByteBuffer, RelayAllocation> byToken = new HashMap<>();
+  private final RelayRegistrations registrations;
+  private final RelayRefusals refusals;
+  private final RelayTcp tcp;
   private final ByteBuffer buffer = ByteBuffer.allocate(MAX_DATAGRAM);
   private final ByteBuffer framed = ByteBuffer.allocate(MAX_DATAGRAM);
 
   /** What the verifiers decided, for the relay's thread to carry out. */
   private final java.util.Queue<IoAction> decided =
       new java.util.concurrent.ConcurrentLinkedQueue<>();
-
-  /** Signature recoveries and admissions: one worker, a short queue (a flood waits for nothing). */
-  private final java.util.concurrent.ThreadPoolExecutor verifiers =
-      new java.util.concurrent.ThreadPoolExecutor(
-          1,
-          1,
-          0,
-          java.util.concurrent.TimeUnit.SECONDS,
-          new java.util.concurrent.ArrayBlockingQueue<>(64),
-          Thread.ofPlatform().name("relay-verifier").daemon().factory());
 
   @FunctionalInterface
   private interface IoAction {
@@ -124,30 +107,27 @@ public final class RelayServer implements AutoCloseable {
       Selector selector,
       Admission admission,
       Limits limits,
-      Clock clock) {
+      RelayRefusals refusals,
+      RelayTcp tcp) {
     this.control = control;
     this.publicAddress = publicAddress;
     this.allocationAddress = allocationAddress;
     this.selector = selector;
-    this.admission = admission;
     this.limits = limits;
-    this.clock = clock;
-    for (RelayRefusal r : RelayRefusal.values()) {
-      refusals.put(r, new LongAdder());
-    }
-    registrationRates = bounded(4096);
-    seenNonces = bounded(65_536);
+    this.refusals = refusals;
+    this.tcp = tcp;
+    this.registrations =
+        new RelayRegistrations(
+            publicAddress,
+            admission,
+            limits,
+            refusals,
+            (identity, nonce, from) -> {
+              decided.add(() -> allocate(identity, nonce, from));
+              selector.wakeup();
+            });
     loop =
         Thread.ofPlatform().name("relay-" + publicAddress.getPort()).daemon().unstarted(this::run);
-  }
-
-  private static <K, V> Map<K, V> bounded(int max) {
-    return new LinkedHashMap<>(16, 0.75f, true) {
-      @Override
-      protected boolean removeEldestEntry(Map.Entry<K, V> eldest) {
-        return size() > max;
-      }
-    };
   }
 
   /**
@@ -158,8 +138,23 @@ public final class RelayServer implements AutoCloseable {
   public static RelayServer start(
       InetSocketAddress bind, InetSocketAddress publicAddress, Admission admission, Limits limits)
       throws IOException {
+    return start(bind, publicAddress, admission, limits, RelayTcp.Limits.DEFAULT);
+  }
+
+  /**
+   * As above, with {@code tcpLimits} for splices; nodes dial back to the control port's number by
+   * TCP (another when it is taken: the DIAL frame says which).
+   */
+  public static RelayServer start(
+      InetSocketAddress bind,
+      InetSocketAddress publicAddress,
+      Admission admission,
+      Limits limits,
+      RelayTcp.Limits tcpLimits)
+      throws IOException {
     DatagramChannel control = DatagramChannel.open();
     Selector selector = Selector.open();
+    RelayTcp tcp = null;
     try {
       control.bind(bind);
       control.configureBlocking(false);
@@ -169,6 +164,8 @@ public final class RelayServer implements AutoCloseable {
           publicAddress.getPort() == 0
               ? new InetSocketAddress(publicAddress.getAddress(), bound.getPort())
               : publicAddress;
+      RelayRefusals refusals = new RelayRefusals(known);
+      tcp = RelayTcp.open(bound, tcpLimits, refusals);
       RelayServer server =
           new RelayServer(
               control,
@@ -177,10 +174,14 @@ public final class RelayServer implements AutoCloseable {
               selector,
               admission,
               limits,
-              Clock.systemUTC());
+              refusals,
+              tcp);
       server.loop.start();
       return server;
     } catch (IOException | RuntimeException e) {
+      if (tcp != null) {
+        tcp.close();
+      }
       control.close();
       selector.close();
       throw e;
@@ -198,7 +199,17 @@ public final class RelayServer implements AutoCloseable {
   }
 
   public long refused(RelayRefusal reason) {
-    return refusals.get(reason).sum();
+    return refusals.count(reason);
+  }
+
+  /** Where nodes dial back by TCP (on the relay's address). */
+  int dialBackPort() {
+    return tcp.dialBackPort();
+  }
+
+  /** TCP splices under way or waiting for their node's dial-back. */
+  public int splices() {
+    return tcp.splicesHeld();
   }
 
   private void run() {
@@ -210,7 +221,7 @@ public final class RelayServer implements AutoCloseable {
           if (!key.isValid()) {
             continue;
           }
-          if (key.attachment() instanceof Allocation allocation) {
+          if (key.attachment() instanceof RelayAllocation allocation) {
             drainAllocation(allocation);
           } else {
             drainControl();
@@ -254,9 +265,9 @@ public final class RelayServer implements AutoCloseable {
     }
     byte op = frame.get();
     switch (op) {
-      case RelayFrames.REGISTER -> register(frame, from);
+      case RelayFrames.REGISTER -> registrations.register(frame, from);
       case RelayFrames.KEEPALIVE -> {
-        Allocation a = byToken(frame, from);
+        RelayAllocation a = byToken(frame, from);
         if (a != null) {
           // the first keepalive from the registering address confirms it received the token:
           // until then nothing is forwarded to that address (a forged-source REGISTER opens
@@ -268,7 +279,7 @@ public final class RelayServer implements AutoCloseable {
         }
       }
       case RelayFrames.TO -> {
-        Allocation a = byToken(frame, from);
+        RelayAllocation a = byToken(frame, from);
         if (a == null) {
           return;
         }
@@ -289,96 +300,29 @@ public final class RelayServer implements AutoCloseable {
     }
   }
 
-  /** Cheap checks first (size, time, nonce, rate), then the one signature recovery. */
-  private void register(ByteBuffer frame, InetSocketAddress from) throws IOException {
-    if (frame.remaining() != RelayFrames.REGISTER_BYTES - 1) {
-      refuse(RelayRefusal.MALFORMED, from);
-      return;
-    }
-    byte[] identityBytes = new byte[Address.LENGTH];
-    frame.get(identityBytes);
-    long time = frame.getLong();
-    byte[] nonce = new byte[RelayFrames.NONCE_BYTES];
-    frame.get(nonce);
-    byte[] signature = new byte[RelayFrames.SIGNATURE_BYTES];
-    frame.get(signature);
-    long now = clock.instant().getEpochSecond();
-    if (Math.abs(now - time) > limits.clockSkew().toSeconds()
-        || seenNonces.containsKey(ByteBuffer.wrap(nonce))) {
-      refuse(RelayRefusal.STALE_REGISTRATION, from);
-      return;
-    }
-    // the rate bounds signature recoveries: only a fresh registration is charged
-    TokenBucket rate =
-        registrationRates.computeIfAbsent(
-            from.getAddress(),
-            ip ->
-                // in thousandths of a registration: a burst of five, then the rate
-                new TokenBucket(
-                    Math.max(1, (long) (limits.registrationsPerSecondPerSource() * 1000)),
-                    5_000,
-                    System::nanoTime));
-    if (!rate.tryTake(1000)) {
-      refuse(RelayRefusal.REGISTRATION_RATE, from);
-      return;
-    }
-    Address identity = Address.of(identityBytes);
-    try {
-      // the signature and the admission (a database lookup) run off this thread, which serves
-      // every datagram; what they decide comes back here, where the allocations live
-      verifiers.execute(() -> verify(identity, time, nonce, signature, from));
-    } catch (java.util.concurrent.RejectedExecutionException e) {
-      refuse(RelayRefusal.BUSY, from);
-    }
-  }
-
-  private void verify(
-      Address identity, long time, byte[] nonce, byte[] signature, InetSocketAddress from) {
-    try {
-      Address signer =
-          Signature.parse(signature)
-              .recoverAddress(RelayFrames.registrationDigest(publicAddress, identity, time, nonce));
-      if (!signer.equals(identity)) {
-        refuse(RelayRefusal.BAD_SIGNATURE, from);
-        return;
-      }
-    } catch (InvalidSignatureException | IllegalArgumentException e) {
-      refuse(RelayRefusal.BAD_SIGNATURE, from);
-      return;
-    }
-    boolean admitted;
-    try {
-      admitted = admission.admits(identity);
-    } catch (RuntimeException e) {
-      LOG.debug("relay {}: admission of {} failed: {}", publicAddress, identity, e.toString());
-      admitted = false;
-    }
-    if (!admitted) {
-      refuse(RelayRefusal.NOT_ADMITTED, from);
-      return;
-    }
-    decided.add(() -> allocate(identity, nonce, from));
-    selector.wakeup();
-  }
-
   /** On the relay's thread: a verified, admitted registration gets its allocation. */
   private void allocate(Address identity, byte[] nonce, InetSocketAddress from) throws IOException {
-    if (seenNonces.putIfAbsent(ByteBuffer.wrap(nonce), System.nanoTime()) != null) {
+    if (!registrations.firstUse(nonce)) {
       refuse(RelayRefusal.STALE_REGISTRATION, from); // a replay verified at the same time
       return;
     }
-    Allocation allocation = allocationFor(identity, from);
+    RelayAllocation allocation = allocationFor(identity, from);
     if (allocation == null) {
       refuse(RelayRefusal.FULL, from);
       return;
     }
     ByteBuffer reply =
         ByteBuffer.allocate(
-                RelayFrames.TOKEN_BYTES + 2 + RelayFrames.ADDRESS_BYTES + RelayFrames.NONCE_BYTES)
+                RelayFrames.TOKEN_BYTES
+                    + 2
+                    + RelayFrames.ADDRESS_BYTES
+                    + RelayFrames.NONCE_BYTES
+                    + 2)
             .put(allocation.token)
             .putShort((short) allocation.port());
     RelayFrames.putAddress(reply, from);
     reply.put(nonce); // the node takes only the answer to a registration it sent
+    reply.putShort((short) allocation.splicePort());
     reply(from, RelayFrames.REGISTERED, reply.array());
   }
 
@@ -386,9 +330,10 @@ public final class RelayServer implements AutoCloseable {
    * The identity's allocation from this address (a repeated registration gets the same one), or a
    * new one within the identity's share; null when there is no room.
    */
-  private Allocation allocationFor(Address identity, InetSocketAddress from) throws IOException {
-    List<Allocation> own = new ArrayList<>();
-    for (Allocation a : byToken.values()) {
+  private RelayAllocation allocationFor(Address identity, InetSocketAddress from)
+      throws IOException {
+    List<RelayAllocation> own = new ArrayList<>();
+    for (RelayAllocation a : byToken.values()) {
       if (a.identity.equals(identity)) {
         if (a.node.equals(from)) {
           a.lastSeen = System.nanoTime();
@@ -400,7 +345,7 @@ public final class RelayServer implements AutoCloseable {
     if (own.size() >= limits.allocationsPerIdentity()) {
       // a registration never evicts a live allocation (it may be a copy sent from elsewhere):
       // only one its node never confirmed; otherwise the identity waits for one to expire
-      java.util.Optional<Allocation> unconfirmed =
+      java.util.Optional<RelayAllocation> unconfirmed =
           own.stream()
               .filter(a -> !a.confirmed)
               .min(java.util.Comparator.comparingLong(a -> a.lastSeen));
@@ -417,15 +362,16 @@ public final class RelayServer implements AutoCloseable {
       channel.configureBlocking(false);
       byte[] token = new byte[RelayFrames.TOKEN_BYTES];
       random.nextBytes(token);
-      Allocation a =
-          new Allocation(
+      RelayAllocation a =
+          new RelayAllocation(
               identity,
               token,
               channel,
               from,
               limits.bytesPerSecond(),
-              bounded(limits.peersPerAllocation()));
+              RelayRegistrations.bounded(limits.peersPerAllocation()));
       channel.register(selector, SelectionKey.OP_READ, a);
+      a.tcp = spliceListener(a);
       byToken.put(ByteBuffer.wrap(token), a);
       allocationCount = byToken.size();
       LOG.info("relay {}: {} holds port {} (from {})", publicAddress, identity, a.port(), from);
@@ -436,11 +382,52 @@ public final class RelayServer implements AutoCloseable {
     }
   }
 
+  /** The allocation's TCP port, at its UDP port's number when free; none if it cannot open. */
+  private RelayTcp.Listener spliceListener(RelayAllocation a) {
+    try {
+      return tcp.listen(
+          allocationAddress,
+          a.port(),
+          limits.bytesPerSecond(),
+          dial -> {
+            decided.add(() -> dial(a, dial));
+            selector.wakeup();
+          });
+    } catch (IOException e) {
+      LOG.warn("relay {}: no TCP port for {}: {}", publicAddress, a.identity, e.toString());
+      return null;
+    }
+  }
+
+  /**
+   * On the relay's thread: tells the node (at the address it confirmed) to dial back for a
+   * connection that came to its TCP port; a DIAL is a datagram to the node, charged as one.
+   */
+  private void dial(RelayAllocation a, byte[] dial) throws IOException {
+    if (byToken.get(ByteBuffer.wrap(a.token)) != a || !a.confirmed) {
+      refuse(RelayRefusal.UNKNOWN_TOKEN, a.node);
+      tcp.cancel(dial);
+      return;
+    }
+    if (!a.in.tryTake(PACKET_COST)) {
+      refuse(RelayRefusal.OVER_RATE, a.node);
+      tcp.cancel(dial);
+      return;
+    }
+    ByteBuffer frame =
+        ByteBuffer.allocate(RelayFrames.DIAL_BYTES)
+            .put(RelayFrames.DIAL)
+            .put(a.token)
+            .put(dial)
+            .putShort((short) tcp.dialBackPort());
+    control.send(frame.flip(), a.node);
+  }
+
   /**
    * Datagrams that came to an allocation from anyone go to the node, which may answer them; at most
    * {@value #PER_WAKEUP} a turn, so one flooded port cannot hold the relay's thread.
    */
-  private void drainAllocation(Allocation a) throws IOException {
+  private void drainAllocation(RelayAllocation a) throws IOException {
     InetSocketAddress from;
     for (int n = 0;
         n < PER_WAKEUP
@@ -475,10 +462,10 @@ public final class RelayServer implements AutoCloseable {
    * alone is no proof: it travels in clear). Else REFUSED, echoing the token, so a node takes it
    * only for its own token (an off-path sender does not know it).
    */
-  private Allocation byToken(ByteBuffer frame, InetSocketAddress from) {
+  private RelayAllocation byToken(ByteBuffer frame, InetSocketAddress from) {
     byte[] token = new byte[RelayFrames.TOKEN_BYTES];
     frame.get(token);
-    Allocation a = byToken.get(ByteBuffer.wrap(token));
+    RelayAllocation a = byToken.get(ByteBuffer.wrap(token));
     // the map's lookup compares the whole token; a second, constant-time check costs nothing
     if (a == null || !MessageDigest.isEqual(a.token, token) || !a.node.equals(from)) {
       refuse(RelayRefusal.UNKNOWN_TOKEN, from);
@@ -506,7 +493,7 @@ public final class RelayServer implements AutoCloseable {
   /** Allocations whose node stopped its keepalives go, with their port. */
   private void sweep(long now) {
     long lifetime = limits.registrationLifetime().toNanos();
-    for (Allocation a : List.copyOf(byToken.values())) {
+    for (RelayAllocation a : List.copyOf(byToken.values())) {
       if (now - a.lastSeen > lifetime) {
         LOG.info("relay {}: {} let port {} expire", publicAddress, a.identity, a.port());
         drop(a);
@@ -514,9 +501,12 @@ public final class RelayServer implements AutoCloseable {
     }
   }
 
-  private void drop(Allocation a) {
+  private void drop(RelayAllocation a) {
     byToken.remove(ByteBuffer.wrap(a.token));
     allocationCount = byToken.size();
+    if (a.tcp != null) {
+      a.tcp.close();
+    }
     try {
       a.channel.close();
     } catch (IOException e) {
@@ -525,17 +515,13 @@ public final class RelayServer implements AutoCloseable {
   }
 
   private void refuse(RelayRefusal reason, InetSocketAddress from) {
-    LongAdder count = refusals.get(reason);
-    count.increment();
-    if (count.sum() == 1) {
-      LOG.warn(
-          "relay {}: refused {} from {} (logged once per reason)", publicAddress, reason, from);
-    }
+    refusals.refuse(reason, from);
   }
 
   @Override
   public void close() {
-    verifiers.shutdownNow();
+    registrations.close();
+    tcp.close();
     try {
       control.close();
     } catch (IOException e) {
@@ -547,50 +533,13 @@ public final class RelayServer implements AutoCloseable {
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
     }
-    for (Allocation a : List.copyOf(byToken.values())) {
+    for (RelayAllocation a : List.copyOf(byToken.values())) {
       drop(a);
     }
     try {
       selector.close();
     } catch (IOException e) {
       LOG.debug("relay {}: {}", publicAddress, e.toString());
-    }
-  }
-
-  /** One node's port on the relay. Touched by the relay's thread only. */
-  private static final class Allocation {
-    final Address identity;
-    final byte[] token;
-    final DatagramChannel channel;
-
-    /** Each way its own bucket: strangers sending to the port cannot spend the node's answers. */
-    final TokenBucket in;
-
-    final TokenBucket out;
-    final Map<InetSocketAddress, Long> peers;
-    final InetSocketAddress node;
-    boolean confirmed;
-    long lastSeen = System.nanoTime();
-
-    Allocation(
-        Address identity,
-        byte[] token,
-        DatagramChannel channel,
-        InetSocketAddress node,
-        long bytesPerSecond,
-        Map<InetSocketAddress, Long> peers) {
-      this.identity = identity;
-      this.token = token;
-      this.channel = channel;
-      this.node = node;
-      long burst = Math.max(65_536, bytesPerSecond / 4);
-      this.in = new TokenBucket(bytesPerSecond, burst, System::nanoTime);
-      this.out = new TokenBucket(bytesPerSecond, burst, System::nanoTime);
-      this.peers = peers;
-    }
-
-    int port() {
-      return channel.socket().getLocalPort();
     }
   }
 }

@@ -31,9 +31,20 @@ public final class RelayedChannel implements Channel {
   private static final Logger LOG = LoggerFactory.getLogger(RelayedChannel.class);
   private static final int MAX_PEERS = 4096;
 
-  /** What one relay gives this node: where peers reach it, and where the relay sees it. */
+  /**
+   * What one relay gives this node: where peers reach it, where the relay sees it, and the relay's
+   * TCP port for the node's stream services (empty when the relay opened none).
+   */
   public record Registration(
-      InetSocketAddress relay, Contact allocation, InetSocketAddress observed) {}
+      InetSocketAddress relay,
+      Contact allocation,
+      InetSocketAddress observed,
+      Optional<InetSocketAddress> splice) {
+    /** The same registration, seen at another address. */
+    Registration seenAt(InetSocketAddress now) {
+      return new Registration(relay, allocation, now, splice);
+    }
+  }
 
   private final Channel inner;
   private final PrivateKey key;
@@ -49,6 +60,7 @@ public final class RelayedChannel implements Channel {
           return size() > MAX_PEERS;
         }
       };
+  private final DialBack dialBack = new DialBack(this::spliceAddress);
   private final ScheduledExecutorService timer =
       Executors.newSingleThreadScheduledExecutor(
           Thread.ofPlatform().name("relay-keepalive").daemon().factory());
@@ -120,11 +132,16 @@ public final class RelayedChannel implements Channel {
           InetSocketAddress observed = RelayFrames.getAddress(frame);
           byte[] nonce = new byte[RelayFrames.NONCE_BYTES];
           frame.get(nonce);
+          // a relay without splices sends no TCP port
+          int splicePort = frame.remaining() >= 2 ? Short.toUnsignedInt(frame.getShort()) : 0;
           Registration registration =
               new Registration(
                   relay.address,
                   new Contact("udp", new InetSocketAddress(relay.address.getAddress(), port)),
-                  observed);
+                  observed,
+                  splicePort == 0
+                      ? Optional.empty()
+                      : Optional.of(new InetSocketAddress(relay.address.getAddress(), splicePort)));
           synchronized (byRelay) {
             if (!relay.asked.remove(ByteBuffer.wrap(nonce))) {
               LOG.debug("relay {}: an answer to no registration of this node", relay.address);
@@ -144,8 +161,7 @@ public final class RelayedChannel implements Channel {
           synchronized (byRelay) {
             if (relay.registration != null && !relay.registration.observed().equals(observed)) {
               LOG.info("relay {} now sees this node at {}", relay.address, observed);
-              relay.registration =
-                  new Registration(relay.address, relay.registration.allocation(), observed);
+              relay.registration = relay.registration.seenAt(observed);
             }
           }
         }
@@ -160,6 +176,15 @@ public final class RelayedChannel implements Channel {
             relay.registration = null;
           }
           timer.execute(this::refresh); // signing stays off the receive thread
+        }
+        case RelayFrames.DIAL -> {
+          if (!ownToken(relay, frame)) {
+            return; // not from the relay this node registered with
+          }
+          byte[] dial = new byte[RelayFrames.TOKEN_BYTES];
+          frame.get(dial);
+          int port = Short.toUnsignedInt(frame.getShort());
+          dialBack.dial(new InetSocketAddress(relay.address.getAddress(), port), dial);
         }
         default -> LOG.debug("relay {} sent an unknown frame {}", relay.address, op);
       }
@@ -268,6 +293,23 @@ public final class RelayedChannel implements Channel {
       Thread.currentThread().interrupt();
     }
     return current();
+  }
+
+  /** This node's stream services through its relays' TCP splices. */
+  public TcpSplices splices() {
+    return dialBack;
+  }
+
+  /**
+   * A relay's TCP port, when the relays see this node through a NAT (a node they see at its own
+   * address is reached there directly).
+   */
+  private Optional<InetSocketAddress> spliceAddress() {
+    Reachability reached = Reachability.of(Optional.of(this));
+    if (reached.kind() != Reachability.Kind.THROUGH_RELAY) {
+      return Optional.empty();
+    }
+    return reached.relays().stream().flatMap(r -> r.splice().stream()).findFirst();
   }
 
   /** The registration of the first relay that answered, if any has. */

@@ -90,6 +90,22 @@ public final class PinnedTls {
   }
 
   /**
+   * The server's end of TLS 1.3 with this certificate over a connection made otherwise (one dialed
+   * back to a relay that splices it to the consumer's): the handshake runs at the first read.
+   */
+  public SSLSocket serve(Socket plain) throws IOException {
+    SSLSocket socket =
+        (SSLSocket)
+            server
+                .getSocketFactory()
+                .createSocket(
+                    plain, plain.getInetAddress().getHostAddress(), plain.getPort(), true);
+    socket.setUseClientMode(false);
+    socket.setEnabledProtocols(new String[] {"TLSv1.3"});
+    return socket;
+  }
+
+  /**
    * Connects with TLS 1.3 and completes the handshake, accepting only the certificate whose SHA-256
    * is pinned.
    */

@@ -20,7 +20,8 @@ class ProviderContactsTest {
     return new RelayedChannel.Registration(
         new InetSocketAddress(relay, 7000),
         Contact.parse("udp://" + relay + ":" + allocatedPort),
-        new InetSocketAddress("198.51.100.9", 40000));
+        new InetSocketAddress("198.51.100.9", 40000),
+        java.util.Optional.empty());
   }
 
   private static final List<RelayedChannel.Registration> TWO_RELAYS =

@@ -14,10 +14,18 @@ import network.mysterium.crypto.Hex;
 import network.mysterium.crypto.PrivateKey;
 import network.mysterium.net.lab.Host;
 
-/** A {@link RelayLabPeer} process in a lab host, and the {@code LAB} lines it printed. */
+/**
+ * A lab process (by default a {@link RelayLabPeer}) in a lab host, and the {@code LAB} lines it
+ * printed.
+ */
 record LabProcess(Process process, BlockingQueue<String> lines, OutputStream in) {
   static LabProcess start(Host host, String... args) throws IOException {
-    Process process = host.startJava(RelayLabPeer.class, args);
+    return start(host, RelayLabPeer.class, args);
+  }
+
+  /** Any lab main class that prints {@code LAB} lines. */
+  static LabProcess start(Host host, Class<?> main, String... args) throws IOException {
+    Process process = host.startJava(main, args);
     BlockingQueue<String> lines = new LinkedBlockingQueue<>();
     Thread.ofVirtual()
         .start(

@@ -43,6 +43,7 @@ public final class Socks5Exit implements AutoCloseable {
     static final Policy DEFAULT = new Policy(Set.of(25), 256);
   }
 
+  private final PinnedTls tls;
   private final SSLServerSocket server;
   private final SessionGate sessions;
   private final boolean allowPrivateTargets;
@@ -51,7 +52,12 @@ public final class Socks5Exit implements AutoCloseable {
   private final Thread acceptor;
 
   private Socks5Exit(
-      SSLServerSocket server, SessionGate sessions, boolean allowPrivateTargets, Policy policy) {
+      PinnedTls tls,
+      SSLServerSocket server,
+      SessionGate sessions,
+      boolean allowPrivateTargets,
+      Policy policy) {
+    this.tls = tls;
     this.server = server;
     this.sessions = sessions;
     this.allowPrivateTargets = allowPrivateTargets;
@@ -76,7 +82,8 @@ public final class Socks5Exit implements AutoCloseable {
       boolean allowPrivateTargets,
       Policy policy)
       throws IOException {
-    Socks5Exit exit = new Socks5Exit(tls.listen(address), sessions, allowPrivateTargets, policy);
+    Socks5Exit exit =
+        new Socks5Exit(tls, tls.listen(address), sessions, allowPrivateTargets, policy);
     exit.acceptor.start();
     return exit;
   }
@@ -95,6 +102,24 @@ public final class Socks5Exit implements AutoCloseable {
           LOG.warn("accepting a data connection failed: {}", e.getMessage());
         }
       }
+    }
+  }
+
+  /**
+   * Serves a connection made otherwise (dialed back to a relay that splices it to a consumer's) as
+   * one accepted here: the same TLS, session gate and metering.
+   */
+  public void serveDialed(Socket plain) {
+    if (server.isClosed()) {
+      Relay.closeQuietly(plain);
+      return;
+    }
+    try {
+      Socket consumer = tls.serve(plain);
+      Thread.ofVirtual().name("socks5-exit-dialed").start(() -> serve(consumer));
+    } catch (IOException e) {
+      LOG.debug("a dialed data connection failed: {}", e.getMessage());
+      Relay.closeQuietly(plain);
     }
   }
 
