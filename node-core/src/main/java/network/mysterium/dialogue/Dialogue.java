@@ -152,10 +152,8 @@ public final class Dialogue {
   }
 
   /**
-   * Sends on another path from now on (one a punch found) with a keep-alive at once, so the peer's
-   * dialogue, on hearing its signed messages from the new source, follows. If nothing is heard on
-   * it for three keep-alive periods (whatever still comes on the old one), the dialogue returns to
-   * its origin.
+   * Sends on another path (one a punch found), a keep-alive at once so the peer follows its signed
+   * messages there; silent on it for three keep-alive periods, the dialogue returns to its origin.
    */
   void movePath(Contact path) {
     lock.lock();
